@@ -1,0 +1,72 @@
+"""Problems found in input files, reported all at once with file, row and column.
+
+A :class:`Problem` names where (file, row or YAML line, column or field path)
+and what was expected. Checks collect problems instead of raising on the
+first one; :class:`InputError` carries the whole list to the edge of the
+program, where it is printed without a traceback.
+
+>>> p = Problem("plan.yaml", 12, "targets[3].value", "百分比应在 0 到 100 之间，实际为 800")
+>>> str(p)
+'plan.yaml 第12行 [targets[3].value]：百分比应在 0 到 100 之间，实际为 800'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = ["Problem", "InputError", "ERROR", "WARNING", "format_problems"]
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one place of one input file."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+    severity: str = ERROR
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f" 第{self.row}行"
+        if self.column:
+            where += f" [{self.column}]"
+        prefix = "" if self.severity == ERROR else "警告："
+        return f"{where}：{prefix}{self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+class InputError(Exception):
+    """Raised with every problem of an input at once."""
+
+    def __init__(self, problems: Iterable[Problem], what: str = "输入文件") -> None:
+        self.problems = list(problems)
+        self.what = what
+        super().__init__(self.render())
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    def render(self) -> str:
+        errs = self.errors
+        head = f"{self.what}有 {len(errs)} 处错误 / {len(errs)} error(s) in {self.what}:"
+        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+
+
+def format_problems(problems: Iterable[Problem]) -> str:
+    return "\n".join(f"  - {p}" for p in problems)

@@ -1,0 +1,57 @@
+"""Check that every quote in a plan file appears verbatim in its seed text.
+
+Whitespace (spaces, line breaks) is ignored on both sides, since the seed
+texts break lines and pad numbers with spaces; every other character must
+match exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import ERROR, Problem
+from .schema import Plan, Source
+
+__all__ = ["default_seeds_dir", "verify_quotes"]
+
+_WS = re.compile(r"\s+")
+
+
+def default_seeds_dir() -> Path | None:
+    """``../shared/seeds`` beside the project, when it is there."""
+    d = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+    return d if d.is_dir() else None
+
+
+def _norm(text: str) -> str:
+    return _WS.sub("", text)
+
+
+def _sources(plan: Plan) -> list[tuple[str, Source]]:
+    out: list[tuple[str, Source]] = []
+    for t in plan.targets:
+        out.append((f"targets({t.id}).source", t.source))
+        out += [(f"targets({t.id}).alternatives[{i}].source", a.source) for i, a in enumerate(t.alternatives)]
+    out += [(f"allocations({a.id}).source", a.source) for a in plan.allocations]
+    out += [(f"ambiguities({a.id}).source", a.source) for a in plan.ambiguities]
+    return out
+
+
+def verify_quotes(plan: Plan, seeds_dir: Path, file: str | None = None) -> list[Problem]:
+    """Return an error for each quote not found in its seed file."""
+    name = file or f"{plan.id}.yaml"
+    cache: dict[str, str] = {}
+    problems: list[Problem] = []
+    for column, src in _sources(plan):
+        seed = src.file or plan.source_file
+        if seed not in cache:
+            path = seeds_dir / seed
+            if not path.exists():
+                problems.append(Problem(name, None, column, f"找不到出处文件 {seed}"))
+                cache[seed] = ""
+                continue
+            cache[seed] = _norm(path.read_text(encoding="utf-8"))
+        if cache[seed] and _norm(src.quote) not in cache[seed]:
+            problems.append(Problem(name, None, column, f"引文在 {seed} 中找不到：“{src.quote}”", ERROR))
+    return problems

@@ -1,0 +1,361 @@
+"""The plan file schema (``params/plans/<plan-id>.yaml``).
+
+A plan file encodes every quantitative target of one plan document. Values are
+written as the text writes them, with an explicit unit: ``value: 8`` with
+``unit: "%"`` is 8 percent; :attr:`Target.fraction` gives 0.08. Nothing in a
+plan file is a bare fraction.
+
+See ``docs/plans.md`` for the field-by-field guide with examples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..units import ALL_UNITS, MONEY_UNITS, PERCENT
+
+__all__ = [
+    "Comparator",
+    "Measure",
+    "Phasing",
+    "Level",
+    "Source",
+    "Scope",
+    "Reading",
+    "Target",
+    "Tolerances",
+    "AllocationColumn",
+    "AllocationRow",
+    "Allocation",
+    "Ambiguity",
+    "Plan",
+    "QUARTER_KEYS",
+]
+
+QUARTER_KEYS = ("Q1", "Q2", "Q3", "Q4")
+_ID = r"^[a-z][a-z0-9_]*$"
+_PLAN_ID = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+class Comparator(str, Enum):
+    """How the text phrases the target.
+
+    - ``at_least``: 以上 / 不低于 / 达到 / 不少于 (actual ≥ value)
+    - ``more_than``: 突破 / 超过 (actual > value)
+    - ``about``: 左右 (actual ≥ value − about tolerance; over-delivery is fine)
+    - ``at_most``: 以内 / 不超过 (actual ≤ value)
+    """
+
+    AT_LEAST = "at_least"
+    MORE_THAN = "more_than"
+    ABOUT = "about"
+    AT_MOST = "at_most"
+
+    @property
+    def zh(self) -> str:
+        return {"at_least": "不低于", "more_than": "突破", "about": "左右", "at_most": "不超过"}[self.value]
+
+
+class Measure(str, Enum):
+    """What kind of quantity a target is."""
+
+    GROWTH = "growth"  # cumulative year-on-year growth, in %
+    SHARE = "share"  # share of a breakdown in a total, in %
+    RATE = "rate"  # a project rate (开工率, 办结率, 落地率 ...), in %
+    AMOUNT = "amount"  # money (万元, 亿元, 万美元)
+    COUNT = "count"  # number of projects, firms, households ...
+    QUANTITY = "quantity"  # physical quantity (公里, 亩, 座 ...)
+    DEADLINE = "deadline"  # a task to finish by a date (value optional)
+
+
+class Phasing(str, Enum):
+    """How an annual target becomes a quarterly checkpoint.
+
+    - ``constant``: the annual value at every quarter (growth rates, shares, scope counts)
+    - ``time_progress``: annual value × time progress (linear in the year)
+    - ``profile``: annual value × cumulative share of the plan's seasonal profile
+    - ``schedule``: the quarterly points the text gives (``schedule``); quarters
+      before the first point are interpolated linearly from zero at the start of
+      the year, quarters after the last point keep the last value
+    - ``year_end``: only the year end is checked; earlier quarters show the
+      annual value as information, not as a checkpoint
+    - ``deadline``: due at ``due``; pending before the quarter that contains it
+    """
+
+    CONSTANT = "constant"
+    TIME_PROGRESS = "time_progress"
+    PROFILE = "profile"
+    SCHEDULE = "schedule"
+    YEAR_END = "year_end"
+    DEADLINE = "deadline"
+
+
+DEFAULT_PHASING = {
+    Measure.GROWTH: Phasing.CONSTANT,
+    Measure.SHARE: Phasing.CONSTANT,
+    Measure.RATE: Phasing.TIME_PROGRESS,
+    Measure.AMOUNT: Phasing.TIME_PROGRESS,
+    Measure.COUNT: Phasing.YEAR_END,
+    Measure.QUANTITY: Phasing.YEAR_END,
+    Measure.DEADLINE: Phasing.DEADLINE,
+}
+
+
+class Level(str, Enum):
+    """Project level of a target's scope."""
+
+    PROVINCE = "province"  # 省级重点项目
+    CITY = "city"  # 市级重点项目
+    COUNTY = "county"  # 县级重点项目
+    DISTRICT = "district"  # 区级重点项目 (a district or development zone's own list)
+    ALL = "all"  # the whole jurisdiction (statistics, not a project list)
+
+    @property
+    def zh(self) -> str:
+        return {"province": "省级", "city": "市级", "county": "县级", "district": "区级", "all": "全域"}[self.value]
+
+
+class Source(_Strict):
+    """Where a number comes from: seed file, section and a short verbatim quote."""
+
+    file: Annotated[str, Field(pattern=r"^\d{3}_[0-9a-f]{16}\.txt$")] | None = None
+    section: Annotated[str, Field(min_length=1, max_length=120)]
+    quote: Annotated[str, Field(min_length=2, max_length=160)]
+
+
+class Scope(_Strict):
+    """Which jurisdiction and which projects a target covers."""
+
+    jurisdiction: Annotated[str, Field(min_length=1)]
+    level: Level = Level.ALL
+    subset: str | None = None  # e.g. 新开工项目, 招商引资签约项目, 续建项目
+
+
+class Reading(_Strict):
+    """Another reading of the same target where the text contradicts itself."""
+
+    value: float
+    source: Source
+    note: str
+
+
+class Target(_Strict):
+    """One quantitative target of a plan."""
+
+    id: Annotated[str, Field(pattern=_ID)]
+    label: Annotated[str, Field(min_length=1)]
+    indicator: Annotated[str, Field(pattern=_ID)]
+    measure: Measure
+    comparator: Comparator = Comparator.AT_LEAST
+    value: float | None = None
+    unit: str
+    aspiration: bool = False  # 力争
+    year: int | None = None  # when the target is for another year than the plan's
+    scope: Scope
+    phasing: Phasing | None = None
+    schedule: dict[str, float] | None = None  # Q1..Q4 -> value in `unit`
+    base_count: int | None = Field(default=None, ge=0)  # projects a rate applies to
+    base_target: str | None = None  # id of the count target that gives base_count
+    part_of: str | None = None  # id of a target this one is a subset of (same measure)
+    due: dt.date | None = None
+    tolerance: float | None = Field(default=None, ge=0)  # overrides the plan's near band
+    responsible: list[str] = Field(default_factory=list)  # lead unit first
+    source: Source
+    alternatives: list[Reading] = Field(default_factory=list)
+    note: str | None = None
+
+    @field_validator("unit")
+    @classmethod
+    def _known_unit(cls, v: str) -> str:
+        if v not in ALL_UNITS:
+            raise ValueError(f"未知单位 {v!r}；可用单位见 hzlib/units.py")
+        return v
+
+    @field_validator("schedule")
+    @classmethod
+    def _quarter_keys(cls, v: dict[str, float] | None) -> dict[str, float] | None:
+        if v is None:
+            return v
+        bad = [k for k in v if k not in QUARTER_KEYS]
+        if bad:
+            raise ValueError(f"进度安排的键只能是 Q1..Q4，发现 {bad}")
+        return {k: v[k] for k in QUARTER_KEYS if k in v}
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Target:
+        problems: list[str] = []
+        unit, m = self.unit, self.measure
+        if m in (Measure.GROWTH, Measure.SHARE, Measure.RATE) and unit != PERCENT:
+            problems.append(f"{m.value} 类目标的单位应为 %，实际为 {unit!r}")
+        if m is Measure.AMOUNT and unit not in MONEY_UNITS:
+            problems.append(f"amount 类目标的单位应为货币单位（万元/亿元/万美元），实际为 {unit!r}")
+        if m is not Measure.DEADLINE and self.value is None:
+            problems.append("缺少目标值 value")
+        if m is Measure.DEADLINE and self.due is None:
+            problems.append("deadline 类目标必须给出 due 日期")
+        values = [self.value] if self.value is not None else []
+        values += list((self.schedule or {}).values())
+        if unit == PERCENT:
+            for x in values:
+                if m is Measure.GROWTH and not -100 < x <= 100:
+                    problems.append(f"增速应在 -100% 到 100% 之间（写作 8 表示 8%），实际为 {x:g}")
+                elif m in (Measure.SHARE, Measure.RATE) and not 0 <= x <= 100:
+                    problems.append(f"百分比应在 0 到 100 之间（写作 80 表示 80%），实际为 {x:g}")
+        phasing = self.effective_phasing
+        if phasing is Phasing.SCHEDULE and not self.schedule:
+            problems.append("phasing 为 schedule 时必须给出 schedule")
+        if self.schedule and phasing is not Phasing.SCHEDULE:
+            problems.append(f"给出了 schedule，但 phasing 为 {phasing.value}；请写 phasing: schedule")
+        if self.schedule and m is not Measure.GROWTH:
+            pts = list(self.schedule.values())
+            if any(b < a for a, b in zip(pts, pts[1:])):
+                problems.append(f"累计进度安排不能下降：{self.schedule}")
+        if phasing is Phasing.DEADLINE and self.due is None:
+            problems.append("phasing 为 deadline 时必须给出 due 日期")
+        if phasing is Phasing.PROFILE and m not in (Measure.AMOUNT, Measure.COUNT, Measure.QUANTITY):
+            problems.append("profile 分解只适用于金额、个数或实物量目标")
+        if (self.base_count is not None or self.base_target) and m is not Measure.RATE:
+            problems.append("base_count / base_target 只用于 rate 类目标")
+        if problems:
+            raise ValueError("；".join(problems))
+        return self
+
+    @property
+    def effective_phasing(self) -> Phasing:
+        if self.phasing is not None:
+            return self.phasing
+        if self.schedule:
+            return Phasing.SCHEDULE
+        return DEFAULT_PHASING[self.measure]
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == PERCENT
+
+    @property
+    def fraction(self) -> float | None:
+        """The value as a fraction when it is a percentage (8 -> 0.08)."""
+        if self.value is None or not self.is_percent:
+            return None
+        return self.value / 100.0
+
+
+class Tolerances(_Strict):
+    """Bands that turn a gap into met / near / missed (documented in docs/plans.md)."""
+
+    near_pp: float = Field(default=2.0, ge=0)  # near band for %, in percentage points
+    about_pp: float = Field(default=0.5, ge=0)  # how far below a 左右 target still counts as met
+    near_ratio: float = Field(default=0.10, ge=0, le=1)  # near band for amounts and counts, relative
+
+
+class AllocationColumn(_Strict):
+    id: Annotated[str, Field(pattern=_ID)]
+    label: str
+    unit: str
+    total_target: str | None = None  # id of the plan target this column breaks down
+
+    @field_validator("unit")
+    @classmethod
+    def _known_unit(cls, v: str) -> str:
+        if v not in ALL_UNITS:
+            raise ValueError(f"未知单位 {v!r}")
+        return v
+
+
+class AllocationRow(_Strict):
+    unit: Annotated[str, Field(min_length=1)]  # the responsible unit (县区/部门)
+    kind: Literal["county", "district", "zone", "department", "company", "town"]
+    values: dict[str, float | None]
+    note: str | None = None
+
+
+class Allocation(_Strict):
+    """A task table (任务分解表): one row per responsible unit, with a stated total."""
+
+    id: Annotated[str, Field(pattern=_ID)]
+    label: str
+    source: Source
+    columns: list[AllocationColumn]
+    total: dict[str, float | None]
+    rows: list[AllocationRow]
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _columns_known(self) -> Allocation:
+        ids = {c.id for c in self.columns}
+        bad: list[str] = []
+        for key in self.total:
+            if key not in ids:
+                bad.append(f"合计行的列 {key!r} 未在 columns 中定义")
+        for row in self.rows:
+            for key in row.values:
+                if key not in ids:
+                    bad.append(f"{row.unit} 的列 {key!r} 未在 columns 中定义")
+        dup = sorted({r.unit for r in self.rows if sum(1 for s in self.rows if s.unit == r.unit) > 1})
+        if dup:
+            bad.append(f"单位重复：{dup}")
+        if bad:
+            raise ValueError("；".join(bad))
+        return self
+
+
+class Ambiguity(_Strict):
+    """A place where the text is ambiguous or contradicts itself, and the reading chosen."""
+
+    id: Annotated[str, Field(pattern=_ID)]
+    topic: str
+    readings: list[str] = Field(min_length=2)
+    chosen: str
+    why: str
+    source: Source
+    targets: list[str] = Field(default_factory=list)
+
+
+class Plan(_Strict):
+    """One plan document encoded as data."""
+
+    id: Annotated[str, Field(pattern=_PLAN_ID)]
+    title: str
+    jurisdiction: str
+    jurisdiction_level: Literal["city", "county", "district"]
+    year: int = Field(ge=2000, le=2100)
+    issued: dt.date | None = None
+    document_no: str | None = None
+    draft: bool = False  # 征求意见稿
+    source_file: Annotated[str, Field(pattern=r"^\d{3}_[0-9a-f]{16}\.txt$")]
+    summary: str | None = None
+    tolerances: Tolerances = Field(default_factory=Tolerances)
+    cny_per_usd: float | None = Field(default=None, gt=0)  # only when the plan states it
+    seasonal_profile: list[float] | None = None  # last year's quarterly shares, if the plan gives them
+    units: list[str] = Field(default_factory=list)  # responsible units evaluated and ranked
+    targets: list[Target] = Field(min_length=1)
+    allocations: list[Allocation] = Field(default_factory=list)
+    ambiguities: list[Ambiguity] = Field(default_factory=list)
+
+    @field_validator("seasonal_profile")
+    @classmethod
+    def _four(cls, v: list[float] | None) -> list[float] | None:
+        if v is not None and (len(v) != 4 or any(x < 0 for x in v) or sum(v) <= 0):
+            raise ValueError("季节分布应为 4 个非负数（各季度占全年比重）")
+        return v
+
+    def target(self, target_id: str) -> Target:
+        for t in self.targets:
+            if t.id == target_id:
+                return t
+        raise KeyError(target_id)
+
+    def allocation(self, allocation_id: str) -> Allocation:
+        for a in self.allocations:
+            if a.id == allocation_id:
+                return a
+        raise KeyError(allocation_id)
