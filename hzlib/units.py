@@ -33,11 +33,13 @@ USD_UNITS: dict[str, float] = {"美元": 1e-4, "万美元": 1.0, "亿美元": 1e
 MONEY_UNITS = frozenset(CNY_UNITS) | frozenset(USD_UNITS)
 
 #: Units of counted things (projects, firms, households ...).
-COUNT_UNITS = frozenset({"个", "家", "户", "项", "座", "处", "条", "口", "人", "次", "批", "所", "件", "名"})
+COUNT_UNITS = frozenset(
+    {"个", "家", "户", "项", "座", "处", "条", "口", "人", "次", "批", "所", "件", "名", "台", "套", "场", "期", "栋", "类", "张", "万户", "人次", "万人次"}
+)
 
 #: Physical quantities that plans set targets in.
 QUANTITY_UNITS = frozenset(
-    {"公里", "千米", "米", "亩", "万亩", "公顷", "平方米", "万平方米", "千瓦", "万千瓦", "兆瓦", "千伏安", "G", "Gbps", "吨", "万吨"}
+    {"公里", "千米", "米", "亩", "万亩", "公顷", "平方米", "万平方米", "千瓦", "万千瓦", "兆瓦", "千伏安", "G", "Gbps", "吨", "万吨", "立方米", "万立方米", "亿立方米", "千伏", "万千伏安"}
 )
 
 ALL_UNITS = frozenset({PERCENT}) | MONEY_UNITS | COUNT_UNITS | QUANTITY_UNITS

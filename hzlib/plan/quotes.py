@@ -35,6 +35,9 @@ def _sources(plan: Plan) -> list[tuple[str, Source]]:
         out += [(f"targets({t.id}).alternatives[{i}].source", a.source) for i, a in enumerate(t.alternatives)]
     out += [(f"allocations({a.id}).source", a.source) for a in plan.allocations]
     out += [(f"ambiguities({a.id}).source", a.source) for a in plan.ambiguities]
+    out += [(f"deviations({d.id}).source", d.source) for d in plan.deviations]
+    if plan.project_list is not None:
+        out.append(("project_list.source", plan.project_list.source))
     return out
 
 

@@ -34,6 +34,10 @@ __all__ = [
     "Allocation",
     "Ambiguity",
     "Plan",
+    "ProjectClass",
+    "ProjectList",
+    "Deviation",
+    "Threshold",
     "QUARTER_KEYS",
 ]
 
@@ -320,6 +324,54 @@ class Ambiguity(_Strict):
     targets: list[str] = Field(default_factory=list)
 
 
+class Threshold(_Strict):
+    value: float = Field(gt=0)
+    unit: str
+
+    @field_validator("unit")
+    @classmethod
+    def _money(cls, v: str) -> str:
+        if v not in MONEY_UNITS:
+            raise ValueError(f"门槛单位应为货币单位，实际为 {v!r}")
+        return v
+
+
+class ProjectClass(_Strict):
+    """One class of a project list, by start and completion year relative to the plan year.
+
+    ``start_offset: [2, 3]`` means planned start in year Y+2..Y+3; ``[null, -1]``
+    means started before Y; ``completion_offset: [1, null]`` means completes after Y.
+    """
+
+    id: Literal["plan", "reserve", "start", "advance", "complete"]
+    label: str
+    start_offset: tuple[int | None, int | None] | None = None
+    completion_offset: tuple[int | None, int | None] | None = None
+    priority: int = Field(ge=1, description="when several classes match, the lowest priority number wins")
+
+
+class ProjectList(_Strict):
+    """Rules for which projects enter the plan's project list and how they are classed."""
+
+    label: str
+    min_total_investment: Threshold
+    min_total_investment_foreign: Threshold | None = None
+    classes: list[ProjectClass] = Field(min_length=1)
+    exclusive: bool = True  # classes never overlap
+    source: Source
+
+
+class Deviation(_Strict):
+    """One deviation dimension (偏离度) the plan asks to control."""
+
+    id: Annotated[str, Field(pattern=_ID)]
+    label: str
+    description: str
+    targets: list[str] = Field(default_factory=list)  # plan targets that measure it, if any
+    measurable_from: list[str] = Field(default_factory=list)  # ledger/indicator columns needed
+    source: Source
+
+
 class Plan(_Strict):
     """One plan document encoded as data."""
 
@@ -340,6 +392,8 @@ class Plan(_Strict):
     targets: list[Target] = Field(min_length=1)
     allocations: list[Allocation] = Field(default_factory=list)
     ambiguities: list[Ambiguity] = Field(default_factory=list)
+    project_list: ProjectList | None = None
+    deviations: list[Deviation] = Field(default_factory=list)
 
     @field_validator("seasonal_profile")
     @classmethod
