@@ -45,6 +45,11 @@ def check_plan(plan: Plan, file: str | None = None) -> list[Problem]:
 
     by_id = {t.id: t for t in plan.targets}
     for t in plan.targets:
+        if t.is_percent and t.measure.value in ("share", "rate") and t.value is not None and 0 < t.value <= 1:
+            warn(
+                f"targets({t.id}).value",
+                f"{t.label} 的目标值为 {t.value:g}%，是否误把比例写成了小数？（60% 应写作 60）",
+            )
         if t.part_of and t.part_of in by_id:
             parent = by_id[t.part_of]
             pv = _same_unit_value(parent, t.unit)

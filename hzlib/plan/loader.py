@@ -50,13 +50,35 @@ _PYDANTIC_ZH = {
 }
 
 
+def _zh_message(err: Any) -> str:
+    kind = err["type"]
+    detail = err["msg"].removeprefix("Value error, ")
+    if kind == "value_error":
+        return detail
+    msg = _PYDANTIC_ZH.get(kind)
+    if msg is None:
+        return detail
+    ctx = err.get("ctx") or {}
+    if kind in ("enum", "literal_error") and "expected" in ctx:
+        return f"{msg}：应为 {ctx['expected']} 之一，实际为 {err.get('input')!r}"
+    if kind == "string_pattern_mismatch" and "pattern" in ctx:
+        return f"{msg}：{err.get('input')!r} 不符合 {ctx['pattern']}"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal") and ctx:
+        return f"{msg}：{detail}"
+    if kind == "missing":
+        return f"{msg} {err['loc'][-1]}"
+    if kind in ("float_parsing", "float_type", "int_parsing", "int_type"):
+        return f"{msg}，实际为 {err.get('input')!r}"
+    return msg
+
+
 def plan_path(plan: str | Path, plans_dir: Path | None = None) -> Path:
     """Resolve a plan id (``zhenba-2024``) or a path to a plan file.
 
     Plan ids are checked so that a path cannot escape the plans folder.
     """
     p = Path(plan)
-    if p.suffix in (".yaml", ".yml") or p.exists():
+    if p.suffix in (".yaml", ".yml"):
         return p
     from ..safety import check_id
 
@@ -148,15 +170,15 @@ def read_plan_file(path: Path) -> tuple[Plan | None, list[Problem]]:
     except ValidationError as exc:
         for err in exc.errors():
             loc = tuple(err["loc"])
-            msg = _PYDANTIC_ZH.get(err["type"])
             detail = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "value_error":
-                msg = detail
-            elif msg is None:
-                msg = detail
-            elif err["type"] in ("enum", "literal_error", "string_pattern_mismatch"):
-                msg = f"{msg}：{detail}"
-            problems.append(Problem(name, _nearest_line(lines, loc), _with_ids(data, loc), msg))
+            if err["type"] == "value_error" and detail.startswith("@"):
+                # "@field message" lines from model validators: point at each field
+                for line in detail.splitlines():
+                    field, _, msg = line[1:].partition(" ")
+                    floc = loc + tuple(field.split("."))
+                    problems.append(Problem(name, _nearest_line(lines, floc), _with_ids(data, floc), msg))
+                continue
+            problems.append(Problem(name, _nearest_line(lines, loc), _with_ids(data, loc), _zh_message(err)))
         return None, problems
     problems += _semantic_problems(plan, data, lines, name, path)
     return (plan if not any(p.severity == ERROR for p in problems) else None), problems

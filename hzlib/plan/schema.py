@@ -196,41 +196,43 @@ class Target(_Strict):
 
     @model_validator(mode="after")
     def _coherent(self) -> Target:
-        problems: list[str] = []
+        # Each problem names its field as "@field message" so the loader can point at it.
+        problems: list[tuple[str, str]] = []
         unit, m = self.unit, self.measure
         if m in (Measure.GROWTH, Measure.SHARE, Measure.RATE) and unit != PERCENT:
-            problems.append(f"{m.value} 类目标的单位应为 %，实际为 {unit!r}")
+            problems.append(("unit", f"{m.value} 类目标的单位应为 %，实际为 {unit!r}"))
         if m is Measure.AMOUNT and unit not in MONEY_UNITS:
-            problems.append(f"amount 类目标的单位应为货币单位（万元/亿元/万美元），实际为 {unit!r}")
+            problems.append(("unit", f"amount 类目标的单位应为货币单位（万元/亿元/万美元），实际为 {unit!r}"))
         if m is not Measure.DEADLINE and self.value is None:
-            problems.append("缺少目标值 value")
+            problems.append(("value", "缺少目标值 value"))
         if m is Measure.DEADLINE and self.due is None:
-            problems.append("deadline 类目标必须给出 due 日期")
-        values = [self.value] if self.value is not None else []
-        values += list((self.schedule or {}).values())
+            problems.append(("due", "deadline 类目标必须给出 due 日期"))
+        checks: list[tuple[str, float]] = [("value", self.value)] if self.value is not None else []
+        checks += [(f"schedule.{k}", v) for k, v in (self.schedule or {}).items()]
         if unit == PERCENT:
-            for x in values:
+            for field, x in checks:
                 if m is Measure.GROWTH and not -100 < x <= 100:
-                    problems.append(f"增速应在 -100% 到 100% 之间（写作 8 表示 8%），实际为 {x:g}")
+                    problems.append((field, f"增速应在 -100% 到 100% 之间（写作 8 表示 8%），实际为 {x:g}"))
                 elif m in (Measure.SHARE, Measure.RATE) and not 0 <= x <= 100:
-                    problems.append(f"百分比应在 0 到 100 之间（写作 80 表示 80%），实际为 {x:g}")
+                    problems.append((field, f"百分比应在 0 到 100 之间（写作 80 表示 80%），实际为 {x:g}"))
         phasing = self.effective_phasing
         if phasing is Phasing.SCHEDULE and not self.schedule:
-            problems.append("phasing 为 schedule 时必须给出 schedule")
+            problems.append(("schedule", "phasing 为 schedule 时必须给出 schedule"))
         if self.schedule and phasing is not Phasing.SCHEDULE:
-            problems.append(f"给出了 schedule，但 phasing 为 {phasing.value}；请写 phasing: schedule")
+            problems.append(("phasing", f"给出了 schedule，但 phasing 为 {phasing.value}；请写 phasing: schedule"))
         if self.schedule and m is not Measure.GROWTH:
-            pts = list(self.schedule.values())
-            if any(b < a for a, b in zip(pts, pts[1:])):
-                problems.append(f"累计进度安排不能下降：{self.schedule}")
-        if phasing is Phasing.DEADLINE and self.due is None:
-            problems.append("phasing 为 deadline 时必须给出 due 日期")
+            items = list(self.schedule.items())
+            for (qa, a), (qb, b) in zip(items, items[1:]):
+                if b < a:
+                    problems.append((f"schedule.{qb}", f"累计进度不能下降：{qa} 为 {a:g}，{qb} 为 {b:g}"))
+        if phasing is Phasing.DEADLINE and self.due is None and m is not Measure.DEADLINE:
+            problems.append(("due", "phasing 为 deadline 时必须给出 due 日期"))
         if phasing is Phasing.PROFILE and m not in (Measure.AMOUNT, Measure.COUNT, Measure.QUANTITY):
-            problems.append("profile 分解只适用于金额、个数或实物量目标")
+            problems.append(("phasing", "profile 分解只适用于金额、个数或实物量目标"))
         if (self.base_count is not None or self.base_target) and m is not Measure.RATE:
-            problems.append("base_count / base_target 只用于 rate 类目标")
+            problems.append(("base_target", "base_count / base_target 只用于 rate 类目标"))
         if problems:
-            raise ValueError("；".join(problems))
+            raise ValueError("\n".join(f"@{f} {msg}" for f, msg in problems))
         return self
 
     @property

@@ -1,0 +1,69 @@
+# hzlib — two commands:
+#   make report   set up everything, then render the bundled quarterly bulletins into reports/
+#   make test     set up everything, then run all tests (unit, doctests, notebooks with nbval)
+#
+# Set-up: a virtual environment in .venv with the package and its pinned-range
+# dependencies; system packages for PDF and Chinese fonts (chromium,
+# fonts-noto-cjk, poppler-utils) are installed with apt-get when running as
+# root and missing, otherwise the missing ones are named.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+QUARTER ?= latest
+SYSTEM_PACKAGES := chromium fonts-noto-cjk poppler-utils
+
+.PHONY: all setup system venv report test test-fast lint clean distclean help
+
+all: help
+
+help:
+	@echo "make report   渲染全部内置计划的季度通报 / render bundled bulletins into reports/"
+	@echo "make test     运行全部测试 / run all tests"
+	@echo "make clean    删除 reports/ / remove rendered reports"
+
+setup: system venv
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "Python 3.11+ required"' \
+	  || { echo "需要 Python 3.11 或更高版本 / Python 3.11+ required"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+# Install what PDF rendering and Chinese charts need, when we can.
+system:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+	  || command -v google-chrome >/dev/null 2>&1 || [ -n "$$HZ_CHROMIUM" ] || missing="$$missing chromium"; \
+	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "安装系统软件包 / installing system packages:$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
+	    || { echo "apt-get 安装失败 / apt-get failed:$$missing — PDF 输出与相关测试将跳过"; exit 0; }; \
+	else \
+	  echo "缺少系统软件包 / missing system packages:$$missing"; \
+	  echo "  请以 root 运行 / as root run: apt-get install$$missing"; \
+	  echo "  没有它们仍可生成 HTML 和 Excel；PDF 输出与相关测试将跳过。"; \
+	fi
+
+report: setup
+	$(VENV)/bin/hz run --all --quarter $(QUARTER)
+
+test: setup
+	$(PY) -m pytest
+
+lint: venv
+	$(PY) -m pytest -q tests/test_environment.py
+
+clean:
+	rm -rf reports/*
+
+distclean: clean
+	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis
