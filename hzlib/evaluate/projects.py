@@ -1,0 +1,249 @@
+"""Project-ledger measures at a period end. Pure, vectorised pandas; no I/O.
+
+Input frames follow :mod:`hzlib.contracts` (money in 万元, dates as datetime64).
+Rates are fractions. Worked example (three planned new starts, two started by
+the end of June):
+
+>>> import pandas as pd
+>>> ledger = pd.DataFrame({
+...     "project_id": ["a", "b", "c"], "unit": ["甲县", "甲县", "乙县"], "level": ["city"] * 3,
+...     "ownership": ["private", "state", "private"], "batch": ["start"] * 3, "is_new_start": [True] * 3,
+...     "total_investment": [1000.0, 2000.0, 500.0], "annual_plan": [400.0, 600.0, 200.0],
+...     "actual_start": pd.to_datetime(["2019-03-01", None, "2019-06-30"])})
+>>> progress = pd.DataFrame({"project_id": ["a", "c"], "month": ["2019-06", "2019-06"],
+...     "completed_cum": [250.0, 20.0]})
+>>> st = project_status(ledger, progress, "2019Q2")
+>>> st["started"].tolist(), st["completed_cum"].tolist()
+([True, False, True], [250.0, 0.0, 20.0])
+>>> r = unit_rates(st, "2019Q2")
+>>> r.loc["甲县", "start_rate"], r.loc["甲县", "invest_completion"]
+(0.5, 0.25)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..arithmetic import milestone_count
+from ..contracts import PROCEDURES
+from ..periods import Period
+
+__all__ = [
+    "project_status",
+    "unit_rates",
+    "RATE_COLUMNS",
+    "batch_summary",
+    "not_started",
+    "behind_schedule",
+    "missed_completions",
+    "ownership_shares",
+]
+
+#: Rates computed per unit, with their Chinese names.
+RATE_COLUMNS = {
+    "start_rate": "开工率",
+    "procedure_rate": "前期手续办结率",
+    "invest_completion": "计划投资完成率",
+    "completion_rate": "竣工投产达效率",
+    "reserve_start_rate": "储备项目开工率",
+    "landing_rate": "招商引资落地率",
+}
+
+
+def _col(df: pd.DataFrame, name: str, default: object) -> pd.Series:
+    if name in df.columns:
+        return df[name]
+    return pd.Series(default, index=df.index)
+
+
+def _bool(df: pd.DataFrame, name: str) -> pd.Series:
+    return _col(df, name, False).fillna(False).astype(bool)
+
+
+def _date(df: pd.DataFrame, name: str) -> pd.Series:
+    return pd.to_datetime(_col(df, name, pd.NaT))
+
+
+def cumulative_at(progress: pd.DataFrame, period: str | Period) -> pd.Series:
+    """Cumulative completed investment (万元) per project at the period end.
+
+    Uses the latest month of the period's year up to the end month; a project
+    with no progress row by then has completed 0.
+    """
+    p = Period.parse(period)
+    if progress.empty:
+        return pd.Series(dtype=float, name="completed_cum")
+    month = progress["month"].astype(str)
+    end = f"{p.year}-{p.end_month:02d}"
+    start = f"{p.year}-01"
+    sel = progress.loc[(month >= start) & (month <= end), ["project_id", "month", "completed_cum"]]
+    if sel.empty:
+        return pd.Series(dtype=float, name="completed_cum")
+    last = sel.sort_values(["project_id", "month"]).drop_duplicates("project_id", keep="last")
+    return last.set_index("project_id")["completed_cum"].astype(float)
+
+
+def project_status(ledger: pd.DataFrame, progress: pd.DataFrame, period: str | Period) -> pd.DataFrame:
+    """One row per project with what is true of it at the period end.
+
+    Added columns: ``started``, ``procedures_done``, ``completed`` (actual
+    completion by the end), ``due_completion`` (planned completion this year by
+    the end), ``due_start`` (planned start by the end), ``completed_cum`` (万元),
+    ``completion_ratio`` (completed_cum / annual_plan), ``time_progress``,
+    ``gap_pp`` (completion ratio − time progress, in pp).
+    """
+    p = Period.parse(period)
+    end = pd.Timestamp(p.end_date)
+    year_start = pd.Timestamp(p.year, 1, 1)
+    out = ledger.copy()
+    actual_start = _date(out, "actual_start")
+    actual_completion = _date(out, "actual_completion")
+    planned_start = _date(out, "planned_start")
+    planned_completion = _date(out, "planned_completion")
+    out["started"] = actual_start.notna() & (actual_start <= end)
+    procs = [c for c in PROCEDURES if c in out.columns]
+    if procs:
+        done = np.ones(len(out), dtype=bool)
+        for c in procs:
+            d = pd.to_datetime(out[c])
+            done &= (d.notna() & (d <= end)).to_numpy()
+        out["procedures_done"] = done
+    else:
+        out["procedures_done"] = pd.Series(pd.NA, index=out.index, dtype="boolean")
+    out["completed"] = actual_completion.notna() & (actual_completion <= end)
+    out["due_completion"] = planned_completion.notna() & (planned_completion >= year_start) & (planned_completion <= end)
+    out["planned_completion_this_year"] = planned_completion.dt.year.eq(p.year).fillna(False)
+    out["due_start"] = planned_start.notna() & (planned_start <= end)
+    cum = cumulative_at(progress, p)
+    out["completed_cum"] = out["project_id"].map(cum).fillna(0.0).astype(float)
+    plan = _col(out, "annual_plan", np.nan).astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["completion_ratio"] = np.where(plan > 0, out["completed_cum"] / plan, np.nan)
+    tp = float(p.progress)
+    out["time_progress"] = tp
+    out["gap_pp"] = (out["completion_ratio"] - tp) * 100.0
+    return out
+
+
+def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
+    num = num.astype(float)
+    den = den.astype(float)
+    return (num / den.where(den > 0)).astype(float)
+
+
+def unit_rates(status: pd.DataFrame, period: str | Period, by: str | list[str] = "unit") -> pd.DataFrame:
+    """The rates (fractions) and their numerators/denominators per group.
+
+    - 开工率: planned new starts started by the end ÷ planned new starts
+    - 前期手续办结率: planned new starts with all main procedures done ÷ planned new starts
+    - 计划投资完成率: completed investment ÷ annual planned investment
+    - 竣工投产达效率: projects completed ÷ projects planned to complete this year
+    - 储备项目开工率: reserve projects started ÷ reserve projects
+    - 招商引资落地率: signed projects with approved land ÷ signed projects
+    """
+    s = status
+    new = _bool(s, "is_new_start")
+    reserve = _col(s, "batch", "").eq("reserve")
+    signed = _bool(s, "is_signed")
+    landed = _bool(s, "land_approved")
+    frame = pd.DataFrame(
+        {
+            "projects": 1,
+            "new_starts": new.astype(int),
+            "new_started": (new & s["started"]).astype(int),
+            "new_procedures_done": (new & s["procedures_done"].fillna(False).astype(bool)).astype(int),
+            "annual_plan": _col(s, "annual_plan", 0.0).astype(float).fillna(0.0),
+            "completed_cum": s["completed_cum"].astype(float),
+            "planned_completions": s["planned_completion_this_year"].astype(int),
+            "completions": (s["planned_completion_this_year"] & s["completed"]).astype(int),
+            "reserve": reserve.astype(int),
+            "reserve_started": (reserve & s["started"]).astype(int),
+            "signed": signed.astype(int),
+            "landed": (signed & landed).astype(int),
+        },
+        index=s.index,
+    )
+    keys = [by] if isinstance(by, str) else list(by)
+    for k in keys:
+        frame[k] = s[k].values
+    g = frame.groupby(keys, sort=True, dropna=False).sum(numeric_only=True)
+    g["start_rate"] = _ratio(g["new_started"], g["new_starts"])
+    g["procedure_rate"] = _ratio(g["new_procedures_done"], g["new_starts"])
+    g["invest_completion"] = _ratio(g["completed_cum"], g["annual_plan"])
+    g["completion_rate"] = _ratio(g["completions"], g["planned_completions"])
+    g["reserve_start_rate"] = _ratio(g["reserve_started"], g["reserve"])
+    g["landing_rate"] = _ratio(g["landed"], g["signed"])
+    g["time_progress"] = float(Period.parse(period).progress)
+    g["invest_gap_pp"] = (g["invest_completion"] - g["time_progress"]) * 100.0
+    return g
+
+
+def totals(status: pd.DataFrame, period: str | Period) -> pd.Series:
+    """The same measures as :func:`unit_rates` over all projects."""
+    s = status.assign(_all="全部")
+    return unit_rates(s, period, by="_all").iloc[0]
+
+
+def batch_summary(status: pd.DataFrame, batch_col: str = "batch") -> pd.DataFrame:
+    """Counts and investment (万元) per 四个一批 batch."""
+    order = ["plan", "reserve", "start", "advance", "complete"]
+    zh = {"plan": "谋划", "reserve": "储备", "start": "开工", "advance": "推进", "complete": "竣工"}
+    b = status[batch_col].astype("string").fillna("unknown")
+    g = (
+        pd.DataFrame(
+            {
+                "batch": b,
+                "projects": 1,
+                "total_investment": _col(status, "total_investment", 0.0).astype(float),
+                "annual_plan": _col(status, "annual_plan", 0.0).astype(float),
+                "completed_cum": status["completed_cum"].astype(float),
+            }
+        )
+        .groupby("batch", sort=False)
+        .sum()
+    )
+    g = g.reindex([x for x in order if x in g.index] + [x for x in g.index if x not in order])
+    g.insert(0, "batch_zh", [zh.get(x, x) for x in g.index])
+    return g
+
+
+def not_started(status: pd.DataFrame) -> pd.DataFrame:
+    """Planned new starts not started by the period end (攻坚台账), latest planned start last."""
+    s = status[_bool(status, "is_new_start") & ~status["started"]]
+    return s.sort_values(["unit", "planned_start", "project_id"], na_position="last")
+
+
+def behind_schedule(status: pd.DataFrame, tolerance_pp: float) -> pd.DataFrame:
+    """Projects whose completion ratio is behind time progress by more than ``tolerance_pp``."""
+    s = status[(status["gap_pp"] < -tolerance_pp) & status["completion_ratio"].notna()]
+    return s.sort_values(["gap_pp", "project_id"])
+
+
+def missed_completions(status: pd.DataFrame) -> pd.DataFrame:
+    """Projects planned to complete by the period end that have not completed."""
+    s = status[status["due_completion"] & ~status["completed"]]
+    return s.sort_values(["unit", "planned_completion", "project_id"])
+
+
+def ownership_shares(status: pd.DataFrame) -> dict[str, float]:
+    """Shares of completed investment: private (民间) and industry (产业项目) in all.
+
+    Ledger-based shares cover key projects only; published statistics, when
+    present, are preferred for the plan's share targets.
+    """
+    total = float(status["completed_cum"].sum())
+    if total <= 0:
+        return {"private_share": float("nan"), "industry_share": float("nan")}
+    private = float(status.loc[_col(status, "ownership", "").eq("private"), "completed_cum"].sum())
+    industry = float(status.loc[_bool(status, "is_industry"), "completed_cum"].sum())
+    return {"private_share": private / total, "industry_share": industry / total}
+
+
+def milestone_shortfall(started: int, total: int, rate: float) -> int:
+    """Projects still to start to reach ``rate`` of ``total``: max(0, ⌈rate·total⌉ − started).
+
+    >>> milestone_shortfall(60, 87, 0.8)
+    10
+    """
+    return max(0, milestone_count(rate, total) - started)
