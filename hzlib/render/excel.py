@@ -2,7 +2,7 @@
 
 Headers are the DataFrame's Chinese column names (with units, e.g.
 ``完成投资（亿元）``); numbers stay numbers; columns whose name ends in
-``（%）`` get the number format ``0.00``; the header row is bold and frozen;
+``（%）`` are stored rounded to 2 decimals with number format ``0.00``; the header row is bold and frozen;
 column widths count CJK characters double. Workbook timestamps are fixed, and
 the zip entries get a fixed date, so the same tables give the same file.
 
@@ -22,6 +22,7 @@ import os
 import re
 import unicodedata
 import zipfile
+from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -80,11 +81,18 @@ def _cell_value(value: Any) -> Any:
             return None
     except (TypeError, ValueError):
         pass
-    if hasattr(value, "value") and isinstance(getattr(value, "value"), str):  # str Enum such as Status
+    if isinstance(getattr(value, "zh", None), str):  # hzlib Status → 达标/未达标…
+        return value.zh
+    if hasattr(value, "value") and isinstance(getattr(value, "value"), str):  # other str Enum
         return str(value.value)
     if isinstance(value, (int, str, _dt.date, _dt.datetime)):
         return value
     return str(value)
+
+
+def _round2(value: float) -> float:
+    """Round half up to 2 decimals on the shortest decimal repr (48.815 → 48.82, not 48.81)."""
+    return float(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def _number_format(col: object, values: list[Any]) -> str | None:
@@ -128,6 +136,7 @@ def write_tables_xlsx(
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
+    from openpyxl.writer.excel import ExcelWriter
 
     if not tables:
         raise ValueError("没有可写入 Excel 的表格")
@@ -155,7 +164,7 @@ def write_tables_xlsx(
             values = [_cell_value(v) for v in row]
             if any(_is_percent(c) for c in columns):
                 values = [
-                    round(v, 10) if _is_percent(c) and isinstance(v, float) else v for c, v in zip(columns, values)
+                    _round2(v) if _is_percent(c) and isinstance(v, float) else v for c, v in zip(columns, values)
                 ]
             ws.append(values)
             for i, v in enumerate(values):
@@ -182,8 +191,9 @@ def write_tables_xlsx(
     props.title = title
     props.created = when
     props.modified = when
+    # Not wb.save(): openpyxl's save_workbook() stamps "modified" with the current time.
     buf = io.BytesIO()
-    wb.save(buf)
+    ExcelWriter(wb, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
     data = _fixed_zip(buf.getvalue(), when)
     dest = Path(path)
     atomic_write_bytes(dest, data)

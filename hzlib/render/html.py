@@ -151,12 +151,15 @@ def notebook_to_html(
     title: str,
     keep_stderr: bool = False,
     lang: str = "zh-CN",
+    base_dir: str | os.PathLike[str] | None = None,
 ) -> str:
     """Render an executed notebook (``NotebookNode`` or path) to self-contained HTML.
 
     Input cells and prompts are hidden, stderr streams dropped (unless
     ``keep_stderr``), no external scripts or stylesheets are referenced, and
-    absolute paths of this machine are removed.
+    absolute paths of this machine are removed. Images that markdown cells
+    reference by relative path are embedded (resolved against ``base_dir``,
+    default: the notebook's folder).
     """
     import copy
 
@@ -172,6 +175,9 @@ def notebook_to_html(
     else:
         node = copy.deepcopy(nb)
         resources["metadata"] = {"name": title}
+    if base_dir is not None:
+        resources["metadata"]["path"] = str(Path(base_dir).resolve())
+        extra = (*extra, str(Path(base_dir).resolve()))
     if not keep_stderr:
         _drop_stderr(node)
     resources.update(hz_title=title, hz_lang=lang, hz_css=bulletin_css())

@@ -1,0 +1,160 @@
+"""The bulletin's charts. Each function returns a matplotlib Figure with Chinese labels.
+
+Figures are made without pyplot, so notebooks show each one exactly once.
+
+Call :func:`hzlib.charts_style.setup_matplotlib` once first (the notebooks do).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from .charts_style import STATUS_COLORS
+
+__all__ = ["checkpoint_paths_chart", "growth_chart", "unit_rate_chart", "completion_chart", "batch_chart", "status_chart"]
+
+_Q = ["一季度", "二季度", "三季度", "四季度"]
+
+
+def checkpoint_paths_chart(paths: pd.DataFrame, title: str = "季度目标进度（占全年目标%）") -> Figure:
+    """Lines of checkpoints as % of the annual target, one line per target.
+
+    ``paths``: index = target labels, columns = Q1..Q4, values in % of annual.
+    """
+    fig = Figure(figsize=(7.2, 3.8))
+    ax = fig.subplots()
+    for label, row in paths.iterrows():
+        ax.plot(range(1, 5), row.values, marker="o", label=str(label))
+    ax.set_xticks(range(1, 5), _Q)
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("占全年目标（%）")
+    ax.set_title(title)
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def growth_chart(
+    label: str,
+    actual: Sequence[float | None],
+    checkpoint: Sequence[float | None],
+    required: float | None,
+    through: int,
+) -> Figure:
+    """Cumulative growth by quarter (%) against the checkpoint path, with the growth still needed."""
+    fig = Figure(figsize=(7.2, 3.6))
+    ax = fig.subplots()
+    xs = list(range(1, 5))
+    cps = [math.nan if v is None else v for v in checkpoint]
+    ax.plot(xs, cps, linestyle="--", color="#555555", marker="", label="目标")
+    act = [math.nan if v is None else v for v in actual[:through]]
+    ax.plot(xs[:through], act, marker="o", color="#1565c0", label="累计增速（实际）")
+    for x, v in zip(xs[:through], act):
+        if not math.isnan(v):
+            ax.annotate(f"{v:.1f}%", (x, v), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8)
+    if required is not None and not math.isnan(required) and through < 4:
+        ax.plot(xs[through - 1 :], [act[-1]] + [required] * (4 - through), color="#ef6c00", marker="s", linestyle=":",
+                label=f"其余季度需增长 {required:.2f}%")
+    ax.set_xticks(xs, _Q)
+    ax.set_ylabel("增速（%）")
+    ax.set_title(label)
+    ax.legend(loc="best", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def unit_rate_chart(names: Sequence[str], values: Sequence[float], milestone: float | None, title: str, xlabel: str = "（%）") -> Figure:
+    """Horizontal bars of a rate by unit (in %), with the milestone line."""
+    n = len(names)
+    fig = Figure(figsize=(7.2, max(2.4, 0.26 * n + 1.0)))
+    ax = fig.subplots()
+    vals = [0.0 if (v is None or math.isnan(v)) else v for v in values]
+    colors = [
+        STATUS_COLORS["pending"] if (v is None or math.isnan(v)) else (STATUS_COLORS["met"] if milestone is None or v >= milestone - 1e-9 else STATUS_COLORS["missed"])
+        for v in values
+    ]
+    ys = list(range(n))[::-1]
+    ax.barh(ys, vals, color=colors, height=0.65)
+    ax.set_yticks(ys, list(names))
+    if milestone is not None:
+        ax.axvline(milestone, color="#333333", linestyle="--", linewidth=1)
+        ax.text(milestone, n - 0.4, f"目标 {milestone:g}%", ha="center", va="bottom", fontsize=8)
+    ax.set_xlim(0, max(105.0, max(vals, default=0) * 1.05))
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    ax.grid(axis="x", color="#e0e0e0")
+    ax.grid(axis="y", visible=False)
+    fig.tight_layout()
+    return fig
+
+
+def completion_chart(names: Sequence[str], rates: Sequence[float], time_progress: float, near_pp: float, title: str = "计划投资完成率与时序进度") -> Figure:
+    """Completion rate by unit (%) against the time-progress line; near band shaded."""
+    n = len(names)
+    fig = Figure(figsize=(7.2, max(2.4, 0.26 * n + 1.0)))
+    ax = fig.subplots()
+    tp = time_progress * 100
+    vals = [0.0 if math.isnan(v) else v for v in rates]
+    colors = []
+    for v in rates:
+        if math.isnan(v):
+            colors.append(STATUS_COLORS["pending"])
+        elif v >= tp - 1e-9:
+            colors.append(STATUS_COLORS["met"])
+        elif v >= tp - near_pp:
+            colors.append(STATUS_COLORS["near"])
+        else:
+            colors.append(STATUS_COLORS["missed"])
+    ys = list(range(n))[::-1]
+    ax.barh(ys, vals, color=colors, height=0.65)
+    ax.axvspan(tp - near_pp, tp, color=STATUS_COLORS["near"], alpha=0.12)
+    ax.axvline(tp, color="#333333", linestyle="--", linewidth=1)
+    ax.text(tp, n - 0.4, f"时序进度 {tp:g}%", ha="center", va="bottom", fontsize=8)
+    ax.set_yticks(ys, list(names))
+    ax.set_xlim(0, max(105.0, max(vals, default=0) * 1.05))
+    ax.set_xlabel("完成率（%）")
+    ax.set_title(title)
+    ax.grid(axis="x", color="#e0e0e0")
+    ax.grid(axis="y", visible=False)
+    fig.tight_layout()
+    return fig
+
+
+def batch_chart(batches: pd.DataFrame, title: str = "“四个一批”项目") -> Figure:
+    """Projects and investment (亿元) per 四个一批 batch."""
+    fig = Figure(figsize=(7.2, 3.2))
+    ax = fig.subplots()
+    labels = list(batches["batch_zh"])
+    counts = list(batches["projects"])
+    ax.bar(labels, counts, color="#1565c0", width=0.55)
+    for i, (c, inv) in enumerate(zip(counts, batches["total_investment"] / 1e4)):
+        ax.text(i, c, f"{c}个\n{inv:,.1f}亿元", ha="center", va="bottom", fontsize=8)
+    ax.set_ylabel("项目数（个）")
+    ax.set_ylim(0, max(counts, default=1) * 1.35)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def status_chart(counts: dict[str, int], title: str = "目标完成情况") -> Figure:
+    """Number of targets per status."""
+    order = ["met", "near", "missed", "pending", "no_data"]
+    zh = {"met": "达标", "near": "基本达标", "missed": "未达标", "pending": "未到期", "no_data": "无数据"}
+    keys = [k for k in order if counts.get(k, 0) > 0]
+    fig = Figure(figsize=(7.2, 1.6))
+    ax = fig.subplots()
+    left = 0
+    for k in keys:
+        v = counts[k]
+        ax.barh([0], [v], left=left, color=STATUS_COLORS[k], height=0.6)
+        ax.text(left + v / 2, 0, f"{zh[k]} {v}", ha="center", va="center", fontsize=9, color="white" if k in ("met", "missed") else "black")
+        left += v
+    ax.set_xlim(0, max(left, 1))
+    ax.axis("off")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig

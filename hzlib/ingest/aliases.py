@@ -1,0 +1,272 @@
+"""Header and value aliases: how the headers and words people type map to contract ids.
+
+Headers are compared after :func:`normalise_header` (NFKC, no spaces or line
+breaks, lower case) and with the unit in brackets taken off:
+
+>>> split_header("总投资\\n（亿元）")
+('总投资', '亿元')
+>>> match_header("总投资（亿元）", "ledger")
+'total_investment'
+>>> match_header("2024年计划投资（万元）", "ledger")
+'annual_plan'
+>>> match_header("序号", "ledger") is None
+True
+
+Category values map to contract choices; English ids are accepted as is:
+
+>>> VALUE_ALIASES["batch"]["续建"], VALUE_ALIASES["level"]["市级重点"]
+('advance', 'city')
+>>> BOOL_VALUES["√"], BOOL_VALUES["否"]
+(True, False)
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..contracts import (
+    BATCHES,
+    INDICATOR_COLUMNS,
+    LEDGER_COLUMNS,
+    LEVELS,
+    OWNERSHIPS,
+    PROFILE_COLUMNS,
+    PROGRESS_COLUMNS,
+    Column,
+)
+
+__all__ = [
+    "KINDS",
+    "CONTRACTS",
+    "HEADER_ALIASES",
+    "HEADER_PATTERNS",
+    "IGNORED_HEADERS",
+    "VALUE_ALIASES",
+    "BOOL_VALUES",
+    "UNIT_COLUMN_HEADERS",
+    "normalise_header",
+    "normalise_value",
+    "split_header",
+    "match_header",
+    "accepted_headers",
+]
+
+#: The four kinds of data files, in the order used when guessing.
+KINDS: tuple[str, ...] = ("ledger", "progress", "indicators", "profiles")
+
+CONTRACTS: dict[str, tuple[Column, ...]] = {
+    "ledger": LEDGER_COLUMNS,
+    "progress": PROGRESS_COLUMNS,
+    "indicators": INDICATOR_COLUMNS,
+    "profiles": PROFILE_COLUMNS,
+}
+
+_ID = ("项目编号", "项目代码", "项目编码", "编号", "代码", "id", "项目id", "project_id", "projectid", "code")
+
+#: Accepted headers per kind and contract id (compared normalised, without the bracketed unit).
+#: The contract's own Chinese header and the English id are always accepted too.
+HEADER_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "ledger": {
+        "project_id": _ID,
+        "name": ("项目名称", "名称", "项目", "name", "project_name", "project"),
+        "unit": ("责任单位", "县区", "主抓单位", "牵头单位", "责任县区", "县区部门", "县区/部门", "县区(部门)", "所属县区", "unit"),
+        "level": ("项目级别", "级别", "重点项目级别", "level"),
+        "sector": ("行业领域", "行业", "领域", "所属行业", "行业类别", "sector"),
+        "chain": ("产业链", "所属产业链", "重点产业链", "chain"),
+        "ownership": ("投资主体", "投资主体性质", "主体性质", "投资性质", "ownership"),
+        "is_industry": ("是否产业项目", "产业项目", "is_industry"),
+        "batch": ("项目类别", "类别", "项目分类", "四个一批", "批次", "项目状态", "batch"),
+        "is_new_start": ("是否新开工", "是否新开工项目", "新开工", "is_new_start"),
+        "total_investment": ("总投资", "计划总投资", "项目总投资", "总投资额", "total_investment"),
+        "annual_plan": ("年度计划投资", "本年计划投资", "年度计划", "年度投资计划", "本年度计划投资", "年计划投资", "annual_plan"),
+        "planned_start": ("计划开工时间", "计划开工日期", "计划开工", "planned_start"),
+        "actual_start": ("实际开工时间", "实际开工日期", "实际开工", "actual_start"),
+        "planned_completion": ("计划竣工时间", "计划竣工日期", "计划竣工", "planned_completion"),
+        "actual_completion": ("实际竣工时间", "实际竣工日期", "实际竣工", "actual_completion"),
+        "proc_planning": ("规划手续办结时间", "规划手续", "规划许可", "规划", "proc_planning"),
+        "proc_land": ("土地手续办结时间", "土地手续", "用地手续", "土地", "用地", "proc_land"),
+        "proc_eia": ("环评手续办结时间", "环评手续", "环评", "proc_eia"),
+        "proc_energy": ("能评手续办结时间", "能评手续", "能评", "节能审查", "proc_energy"),
+        "is_signed": ("是否招商签约项目", "招商签约项目", "是否签约", "是否招商引资项目", "is_signed"),
+        "land_approved": ("是否获批建设用地", "获批建设用地", "是否获批用地", "land_approved"),
+        "profit_tax_rate": ("利税率", "profit_tax_rate"),
+        "note": ("备注", "说明", "note", "notes", "remark", "remarks"),
+    },
+    "progress": {
+        "project_id": _ID,
+        "month": ("月份", "月度", "统计月份", "时间", "期别", "month"),
+        "completed_cum": (
+            "累计完成投资", "累计完成", "本年累计完成投资", "自年初累计完成投资", "截至本月累计完成投资",
+            "年度累计完成投资", "completed_cum", "completed",
+        ),
+    },
+    "indicators": {
+        "jurisdiction": ("地区", "区域", "地区名称", "县区", "jurisdiction", "region", "area"),
+        "period": ("期别", "时期", "期间", "统计期", "报告期", "period"),
+        "indicator": ("指标", "指标名称", "指标id", "indicator"),
+        "level": ("累计值", "本年累计", "累计", "绝对值", "level", "value"),
+        "cum_yoy": (
+            "累计同比增速", "同比增长", "同比增速", "累计增速", "累计同比", "增速", "比上年同期增长", "比去年同期增长",
+            "cum_yoy", "yoy",
+        ),
+        "source": ("数据来源", "来源", "source"),
+    },
+    "profiles": {
+        "jurisdiction": ("地区", "区域", "地区名称", "县区", "jurisdiction", "region"),
+        "indicator": ("指标", "指标名称", "indicator"),
+        "year": ("年份", "年度", "year"),
+        "q1": ("一季度", "第一季度", "1季度", "q1"),
+        "q2": ("二季度", "第二季度", "2季度", "q2"),
+        "q3": ("三季度", "第三季度", "3季度", "q3"),
+        "q4": ("四季度", "第四季度", "4季度", "q4"),
+    },
+}
+
+#: Headers matched by pattern (a year written into the header).
+HEADER_PATTERNS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
+    "ledger": (
+        (re.compile(r"^(20\d\d)年度?计划(完成)?投资(额)?$"), "annual_plan"),
+        (re.compile(r"^(20\d\d)年度?投资计划$"), "annual_plan"),
+    ),
+    "progress": ((re.compile(r"^(20\d\d)年?1?-?\d{0,2}月?累计完成投资(额)?$"), "completed_cum"),),
+    "indicators": (),
+    "profiles": (),
+}
+
+#: Headers that are known and deliberately not read (no "unknown column" warning).
+IGNORED_HEADERS = frozenset({"序号", "no", "no.", "#", "单位", "金额单位", "unit_of_money"})
+
+#: Headers of a per-row money unit column (单位 column).
+UNIT_COLUMN_HEADERS = frozenset({"单位", "金额单位", "计量单位", "money_unit"})
+
+#: Category values (normalised) to contract choices. Documented in docs/data.md.
+VALUE_ALIASES: dict[str, dict[str, str]] = {
+    "level": {
+        "省级": "province", "省级重点": "province", "省重点": "province", "省": "province",
+        "市级": "city", "市级重点": "city", "市重点": "city", "市": "city",
+        "县级": "county", "县级重点": "county", "县重点": "county", "县": "county",
+        "区级": "district", "区级重点": "district", "区重点": "district", "区": "district",
+        **{c: c for c in LEVELS},
+    },
+    "ownership": {
+        "民间": "private", "民营": "private", "民间投资": "private", "民营企业": "private", "私营": "private",
+        "国有": "state", "国企": "state", "国有企业": "state", "国有投资": "state",
+        "政府": "government", "政府投资": "government",
+        "外资": "foreign", "外商": "foreign", "外商投资": "foreign",
+        **{c: c for c in OWNERSHIPS},
+    },
+    # 四个一批 plus 推进: 开工 and 新开工 are both "start" (new this year); 在建, 推进 and
+    # 续建 are all "advance" (started in an earlier year, still building); 竣工 and
+    # 投产 (and 竣工投产) are "complete".
+    "batch": {
+        "谋划": "plan", "谋划一批": "plan",
+        "储备": "reserve", "储备一批": "reserve",
+        "开工": "start", "新开工": "start", "开工一批": "start",
+        "在建": "advance", "推进": "advance", "续建": "advance", "推进一批": "advance",
+        "竣工": "complete", "投产": "complete", "竣工投产": "complete", "竣工一批": "complete", "投产一批": "complete",
+        **{c: c for c in BATCHES},
+    },
+}
+
+#: Boolean cell values (normalised, lower case).
+BOOL_VALUES: dict[str, bool] = {
+    "是": True, "否": False, "y": True, "n": False, "yes": True, "no": False,
+    "1": True, "0": False, "1.0": True, "0.0": False, "true": True, "false": False,
+    "√": True, "✓": True, "✔": True, "×": False, "✗": False, "x": False,
+}
+
+_BRACKETS = re.compile(r"[\(\[【<]\s*([^()\[\]【】<>]*?)\s*[\)\]】>]")
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_header(text: object) -> str:
+    """Comparable form of a header or value: NFKC, no whitespace, lower case.
+
+    >>> normalise_header(" 总投资\\n（万元） ")
+    '总投资(万元)'
+    """
+    if text is None:
+        return ""
+    s = unicodedata.normalize("NFKC", str(text))
+    return _SPACE.sub("", s).lower()
+
+
+def normalise_value(text: object) -> str:
+    """Comparable form of a category value: NFKC, stripped, lower case.
+
+    >>> normalise_value(" 市级重点 ")
+    '市级重点'
+    """
+    return normalise_header(text)
+
+
+def split_header(text: object) -> tuple[str, str | None]:
+    """Split a header into its name and the unit in brackets, if any.
+
+    >>> split_header("累计同比增速（%）")
+    ('累计同比增速', '%')
+    >>> split_header("Total investment (10k yuan)")
+    ('totalinvestment', '10kyuan')
+    >>> split_header("项目名称")
+    ('项目名称', None)
+    """
+    s = normalise_header(text)
+    unit: str | None = None
+    m = _BRACKETS.search(s)
+    if m:
+        unit = m.group(1) or None
+        s = (s[: m.start()] + s[m.end() :]).strip()
+    elif s.endswith("%"):
+        unit, s = "%", s[:-1]
+    else:
+        for suffix in ("/万元", "/亿元", "/元", "万元", "亿元"):
+            if s.endswith(suffix) and len(s) > len(suffix):
+                unit, s = suffix.lstrip("/"), s[: -len(suffix)].rstrip("/")
+                break
+    return s, unit
+
+
+def _table(kind: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for col in CONTRACTS[kind]:
+        for alias in (col.id, split_header(col.zh)[0], *HEADER_ALIASES[kind].get(col.id, ())):
+            out.setdefault(split_header(alias)[0].replace("_", ""), col.id)
+            out.setdefault(split_header(alias)[0], col.id)
+    return out
+
+
+_TABLES: dict[str, dict[str, str]] = {k: _table(k) for k in KINDS}
+
+
+def match_header(text: object, kind: str) -> str | None:
+    """The contract id a header stands for in a file of ``kind``, or None.
+
+    >>> match_header("Project ID", "ledger"), match_header("累计同比增速(%)", "indicators")
+    ('project_id', 'cum_yoy')
+    """
+    name, _ = split_header(text)
+    if not name:
+        return None
+    table = _TABLES[kind]
+    hit = table.get(name) or table.get(name.replace("_", ""))
+    if hit:
+        return hit
+    for pattern, cid in HEADER_PATTERNS[kind]:
+        if pattern.match(name):
+            return cid
+    return None
+
+
+def accepted_headers(kind: str, column_id: str) -> list[str]:
+    """The headers accepted for one contract column, contract header first.
+
+    >>> accepted_headers("progress", "month")[:3]
+    ['月份', '月度', '统计月份']
+    """
+    col = next(c for c in CONTRACTS[kind] if c.id == column_id)
+    out = [col.zh]
+    for alias in (*HEADER_ALIASES[kind].get(column_id, ()), column_id):
+        if alias not in out and split_header(alias)[0] != split_header(col.zh)[0]:
+            out.append(alias)
+    return out

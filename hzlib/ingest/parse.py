@@ -1,0 +1,398 @@
+"""Cell parsers: text and Excel values to numbers, money, percents, dates, months, bools.
+
+Every parser works on a whole column (a pandas Series) and returns the parsed
+values plus a boolean mask of the cells it could not read; the caller turns
+masks into problems naming rows. Numbers go through ``pd.to_numeric`` first;
+only the cells that fail that fast path are looked at as text. Dates,
+months, periods and categories are parsed once per distinct value and mapped
+back, so a 100k-row ledger costs only as much as its distinct values.
+
+>>> import pandas as pd
+>>> v, u, bad = parse_number(pd.Series(["1,234.5", 3, "约3000", None, "2.5亿"], dtype=object))
+>>> list(v.round(1)), list(u), list(bad)
+([1234.5, 3.0, nan, nan, 2.5], [None, None, None, None, '亿元'], [False, False, True, False, False])
+>>> d, bad = parse_date(pd.Series(["2024-03-05", "2024年3月5日", "20240305", 45356, "2024.3"], dtype=object))
+>>> [x.strftime("%Y-%m-%d") for x in d], bool(bad.any())
+(['2024-03-05', '2024-03-05', '2024-03-05', '2024-03-05', '2024-03-01'], False)
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from ..periods import Period, PeriodError
+from .aliases import BOOL_VALUES, normalise_value
+
+__all__ = [
+    "EXCEL_ERRORS",
+    "PLACEHOLDERS",
+    "excel_error_mask",
+    "blank_mask",
+    "to_text",
+    "parse_number",
+    "parse_unit",
+    "parse_percent",
+    "parse_date",
+    "parse_month",
+    "parse_period",
+    "parse_bool",
+    "parse_category",
+    "parse_int",
+]
+
+#: Excel error values, reported wherever they appear.
+EXCEL_ERRORS = ("#REF!", "#DIV/0!", "#VALUE!", "#N/A", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA")
+_EXCEL_ERROR_RE = re.compile(r"^#(REF!|DIV/0!|VALUE!|N/A|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)$", re.I)
+
+#: Cell texts that mean "no value" (treated as blank, in any column).
+PLACEHOLDERS = frozenset({"-", "--", "—", "——", "–", "－", "/", "／", "\\", "nan", "NaN", "None", "null", "NULL"})
+
+#: Unit strings (normalised) and their factor to 万元.
+_CNY_FACTORS: dict[str, float] = {
+    "万元": 1.0, "万": 1.0, "万元人民币": 1.0, "人民币万元": 1.0, "10kyuan": 1.0, "10,000yuan": 1.0, "wanyuan": 1.0, "10kcny": 1.0,
+    "亿元": 1e4, "亿": 1e4, "亿元人民币": 1e4, "人民币亿元": 1e4, "100myuan": 1e4, "yiyuan": 1e4, "100mcny": 1e4,
+    "元": 1e-4, "人民币元": 1e-4, "yuan": 1e-4, "cny": 1e-4, "rmb": 1e-4,
+}
+_USD = frozenset({"美元", "万美元", "亿美元", "万美金", "美金", "usd", "10kusd"})
+
+_NUM_RE = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)(万元|亿元|元|万|亿)?$", re.I)
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")
+
+
+def excel_error_mask(s: pd.Series) -> pd.Series:
+    """Cells holding an Excel error value such as ``#REF!``.
+
+    >>> list(excel_error_mask(pd.Series(["#REF!", "#N/A", "REF", 1], dtype=object)))
+    [True, True, False, False]
+    """
+    return s.astype("string").str.strip().str.match(_EXCEL_ERROR_RE).fillna(False).astype(bool)
+
+
+def blank_mask(s: pd.Series) -> pd.Series:
+    """Empty cells and placeholders such as ``-`` or ``/``.
+
+    >>> list(blank_mask(pd.Series([None, "-", "0", " "], dtype=object)))
+    [True, True, False, True]
+    """
+    txt = s.astype("string").str.strip()
+    return (s.isna() | (txt == "") | txt.isin(PLACEHOLDERS)).fillna(True).astype(bool)
+
+
+def _text_of(v: object) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, dt.datetime):
+        return v.strftime("%Y-%m-%d") if v.time() == dt.time() else v.isoformat(sep=" ")
+    return str(v)
+
+
+def to_text(s: pd.Series) -> pd.Series:
+    """Cells as text (object dtype, None when blank); integral numbers lose their ``.0``.
+
+    >>> list(to_text(pd.Series([1001.0, " P2 ", None, "-"], dtype=object)))
+    ['1001', 'P2', None, None]
+    """
+    blank = blank_mask(s)
+    is_str = s.map(type) == str
+    out = s.where(is_str, s.map(_text_of, na_action="ignore"))
+    out = out.astype("string").str.strip().astype(object)
+    return out.where(~blank, None)
+
+
+def _map_unique(s: pd.Series, func: Callable[[object], object]) -> pd.Series:
+    """Apply ``func`` once per distinct non-null value and spread the results back.
+
+    >>> list(_map_unique(pd.Series(["a", None, "a"], dtype=object), str.upper))
+    ['A', None, 'A']
+    """
+    codes, uniques = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
+    results = np.empty(len(uniques) + 1, dtype=object)
+    results[:-1] = [func(u) for u in uniques]
+    results[-1] = None  # code -1: missing
+    return pd.Series(results[codes], index=s.index, dtype=object)
+
+
+def parse_unit(text: object) -> tuple[float | None, str | None]:
+    """Factor to 万元 of a unit string, or an error message.
+
+    >>> parse_unit("亿元"), parse_unit("万元")
+    ((10000.0, None), (1.0, None))
+    >>> parse_unit("千元")[1][:9]
+    '无法识别的金额单位'
+    """
+    u = normalise_value(text).replace("单位:", "").replace("金额单位:", "")
+    if u in _CNY_FACTORS:
+        return _CNY_FACTORS[u], None
+    if u in _USD or "美" in u:
+        return None, f"金额单位“{text}”是外币，请先按汇率折算为人民币万元 / foreign-currency unit {text!r}: convert to 万元 first"
+    return None, f"无法识别的金额单位“{text}”，应为 万元、亿元 或 元 / unknown money unit {text!r}: expected 万元, 亿元 or 元"
+
+
+def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Numbers with thousands separators and an optional unit suffix in the cell.
+
+    Returns ``(values, cell_units, bad)``: ``cell_units`` is 万元/亿元/元 where the
+    cell itself says so ("2.5亿"), else None. Blank cells and placeholders
+    (``-``, ``/``) are NaN and not bad.
+
+    >>> v, u, bad = parse_number(pd.Series(["12 345", "待定", "#REF!"], dtype=object))
+    >>> list(v), list(bad)
+    ([12345.0, nan, nan], [False, True, True])
+    """
+    blank = blank_mask(s)
+    is_bool = s.map(type) == bool
+    num = pd.to_numeric(s.where(~blank & ~is_bool), errors="coerce").astype(float)
+    units = pd.Series([None] * len(s), index=s.index, dtype=object)
+    rest = num.isna() & ~blank
+    if rest.any():
+        txt = s[rest].astype(str).str.normalize("NFKC").str.replace(r"\s+", "", regex=True)
+        txt = txt.str.replace(_THOUSANDS, "", regex=True).str.replace("，", "", regex=False)
+        m = txt.str.extract(_NUM_RE)
+        val = pd.to_numeric(m[0], errors="coerce")
+        num.loc[rest] = val
+        unit = m[1].str.replace(r"^万$", "万元", regex=True).str.replace(r"^亿$", "亿元", regex=True)
+        units.loc[rest] = unit.where(unit.notna(), None)
+    bad = num.isna() & ~blank
+    return num, units, bad
+
+
+def parse_int(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Whole numbers (``Int64``); ``2024.0`` is fine, ``2024.5`` is bad.
+
+    >>> v, bad = parse_int(pd.Series(["2023", 2024.0, "2024.5"], dtype=object))
+    >>> list(v.astype(object)), list(bad)
+    ([2023, 2024, <NA>], [False, False, True])
+    """
+    num, _, bad = parse_number(s)
+    frac = num.notna() & (num != np.floor(num))
+    out = num.where(~frac).round().astype("Int64")
+    return out, bad | frac
+
+
+def parse_percent(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, bool]:
+    """Percents to fractions: ``"80%"`` is 0.8; plain numbers depend on the column.
+
+    In a column where every plain number is at most 1 in size, plain numbers are
+    fractions already; otherwise they are percent numbers and are divided by 100.
+    Returns ``(fractions, bad, mixed, as_fractions)``: ``mixed`` marks plain
+    numbers between 0 and 1 (exclusive of 0) in a column of percent numbers,
+    which may have been typed as fractions.
+
+    >>> f, bad, mixed, frac = parse_percent(pd.Series(["80%", 80, 0.8, "9.2"], dtype=object))
+    >>> [round(x, 3) for x in f], list(mixed), frac
+    ([0.8, 0.8, 0.008, 0.092], [False, False, True, False], False)
+    >>> f, *_ , frac = parse_percent(pd.Series([0.8, 0.05], dtype=object))
+    >>> list(f), frac
+    ([0.8, 0.05], True)
+    """
+    blank = blank_mask(s)
+    txt = s.where(~blank).astype("string").str.normalize("NFKC").str.strip()
+    explicit = txt.str.endswith("%").fillna(False).astype(bool)
+    stripped = s.where(~explicit, txt.str.rstrip("%").str.strip().astype(object))
+    num, units, bad = parse_number(stripped)
+    bad = bad | units.notna()
+    plain = num.notna() & ~explicit
+    as_fractions = bool((num[plain].abs() <= 1).all()) if plain.any() else False
+    out = num.copy()
+    out[explicit] = num[explicit] / 100
+    mixed = pd.Series(False, index=s.index)
+    if not as_fractions:
+        out[plain] = num[plain] / 100
+        mixed = plain & (num.abs() > 0) & (num.abs() <= 1)
+    return out.astype(float), bad.astype(bool), mixed.astype(bool), as_fractions
+
+
+# ---------------------------------------------------------------- dates
+
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_FULL = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(初|上旬|中旬|下旬|底|末)?(?:份)?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_COMPACT_MONTH = re.compile(r"^(\d{4})(\d{2})$")
+_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
+_NOT_YET = re.compile(r"^(未|尚未|暂未|待)(开工|竣工|办结|办理|投产|完成)$")
+_PART = {None: 1, "初": 1, "上旬": 1, "中旬": 11, "下旬": 21}
+
+
+def _ymd(y: int, m: int, d: int) -> pd.Timestamp | None:
+    if not (1 <= m <= 12):
+        return None
+    if d == -1:
+        d = calendar.monthrange(y, m)[1]
+    if not (1 <= d <= calendar.monthrange(y, m)[1]):
+        return None
+    return pd.Timestamp(y, m, d)
+
+
+def _one_date(v: object) -> object:
+    """One cell to a Timestamp, "NaT" (not yet happened), or None (unreadable)."""
+    if isinstance(v, (dt.datetime, dt.date, pd.Timestamp)):
+        return pd.Timestamp(v)
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        x = float(v)
+        if 20000 <= x < 80000:
+            return (_EXCEL_EPOCH + pd.Timedelta(days=int(x))).normalize()
+        text = str(int(x)) if x.is_integer() else repr(x)
+    else:
+        text = unicodedata.normalize("NFKC", str(v)).strip().lower()
+    if _NOT_YET.match(text):
+        return "NaT"
+    for pattern in (_FULL, _COMPACT):
+        m = pattern.match(text)
+        if m:
+            return _ymd(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    for pattern in (_MONTH, _COMPACT_MONTH):
+        m = pattern.match(text)
+        if m:
+            part = m.group(3) if m.re is _MONTH else None
+            day = -1 if part in ("底", "末") else _PART.get(part, 1)
+            return _ymd(int(m.group(1)), int(m.group(2)), day)
+    if _SERIAL.match(text):
+        x = float(text)
+        if 20000 <= x < 80000:
+            return (_EXCEL_EPOCH + pd.Timedelta(days=int(x))).normalize()
+    return None
+
+
+def parse_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Dates in the forms people type; returns ``(datetime64[ns] values, bad)``.
+
+    Accepted: 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305, Excel serial
+    numbers (45356), real Excel dates; month-only forms (2024.3, 2024-03, 2024年3月,
+    202403) mean the 1st of the month (月底/月末 the last day, 中旬 the 11th,
+    下旬 the 21st). 未开工/未竣工/未办结 mean "not yet" (NaT).
+
+    >>> d, bad = parse_date(pd.Series(["2024/3/5", "2024年3月底", "未竣工", "2024-02-30", "明年"], dtype=object))
+    >>> [None if pd.isna(x) else x.strftime("%Y-%m-%d") for x in d], list(bad)
+    (['2024-03-05', '2024-03-31', None, None, None], [False, False, False, True, True])
+    """
+    blank = blank_mask(s)
+    parsed = _map_unique(s.where(~blank), _one_date)
+    bad = parsed.isna() & ~blank
+    is_ts = _map_unique(parsed, lambda v: isinstance(v, pd.Timestamp)).astype("boolean").fillna(False).astype(bool)
+    values = pd.to_datetime(parsed.where(is_ts, None), errors="coerce")
+    return values.astype("datetime64[ns]"), bad.astype(bool)
+
+
+_MONTH_ONLY = re.compile(r"^(\d{1,2})\s*月?份?$")
+
+
+def _one_month(v: object, year: int | None) -> str | None:
+    if isinstance(v, (dt.datetime, dt.date, pd.Timestamp)):
+        return f"{v.year:04d}-{v.month:02d}"
+    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+        x = float(v)
+        if x.is_integer() and 1 <= x <= 12 and year is not None:
+            return f"{year:04d}-{int(x):02d}"
+        text = str(int(x)) if x.is_integer() else repr(x)
+    else:
+        text = unicodedata.normalize("NFKC", str(v)).strip().lower()
+    for pattern in (_MONTH, _COMPACT_MONTH):
+        m = pattern.match(text)
+        if m and (m.re is not _MONTH or m.group(3) is None):
+            y, mo = int(m.group(1)), int(m.group(2))
+            return f"{y:04d}-{mo:02d}" if 1 <= mo <= 12 else None
+    m = _FULL.match(text) or _COMPACT.match(text)
+    if m and _ymd(int(m.group(1)), int(m.group(2)), int(m.group(3))) is not None:
+        return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+    m = re.match(r"^(\d{4})年?1\s*[-~至到]\s*(\d{1,2})月$", text)
+    if m and 1 <= int(m.group(2)) <= 12:
+        return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+    m = _MONTH_ONLY.match(text)
+    if m and year is not None and 1 <= int(m.group(1)) <= 12:
+        return f"{year:04d}-{int(m.group(1)):02d}"
+    if _SERIAL.match(text):
+        d = _one_date(text)
+        if isinstance(d, pd.Timestamp):
+            return f"{d.year:04d}-{d.month:02d}"
+    return None
+
+
+def parse_month(s: pd.Series, year: int | None = None) -> tuple[pd.Series, pd.Series]:
+    """Months to ``YYYY-MM`` text: 2024-06, 2024/6, 2024年6月, 202406, 2024年1-6月,
+    real Excel dates; a bare 6 or 6月 only when ``year`` is given.
+
+    >>> m, bad = parse_month(pd.Series(["2024/6", "2024年6月", 202406, "6月", "13月"], dtype=object), year=2024)
+    >>> list(m), list(bad)
+    (['2024-06', '2024-06', '2024-06', '2024-06', None], [False, False, False, False, True])
+    """
+    blank = blank_mask(s)
+    parsed = _map_unique(s.where(~blank), lambda v: _one_month(v, year))
+    parsed = parsed.where(parsed.notna(), None).astype(object)
+    return parsed, (parsed.isna() & ~blank).astype(bool)
+
+
+_ZH_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+def _one_period(v: object) -> str | None:
+    if isinstance(v, (dt.datetime, dt.date, pd.Timestamp)):
+        return f"{v.year:04d}-{v.month:02d}"
+    text = _text_of(v) if not isinstance(v, str) else v
+    t = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    try:
+        return Period.parse(t.upper().replace("-Q", "Q")).label()
+    except PeriodError:
+        pass
+    m = re.match(r"^(\d{4})年?(?:第)?([一二三四1-4])季度$", t)
+    if m:
+        return f"{m.group(1)}Q{_ZH_Q[m.group(2)]}"
+    m = re.match(r"^(\d{4})年?(上半年|下半年|前三季度|全年)$", t)
+    if m:
+        return {"上半年": f"{m.group(1)}H1", "下半年": f"{m.group(1)}", "前三季度": f"{m.group(1)}Q3", "全年": m.group(1)}[m.group(2)]
+    month = _one_month(t, None)
+    return month
+
+
+def parse_period(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Reporting periods to the labels of :class:`hzlib.periods.Period`.
+
+    >>> p, bad = parse_period(pd.Series(["2024Q2", "2024年一季度", "2024年1-6月", "2024年上半年", "Q5"], dtype=object))
+    >>> list(p), list(bad)
+    (['2024Q2', '2024Q1', '2024-06', '2024H1', None], [False, False, False, False, True])
+    """
+    blank = blank_mask(s)
+    parsed = _map_unique(s.where(~blank), _one_period)
+    parsed = parsed.where(parsed.notna(), None).astype(object)
+    return parsed, (parsed.isna() & ~blank).astype(bool)
+
+
+def parse_bool(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """是/否, Y/N, 1/0, TRUE/FALSE, √/× to pandas ``boolean``.
+
+    >>> b, bad = parse_bool(pd.Series(["是", "N", 1, True, "也许", None], dtype=object))
+    >>> list(b.astype(object)), list(bad)
+    ([True, False, True, True, <NA>, <NA>], [False, False, False, False, True, False])
+    """
+    blank = blank_mask(s)
+
+    def one(v: object) -> object:
+        if isinstance(v, (bool, np.bool_)):
+            return bool(v)
+        return BOOL_VALUES.get(normalise_value(_text_of(v)))
+
+    parsed = _map_unique(s.where(~blank), one)
+    out = parsed.astype("boolean")
+    return out, (out.isna() & ~blank).astype(bool)
+
+
+def parse_category(s: pd.Series, aliases: dict[str, str]) -> tuple[pd.Series, pd.Series]:
+    """Category words to contract choices through ``aliases``.
+
+    >>> c, bad = parse_category(pd.Series(["市级", "Province", "乡级"], dtype=object), {"市级": "city", "province": "province"})
+    >>> list(c), list(bad)
+    (['city', 'province', None], [False, False, True])
+    """
+    blank = blank_mask(s)
+    parsed = _map_unique(s.where(~blank), lambda v: aliases.get(normalise_value(_text_of(v))))
+    parsed = parsed.where(parsed.notna(), None).astype(object)
+    return parsed, (parsed.isna() & ~blank).astype(bool)
