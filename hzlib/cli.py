@@ -133,7 +133,7 @@ def _load_extras() -> None:
     """Import modules that register subcommands; a missing optional module is skipped."""
     import importlib
 
-    for mod in ("hzlib.cli_data", "hzlib.cli_run"):
+    for mod in ("hzlib.cli_data", "hzlib.cli_run", "hzlib.cli_sample"):
         try:
             m = importlib.import_module(mod)
         except ModuleNotFoundError as e:

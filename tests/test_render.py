@@ -316,6 +316,17 @@ def test_html_has_no_absolute_paths(bulletin_html):
     assert "数据文件：…/data/plan.csv" in h
 
 
+def test_strip_volatile_keeps_inline_data_and_other_paths():
+    from hzlib.render.html import _postprocess, strip_volatile
+
+    tmp = tempfile.gettempdir()
+    h = f'<img src="data:image/png;base64,AAA+{tmp}/xy=="><p>见 {tmp}/abc/x.csv 与 {tmp}x 和 a.com{tmp}</p>'
+    out = _postprocess(h, ())
+    assert f"base64,AAA+{tmp}/xy==" in out
+    assert "见 …/abc/x.csv" in out and f"{tmp}x" in out and f"a.com{tmp}" in out
+    assert strip_volatile("/srv/hz/data/a.csv", ("/srv/hz",)) == "…/data/a.csv"
+
+
 def test_html_is_deterministic():
     nb = _bulletin_notebook(rows=5)
     assert notebook_to_html(nb, title="通报") == notebook_to_html(nb, title="通报")

@@ -5,9 +5,15 @@ Heavy imports (nbconvert, openpyxl, pandas) happen only when a function is used.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .atomic import atomic_write_bytes, atomic_write_text, staging_dir
+
+if TYPE_CHECKING:  # real imports for type checkers; at run time they are lazy (see __getattr__)
+    from .excel import write_tables_xlsx
+    from .exporter import ChromiumPDFExporter
+    from .html import bulletin_css, escape_text, notebook_to_html, status_html
+    from .pdf import PDFError, chromium_available, find_chromium, html_to_pdf
 
 __all__ = [
     "ChromiumPDFExporter",

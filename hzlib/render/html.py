@@ -69,6 +69,7 @@ _NUM_CELL = re.compile(
 _LABEL_CELL = re.compile(r"<td>\s*(" + "|".join(sorted(_LABEL_CLASSES, key=len, reverse=True)) + r")\s*</td>")
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.IGNORECASE | re.DOTALL)
 _REMOTE_LINK = re.compile(r"<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//[^>]*>", re.IGNORECASE)
+_DATA_URI = re.compile(r"data:[\w.+-]+/[\w.+-]+(?:;[\w=.+-]+)*,[^\"'\s)<>]*")
 _KERNEL_FILE = re.compile(r"(?:/[^\s\"'<>:]*)?/ipykernel_\d+/\d+\.py")
 
 
@@ -114,16 +115,26 @@ def _exporter() -> Any:
 def _volatile_paths() -> list[str]:
     paths = {os.getcwd(), str(Path.home()), sys.prefix, sys.base_prefix, tempfile.gettempdir()}
     paths.update(p for p in sys.path if p and os.path.isabs(p))
-    # Longest first so "/a/b/c" is replaced before "/a/b".
-    return sorted((p.rstrip("/") for p in paths if len(p.rstrip("/")) > 4), key=len, reverse=True)
+    cleaned = {p.rstrip("/") for p in paths}
+    return [p for p in cleaned if len(p) >= 4]
 
 
 def strip_volatile(text: str, extra_paths: tuple[str, ...] = ()) -> str:
-    """Replace machine-specific absolute paths (kernel temp files, cwd, home, Python prefix) by ``…``."""
+    """Replace machine-specific absolute paths (kernel temp files, cwd, home, Python prefix) by ``…``.
+
+    A path is replaced only as a whole path prefix: ``/home/u`` in ``/home/u/a.csv``
+    but not in ``/home/uv`` or ``example.com/home/u``.
+
+    >>> strip_volatile("见 /srv/hz/data/a.csv 与 /srv/hzx", ("/srv/hz",))
+    '见 …/data/a.csv 与 /srv/hzx'
+    >>> strip_volatile("/tmp/ipykernel_42/1234.py:3: UserWarning")
+    '[cell]:3: UserWarning'
+    """
     text = _KERNEL_FILE.sub("[cell]", text)
-    for p in sorted({*extra_paths, *_volatile_paths()}, key=len, reverse=True):
+    paths = {p.rstrip("/") for p in extra_paths if p} | set(_volatile_paths())
+    for p in sorted(paths, key=len, reverse=True):  # longest first: /a/b/c before /a/b
         if p and p in text:
-            text = text.replace(p + "/", "…/").replace(p, "…")
+            text = re.sub(r"(?<![\w/.\-+=])" + re.escape(p) + r"(?![\w.\-])", "…", text)
     return text
 
 
@@ -142,7 +153,13 @@ def _postprocess(body: str, extra_paths: tuple[str, ...]) -> str:
     body = body.replace('<table border="1" class="dataframe', '<table class="dataframe')
     body = _NUM_CELL.sub(r'<td class="num">\1</td>', body)
     body = _LABEL_CELL.sub(lambda m: f'<td class="{_LABEL_CLASSES[m.group(1)]}">{m.group(1)}</td>', body)
-    return strip_volatile(body, extra_paths)
+    # Never touch inline data (base64 may contain "/tmp"-like runs).
+    parts = _DATA_URI.split(body)
+    uris = _DATA_URI.findall(body)
+    out = [strip_volatile(parts[0], extra_paths)]
+    for uri, rest in zip(uris, parts[1:]):
+        out += [uri, strip_volatile(rest, extra_paths)]
+    return "".join(out)
 
 
 def notebook_to_html(

@@ -1,0 +1,33 @@
+"""``hz sample PLAN [--out DIR] [--clean]``: write a plan's bundled sample data (示意数据).
+
+The lead wires :func:`register` into the main CLI (``hzlib.cli._EXTRA_COMMANDS``).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+__all__ = ["register", "cmd_sample"]
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    """Generate and write the sample of one plan (or ``all``)."""
+    from .sample import SAMPLE_PLAN_IDS, write_sample
+
+    plans = list(SAMPLE_PLAN_IDS) if args.plan == "all" else [args.plan]
+    for plan in plans:
+        folder = write_sample(plan, Path(args.out) if args.out else None, messy=not args.plain, clean=args.clean)
+        files = sorted(p.name for p in folder.iterdir())
+        print(f"✓ {plan}：已写入 {folder.name}/（{', '.join(files)}）；示意数据，非真实统计")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``sample`` subcommand to the ``hz`` subparsers."""
+    p = sub.add_parser("sample", help="生成样例数据（示意数据）/ write a plan's sample data")
+    p.add_argument("plan", metavar="PLAN", help="计划 id（params/samples/ 下有规格文件），或 all")
+    p.add_argument("--out", metavar="DIR", help="输出目录（默认项目的 data/），数据写入 DIR/<plan-id>/")
+    p.add_argument("--clean", action="store_true", help="先删除已有的 DIR/<plan-id>/ 目录")
+    p.add_argument("--plain", action="store_true", help="不模拟真实导出格式（UTF-8、ISO 日期、无标题行和合计行）")
+    p.set_defaults(func=cmd_sample)

@@ -1,0 +1,125 @@
+"""Find and read a plan's input files (the I/O edge of evaluation).
+
+A data folder (``data/<plan-id>/`` by default) holds any of ``ledger``,
+``progress``, ``indicators`` and ``profiles`` as ``.csv`` or ``.xlsx``. Every
+problem of every file is collected; errors stop the run with all of them listed,
+warnings and excluded rows travel with the data into the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import ERROR, InputError, Problem
+from .evaluate.engine import EvaluationData
+from .periods import Period
+
+__all__ = ["LoadedData", "load_data", "data_dir_for", "latest_quarter", "KINDS"]
+
+KINDS = ("ledger", "progress", "indicators", "profiles")
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+
+
+@dataclass
+class LoadedData:
+    data: EvaluationData
+    files: dict[str, Path] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    excluded: list[object] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity != ERROR]
+
+
+def data_dir_for(plan_id: str, data_dir: str | Path | None = None) -> Path:
+    """``data_dir`` if given (a folder holding the files, or a parent holding ``<plan-id>/``)."""
+    from .safety import check_id
+
+    check_id(plan_id, "plan")
+    if data_dir is None:
+        return DEFAULT_DATA_DIR / plan_id
+    d = Path(data_dir)
+    return d / plan_id if (d / plan_id).is_dir() else d
+
+
+def _find(folder: Path, kind: str) -> Path | None:
+    for ext in (".csv", ".xlsx"):
+        p = folder / f"{kind}{ext}"
+        if p.exists():
+            return p
+    return None
+
+
+def load_data(plan_id: str, data_dir: str | Path | None = None, *, year: int | None = None) -> LoadedData:
+    """Read every input file of a plan; raise :class:`InputError` with all errors at once."""
+    from . import ingest
+
+    folder = data_dir_for(plan_id, data_dir)
+    if not folder.is_dir():
+        raise InputError([Problem(str(folder), None, None, "找不到数据目录 / data folder not found")], what="数据目录")
+    readers = {
+        "ledger": ingest.read_ledger,
+        "progress": ingest.read_progress,
+        "indicators": ingest.read_indicators,
+        "profiles": ingest.read_profiles,
+    }
+    frames: dict[str, pd.DataFrame] = {}
+    files: dict[str, Path] = {}
+    problems: list[Problem] = []
+    excluded: list[object] = []
+    for kind in KINDS:
+        path = _find(folder, kind)
+        if path is None:
+            frames[kind] = pd.DataFrame()
+            continue
+        files[kind] = path
+        kwargs = {"year": year} if kind == "ledger" and year is not None else {}
+        result = readers[kind](path, **kwargs)
+        frames[kind] = result.frame
+        problems += result.problems
+        excluded += list(result.excluded)
+    if "progress" in files and not frames["ledger"].empty and not frames["progress"].empty:
+        known = set(frames["ledger"]["project_id"].astype(str))
+        unknown = frames["progress"].loc[~frames["progress"]["project_id"].astype(str).isin(known), "project_id"]
+        for pid in sorted(set(unknown.astype(str)))[:50]:
+            problems.append(Problem(files["progress"].name, None, "project_id", f"进度表中的项目编号 {pid} 不在项目台账中"))
+    errors = [p for p in problems if p.severity == ERROR]
+    if errors:
+        raise InputError(problems, what=f"{plan_id} 的输入数据")
+    readme = folder / "README.md"
+    illustrative = readme.exists() and "示意数据" in readme.read_text(encoding="utf-8")
+    data = EvaluationData(
+        ledger=frames["ledger"],
+        progress=frames["progress"],
+        indicators=frames["indicators"],
+        profiles=frames["profiles"],
+        illustrative=illustrative,
+    )
+    return LoadedData(data, files, problems, excluded)
+
+
+def latest_quarter(data: EvaluationData, year: int) -> str:
+    """Latest complete quarter of ``year`` covered by the progress or indicator data."""
+    months: list[int] = []
+    if not data.progress.empty:
+        m = data.progress["month"].astype(str)
+        m = m[m.str.startswith(f"{year}-")]
+        months += [int(x[5:7]) for x in m.unique()]
+    if not data.indicators.empty:
+        for p in data.indicators["period"].astype(str).unique():
+            try:
+                per = Period.parse(p)
+            except ValueError:
+                continue
+            if per.year == year:
+                months.append(per.end_month)
+    if not months:
+        raise ValueError(f"数据中没有 {year} 年的进度或指标，无法确定最新季度")
+    q = max(months) // 3
+    if q == 0:
+        raise ValueError(f"{year} 年数据尚不足一个季度")
+    return f"{year}Q{q}"

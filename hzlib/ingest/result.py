@@ -1,0 +1,108 @@
+"""The result of reading one data file: the normalised table plus everything said about it.
+
+>>> r = ReadResult(kind="ledger", file="a.csv", frame=pd.DataFrame({"x": [1]}), source_rows=2,
+...                excluded=[ExcludedRow("a.csv", 5, "合计行")])
+>>> r.ok, r.kept_rows, r.source_rows == r.kept_rows + len(r.excluded)
+(True, 1, True)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..errors import ERROR, WARNING, InputError, Problem
+
+__all__ = ["ExcludedRow", "ReadResult", "KIND_NAMES_ZH"]
+
+#: Chinese names of the four kinds of files.
+KIND_NAMES_ZH = {"ledger": "项目台账", "progress": "月度进度", "indicators": "统计指标", "profiles": "上年季度基数"}
+
+
+@dataclass(frozen=True)
+class ExcludedRow:
+    """A source row that is not in the table, and why (合计行, 空行 ...)."""
+
+    file: str
+    row: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file} 第{self.row}行：{self.reason}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"file": self.file, "row": self.row, "reason": self.reason}
+
+
+@dataclass
+class ReadResult:
+    """A file read into a contract table.
+
+    ``frame`` has every contract column of ``kind`` in contract order (optional
+    columns absent from the file are all missing); ``rows`` gives, for each row
+    of ``frame``, the row number in the source file. The invariant is
+    ``source_rows == len(frame) + len(excluded)``.
+    """
+
+    kind: str
+    file: str
+    frame: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+    excluded: list[ExcludedRow] = field(default_factory=list)
+    encoding: str | None = None
+    source_rows: int = 0
+    sheet: str | None = None
+    header_row: int | None = None
+    rows: pd.Series = field(default_factory=lambda: pd.Series(dtype="int64"))
+    columns: dict[str, str] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)
+    year: int | None = None
+    #: For each money column, the rows whose value was typed in 万元 (used by the 亿元 check).
+    wan_typed: dict[str, pd.Series] = field(default_factory=dict, repr=False)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == WARNING]
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
+        return not self.errors
+
+    @property
+    def kept_rows(self) -> int:
+        return len(self.frame)
+
+    def raise_for_errors(self) -> ReadResult:
+        """Raise :class:`InputError` with every problem when there is any error; else return self.
+
+        >>> ReadResult(kind="ledger", file="a.csv", frame=pd.DataFrame()).raise_for_errors().file
+        'a.csv'
+        """
+        if self.errors:
+            raise InputError(self.problems, what=self.file)
+        return self
+
+    def as_dict(self) -> dict[str, object]:
+        """A JSON-ready summary (without the table)."""
+        return {
+            "file": self.file,
+            "kind": self.kind,
+            "sheet": self.sheet,
+            "encoding": self.encoding,
+            "header_row": self.header_row,
+            "source_rows": self.source_rows,
+            "kept_rows": self.kept_rows,
+            "columns": dict(self.columns),
+            "units": dict(self.units),
+            "excluded": [e.as_dict() for e in self.excluded],
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "problems": [p.as_dict() for p in self.problems],
+            "ok": self.ok,
+        }

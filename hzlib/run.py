@@ -1,0 +1,280 @@
+"""Render bulletins: execute the notebooks with papermill, then HTML, PDF and Excel.
+
+Layout: ``reports/<plan>/<quarter>/`` holds the executed notebooks, ``bulletin.html``,
+``bulletin.pdf``, ``bulletin.xlsx``, the other notebooks' HTML and ``manifest.json``;
+``reports/index.html`` lists every plan and quarter. Everything is written into a
+staging folder and moved into place only when complete: a failed run never leaves
+a half-written report or replaces a good one (the failed notebook is kept under
+``reports/<plan>/<quarter>.failed/`` for inspection).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .safety import check_id, check_quarter
+
+__all__ = ["RunResult", "run_plan", "write_index", "NOTEBOOKS", "ROOT"]
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK_DIR = ROOT / "notebooks"
+#: notebook file -> output HTML name
+NOTEBOOKS = {
+    "quarterly_report.ipynb": "bulletin.html",
+    "01_targets.ipynb": "01_targets.html",
+    "02_evaluate.ipynb": "02_evaluate.html",
+    "03_projects.ipynb": "03_projects.html",
+}
+STATUS_ZH = {"met": "达标", "near": "基本达标", "missed": "未达标", "no_data": "无数据", "failed": "运行失败"}
+
+
+@dataclass
+class RunResult:
+    plan: str
+    quarter: str
+    ok: bool
+    folder: Path | None
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _git_commit() -> str | None:
+    try:
+        out = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for pkg in ("hzlib", "pandas", "numpy", "matplotlib", "papermill", "nbconvert", "pydantic", "openpyxl"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            pass
+    return out
+
+
+def check_parameters(notebook: Path, params: dict[str, Any]) -> None:
+    """Every parameter must exist in the notebook's parameters cell with the same type."""
+    import papermill as pm
+
+    declared = pm.inspect_notebook(str(notebook))
+    for name, value in params.items():
+        if name not in declared:
+            known = "、".join(sorted(declared))
+            raise ValueError(f"{notebook.name} 没有参数 {name!r}（可用参数：{known}）")
+        inferred = declared[name].get("inferred_type_name", "None")
+        if inferred not in ("None", type(value).__name__):
+            raise ValueError(f"{notebook.name} 的参数 {name!r} 应为 {inferred}，实际为 {type(value).__name__}")
+
+
+def _error_summary(nb_path: Path) -> str:
+    import nbformat
+
+    try:
+        nb = nbformat.read(nb_path, as_version=4)
+    except Exception:  # noqa: BLE001 - best effort on a broken notebook
+        return "无法读取出错的 notebook"
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                return f"第 {i + 1} 个单元格：{out.get('ename')}: {out.get('evalue')}"
+    return "未知错误"
+
+
+def run_plan(
+    plan_id: str,
+    quarter: str,
+    *,
+    out_dir: Path,
+    formats: tuple[str, ...] = ("html", "pdf", "xlsx"),
+    data_dir: str | None = None,
+    progress: Any = None,
+) -> RunResult:
+    """Execute and render every notebook for one plan and quarter."""
+    import papermill as pm
+
+    from .bulletin import build_bulletin, resolve_quarter
+    from .data import data_dir_for, load_data
+    from .plan import load_plan, plan_path
+    from .render.atomic import atomic_write_text, staging_dir
+    from .render.html import notebook_to_html
+
+    check_id(plan_id, "plan")
+    started = dt.datetime.now(dt.timezone.utc)
+    plan = load_plan(plan_id)
+    loaded = load_data(plan_id, data_dir, year=plan.year)
+    q = check_quarter(resolve_quarter(plan, loaded, quarter))
+    params = {"plan": plan_id, "quarter": q, "data_dir": str(data_dir or "")}
+    for nb in NOTEBOOKS:
+        check_parameters(NOTEBOOK_DIR / nb, params)
+    final = out_dir / plan_id / q
+    final.parent.mkdir(parents=True, exist_ok=True)
+    result = RunResult(plan_id, q, False, None)
+    failed_dir = out_dir / plan_id / f"{q}.failed"
+    try:
+        with staging_dir(final) as stage:
+            for nb, html_name in NOTEBOOKS.items():
+                out_nb = stage / nb
+                try:
+                    pm.execute_notebook(
+                        str(NOTEBOOK_DIR / nb), str(out_nb), parameters=params, kernel_name="python3",
+                        progress_bar=False, cwd=str(NOTEBOOK_DIR),
+                    )
+                except pm.PapermillExecutionError as e:
+                    failed_dir.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(out_nb, failed_dir / nb)
+                    result.errors.append(f"{plan_id} {q} {nb}：第 {e.cell_index + 1} 个单元格出错：{e.ename}: {e.evalue}")
+                    continue
+                if "html" in formats or "pdf" in formats:
+                    title = f"{plan.jurisdiction} {q} {'季度通报' if nb.startswith('quarterly') else nb[:-6]}"
+                    atomic_write_text(stage / html_name, notebook_to_html(out_nb, title=title))
+                if progress:
+                    progress(f"{plan_id} {q} {nb}")
+            if result.errors:
+                raise RuntimeError("notebook failed")
+            b = build_bulletin(plan_id, q, data_dir)
+            if "xlsx" in formats:
+                from .render.excel import write_tables_xlsx
+
+                write_tables_xlsx(b.tables, stage / "bulletin.xlsx", title=f"{plan.jurisdiction}{q}季度通报")
+            if "pdf" in formats:
+                from .render.pdf import PDFError, chromium_available, html_to_pdf
+
+                if chromium_available():
+                    try:
+                        html_to_pdf(stage / "bulletin.html", stage / "bulletin.pdf")
+                    except PDFError as e:
+                        result.errors.append(f"{plan_id} {q} PDF：{e}")
+                        raise
+                else:
+                    result.warnings.append(f"{plan_id} {q}：未找到 Chromium，跳过 PDF（apt-get install chromium fonts-noto-cjk）")
+            if "html" not in formats:
+                for name in NOTEBOOKS.values():
+                    (stage / name).unlink(missing_ok=True)
+            inputs = {"plan": plan_path(plan_id)} | {f"data/{k}": p for k, p in loaded.files.items()}
+            inputs |= {f"notebooks/{nb}": NOTEBOOK_DIR / nb for nb in NOTEBOOKS}
+            manifest = {
+                "plan": plan_id,
+                "title": plan.title,
+                "jurisdiction": plan.jurisdiction,
+                "quarter": q,
+                "parameters": params,
+                "formats": list(formats),
+                "overall_status": b.overall_status,
+                "summary": b.evaluation.summary(),
+                "illustrative": b.illustrative,
+                "inputs": {k: {"file": p.name, "sha256": sha256(p)} for k, p in sorted(inputs.items())},
+                "data_folder": data_dir_for(plan_id, data_dir).name,
+                "versions": _versions(),
+                "git_commit": _git_commit(),
+                "started": started.isoformat(timespec="seconds"),
+                "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            }
+            atomic_write_text(stage / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+    except RuntimeError:
+        return result
+    except Exception as e:  # noqa: BLE001 - report, keep the previous good report
+        result.errors.append(f"{plan_id} {q}：{type(e).__name__}: {e}")
+        return result
+    if failed_dir.exists():
+        shutil.rmtree(failed_dir, ignore_errors=True)
+    result.ok = True
+    result.folder = final
+    return result
+
+
+def write_index(out_dir: Path) -> Path:
+    """``reports/index.html``: every plan and quarter with its overall status and links."""
+    from .render.atomic import atomic_write_text
+    from .render.html import bulletin_css
+
+    rows = []
+    for manifest in sorted(out_dir.glob("*/*/manifest.json")):
+        m = json.loads(manifest.read_text(encoding="utf-8"))
+        rel = manifest.parent.relative_to(out_dir).as_posix()
+        links = []
+        for name, label in (("bulletin.html", "通报 HTML"), ("bulletin.pdf", "PDF"), ("bulletin.xlsx", "Excel"),
+                            ("01_targets.html", "目标分解"), ("02_evaluate.html", "目标与实际"), ("03_projects.html", "项目进度")):
+            if (manifest.parent / name).exists():
+                links.append(f'<a href="{html.escape(rel)}/{name}">{label}</a>')
+        st = m.get("overall_status", "no_data")
+        s = m.get("summary", {})
+        rows.append(
+            f"<tr><td>{html.escape(m.get('jurisdiction', ''))}</td><td>{html.escape(m.get('title', ''))}</td>"
+            f"<td>{html.escape(m['quarter'])}</td><td class=\"status-{html.escape(st)}\">{STATUS_ZH.get(st, st)}</td>"
+            f"<td>达标 {s.get('met', 0)} / 基本达标 {s.get('near', 0)} / 未达标 {s.get('missed', 0)}</td>"
+            f"<td>{'示意数据' if m.get('illustrative') else ''}</td><td>{' · '.join(links)}</td></tr>"
+        )
+    page = f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>重点项目建设季度通报</title>
+<style>{bulletin_css()}</style></head>
+<body><main class="hz-index"><h1>重点项目建设季度通报</h1>
+<p>各计划最新季度的通报。状态为本期全部考核目标中最差的一项。</p>
+<table class="dataframe hz-table"><thead><tr><th>地区</th><th>计划</th><th>季度</th><th>总体状态</th><th>目标</th><th>数据</th><th>文件</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody></table></main></body></html>
+"""
+    path = out_dir / "index.html"
+    atomic_write_text(path, page)
+    return path
+
+
+def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, ...], data_dir: str | None) -> int:
+    """Run every plan; a failing plan does not stop the others. Returns the exit code."""
+    from .plan import list_plan_ids
+
+    bad = [f for f in formats if f not in ("html", "pdf", "xlsx")]
+    if bad:
+        raise ValueError(f"未知输出格式 {bad}（可用：html,pdf,xlsx）")
+    if quarter != "latest":
+        check_quarter(quarter)
+    known = set(list_plan_ids())
+    for p in plans:
+        check_id(p, "plan")
+        if p not in known:
+            raise ValueError(f"没有计划 {p!r}（可用：{'、'.join(sorted(known))}）")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results = []
+    for p in plans:
+        print(f"… {p} {quarter}", file=sys.stderr, flush=True)
+        r = run_plan(p, quarter, out_dir=out_dir, formats=formats, data_dir=data_dir)
+        results.append(r)
+        mark = "✓" if r.ok else "✗"
+        print(f"{mark} {p} {r.quarter}" + (f" → {r.folder.relative_to(out_dir.parent) if r.folder else ''}" if r.ok else ""), flush=True)
+        for w in r.warnings:
+            print(f"  - 警告：{w}")
+        for e in r.errors:
+            print(f"  - {e}")
+    write_index(out_dir)
+    failed = [r for r in results if not r.ok]
+    print(f"\n共 {len(results)} 个计划：成功 {len(results) - len(failed)} 个，失败 {len(failed)} 个。索引：{out_dir / 'index.html'}")
+    return 1 if failed else 0
+
+
+def _env_for_kernels() -> None:
+    os.environ.setdefault("MPLBACKEND", "Agg")
