@@ -14,7 +14,7 @@ STAMP  := $(VENV)/.installed-stamp
 QUARTER ?= latest
 SYSTEM_PACKAGES := chromium fonts-noto-cjk poppler-utils
 
-.PHONY: all setup system venv report test test-fast lint clean distclean help
+.PHONY: all setup system venv report test test-fast lint clean distclean help notebooks
 
 all: help
 
@@ -67,3 +67,7 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis
+
+# Re-execute the committed notebooks with default parameters (after changing hzlib or data).
+notebooks: setup
+	$(PY) -m hzlib.nbclean

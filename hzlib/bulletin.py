@@ -160,7 +160,9 @@ def _growth_series(ev: Evaluation, data: Any, indicator: str, jurisdiction: str)
 def build_bulletin(plan_id: str, quarter: str, data_dir: str | Path | None = None) -> Bulletin:
     """Everything the bulletin shows, for one plan and quarter."""
     from . import charts
+    from .charts_style import setup_matplotlib
 
+    setup_matplotlib()
     plan = load_plan(plan_id)
     loaded = load_data(plan_id, data_dir, year=plan.year)
     q = resolve_quarter(plan, loaded, quarter)
@@ -276,8 +278,8 @@ def build_bulletin(plan_id: str, quarter: str, data_dir: str | Path | None = Non
             shown = project_list_display(frame, kind)
             b.tables[name] = shown
             b.display[key] = html_table(shown, text=f"（{name}：{len(shown)} 个）")
-        if "batch" in st.columns:
-            bs = pj.batch_summary(st)
+        if "batch" in ev.status_all.columns:
+            bs = pj.batch_summary(ev.status_all)
             b.charts["batches"] = Chart(charts.batch_chart(bs), "四个一批")
             b.tables["四个一批"] = pd.DataFrame(
                 {

@@ -76,10 +76,11 @@ class Evaluation:
     plan: Plan
     period: Period
     targets: pd.DataFrame
-    status: pd.DataFrame  # per-project status at the period end
+    status: pd.DataFrame  # per-project status at the period end (key projects under way)
     units: pd.DataFrame  # rates per responsible unit
     totals: pd.Series
     illustrative: bool
+    status_all: pd.DataFrame = field(default_factory=pd.DataFrame)  # including 谋划/储备 rows
 
     def summary(self) -> dict[str, int]:
         counts = self.targets["status"].value_counts()
@@ -162,6 +163,13 @@ def _money_out(value_wan: float, unit: str) -> float:
 
 def _ledger_actual(t: Target, status: pd.DataFrame, period: Period) -> tuple[float | None, int | None, str]:
     """Actual value of ``t`` from the project ledger: (value in t.unit, count, note)."""
+    ind = t.indicator
+    ledger_known = (
+        ind in _RATE_INDICATORS or ind in _BATCH_COUNTS or ind in _BATCH_AMOUNTS
+        or ind in ("key_project_investment", "key_project_count", "new_start_count", "private_inv_share", "industry_inv_share")
+    )
+    if not ledger_known:
+        return None, None, "数据中没有该指标（需另行报送）"
     if status.empty:
         return None, None, "无项目台账"
     mask, why = _scope_mask(status, t)
@@ -271,7 +279,12 @@ def evaluate(plan: Plan, quarter: str | Period, data: EvaluationData) -> Evaluat
     from ..targets import quarter_period
 
     period = quarter_period(plan.year, quarter)
-    status = pj.project_status(data.ledger, data.progress, period) if not data.ledger.empty else pd.DataFrame()
+    status_all = pj.project_status(data.ledger, data.progress, period) if not data.ledger.empty else pd.DataFrame()
+    # 谋划 and 储备 projects are tracked in the ledger but are not this year's key projects
+    if not status_all.empty and "batch" in status_all.columns:
+        status = status_all[~status_all["batch"].isin(["plan", "reserve"])]
+    else:
+        status = status_all
     units = pj.unit_rates(status, period) if not status.empty and "unit" in status.columns else pd.DataFrame()
     totals = pj.totals(status, period) if not status.empty else pd.Series(dtype=float)
     base_counts = {t.id: int(t.value) for t in plan.targets if t.measure is Measure.COUNT and t.value is not None}
@@ -283,7 +296,8 @@ def evaluate(plan: Plan, quarter: str | Period, data: EvaluationData) -> Evaluat
         if t.scope.level.value == "all" and t.measure in (Measure.GROWTH, Measure.SHARE, Measure.AMOUNT):
             actual, source = _indicator_actual(t, plan, data, period)
         if actual is None:
-            v, n, why = _ledger_actual(t, status, period)
+            pool = status_all if (t.indicator in _BATCH_COUNTS or t.indicator in _BATCH_AMOUNTS or t.indicator == "reserve_start_rate") else status
+            v, n, why = _ledger_actual(t, pool, period)
             if v is not None:
                 actual, actual_count, source = v, n, why or "项目台账"
             else:
@@ -338,4 +352,4 @@ def evaluate(plan: Plan, quarter: str | Period, data: EvaluationData) -> Evaluat
         df[c] = pd.to_numeric(df[c], errors="coerce").astype(float)
     for c in ("checkpoint_count", "actual_count"):
         df[c] = pd.array(df[c].tolist(), dtype="Int64")
-    return Evaluation(plan, period, df, status, units, totals, data.illustrative)
+    return Evaluation(plan, period, df, status, units, totals, data.illustrative, status_all)

@@ -1,1 +1,152 @@
-"""stub"""
+"""Read data files (project ledger, monthly progress, indicators, profiles) into contract tables.
+
+Every reader returns a :class:`ReadResult`: the normalised table (contract
+columns and dtypes, money in 万元, percents as fractions), every problem found
+(errors and warnings, each naming file, row and column), the rows left out and
+why, the encoding and the number of source rows. Nothing is dropped silently:
+``result.source_rows == len(result.frame) + len(result.excluded)``.
+
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "进度.csv"
+>>> _ = p.write_text("项目编号,月份,累计完成投资（万元）\\nP1,2024年6月,1200\\n合计,,1200\\n", encoding="gbk")
+>>> r = read_progress(p)
+>>> r.encoding, r.source_rows, len(r.frame), [e.reason for e in r.excluded], r.ok
+('GB18030', 2, 1, ['合计行（“合计”）'], True)
+>>> r.frame.loc[0, "month"], float(r.frame.loc[0, "completed_cum"])
+('2024-06', 1200.0)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .aliases import CONTRACTS, KINDS
+from .read import RawTable, read_raw
+from .result import KIND_NAMES_ZH, ExcludedRow, ReadResult
+from .table import build_table, find_header
+from .validate import check_indicators, check_ledger, check_profiles, check_progress
+
+__all__ = [
+    "ReadResult",
+    "ExcludedRow",
+    "KINDS",
+    "KIND_NAMES_ZH",
+    "read_ledger",
+    "read_progress",
+    "read_indicators",
+    "read_profiles",
+    "read_data",
+    "validate_file",
+    "guess_kind",
+]
+
+#: File-name words that point to a kind (checked when the headers do not decide).
+_NAME_HINTS: dict[str, tuple[str, ...]] = {
+    "ledger": ("台账", "项目库", "项目表", "清单", "ledger", "projects"),
+    "progress": ("进度", "月报", "完成投资", "progress", "monthly"),
+    "indicators": ("指标", "统计", "indicator"),
+    "profiles": ("季度基数", "基数", "上年", "profile"),
+}
+
+
+def _finish(r: ReadResult, ledger: ReadResult | pd.DataFrame | None = None) -> ReadResult:
+    if r.frame.empty and not r.columns:
+        return r
+    if r.kind == "ledger":
+        r.problems += check_ledger(r)
+    elif r.kind == "progress":
+        r.problems += check_progress(r, ledger)
+    elif r.kind == "indicators":
+        r.problems += check_indicators(r)
+    else:
+        r.problems += check_profiles(r)
+    return r
+
+
+def read_data(path: str | Path, kind: str, *, sheet: str | None = None, year: int | None = None,
+              ledger: ReadResult | pd.DataFrame | str | Path | None = None) -> ReadResult:
+    """Read ``path`` as a file of ``kind`` (ledger, progress, indicators, profiles)."""
+    if kind not in KINDS:
+        raise ValueError(f"未知的文件类型 {kind!r}，应为 {'、'.join(KINDS)} / unknown kind")
+    raw = read_raw(path, sheet)
+    if isinstance(ledger, (str, Path)):
+        ledger = read_ledger(ledger, year=year)
+    return _finish(build_table(raw, kind, year=year), ledger)
+
+
+def read_ledger(path: str | Path, *, sheet: str | None = None, year: int | None = None) -> ReadResult:
+    """Read a project ledger (项目台账). ``year`` is the ledger year, used for plausibility checks.
+
+    >>> read_ledger.__name__
+    'read_ledger'
+    """
+    return read_data(path, "ledger", sheet=sheet, year=year)
+
+
+def read_progress(path: str | Path, *, sheet: str | None = None, year: int | None = None,
+                  ledger: ReadResult | pd.DataFrame | str | Path | None = None) -> ReadResult:
+    """Read monthly cumulative progress (月度进度). With ``ledger`` (a result, frame or path),
+    project ids are checked against it and completed investment against total investment;
+    ``year`` (or the ledger's year) is the year months should fall in, and lets a bare
+    month (6, 6月) be read.
+    """
+    return read_data(path, "progress", sheet=sheet, year=year, ledger=ledger)
+
+
+def read_indicators(path: str | Path, *, sheet: str | None = None, year: int | None = None) -> ReadResult:
+    """Read aggregate indicators by jurisdiction and period (统计指标)."""
+    return read_data(path, "indicators", sheet=sheet, year=year)
+
+
+def read_profiles(path: str | Path, *, sheet: str | None = None, year: int | None = None) -> ReadResult:
+    """Read last year's quarterly levels of indicators (上年季度基数)."""
+    return read_data(path, "profiles", sheet=sheet, year=year)
+
+
+def _score(raw: RawTable, kind: str) -> float:
+    info = find_header(raw.cells, kind)
+    if info is None:
+        return 0.0
+    required = {c.id for c in CONTRACTS[kind] if c.required}
+    found = set(info.ids.values())
+    return len(required & found) / len(required) + 0.01 * len(found)
+
+
+def guess_kind(path: str | Path, raw: RawTable | None = None, sheet: str | None = None) -> str:
+    """Which kind of file ``path`` is, from its headers (and its name when the headers are unclear).
+
+    The kind whose required columns are best covered wins; file-name words
+    (台账, 进度, 指标, 基数 ...) break ties. Falls back to ``ledger``.
+    """
+    raw = raw if raw is not None else read_raw(path, sheet)
+    name = Path(path).stem.lower()
+    scores: dict[str, float] = {}
+    for kind in KINDS:
+        s = _score(raw, kind) if raw.ok and not raw.cells.empty else 0.0
+        if any(w in name for w in _NAME_HINTS[kind]):
+            s += 0.05
+        scores[kind] = s
+    best = max(KINDS, key=lambda k: scores[k])
+    return best if scores[best] > 0 else "ledger"
+
+
+def validate_file(path: str | Path, kind: str | None = None, *, sheet: str | None = None, year: int | None = None,
+                  ledger: ReadResult | pd.DataFrame | str | Path | None = None) -> ReadResult:
+    """Read and check any data file; ``kind=None`` guesses it from the columns and the file name.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.csv"
+    >>> _ = p.write_text("地区,期别,指标,累计同比增速（%）\\n汉中市,2024Q2,fai,9.2\\n", encoding="utf-8")
+    >>> r = validate_file(p)
+    >>> r.kind, round(float(r.frame.loc[0, "cum_yoy"]), 3)
+    ('indicators', 0.092)
+    """
+    if kind is None:
+        raw = read_raw(path, sheet)
+        kind = guess_kind(path, raw)
+        if isinstance(ledger, (str, Path)):
+            ledger = read_ledger(ledger, year=year)
+        return _finish(build_table(raw, kind, year=year), ledger)
+    return read_data(path, kind, sheet=sheet, year=year, ledger=ledger)

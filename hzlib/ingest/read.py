@@ -101,21 +101,17 @@ def _grid(rows: list[list[object]] | list[tuple[object, ...]]) -> pd.DataFrame:
     return pd.DataFrame(padded, columns=range(width), dtype=object)
 
 
-def _clean_cells(df: pd.DataFrame, all_text: bool) -> pd.DataFrame:
-    """Strip text cells and make blank ones None, column by column (vectorised)."""
+def _clean_cells(df: pd.DataFrame) -> pd.DataFrame:
+    """Strip text cells and make blank ones None, column by column, on distinct values only."""
     out: dict[int, pd.Series] = {}
     for c in df.columns:
         col = df[c]
-        if all_text:
-            s = col.str.strip()
-        else:
-            is_str = col.map(type) == str
-            if not is_str.any():
-                out[c] = col.where(col.notna(), None)
-                continue
-            s = col.where(~is_str, col.str.strip())
-        s = s.where(s.notna() & (s != ""), None)
-        out[c] = s
+        codes, uniques = pd.factorize(col.to_numpy(dtype=object), use_na_sentinel=True)
+        vals = np.empty(len(uniques) + 1, dtype=object)
+        cleaned = [u.strip() if isinstance(u, str) else u for u in uniques]
+        vals[:-1] = [None if (isinstance(u, str) and u == "") else u for u in cleaned]
+        vals[-1] = None
+        out[c] = pd.Series(vals[codes], index=df.index, dtype=object)
     return pd.DataFrame(out, index=df.index, dtype=object)
 
 
@@ -140,12 +136,18 @@ def _read_csv(path: Path, name: str) -> RawTable:
     text, encoding, err = decode_bytes(data)
     if text is None:
         return _empty(name, [Problem(name, None, None, err or "无法解码")])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    delimiter = _sniff_delimiter(text)
+    width = max((ln.count(delimiter) for ln in text.splitlines()), default=0) + 1
     try:
-        rows = list(reader)
-    except csv.Error as e:  # pragma: no cover - csv module is lenient
-        return _empty(name, [Problem(name, reader.line_num, None, f"CSV 格式错误：{e} / malformed CSV")], encoding)
-    cells = _trim(_clean_cells(_grid(rows), all_text=True))
+        grid = pd.read_csv(
+            io.StringIO(text), sep=delimiter, header=None, names=range(width), dtype=str, na_filter=False,
+            skip_blank_lines=False, engine="c", quotechar='"', doublequote=True,
+        )
+    except (pd.errors.ParserError, ValueError):
+        # fall back to the csv module (odd quoting): slower, more lenient
+        grid = _grid(list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
+    cells = _trim(_clean_cells(grid.astype(object)))
+    cells = cells.reset_index(drop=True)
     return RawTable(name, cells, np.arange(1, len(cells) + 1), encoding)
 
 
@@ -170,7 +172,7 @@ def _read_xlsx(path: Path, name: str, sheet: str | None) -> RawTable:
         title = ws.title
     finally:
         wb.close()
-    cells = _trim(_clean_cells(_grid(rows), all_text=False))
+    cells = _trim(_clean_cells(_grid(rows)))
     return RawTable(name, cells, np.arange(1, len(cells) + 1), None, title)
 
 

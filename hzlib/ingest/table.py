@@ -9,18 +9,18 @@ contract columns, then parse each column by its kind. Cell problems name the
 row users see and the header as written.
 
 >>> import pandas as pd, numpy as np
->>> from .read import RawTable
+>>> from hzlib.ingest.read import RawTable
 >>> cells = pd.DataFrame([["2024年项目进度", None, None], ["项目编号", "月份", "累计完成投资（亿元）"],
 ...                       ["P1", "2024-06", "1.5"], ["合计", None, "1.5"]], dtype=object)
 >>> r = build_table(RawTable("p.csv", cells, np.arange(1, 5), "UTF-8"), "progress")
 >>> r.frame.to_dict("list"), [str(e) for e in r.excluded]
-({'project_id': ['P1'], 'month': ['2024-06'], 'completed_cum': [15000.0]}, ['p.csv 第4行：合计行'])
+({'project_id': ['P1'], 'month': ['2024-06'], 'completed_cum': [15000.0]}, ['p.csv 第4行：合计行（“合计”）'])
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,6 +39,7 @@ from .aliases import (
 )
 from .parse import (
     blank_mask,
+    on_uniques,
     excel_error_mask,
     parse_bool,
     parse_category,
@@ -93,7 +94,7 @@ def cell_problems(
     rows: pd.Series,
     mask: pd.Series,
     column: str | None,
-    message: str | pd.Series,
+    message: str | pd.Series | Callable[[pd.Index], pd.Series],
     severity: str = ERROR,
 ) -> list[Problem]:
     """One problem per flagged row (up to :data:`MAX_ROWS_PER_PROBLEM`, then one summary naming the rest).
@@ -106,13 +107,27 @@ def cell_problems(
     if not mask.any():
         return []
     rn = rows[mask].astype(int).tolist()
-    msgs = message[mask].astype(str).tolist() if isinstance(message, pd.Series) else [message] * len(rn)
+    if callable(message):
+        msgs = pd.Series(message(mask[mask].index)).astype(str).tolist()
+    elif isinstance(message, pd.Series):
+        msgs = message[mask].astype(str).tolist()
+    else:
+        msgs = [message] * len(rn)
     out = [Problem(file, r, column, m, severity) for r, m in zip(rn[:MAX_ROWS_PER_PROBLEM], msgs[:MAX_ROWS_PER_PROBLEM])]
     rest = rn[MAX_ROWS_PER_PROBLEM:]
     if rest:
         first = msgs[MAX_ROWS_PER_PROBLEM]
         out.append(Problem(file, None, column, f"另有 {len(rest)} 行同样的问题（如“{first}”）：第{compact_rows(rest)}行 / {len(rest)} more rows", severity))
     return out
+
+
+def _says(s: pd.Series, template: str) -> Callable[[pd.Index], pd.Series]:
+    """A lazy message: ``template`` with ``{v}`` replaced by each flagged cell as typed."""
+
+    def build(idx: pd.Index) -> pd.Series:
+        return s[idx].map(lambda v: template.replace("{v}", _cell_text(v)))
+
+    return build
 
 
 def _dtype(kind: str) -> str:
@@ -240,17 +255,17 @@ def _exclusions(data: pd.DataFrame, info: HeaderInfo, n_mapped: int) -> tuple[pd
     for j in look:
         if j not in data.columns:
             continue
-        s = data[j].astype("string")
-        hit = s.str.match(_TOTAL_RE).fillna(False).astype(bool) & reason.isna()
+        s = data[j]
+        hit = on_uniques(s, lambda u: u.map(lambda v: isinstance(v, str) and "计" in v and bool(_TOTAL_RE.match(v))))
+        hit = hit.astype("boolean").fillna(False).astype(bool) & reason.isna()
         reason[hit] = "合计行"
-        text[hit] = s[hit].astype(object)
+        text[hit] = s[hit]
     # repeated header rows (pages glued together)
     if info.headers:
         same = pd.Series(0, index=data.index)
         for j, h in info.headers.items():
             if j in data.columns:
-                norm = data[j].astype("string").str.replace(r"\s+", "", regex=True).str.lower()
-                same += (norm == normalise_header(h)).fillna(False).astype(int)
+                same += data[j].isin({h, h.split("/")[-1]}).astype(int)
         hit = (same >= max(2, len(info.headers) // 2)) & reason.isna()
         reason[hit] = "重复的表头行"
     # one filled cell: a group title (一、汉台区) or a footnote (注：…)
@@ -354,6 +369,20 @@ def build_table(raw: RawTable, kind: str, *, year: int | None = None) -> ReadRes
         result.frame = empty_frame(kind)
         return result
 
+    # a per-row unit column (单位), read once for all money columns
+    unit_rows: tuple[pd.Series, pd.Series, pd.Series] | None = None
+    unit_header = info.headers.get(unit_pos, "单位") if unit_pos is not None else "单位"
+    if unit_pos is not None:
+        ucol = to_text(kept[unit_pos])
+        parsed = {u: parse_unit(u) for u in pd.unique(ucol.dropna().to_numpy(dtype=object))}
+        ufactor = pd.to_numeric(ucol.map(lambda u: parsed[u][0], na_action="ignore"), errors="coerce").astype(float)
+        ubad = ucol.notna() & ufactor.isna()
+        ublank = ucol.isna()
+        problems += cell_problems(file, rows, ubad, unit_header, lambda i: ucol[i].map(lambda u: parsed[u][1]))
+        if ublank.any() and unit_hint is None:
+            problems.append(Problem(file, header_row, unit_header, "部分行未填金额单位，这些行按万元处理 / no unit on some rows, assumed 万元", WARNING))
+        unit_rows = (ufactor, ublank, ubad)
+
     cols: dict[str, pd.Series] = {}
     wan_mask: dict[str, pd.Series] = {}
     for c in contract:
@@ -364,27 +393,26 @@ def build_table(raw: RawTable, kind: str, *, year: int | None = None) -> ReadRes
         result.columns[c.id] = header
         s = kept[j]
         err = excel_error_mask(s)
-        problems += cell_problems(file, rows, err, header, "单元格是 Excel 错误值“" + s.astype(str) + "”，请修正公式或填入数值 / Excel error value")
+        problems += cell_problems(file, rows, err, header, lambda i, s=s: "单元格是 Excel 错误值“" + s[i].astype(str) + "”，请修正公式或填入数值 / Excel error value")
         s = s.where(~err, None)
         blank = blank_mask(s) & ~err
         if c.required:
             sev = ERROR if c.kind in _BLANK_IS_ERROR_KINDS else WARNING
             what = "必填项为空" if sev == ERROR else "为空，按缺失值处理"
             problems += cell_problems(file, rows, blank, header, f"“{header}”{what} / empty cell in a required column", sev)
-        shown = s.astype(str)
         if c.kind == "str":
             cols[c.id] = to_text(s)
         elif c.kind == "money":
-            values, problems_m, wan = _money(file, rows, s, kept, header, header_row, info, unit_pos, unit_hint, result, c.id)
+            values, problems_m, wan = _money(file, rows, s, header, header_row, unit_rows, unit_header, unit_hint, result, c.id)
             problems += problems_m
             cols[c.id] = values
             wan_mask[c.id] = wan
         elif c.kind == "percent":
             frac, bad, mixed, as_fractions = parse_percent(s)
-            problems += cell_problems(file, rows, bad, header, "无法识别的百分数“" + shown + "”，应写成 9.2、9.2% 或 0.092 / not a percent")
+            problems += cell_problems(file, rows, bad, header, _says(s, "无法识别的百分数“{v}”，应写成 9.2、9.2% 或 0.092 / not a percent"))
             problems += cell_problems(
                 file, rows, mixed, header,
-                "数值“" + shown + "”不大于 1，而本列其他值是百分数（大于 1），按 " + shown + "% 处理；如果是小数形式（如 0.8 表示 80%），请改为 80 / percent column mixes fractions and percent numbers",
+                _says(s, "数值“{v}”不大于 1，而本列其他值是百分数（大于 1），按 {v}% 处理；如果是小数形式（如 0.8 表示 80%），请改为 80 / percent column mixes fractions and percent numbers"),
                 WARNING,
             )
             if as_fractions and split_header(header)[1] == "%":
@@ -393,29 +421,29 @@ def build_table(raw: RawTable, kind: str, *, year: int | None = None) -> ReadRes
             cols[c.id] = frac
         elif c.kind == "date":
             d, bad = parse_date(s)
-            problems += cell_problems(file, rows, bad, header, "无法识别的日期“" + shown + "”，应写成 2024-03-05、2024/3/5、2024年3月5日 或 2024.3 / unreadable date")
+            problems += cell_problems(file, rows, bad, header, _says(s, "无法识别的日期“{v}”，应写成 2024-03-05、2024/3/5、2024年3月5日 或 2024.3 / unreadable date"))
             cols[c.id] = d
         elif c.kind == "month":
             m, bad = parse_month(s, year)
-            problems += cell_problems(file, rows, bad, header, "无法识别的月份“" + shown + "”，应写成 2024-06、2024/6、2024年6月 或 202406 / unreadable month")
+            problems += cell_problems(file, rows, bad, header, _says(s, "无法识别的月份“{v}”，应写成 2024-06、2024/6、2024年6月 或 202406 / unreadable month"))
             cols[c.id] = m
         elif c.kind == "period":
             p, bad = parse_period(s)
-            problems += cell_problems(file, rows, bad, header, "无法识别的期别“" + shown + "”，应写成 2024-06、2024Q2、2024H1、2024 或 2024年1-6月 / unreadable period")
+            problems += cell_problems(file, rows, bad, header, _says(s, "无法识别的期别“{v}”，应写成 2024-06、2024Q2、2024H1、2024 或 2024年1-6月 / unreadable period"))
             cols[c.id] = p
         elif c.kind == "int":
             v, bad = parse_int(s)
-            problems += cell_problems(file, rows, bad, header, "不是整数：“" + shown + "” / not a whole number")
+            problems += cell_problems(file, rows, bad, header, _says(s, "不是整数：“{v}” / not a whole number"))
             cols[c.id] = v
         elif c.kind == "bool":
             b, bad = parse_bool(s)
-            problems += cell_problems(file, rows, bad, header, "无法识别的是否值“" + shown + "”，应为 是/否、Y/N、1/0 或 TRUE/FALSE / not a yes/no value")
+            problems += cell_problems(file, rows, bad, header, _says(s, "无法识别的是否值“{v}”，应为 是/否、Y/N、1/0 或 TRUE/FALSE / not a yes/no value"))
             cols[c.id] = b
         elif c.kind == "category":
             aliases = VALUE_ALIASES[c.id]
             v, bad = parse_category(s, aliases)
             zh = "、".join(k for k in aliases if not k.isascii())
-            problems += cell_problems(file, rows, bad, header, "无法识别的取值“" + shown + f"”，应为 {zh} 之一（或 {'/'.join(c.choices)}）/ unknown value")
+            problems += cell_problems(file, rows, bad, header, _says(s, f"无法识别的取值“{{v}}”，应为 {zh} 之一（或 {'/'.join(c.choices)}）/ unknown value"))
             cols[c.id] = v
         else:  # pragma: no cover - contracts only use the kinds above
             cols[c.id] = to_text(s)
@@ -434,11 +462,10 @@ def _money(
     file: str,
     rows: pd.Series,
     s: pd.Series,
-    kept: pd.DataFrame,
     header: str,
     header_row: int,
-    info: HeaderInfo,
-    unit_pos: int | None,
+    unit_rows: tuple[pd.Series, pd.Series, pd.Series] | None,
+    unit_header: str,
     unit_hint: str | None,
     result: ReadResult,
     cid: str,
@@ -451,29 +478,20 @@ def _money(
     if header_unit:
         f, msg = parse_unit(header_unit)
         if f is None:
-            problems.append(Problem(file, header_row, header, f"表头中的{msg}"))
+            problems.append(Problem(file, header_row, header, f"表头：{msg}"))
             result.units[cid] = header_unit
             return nan, problems, pd.Series(False, index=s.index)
         factor[:] = f
         result.units[cid] = header_unit
     else:
         default = unit_hint
-        if unit_pos is not None:
-            ucol = to_text(kept[unit_pos])
-            uniq = pd.unique(ucol.dropna().to_numpy(dtype=object))
-            parsed = {u: parse_unit(u) for u in uniq}
-            uf = ucol.map(lambda u: parsed[u][0] if u in parsed else None, na_action="ignore")
-            ubad = ucol.notna() & uf.isna()
-            umsg = ucol.map(lambda u: parsed[u][1] if u in parsed else "", na_action="ignore")
-            problems += cell_problems(file, rows, ubad, info.headers[unit_pos], umsg.fillna(""))
-            factor = pd.to_numeric(uf, errors="coerce").astype(float)
-            no_unit = ucol.isna()
-            if no_unit.any():
-                if default is None:
-                    problems.append(Problem(file, header_row, header, f"部分行未填“{info.headers[unit_pos]}”，这些行按万元处理 / no unit on some rows, assumed 万元", WARNING))
-                factor[no_unit] = parse_unit(default or "万元")[0]
+        if unit_rows is not None:
+            ufactor, ublank, ubad = unit_rows
+            factor = ufactor.copy()
+            if ublank.any():
+                factor[ublank] = parse_unit(default or "万元")[0]
             factor[ubad] = np.nan
-            result.units[cid] = "按“" + info.headers[unit_pos] + "”列"
+            result.units[cid] = "按“" + unit_header + "”列"
         elif default is not None:
             factor[:] = parse_unit(default)[0]
             result.units[cid] = default
@@ -481,7 +499,7 @@ def _money(
             problems.append(Problem(file, header_row, header, "表头未注明金额单位，按万元处理；如为亿元请在表头写明“（亿元）” / no unit in the header, assumed 万元", WARNING))
             result.units[cid] = "万元（默认）"
     values, cell_units, bad = parse_number(s)
-    problems += cell_problems(file, rows, bad, header, "不是数字：“" + s.astype(str) + "”，应填写数值（如 1234.5），不要带文字 / not a number")
+    problems += cell_problems(file, rows, bad, header, lambda i: "不是数字：“" + s[i].astype(str) + "”，应填写数值（如 1234.5），不要带文字 / not a number")
     has_cell_unit = cell_units.notna()
     if has_cell_unit.any():
         cf = cell_units[has_cell_unit].map(lambda u: parse_unit(u)[0])
@@ -489,6 +507,6 @@ def _money(
         factor[has_cell_unit] = cf.astype(float)
     out = (values * factor).round(6)
     neg = out < 0
-    problems += cell_problems(file, rows, neg, header, "金额为负数：“" + s.astype(str) + "” / negative amount")
+    problems += cell_problems(file, rows, neg, header, lambda i: "金额为负数：“" + s[i].astype(str) + "” / negative amount")
     wan = (factor == 1.0) & ~has_cell_unit & out.notna()
     return out, problems, wan

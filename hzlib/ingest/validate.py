@@ -1,0 +1,225 @@
+"""Checks across rows and across files, after every cell has been read.
+
+Each check returns problems naming the file, the source row and the header as
+written. Errors make the file unusable until fixed; warnings are shown and the
+data is used as read.
+
+====================================  ========  =========================================
+check                                 severity  applies to
+====================================  ========  =========================================
+duplicate project ids                 error     ledger (all rows sharing an id named)
+annual plan > total investment        warning   ledger
+actual start after actual completion  error     ledger
+planned start after planned end       error     ledger
+dates far outside plausible years     warning   ledger
+亿元 typed in a 万元 column             warning   every money column
+duplicate project + month             error     progress
+cumulative progress going down        warning   progress
+month not in the ledger year          warning   progress
+project id not in the ledger          error     progress (when a ledger is given)
+completed > total investment          error     progress (when a ledger is given)
+duplicate keys                        error     indicators, profiles
+====================================  ========  =========================================
+
+>>> import pandas as pd
+>>> from .result import ReadResult
+>>> f = pd.DataFrame({"project_id": ["P1", "P2", "P1"]})
+>>> r = ReadResult(kind="ledger", file="a.csv", frame=f, rows=pd.Series([3, 4, 7]))
+>>> [str(p) for p in check_duplicates(r, ["project_id"])]
+['a.csv 第7行 [项目编号]：项目编号“P1”重复，共 2 行：第3、7行 / duplicate project id']
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..errors import ERROR, WARNING, Problem
+from .aliases import CONTRACTS
+from .result import ReadResult
+from .table import cell_problems, compact_rows
+
+__all__ = [
+    "header_of",
+    "check_duplicates",
+    "check_wan_magnitudes",
+    "check_dates",
+    "check_ledger",
+    "check_progress",
+    "check_indicators",
+    "check_profiles",
+    "PLAUSIBLE_YEARS",
+]
+
+#: Dates outside these years are warned about when the ledger year is unknown;
+#: with a ledger year Y the range is Y-25 .. Y+25.
+PLAUSIBLE_YEARS = (1980, 2060)
+
+
+def header_of(r: ReadResult, cid: str) -> str:
+    """The header of ``cid`` as written in the file, else the contract header."""
+    if cid in r.columns:
+        return r.columns[cid]
+    return next(c.zh for c in CONTRACTS[r.kind] if c.id == cid)
+
+
+def _fmt(x: pd.Series) -> pd.Series:
+    """Numbers for messages: 12000.0 -> '12000', 0.25 -> '0.25'."""
+    return x.map(lambda v: f"{v:.6f}".rstrip("0").rstrip("."), na_action="ignore").astype(str)
+
+
+def check_duplicates(r: ReadResult, keys: list[str]) -> list[Problem]:
+    """Rows that share the same key (one error per key, naming every row)."""
+    f = r.frame
+    if f.empty or any(k not in f.columns for k in keys):
+        return []
+    present = f[keys].notna().all(axis=1)
+    dup = f[keys].duplicated(keep=False) & present
+    if not dup.any():
+        return []
+    rows = r.rows[dup]
+    key = f.loc[dup, keys].astype(str).agg("/".join, axis=1)
+    grouped = rows.groupby(key, sort=False).agg(list)
+    names = "/".join(header_of(r, k) for k in keys)
+    col = header_of(r, keys[0]) if len(keys) == 1 else names
+    what = "项目编号" if keys == ["project_id"] else names
+    out = []
+    for k, rs in grouped.items():
+        rs = sorted(int(x) for x in rs)
+        en = "duplicate project id" if keys == ["project_id"] else "duplicate key"
+        out.append(Problem(r.file, rs[1], col, f"{what}“{k}”重复，共 {len(rs)} 行：第{compact_rows(rs) if len(rs) > 6 else '、'.join(map(str, rs))}行 / {en}"))
+    return out
+
+
+def check_wan_magnitudes(r: ReadResult) -> list[Problem]:
+    """Values about 10^4 too small for a 万元 column: 亿元 typed in a 万元 column.
+
+    A positive value typed in 万元 is suspect when it is below 1 while the
+    column's median is at least 1000, or (total investment) below a
+    thousandth of the same row's annual plan.
+    """
+    f = r.frame
+    out: list[Problem] = []
+    for cid, wan in r.wan_typed.items():
+        v = f[cid]
+        pos = (v > 0) & wan
+        if not pos.any():
+            continue
+        med = float(v[pos].median())
+        small = pos & (v < 1) & (med >= 1000)
+        if cid == "total_investment" and "annual_plan" in f.columns:
+            small |= pos & (v < f["annual_plan"] / 1000)
+        if small.any():
+            h = header_of(r, cid)
+            def msg(i: pd.Index, v: pd.Series = v, med: float = med) -> pd.Series:
+                return ("数值 " + _fmt(v[i]) + f" 比同列其他数值（中位数 {med:g}）小约一万倍，疑为以亿元填写（本列按万元读入）；如确为亿元，请改为 "
+                        + _fmt(v[i] * 1e4) + " 或在表头写明（亿元）/ looks 10^4 too small: 亿元 typed in a 万元 column?")
+
+            out += cell_problems(r.file, r.rows, small, h, msg, WARNING)
+    return out
+
+
+def check_dates(r: ReadResult) -> list[Problem]:
+    """Dates far outside plausible years (warning)."""
+    lo, hi = (r.year - 25, r.year + 25) if r.year else PLAUSIBLE_YEARS
+    out: list[Problem] = []
+    for c in CONTRACTS[r.kind]:
+        if c.kind != "date" or c.id not in r.columns:
+            continue
+        d = r.frame[c.id]
+        far = d.notna() & ((d.dt.year < lo) | (d.dt.year > hi))
+        msg = lambda i, d=d: "日期 " + d[i].dt.strftime("%Y-%m-%d").fillna("") + f" 超出合理年份范围（{lo}–{hi}），请核对 / implausible year"  # noqa: E731
+        out += cell_problems(r.file, r.rows, far, header_of(r, c.id), msg, WARNING)
+    return out
+
+
+def _order(r: ReadResult, first: str, then: str, severity: str, zh: str) -> list[Problem]:
+    f = r.frame
+    if first not in r.columns or then not in r.columns:
+        return []
+    a, b = f[first], f[then]
+    bad = a.notna() & b.notna() & (a > b)
+    def msg(i: pd.Index) -> pd.Series:
+        return (header_of(r, first) + " " + a[i].dt.strftime("%Y-%m-%d").fillna("") + " 晚于 " + header_of(r, then) + " "
+                + b[i].dt.strftime("%Y-%m-%d").fillna("") + f"：{zh}")
+
+    return cell_problems(r.file, r.rows, bad, header_of(r, first), msg, severity)
+
+
+def check_ledger(r: ReadResult) -> list[Problem]:
+    """Checks across the rows of a project ledger."""
+    f = r.frame
+    out = check_duplicates(r, ["project_id"])
+    if "total_investment" in r.columns and "annual_plan" in r.columns:
+        over = f["annual_plan"] > f["total_investment"]
+        def msg(i: pd.Index) -> pd.Series:
+            return ("年度计划投资 " + _fmt(f["annual_plan"][i]) + " 万元大于总投资 " + _fmt(f["total_investment"][i])
+                    + " 万元，请核对单位或数值 / annual plan exceeds total investment")
+
+        out += cell_problems(r.file, r.rows, over, header_of(r, "annual_plan"), msg, WARNING)
+    out += _order(r, "actual_start", "actual_completion", ERROR, "开工不能晚于竣工 / actual start after actual completion")
+    out += _order(r, "planned_start", "planned_completion", ERROR, "计划开工不能晚于计划竣工 / planned start after planned completion")
+    out += check_dates(r)
+    out += check_wan_magnitudes(r)
+    return out
+
+
+def check_progress(r: ReadResult, ledger: ReadResult | pd.DataFrame | None = None) -> list[Problem]:
+    """Checks across the rows of monthly progress, and against the ledger when given."""
+    f = r.frame
+    out = check_duplicates(r, ["project_id", "month"])
+    out += check_wan_magnitudes(r)
+    if f.empty or "month" not in r.columns:
+        return out
+    h_cum = header_of(r, "completed_cum")
+    # cumulative values must not go down within a year
+    if "completed_cum" in r.columns and "project_id" in r.columns:
+        d = pd.DataFrame({"id": f["project_id"], "month": f["month"], "v": f["completed_cum"]}).dropna()
+        d = d.sort_values(["id", "month"], kind="stable")
+        g = d.groupby("id", sort=False)
+        prev_v, prev_m = g["v"].shift(), g["month"].shift()
+        down = prev_v.notna() & (d["v"] < prev_v - 1e-9) & (prev_m.str[:4] == d["month"].str[:4])
+        down = down.reindex(f.index, fill_value=False)
+        def msg(i: pd.Index) -> pd.Series:
+            return ("累计完成投资从 " + prev_m.reindex(i).fillna("").astype(str) + " 的 " + _fmt(prev_v.reindex(i))
+                    + " 万元降到 " + f["month"][i].fillna("").astype(str) + " 的 " + _fmt(f["completed_cum"][i])
+                    + " 万元；自年初累计值不应减少 / cumulative progress went down")
+
+        out += cell_problems(r.file, r.rows, down, h_cum, msg, WARNING)
+    # months in the ledger year
+    year = r.year
+    if year is None and isinstance(ledger, ReadResult):
+        year = ledger.year
+    years = f["month"].str[:4]
+    if year is None and years.notna().any():
+        year = int(years.mode().iloc[0])
+    if year is not None:
+        other = years.notna() & (years != f"{year:04d}")
+        msg = lambda i: "月份 " + f["month"][i].fillna("").astype(str) + f" 不在台账年度 {year} 年内 / month outside the ledger year"  # noqa: E731
+        out += cell_problems(r.file, r.rows, other, header_of(r, "month"), msg, WARNING)
+    # against the ledger
+    lf = ledger.frame if isinstance(ledger, ReadResult) else ledger
+    if lf is not None and "project_id" in lf.columns and "project_id" in r.columns:
+        known = lf["project_id"].dropna()
+        unknown = f["project_id"].notna() & ~f["project_id"].isin(known)
+        msg = lambda i: "项目编号“" + f["project_id"][i].fillna("").astype(str) + "”不在项目台账中 / project id not in the ledger"  # noqa: E731
+        out += cell_problems(r.file, r.rows, unknown, header_of(r, "project_id"), msg)
+        if "total_investment" in lf.columns and "completed_cum" in r.columns:
+            total = lf.drop_duplicates("project_id").set_index("project_id")["total_investment"]
+            t = f["project_id"].map(total)
+            over = t.notna() & f["completed_cum"].notna() & (f["completed_cum"] > t + 1e-6)
+            def msg(i: pd.Index) -> pd.Series:
+                return ("累计完成投资 " + _fmt(f["completed_cum"][i]) + " 万元超过项目“" + f["project_id"][i].fillna("").astype(str)
+                        + "”的总投资 " + _fmt(t[i]) + " 万元 / completed exceeds total investment")
+
+            out += cell_problems(r.file, r.rows, over, h_cum, msg)
+    return out
+
+
+def check_indicators(r: ReadResult) -> list[Problem]:
+    """Checks across the rows of an indicators file."""
+    return check_duplicates(r, ["jurisdiction", "period", "indicator"]) + check_wan_magnitudes(r)
+
+
+def check_profiles(r: ReadResult) -> list[Problem]:
+    """Checks across the rows of a quarterly profile file."""
+    return check_duplicates(r, ["jurisdiction", "indicator", "year"]) + check_wan_magnitudes(r)
