@@ -16,7 +16,7 @@ the end of June):
 >>> st["started"].tolist(), st["completed_cum"].tolist()
 ([True, False, True], [250.0, 0.0, 20.0])
 >>> r = unit_rates(st, "2019Q2")
->>> r.loc["甲县", "start_rate"], r.loc["甲县", "invest_completion"]
+>>> float(r.loc["甲县", "start_rate"]), float(r.loc["甲县", "invest_completion"])
 (0.5, 0.25)
 """
 
