@@ -123,14 +123,19 @@ def run_plan(
     from .render.atomic import atomic_write_text, staging_dir
     from .render.html import notebook_to_html
 
+    from .errors import InputError
+
     check_id(plan_id, "plan")
     started = dt.datetime.now(dt.timezone.utc)
-    plan = load_plan(plan_id)
-    loaded = load_data(plan_id, data_dir, year=plan.year)
-    q = check_quarter(resolve_quarter(plan, loaded, quarter))
-    params = {"plan": plan_id, "quarter": q, "data_dir": str(data_dir or "")}
-    for nb in NOTEBOOKS:
-        check_parameters(NOTEBOOK_DIR / nb, params)
+    try:
+        plan = load_plan(plan_id)
+        loaded = load_data(plan_id, data_dir, year=plan.year)
+        q = check_quarter(resolve_quarter(plan, loaded, quarter))
+        params = {"plan": plan_id, "quarter": q, "data_dir": str(data_dir or "")}
+        for nb in NOTEBOOKS:
+            check_parameters(NOTEBOOK_DIR / nb, params)
+    except InputError as e:
+        return RunResult(plan_id, quarter, False, None, errors=[e.render()])
     final = out_dir / plan_id / q
     final.parent.mkdir(parents=True, exist_ok=True)
     result = RunResult(plan_id, q, False, None)
