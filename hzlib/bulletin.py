@@ -157,14 +157,15 @@ def _growth_series(ev: Evaluation, data: Any, indicator: str, jurisdiction: str)
     return out
 
 
-def build_bulletin(plan_id: str, quarter: str, data_dir: str | Path | None = None) -> Bulletin:
-    """Everything the bulletin shows, for one plan and quarter."""
+def build_bulletin(plan_id: str, quarter: str, data_dir: str | Path | None = None, *, loaded: LoadedData | None = None) -> Bulletin:
+    """Everything the bulletin shows, for one plan and quarter (``loaded``: data already read)."""
     from . import charts
     from .charts_style import setup_matplotlib
 
     setup_matplotlib()
     plan = load_plan(plan_id)
-    loaded = load_data(plan_id, data_dir, year=plan.year)
+    if loaded is None:
+        loaded = load_data(plan_id, data_dir, year=plan.year)
     q = resolve_quarter(plan, loaded, quarter)
     ev = evaluate(plan, q, loaded.data)
     period = ev.period

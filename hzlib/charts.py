@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .charts_style import STATUS_COLORS
+from .charts_style import STATUS_COLORS, STATUS_LABELS
 
 __all__ = ["checkpoint_paths_chart", "growth_chart", "unit_rate_chart", "completion_chart", "batch_chart", "status_chart"]
 
@@ -143,7 +143,6 @@ def batch_chart(batches: pd.DataFrame, title: str = "“四个一批”项目") 
 def status_chart(counts: dict[str, int], title: str = "目标完成情况") -> Figure:
     """Number of targets per status."""
     order = ["met", "near", "missed", "pending", "no_data"]
-    zh = {"met": "达标", "near": "基本达标", "missed": "未达标", "pending": "未到期", "no_data": "无数据"}
     keys = [k for k in order if counts.get(k, 0) > 0]
     fig = Figure(figsize=(7.2, 1.6))
     ax = fig.subplots()
@@ -151,7 +150,7 @@ def status_chart(counts: dict[str, int], title: str = "目标完成情况") -> F
     for k in keys:
         v = counts[k]
         ax.barh([0], [v], left=left, color=STATUS_COLORS[k], height=0.6)
-        ax.text(left + v / 2, 0, f"{zh[k]} {v}", ha="center", va="center", fontsize=9, color="white" if k in ("met", "missed") else "black")
+        ax.text(left + v / 2, 0, f"{STATUS_LABELS[k]} {v}", ha="center", va="center", fontsize=9, color="white" if k in ("met", "missed") else "black")
         left += v
     ax.set_xlim(0, max(left, 1))
     ax.axis("off")

@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
+from .arithmetic import Status
+
 __all__ = [
     "CJK_FONT_FAMILIES",
     "FontNotFoundError",
@@ -51,14 +53,7 @@ STATUS_COLORS: dict[str, str] = {
     "n/a": "#bdbdbd",  # 不适用
 }
 
-STATUS_LABELS: dict[str, str] = {
-    "met": "达标",
-    "near": "基本达标",
-    "missed": "未达标",
-    "pending": "未到期",
-    "no_data": "无数据",
-    "n/a": "不适用",
-}
+STATUS_LABELS: dict[str, str] = {st.value: st.zh for st in Status}
 
 #: Series colours for ordinary (non-status) charts.
 PALETTE: tuple[str, ...] = (

@@ -16,7 +16,7 @@ from .periods import Period
 from .plan import check_plan, load_plan
 from .plan.schema import Measure, Phasing
 from .present import checkpoint_display, html_table
-from .targets import checkpoints_frame
+from .targets import checkpoint, checkpoints_frame
 
 __all__ = ["TargetsOverview", "targets_overview", "DATA_DIR"]
 
@@ -70,11 +70,8 @@ def targets_overview(plan_id: str, quarter: str) -> TargetsOverview:
         ph = t.effective_phasing
         if ph not in (Phasing.SCHEDULE, Phasing.TIME_PROGRESS, Phasing.PROFILE) or t.measure is Measure.GROWTH:
             continue
-        vals = []
-        for q in range(1, 5):
-            c = checkpoints_frame(plan.model_copy(update={"targets": [t]}), f"{plan.year}Q{q}").iloc[0]
-            vals.append(float(c["checkpoint"]) / float(t.value) * 100.0)  # type: ignore[arg-type]
-        paths[t.label] = vals
+        cps = [checkpoint(t, plan.year, f"{plan.year}Q{q}", profile=plan.seasonal_profile).checkpoint for q in range(1, 5)]
+        paths[t.label] = [float(c) / float(t.value) * 100.0 for c in cps if c is not None]
     # one line per distinct path, named after its first target and how many share it
     groups: dict[tuple[float, ...], list[str]] = {}
     for label, vals in paths.items():

@@ -106,13 +106,10 @@ def checkpoint_display(cp: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def evaluation_display(ev: pd.DataFrame, *, only_checkpoints: bool = False) -> pd.DataFrame:
+def evaluation_display(ev: pd.DataFrame) -> pd.DataFrame:
     """Targets against actuals, for reading."""
-    df = ev
-    if only_checkpoints:
-        df = df[~df["status"].isin(["pending"])]
     rows = []
-    for r in df.itertuples():
+    for r in ev.itertuples():
         actual = fmt_value(r.actual, r.unit)
         if not pd.isna(r.actual_count) and r.unit == "%":
             actual += f"（{int(r.actual_count)}个）"

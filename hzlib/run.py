@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 import html
 import json
-import os
 import platform
 import shutil
 import subprocess
@@ -23,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .arithmetic import Status
 from .safety import check_id, check_quarter
 
 __all__ = ["RunResult", "run_plan", "write_index", "NOTEBOOKS", "ROOT"]
@@ -36,7 +36,7 @@ NOTEBOOKS = {
     "02_evaluate.ipynb": "02_evaluate.html",
     "03_projects.ipynb": "03_projects.html",
 }
-STATUS_ZH = {"met": "达标", "near": "基本达标", "missed": "未达标", "no_data": "无数据", "failed": "运行失败"}
+STATUS_ZH = {st.value: st.zh for st in Status} | {"failed": "运行失败"}
 
 
 @dataclass
@@ -161,7 +161,7 @@ def run_plan(
                     progress(f"{plan_id} {q} {nb}")
             if result.errors:
                 raise RuntimeError("notebook failed")
-            b = build_bulletin(plan_id, q, data_dir)
+            b = build_bulletin(plan_id, q, data_dir, loaded=loaded)
             if "xlsx" in formats:
                 from .render.excel import write_tables_xlsx
 
@@ -280,6 +280,3 @@ def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, 
     print(f"\n共 {len(results)} 个计划：成功 {len(results) - len(failed)} 个，失败 {len(failed)} 个。索引：{out_dir / 'index.html'}")
     return 1 if failed else 0
 
-
-def _env_for_kernels() -> None:
-    os.environ.setdefault("MPLBACKEND", "Agg")

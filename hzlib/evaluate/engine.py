@@ -256,7 +256,7 @@ def _profile(data: EvaluationData, jurisdiction: str, indicator: str, year: int)
     return vals
 
 
-def _projection(t: Target, actual: float, period: Period, profile: list[float] | None) -> float | None:
+def _projection(t: Target, actual: float, period: Period) -> float | None:
     """Year-end value if the current pace holds."""
     if t.measure is Measure.GROWTH or t.measure is Measure.SHARE:
         return actual
@@ -268,9 +268,6 @@ def _projection(t: Target, actual: float, period: Period, profile: list[float] |
     if t.measure is Measure.COUNT and phasing is Phasing.CONSTANT:
         return None
     tp = float(period.progress)
-    if profile:
-        share = sum(profile[: period.quarter]) / sum(profile)
-        return actual / share if share > 0 else None
     return actual / tp if tp > 0 else None
 
 
@@ -293,19 +290,24 @@ def evaluate(plan: Plan, quarter: str | Period, data: EvaluationData) -> Evaluat
         cp = make_checkpoint(t, plan.year, period, plan_id=plan.id, profile=plan.seasonal_profile, base_counts=base_counts, source_file=plan.source_file)
         actual, note, source = None, "", ""
         actual_count: int | None = None
-        if t.scope.level.value == "all" and t.measure in (Measure.GROWTH, Measure.SHARE, Measure.AMOUNT):
-            actual, source = _indicator_actual(t, plan, data, period)
-        if actual is None:
-            pool = status_all if (t.indicator in _BATCH_COUNTS or t.indicator in _BATCH_AMOUNTS or t.indicator == "reserve_start_rate") else status
-            v, n, why = _ledger_actual(t, pool, period)
-            if v is not None:
-                actual, actual_count, source = v, n, why or "项目台账"
+        # Where to look, in order: statistics first for jurisdiction-wide growth, shares and
+        # amounts; the ledger first for project scopes, with statistics as a fallback for rates.
+        indicators_first = t.scope.level.value == "all" and t.measure in (Measure.GROWTH, Measure.SHARE, Measure.AMOUNT)
+        use_indicators = indicators_first or t.measure in (Measure.GROWTH, Measure.SHARE)
+        sources = ["indicators", "ledger"] if indicators_first else ["ledger"] + (["indicators"] if use_indicators else [])
+        for src in sources:
+            if src == "indicators":
+                v, why = _indicator_actual(t, plan, data, period)
+                if v is not None:
+                    actual, source, note = v, why, ""
+                    break
             else:
+                pool = status_all if (t.indicator in _BATCH_COUNTS or t.indicator in _BATCH_AMOUNTS or t.indicator == "reserve_start_rate") else status
+                v, n, why = _ledger_actual(t, pool, period)
+                if v is not None:
+                    actual, actual_count, source = v, n, why or "项目台账"
+                    break
                 note = why
-        if actual is None and t.measure is Measure.GROWTH or (actual is None and t.measure is Measure.SHARE):
-            v, src = _indicator_actual(t, plan, data, period)
-            if v is not None:
-                actual, source, note = v, src, ""
         gap = math.nan
         if actual is None or cp.checkpoint is None:
             st = Status.PENDING if not cp.is_checkpoint else Status.NO_DATA
@@ -313,13 +315,12 @@ def evaluate(plan: Plan, quarter: str | Period, data: EvaluationData) -> Evaluat
                 note = "数据中没有该指标" if actual is None else ""
         else:
             gap, st = status_of(t, plan, actual, cp.checkpoint, is_checkpoint=cp.is_checkpoint)
-        profile = None
         req = math.nan
         if t.measure is Measure.GROWTH and actual is not None and t.value is not None and period.quarter < 4:
             profile = _profile(data, t.scope.jurisdiction, t.indicator, plan.year)
             if profile:
                 req = required_growth(t.value / 100.0, profile, actual / 100.0, period.quarter) * 100.0
-        proj = _projection(t, actual, period, None) if actual is not None else None
+        proj = _projection(t, actual, period) if actual is not None else None
         scope = t.scope.jurisdiction + (f"·{t.scope.level.zh}" if t.scope.level.value != "all" else "") + (f"·{t.scope.subset}" if t.scope.subset else "")
         rows.append(
             {

@@ -419,26 +419,11 @@ def build_table(raw: RawTable, kind: str, *, year: int | None = None) -> ReadRes
                 problems.append(Problem(file, header_row, header, "表头注明单位为 %，但本列所有数值都不大于 1，按小数处理（0.8 表示 80%）/ all values ≤ 1: read as fractions", WARNING))
             result.units[c.id] = "小数" if as_fractions else "%"
             cols[c.id] = frac
-        elif c.kind == "date":
-            d, bad = parse_date(s)
-            problems += cell_problems(file, rows, bad, header, _says(s, "无法识别的日期“{v}”，应写成 2024-03-05、2024/3/5、2024年3月5日 或 2024.3 / unreadable date"))
-            cols[c.id] = d
-        elif c.kind == "month":
-            m, bad = parse_month(s, year)
-            problems += cell_problems(file, rows, bad, header, _says(s, "无法识别的月份“{v}”，应写成 2024-06、2024/6、2024年6月 或 202406 / unreadable month"))
-            cols[c.id] = m
-        elif c.kind == "period":
-            p, bad = parse_period(s)
-            problems += cell_problems(file, rows, bad, header, _says(s, "无法识别的期别“{v}”，应写成 2024-06、2024Q2、2024H1、2024 或 2024年1-6月 / unreadable period"))
-            cols[c.id] = p
-        elif c.kind == "int":
-            v, bad = parse_int(s)
-            problems += cell_problems(file, rows, bad, header, _says(s, "不是整数：“{v}” / not a whole number"))
-            cols[c.id] = v
-        elif c.kind == "bool":
-            b, bad = parse_bool(s)
-            problems += cell_problems(file, rows, bad, header, _says(s, "无法识别的是否值“{v}”，应为 是/否、Y/N、1/0 或 TRUE/FALSE / not a yes/no value"))
-            cols[c.id] = b
+        elif c.kind in _SIMPLE_KINDS:
+            parser, message = _SIMPLE_KINDS[c.kind]
+            values, bad = parse_month(s, year) if c.kind == "month" else parser(s)
+            problems += cell_problems(file, rows, bad, header, _says(s, message))
+            cols[c.id] = values
         elif c.kind == "category":
             aliases = VALUE_ALIASES[c.id]
             v, bad = parse_category(s, aliases)
@@ -456,6 +441,16 @@ def build_table(raw: RawTable, kind: str, *, year: int | None = None) -> ReadRes
     result.rows = rows.reset_index(drop=True).astype("int64")
     result.wan_typed = {k: v.reset_index(drop=True) for k, v in wan_mask.items()}
     return result
+
+
+#: Column kinds read by one parser with one message for unreadable cells ({v} is the cell text).
+_SIMPLE_KINDS: dict[str, tuple[Callable[[pd.Series], tuple[pd.Series, pd.Series]], str]] = {
+    "date": (parse_date, "无法识别的日期“{v}”，应写成 2024-03-05、2024/3/5、2024年3月5日 或 2024.3 / unreadable date"),
+    "month": (parse_month, "无法识别的月份“{v}”，应写成 2024-06、2024/6、2024年6月 或 202406 / unreadable month"),
+    "period": (parse_period, "无法识别的期别“{v}”，应写成 2024-06、2024Q2、2024H1、2024 或 2024年1-6月 / unreadable period"),
+    "int": (parse_int, "不是整数：“{v}” / not a whole number"),
+    "bool": (parse_bool, "无法识别的是否值“{v}”，应为 是/否、Y/N、1/0 或 TRUE/FALSE / not a yes/no value"),
+}
 
 
 def _money(

@@ -46,6 +46,12 @@ _ID = r"^[a-z][a-z0-9_]*$"
 _PLAN_ID = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 
 
+def _check_unit(v: str) -> str:
+    if v not in ALL_UNITS:
+        raise ValueError(f"未知单位 {v!r}；可用单位见 hzlib/units.py")
+    return v
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
 
@@ -177,12 +183,7 @@ class Target(_Strict):
     alternatives: list[Reading] = Field(default_factory=list)
     note: str | None = None
 
-    @field_validator("unit")
-    @classmethod
-    def _known_unit(cls, v: str) -> str:
-        if v not in ALL_UNITS:
-            raise ValueError(f"未知单位 {v!r}；可用单位见 hzlib/units.py")
-        return v
+    _known_unit = field_validator("unit")(_check_unit)
 
     @field_validator("schedule")
     @classmethod
@@ -269,12 +270,7 @@ class AllocationColumn(_Strict):
     unit: str
     total_target: str | None = None  # id of the plan target this column breaks down
 
-    @field_validator("unit")
-    @classmethod
-    def _known_unit(cls, v: str) -> str:
-        if v not in ALL_UNITS:
-            raise ValueError(f"未知单位 {v!r}")
-        return v
+    _known_unit = field_validator("unit")(_check_unit)
 
 
 class AllocationRow(_Strict):

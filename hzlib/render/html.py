@@ -25,6 +25,8 @@ from importlib import resources as _resources
 from pathlib import Path
 from typing import Any
 
+from ..arithmetic import Status
+
 __all__ = [
     "STATUS_CLASSES",
     "bulletin_css",
@@ -46,22 +48,9 @@ STATUS_CLASSES: dict[str, str] = {
     "no_data": "status-pending",
     "n/a": "status-pending",
 }
-_LABEL_CLASSES: dict[str, str] = {
-    "达标": "status-met",
-    "基本达标": "status-near",
-    "未达标": "status-missed",
-    "未到期": "status-pending",
-    "无数据": "status-pending",
-    "不适用": "status-pending",
-}
-_STATUS_ZH: dict[str, str] = {
-    "met": "达标",
-    "near": "基本达标",
-    "missed": "未达标",
-    "pending": "未到期",
-    "no_data": "无数据",
-    "n/a": "不适用",
-}
+#: Chinese status label → CSS class; labels come from ``Status.zh``, the one source.
+_STATUS_ZH: dict[str, str] = {st.value: st.zh for st in Status}
+_LABEL_CLASSES: dict[str, str] = {_STATUS_ZH[k]: cls for k, cls in STATUS_CLASSES.items()}
 
 _NUM_CELL = re.compile(
     r"<td>(\s*(?:[-+−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*%?|[-+−]?\.\d+|—|-|nan|NaN|None|&lt;NA&gt;)\s*)</td>"
