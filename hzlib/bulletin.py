@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from .arithmetic import DEFAULT_NEAR_PP, completion_vs_schedule
+from .contracts import BATCH_ZH
 from .data import LoadedData, latest_quarter, load_data
 from .evaluate import projects as pj
 from .evaluate.engine import Evaluation, evaluate
@@ -157,6 +158,62 @@ def _growth_series(ev: Evaluation, data: Any, indicator: str, jurisdiction: str)
     return out
 
 
+def _project_list_section(b: Bulletin, plan: Plan, ev: Evaluation) -> None:
+    """The plan's project list (汉中 2022 附件2): classes, projects outside it and class disagreements."""
+    from .evaluate.classify import list_mismatches, list_summary
+
+    rule = plan.project_list
+    assert rule is not None
+    pl = ev.project_list
+    summ = list_summary(pl, rule)
+    by = summ.set_index("class")
+    classes = [c for c in sorted(rule.classes, key=lambda c: c.priority)]
+    n_in = int(pl["in_list"].fillna(False).astype(bool).sum())
+    parts = "、".join(f"{c.label}{int(by.at[c.id, 'projects'])}个" for c in classes)
+    s = f"按{rule.label}入库规则，台账{len(pl)}个项目中{n_in}个纳入清单（{parts}）"
+    n_out, n_und = int(by.at["outside", "projects"]), int(by.at["undecided", "projects"])
+    if n_out:
+        foreign_out = int((pl["in_list"].eq(False).fillna(False).astype(bool) & pl.get("ownership", pd.Series("", index=pl.index)).eq("foreign")).sum())
+        s += f"，{n_out}个未达到入库门槛" + (f"（其中外资项目{foreign_out}个）" if foreign_out else "")
+    if n_und:
+        s += f"，{n_und}个无法判定"
+    labels = {c.id: c.label for c in classes}
+    combos = pl.loc[pl["matched"].str.contains("+", regex=False), ["matched", "list_class"]].value_counts(sort=False)
+    for (matched, klass), k in combos.items():
+        both = "、".join(labels[x] for x in matched.split("+"))
+        s += f"；{k}个项目同时符合{both}，" + (f"按优先次序归入{labels[klass]}" if rule.exclusive else "各类分别计数")
+    b.sentences.append(s + "。")
+    table = pd.DataFrame(
+        {
+            "类别": summ["label"],
+            "项目数（个）": summ["projects"],
+            "总投资（亿元）": (summ["total_investment"] / 1e4).round(2),
+        }
+    )
+    b.tables["高质量项目清单"] = table
+    b.display["project_list"] = html_table(table, text=f"（{rule.label}：{len(table)} 行）")
+    out = pl[pl["reason"].ne("")]
+    cols = {"project_id": "项目编号", "name": "项目名称", "unit": "责任单位", "total_investment": "总投资（万元）",
+            "total_investment_usd": "外资总投资（万美元）", "reason": "原因"}
+    shown = out[[c for c in cols if c in out.columns]].rename(columns=cols)
+    b.tables["未入清单项目"] = shown
+    b.display["project_list_outside"] = html_table(shown, text=f"（未入清单或无法判定：{len(shown)} 个）")
+    mm = list_mismatches(pl)
+    if len(mm):
+        mshown = pd.DataFrame(
+            {
+                "项目编号": mm["project_id"],
+                "项目名称": mm.get("name", ""),
+                "台账类别": mm["batch"].map(lambda v: BATCH_ZH.get(v, v)),
+                "按规则应为": mm["list_class"].map(labels),
+                "计划开工年份": mm["start_year"],
+                "计划竣工年份": mm["completion_year"],
+            }
+        )
+        b.tables["类别不一致项目"] = mshown
+        b.display["project_list_mismatch"] = html_table(mshown, text=f"（台账类别与清单规则不一致：{len(mshown)} 个）")
+
+
 def build_bulletin(plan_id: str, quarter: str, data_dir: str | Path | None = None, *, loaded: LoadedData | None = None) -> Bulletin:
     """Everything the bulletin shows, for one plan and quarter (``loaded``: data already read)."""
     from . import charts
@@ -291,6 +348,8 @@ def build_bulletin(plan_id: str, quarter: str, data_dir: str | Path | None = Non
                     "完成投资（万元）": bs["completed_cum"],
                 }
             )
+    if not ev.project_list.empty and plan.project_list is not None:
+        _project_list_section(b, plan, ev)
     dev = deviation_table(plan, ev)
     if len(dev):
         b.tables["偏离度"] = dev

@@ -1,7 +1,9 @@
 """Data contracts: the normalised tables that every reader produces and every
 evaluation consumes. Documented for users in ``docs/data.md``.
 
-Money is always 万元 (float) inside hzlib after reading; growth and rates are
+Money is always 万元 (float) inside hzlib after reading (the one exception is
+``total_investment_usd``, kept in 万美元 because a plan's foreign-project
+threshold is in 万美元 and no exchange rate is guessed); growth and rates are
 fractions (0.092 is 9.2%) inside hzlib, and percent numbers (9.2) in files.
 Dates are ``datetime64[ns]`` (NaT when not yet happened); months are
 ``YYYY-MM`` strings.
@@ -20,6 +22,7 @@ __all__ = [
     "LEVELS",
     "OWNERSHIPS",
     "BATCHES",
+    "BATCH_ZH",
     "PROCEDURES",
 ]
 
@@ -30,7 +33,7 @@ class Column:
 
     id: str
     zh: str  # the Chinese header written in files we produce
-    kind: str  # str | money | percent | date | month | period | int | bool | category
+    kind: str  # str | money | usd | percent | date | month | period | int | bool | category
     required: bool = True
     description: str = ""
     choices: tuple[str, ...] = ()
@@ -42,6 +45,8 @@ LEVELS = ("province", "city", "county", "district")
 OWNERSHIPS = ("private", "state", "government", "foreign")
 #: Project batch: 四个一批 plus 汉中 2022 推进 (started earlier, completes later).
 BATCHES = ("plan", "reserve", "start", "advance", "complete")
+#: Chinese labels of the batches, as written in ledgers and reports.
+BATCH_ZH = {"plan": "谋划", "reserve": "储备", "start": "开工", "advance": "推进", "complete": "竣工"}
 #: Main procedures (主要手续) whose completion dates the ledger records.
 PROCEDURES = ("proc_planning", "proc_land", "proc_eia", "proc_energy")
 
@@ -57,6 +62,10 @@ LEDGER_COLUMNS: tuple[Column, ...] = (
     Column("batch", "项目类别", "category", choices=BATCHES),
     Column("is_new_start", "是否新开工", "bool", description="a planned new start this year"),
     Column("total_investment", "总投资（万元）", "money"),
+    Column(
+        "total_investment_usd", "外资总投资（万美元）", "usd", required=False,
+        description="foreign-funded projects: total investment in 万美元 as agreed, for a plan's foreign-project threshold",
+    ),
     Column("annual_plan", "年度计划投资（万元）", "money"),
     Column("planned_start", "计划开工时间", "date", required=False),
     Column("actual_start", "实际开工时间", "date", required=False),

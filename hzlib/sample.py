@@ -35,6 +35,7 @@ import pandas as pd
 import yaml
 
 from .contracts import (
+    BATCH_ZH,
     INDICATOR_COLUMNS,
     LEDGER_COLUMNS,
     PROFILE_COLUMNS,
@@ -73,7 +74,7 @@ SYNTHETIC_SOURCE = "示意数据"
 #: Chinese labels written in files for the contract categories.
 LEVEL_ZH = {"province": "省级", "city": "市级", "county": "县级", "district": "区级"}
 OWNERSHIP_ZH = {"private": "民间投资", "state": "国有投资", "government": "政府投资", "foreign": "外商投资"}
-BATCH_ZH = {"plan": "谋划", "reserve": "储备", "start": "开工", "advance": "推进", "complete": "竣工"}
+
 _CATEGORY_ZH: dict[str, dict[str, str]] = {"level": LEVEL_ZH, "ownership": OWNERSHIP_ZH, "batch": BATCH_ZH}
 
 _INDUSTRY_SECTORS = ("工业", "农业", "服务业")
@@ -181,6 +182,7 @@ class SampleSpec:
     named_projects: list[dict[str, Any]] = field(default_factory=list)
     below_threshold_count: int = 0
     foreign_projects: list[dict[str, Any]] = field(default_factory=list)
+    start_complete_count: int = 0  # new starts planned to complete within the year (开工 and 竣工 at once)
     cny_per_usd: float = 7.0
     procedure_missing_prob: float = 0.08
     signed_share: float = 0.2
@@ -469,6 +471,10 @@ def _dates(df: pd.DataFrame, spec: SampleSpec, rng: np.random.Generator) -> dict
     comp_month_this = lo + np.floor(rng.random(n) * (13 - lo)).astype(np.int64)
     comp_year = np.where(batch == "complete", y, np.maximum(start_year, y) + rng.integers(1, 4, size=n))
     comp_month = np.where(batch == "complete", comp_month_this, rng.integers(1, 13, size=n))
+    if spec.start_complete_count:
+        quick = _choose_exact(rng, is_new & (batch == "start") & (start_month <= 6), spec.start_complete_count)
+        comp_year = np.where(quick, y, comp_year)
+        comp_month = np.where(quick, np.minimum(start_month + 5, 12), comp_month)
     planned_completion = _ymd(comp_year, comp_month, rng.integers(1, 29, size=n))
     planned_completion = np.maximum(planned_completion, planned_start + 60)
 
@@ -634,8 +640,9 @@ def generate_ledger_frame(spec: SampleSpec, *, fast_names: bool = False) -> pd.D
 
     # Notes for the special rows.
     note = df["note"].to_numpy(dtype=object)
-    note = np.where(fx, "外资项目：总投资" + pd.Series(usd).map(lambda v: f"{v:g}" if v == v else "").to_numpy(dtype=object)
-                    + f"万美元（按1美元={spec.cny_per_usd:g}元人民币折算，示意）", note)
+    foreign = own == "foreign"
+    df["total_investment_usd"] = np.where(fx, usd, np.where(foreign, np.round(total / spec.cny_per_usd), np.nan))
+    note = np.where(foreign & (note == ""), f"外资项目：总投资按1美元={spec.cny_per_usd:g}元人民币折算为万元（示意）", note)
     note = np.where(df["_below"].to_numpy(dtype=bool), "总投资不足1亿元", note)
     df["note"] = note
 
@@ -899,7 +906,7 @@ def to_file_frame(df: pd.DataFrame, columns: Iterable[Column], *, mixed_dates_rn
     out: dict[str, pd.Series] = {}
     for c in columns:
         s = df[c.id]
-        if c.kind == "money":
+        if c.kind in ("money", "usd"):
             out[c.zh] = _fmt_money(s)
         elif c.kind == "percent":
             v = pd.Series(np.round(s.to_numpy(dtype=float) * 100.0, 1), index=s.index)
@@ -984,7 +991,8 @@ def _readme(data: SampleData, files: dict[str, str], messy: bool) -> str:
                      "储备项目中已提前开工的，`实际开工时间` 有值（储备项目开工率），其进度记为 0。")
     if s.class_mix:
         lines.append("- `项目类别` 按附件2 五类规则（谋划/储备/开工/推进/竣工）由计划开工、竣工年份确定；"
-                     "`备注` 为“总投资不足1亿元”的项目不符合入库门槛；外资项目的美元金额写在 `备注`，折算汇率为示意。")
+                     "`备注` 为“总投资不足1亿元”的项目不符合入库门槛；外资项目按 `外资总投资（万美元）` 对照5000万美元门槛，"
+                     "其 `总投资（万元）` 按示意汇率折算。计划于当年开工并当年竣工的项目同时符合开工、竣工两类，按方案文件的读法归入开工项目。")
     if s.chains:
         lines.append(f"- 产业链（示意）：{'、'.join(s.chains)}；`产业链` 为空表示不在重点产业链上。")
     if s.private_investment_share is not None:

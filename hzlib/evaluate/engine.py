@@ -28,6 +28,7 @@ from ..plan.schema import Comparator, Measure, Phasing, Plan, Target
 from ..targets import checkpoint as make_checkpoint
 from ..units import CNY_UNITS, from_wan
 from . import projects as pj
+from .classify import classify_projects
 
 __all__ = ["EvaluationData", "Evaluation", "evaluate", "RESULT_COLUMNS", "status_of"]
 
@@ -81,6 +82,7 @@ class Evaluation:
     totals: pd.Series
     illustrative: bool
     status_all: pd.DataFrame = field(default_factory=pd.DataFrame)  # including 谋划/储备 rows
+    project_list: pd.DataFrame = field(default_factory=pd.DataFrame)  # the plan's list classes (empty without a rule)
 
     def summary(self) -> dict[str, int]:
         counts = self.targets["status"].value_counts()
@@ -353,4 +355,7 @@ def evaluate(plan: Plan, quarter: str | Period, data: EvaluationData) -> Evaluat
         df[c] = pd.to_numeric(df[c], errors="coerce").astype(float)
     for c in ("checkpoint_count", "actual_count"):
         df[c] = pd.array(df[c].tolist(), dtype="Int64")
-    return Evaluation(plan, period, df, status, units, totals, data.illustrative, status_all)
+    project_list = pd.DataFrame()
+    if plan.project_list is not None and not data.ledger.empty:
+        project_list = classify_projects(data.ledger, plan.project_list, plan.year, cny_per_usd=plan.cny_per_usd)
+    return Evaluation(plan, period, df, status, units, totals, data.illustrative, status_all, project_list)

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..arithmetic import milestone_count
-from ..contracts import PROCEDURES
+from ..contracts import BATCH_ZH, PROCEDURES
 from ..periods import Period
 
 __all__ = [
@@ -188,7 +188,6 @@ def totals(status: pd.DataFrame, period: str | Period) -> pd.Series:
 def batch_summary(status: pd.DataFrame, batch_col: str = "batch") -> pd.DataFrame:
     """Counts and investment (万元) per 四个一批 batch."""
     order = ["plan", "reserve", "start", "advance", "complete"]
-    zh = {"plan": "谋划", "reserve": "储备", "start": "开工", "advance": "推进", "complete": "竣工"}
     b = status[batch_col].astype("string").fillna("unknown")
     g = (
         pd.DataFrame(
@@ -204,7 +203,7 @@ def batch_summary(status: pd.DataFrame, batch_col: str = "batch") -> pd.DataFram
         .sum()
     )
     g = g.reindex([x for x in order if x in g.index] + [x for x in g.index if x not in order])
-    g.insert(0, "batch_zh", [zh.get(x, x) for x in g.index])
+    g.insert(0, "batch_zh", [BATCH_ZH.get(x, x) for x in g.index])
     return g
 
 

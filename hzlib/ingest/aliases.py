@@ -45,6 +45,7 @@ __all__ = [
     "VALUE_ALIASES",
     "BOOL_VALUES",
     "UNIT_COLUMN_HEADERS",
+    "USD_TWINS",
     "normalise_header",
     "normalise_value",
     "split_header",
@@ -79,6 +80,7 @@ HEADER_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "batch": ("项目类别", "类别", "项目分类", "四个一批", "批次", "项目状态", "batch"),
         "is_new_start": ("是否新开工", "是否新开工项目", "新开工", "is_new_start"),
         "total_investment": ("总投资", "计划总投资", "项目总投资", "总投资额", "total_investment"),
+        "total_investment_usd": ("外资总投资", "外资项目总投资", "总投资美元", "total_investment_usd"),
         "annual_plan": ("年度计划投资", "本年计划投资", "年度计划", "年度投资计划", "本年度计划投资", "年计划投资", "annual_plan"),
         "planned_start": ("计划开工时间", "计划开工日期", "计划开工", "planned_start"),
         "actual_start": ("实际开工时间", "实际开工日期", "实际开工", "actual_start"),
@@ -133,6 +135,9 @@ HEADER_PATTERNS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
     "indicators": (),
     "profiles": (),
 }
+
+#: Money columns whose header, when its unit is a US-dollar unit, means a twin column kept in 万美元.
+USD_TWINS: dict[str, dict[str, str]] = {"ledger": {"total_investment": "total_investment_usd"}}
 
 #: Headers that are known and deliberately not read (no "unknown column" warning).
 IGNORED_HEADERS = frozenset({"序号", "no", "no.", "#", "单位", "金额单位", "unit_of_money"})
@@ -244,13 +249,19 @@ def match_header(text: object, kind: str) -> str | None:
 
     >>> match_header("Project ID", "ledger"), match_header("累计同比增速(%)", "indicators")
     ('project_id', 'cum_yoy')
+    >>> match_header("总投资（万美元）", "ledger"), match_header("外资总投资", "ledger")
+    ('total_investment_usd', 'total_investment_usd')
     """
-    name, _ = split_header(text)
+    name, unit = split_header(text)
     if not name:
         return None
     table = _TABLES[kind]
     hit = table.get(name) or table.get(name.replace("_", ""))
     if hit:
+        # "总投资（万美元）" is the foreign-currency amount, not the 万元 column
+        twin = USD_TWINS.get(kind, {}).get(hit)
+        if twin is not None and unit is not None and ("美" in unit or "usd" in unit):
+            return twin
         return hit
     for pattern, cid in HEADER_PATTERNS[kind]:
         if pattern.match(name):

@@ -39,6 +39,7 @@ __all__ = [
     "to_text",
     "parse_number",
     "parse_unit",
+    "parse_usd_unit",
     "parse_percent",
     "parse_date",
     "parse_month",
@@ -151,6 +152,24 @@ def parse_unit(text: object) -> tuple[float | None, str | None]:
     if u in _USD or "美" in u:
         return None, f"金额单位“{text}”是外币，请先按汇率折算为人民币万元 / foreign-currency unit {text!r}: convert to 万元 first"
     return None, f"无法识别的金额单位“{text}”，应为 万元、亿元 或 元 / unknown money unit {text!r}: expected 万元, 亿元 or 元"
+
+
+#: US-dollar unit strings (normalised) and their factor to 万美元.
+_USD_FACTORS: dict[str, float] = {"万美元": 1.0, "万美金": 1.0, "10kusd": 1.0, "美元": 1e-4, "美金": 1e-4, "usd": 1e-4, "亿美元": 1e4}
+
+
+def parse_usd_unit(text: object) -> tuple[float | None, str | None]:
+    """Factor to 万美元 of a US-dollar unit string, or an error message.
+
+    >>> parse_usd_unit("万美元"), parse_usd_unit("亿美元")
+    ((1.0, None), (10000.0, None))
+    >>> parse_usd_unit("万元")[1][:12]
+    '本列是外资金额，单位应为'
+    """
+    u = normalise_value(text).replace("单位:", "")
+    if u in _USD_FACTORS:
+        return _USD_FACTORS[u], None
+    return None, f"本列是外资金额，单位应为 万美元、美元 或 亿美元，实际为“{text}” / expected a US-dollar unit, got {text!r}"
 
 
 def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:

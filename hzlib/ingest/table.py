@@ -50,6 +50,7 @@ from .parse import (
     parse_percent,
     parse_period,
     parse_unit,
+    parse_usd_unit,
     to_text,
 )
 from .read import RawTable
@@ -131,7 +132,7 @@ def _says(s: pd.Series, template: str) -> Callable[[pd.Index], pd.Series]:
 
 
 def _dtype(kind: str) -> str:
-    return {"money": "float64", "percent": "float64", "date": "datetime64[ns]", "int": "Int64", "bool": "boolean"}.get(kind, "object")
+    return {"money": "float64", "usd": "float64", "percent": "float64", "date": "datetime64[ns]", "int": "Int64", "bool": "boolean"}.get(kind, "object")
 
 
 def empty_frame(kind: str, n: int = 0) -> pd.DataFrame:
@@ -407,6 +408,10 @@ def build_table(raw: RawTable, kind: str, *, year: int | None = None) -> ReadRes
             problems += problems_m
             cols[c.id] = values
             wan_mask[c.id] = wan
+        elif c.kind == "usd":
+            values, problems_u = _usd(file, rows, s, header, header_row, result, c.id)
+            problems += problems_u
+            cols[c.id] = values
         elif c.kind == "percent":
             frac, bad, mixed, as_fractions = parse_percent(s)
             problems += cell_problems(file, rows, bad, header, _says(s, "无法识别的百分数“{v}”，应写成 9.2、9.2% 或 0.092 / not a percent"))
@@ -451,6 +456,33 @@ _SIMPLE_KINDS: dict[str, tuple[Callable[[pd.Series], tuple[pd.Series, pd.Series]
     "int": (parse_int, "不是整数：“{v}” / not a whole number"),
     "bool": (parse_bool, "无法识别的是否值“{v}”，应为 是/否、Y/N、1/0 或 TRUE/FALSE / not a yes/no value"),
 }
+
+
+def _usd(
+    file: str, rows: pd.Series, s: pd.Series, header: str, header_row: int, result: ReadResult, cid: str
+) -> tuple[pd.Series, list[Problem]]:
+    """Parse a US-dollar column to 万美元 (never converted to 万元: no exchange rate is guessed)."""
+    problems: list[Problem] = []
+    header_unit = split_header(header)[1]
+    factor = 1.0
+    if header_unit:
+        f, msg = parse_usd_unit(header_unit)
+        if f is None:
+            problems.append(Problem(file, header_row, header, f"表头：{msg}"))
+            result.units[cid] = header_unit
+            return pd.Series(np.nan, index=s.index, dtype=float), problems
+        factor = f
+        result.units[cid] = header_unit
+    else:
+        problems.append(Problem(file, header_row, header, "表头未注明外资金额单位，按万美元处理 / no unit in the header, assumed 万美元", WARNING))
+        result.units[cid] = "万美元（默认）"
+    values, cell_units, bad = parse_number(s)
+    problems += cell_problems(file, rows, bad, header, lambda i: "不是数字：“" + s[i].astype(str) + "”，应填写数值（如 1234.5），不要带文字 / not a number")
+    cny = cell_units.notna()
+    problems += cell_problems(file, rows, cny, header, _says(s, "“{v}”是人民币金额，本列应填写万美元 / a CNY amount in a US-dollar column"))
+    out = (values.where(~cny) * factor).round(6)
+    problems += cell_problems(file, rows, out < 0, header, lambda i: "金额为负数：“" + s[i].astype(str) + "” / negative amount")
+    return out, problems
 
 
 def _money(

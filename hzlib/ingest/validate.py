@@ -10,6 +10,7 @@ check                                 severity  applies to
 duplicate project ids                 error     ledger (all rows sharing an id named)
 annual plan > total investment        warning   ledger
 actual start after actual completion  error     ledger
+外资总投资 on a non-foreign project   warning   ledger
 planned start after planned end       error     ledger
 dates far outside plausible years     warning   ledger
 亿元 typed in a 万元 column             warning   every money column
@@ -156,6 +157,13 @@ def check_ledger(r: ReadResult) -> list[Problem]:
                     + " 万元，请核对单位或数值 / annual plan exceeds total investment")
 
         out += cell_problems(r.file, r.rows, over, header_of(r, "annual_plan"), msg, WARNING)
+    if "total_investment_usd" in r.columns and "ownership" in r.columns:
+        stray = f["total_investment_usd"].notna() & f["ownership"].ne("foreign") & f["ownership"].notna()
+        out += cell_problems(
+            r.file, r.rows, stray, header_of(r, "total_investment_usd"),
+            "填写了外资总投资，但投资主体不是外商投资；外资门槛只用于外资项目 / US-dollar amount on a project that is not foreign-funded",
+            WARNING,
+        )
     out += _order(r, "actual_start", "actual_completion", ERROR, "开工不能晚于竣工 / actual start after actual completion")
     out += _order(r, "planned_start", "planned_completion", ERROR, "计划开工不能晚于计划竣工 / planned start after planned completion")
     out += check_dates(r)

@@ -355,8 +355,18 @@ class ProjectList(_Strict):
     min_total_investment: Threshold
     min_total_investment_foreign: Threshold | None = None
     classes: list[ProjectClass] = Field(min_length=1)
-    exclusive: bool = True  # classes never overlap
+    exclusive: bool = True  # classes never overlap: a project matching several takes the lowest priority
     source: Source
+
+    @model_validator(mode="after")
+    def _distinct(self) -> "ProjectList":
+        ids = [c.id for c in self.classes]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"classes 中类别重复：{ids}")
+        prios = [c.priority for c in self.classes]
+        if self.exclusive and len(set(prios)) != len(prios):
+            raise ValueError(f"exclusive 为 true 时各类别的 priority 必须互不相同（实际为 {prios}），否则重叠项目的归类不确定")
+        return self
 
 
 class Deviation(_Strict):
