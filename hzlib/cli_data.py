@@ -1,8 +1,11 @@
 """``hz validate-data``: read a data file and report what was read, left out and wrong.
+``hz tasks-template``: the blank 任务完成情况 table of the targets still to be collected.
 
     hz validate-data 台账.xlsx
     hz validate-data progress.csv --kind progress --ledger 台账.xlsx --year 2024
     hz validate-data 指标.csv --format json
+    hz validate-data tasks.csv --plan hanzhong-2022
+    hz tasks-template hanzhong-2022 --quarter 2022Q3 --out tasks.csv
 
 Exit code 0 when there is no error (warnings allowed), 2 with errors.
 """
@@ -60,6 +63,12 @@ def render_text(r: ReadResult) -> str:
 
 def cmd_validate_data(args: argparse.Namespace) -> int:
     r = validate_file(args.path, args.kind, sheet=args.sheet, year=args.year, ledger=args.ledger)
+    if args.plan and r.kind == "tasks" and r.ok and not r.frame.empty:
+        from .plan import load_plan
+        from .tasks import check_against_plan
+
+        r.frame, more = check_against_plan(r.frame, r.rows, r.file, load_plan(args.plan), r.columns)
+        r.problems += more
     if args.format == "json":
         data: dict[str, Any] = r.as_dict()
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
@@ -77,5 +86,51 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--sheet", help="xlsx 工作表名（默认第一个）")
     p.add_argument("--year", type=int, help="台账年度，用于核对月份和日期")
     p.add_argument("--ledger", help="核对进度时使用的项目台账文件")
+    p.add_argument("--plan", help="核对任务完成情况表时使用的计划 id（目标编号、计量单位、期别）")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_validate_data)
+
+    t = sub.add_parser("tasks-template", help="生成任务完成情况报送表（台账和统计指标算不出的目标）/ blank tasks table")
+    t.add_argument("plan", metavar="PLAN", help="计划 id")
+    t.add_argument("--quarter", help="期别，如 2022Q3（默认：数据中最新的季度，没有数据时为一季度）")
+    t.add_argument("--data", help="数据目录（默认 data/<plan>/）：其中统计指标已有的目标不列入")
+    t.add_argument("--out", help="写入的 .csv 文件（默认打印到屏幕）")
+    t.set_defaults(func=cmd_tasks_template)
+
+
+def cmd_tasks_template(args: argparse.Namespace) -> int:
+    """Write the blank tasks table of a plan."""
+    from .contracts import TASK_COLUMNS
+    from .data import data_dir_for, latest_quarter, load_data
+    from .errors import InputError
+    from .plan import load_plan
+    from .tasks import template
+
+    plan = load_plan(args.plan)
+    available: set[str] = set()
+    quarter = args.quarter
+    if data_dir_for(plan.id, args.data).is_dir():
+        try:
+            loaded = load_data(plan.id, args.data, year=plan.year)
+        except InputError as e:
+            print(e, file=sys.stderr)
+            return EXIT_INPUT
+        ind = loaded.data.indicators
+        if not ind.empty:
+            available = set(ind["indicator"].astype(str))
+        if quarter is None:
+            try:
+                quarter = latest_quarter(loaded.data, plan.year)
+            except ValueError:
+                quarter = None
+    quarter = quarter or f"{plan.year}Q1"
+    frame = template(plan, quarter, available)
+    frame.columns = [c.zh for c in TASK_COLUMNS]
+    text = frame.to_csv(index=False, lineterminator="\n")
+    if args.out:
+        with open(args.out, "w", encoding="utf-8-sig", newline="") as fh:
+            fh.write(text)
+        print(f"✓ 已写入 {args.out}：{len(frame)} 项目标待报送 / {len(frame)} targets to report")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK

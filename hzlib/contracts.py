@@ -19,6 +19,7 @@ __all__ = [
     "PROGRESS_COLUMNS",
     "INDICATOR_COLUMNS",
     "PROFILE_COLUMNS",
+    "TASK_COLUMNS",
     "LEVELS",
     "OWNERSHIPS",
     "BATCHES",
@@ -33,7 +34,7 @@ class Column:
 
     id: str
     zh: str  # the Chinese header written in files we produce
-    kind: str  # str | money | usd | percent | date | month | period | int | bool | category
+    kind: str  # str | money | usd | number | percent | date | month | period | int | bool | category
     required: bool = True
     description: str = ""
     choices: tuple[str, ...] = ()
@@ -105,4 +106,18 @@ PROFILE_COLUMNS: tuple[Column, ...] = (
     Column("q2", "二季度", "money"),
     Column("q3", "三季度", "money"),
     Column("q4", "四季度", "money"),
+)
+
+#: Reported achievements of targets that no ledger or statistics table measures
+#: (任务完成情况): counts of events, kilometres built, 5G stations, amounts in 万美元,
+#: procedure percentages ... One row per target and period, in the target's unit.
+TASK_COLUMNS: tuple[Column, ...] = (
+    Column("target_id", "目标编号", "str", description="the target's id in the plan file (hz tasks-template lists them)"),
+    Column("label", "目标名称", "str", required=False, description="for the reader; not used"),
+    Column("period", "期别", "period", description="2024-06 or 2024Q2; cumulative from January"),
+    Column("value", "完成值", "number", description="achieved at the period end, in 计量单位"),
+    Column("unit", "计量单位", "str", description="the target's unit: %, 个, 次, 公里, 亿元, 万美元 ..."),
+    Column("jurisdiction", "地区", "str", required=False),
+    Column("source", "数据来源", "str", required=False),
+    Column("note", "备注", "str", required=False),
 )

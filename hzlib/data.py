@@ -1,7 +1,7 @@
 """Find and read a plan's input files (the I/O edge of evaluation).
 
 A data folder (``data/<plan-id>/`` by default) holds any of ``ledger``,
-``progress``, ``indicators`` and ``profiles`` as ``.csv`` or ``.xlsx``. Every
+``progress``, ``indicators``, ``profiles`` and ``tasks`` as ``.csv`` or ``.xlsx``. Every
 problem of every file is collected; errors stop the run with all of them listed,
 warnings and excluded rows travel with the data into the report.
 """
@@ -19,7 +19,7 @@ from .periods import Period
 
 __all__ = ["LoadedData", "load_data", "data_dir_for", "latest_quarter", "KINDS"]
 
-KINDS = ("ledger", "progress", "indicators", "profiles")
+KINDS = ("ledger", "progress", "indicators", "profiles", "tasks")
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
 
@@ -66,6 +66,7 @@ def load_data(plan_id: str, data_dir: str | Path | None = None, *, year: int | N
         "progress": ingest.read_progress,
         "indicators": ingest.read_indicators,
         "profiles": ingest.read_profiles,
+        "tasks": ingest.read_tasks,
     }
     frames: dict[str, pd.DataFrame] = {}
     files: dict[str, Path] = {}
@@ -80,6 +81,12 @@ def load_data(plan_id: str, data_dir: str | Path | None = None, *, year: int | N
         kwargs = {"year": year} if kind == "ledger" and year is not None else {}
         result = readers[kind](path, **kwargs)
         frames[kind] = result.frame
+        if kind == "tasks" and result.ok and not result.frame.empty:
+            from .plan import load_plan
+            from .tasks import check_against_plan
+
+            frames[kind], more = check_against_plan(result.frame, result.rows, result.file, load_plan(plan_id), result.columns)
+            problems += more
         problems += result.problems
         excluded += list(result.excluded)
     if "progress" in files and not frames["ledger"].empty and not frames["progress"].empty:
@@ -97,6 +104,7 @@ def load_data(plan_id: str, data_dir: str | Path | None = None, *, year: int | N
         progress=frames["progress"],
         indicators=frames["indicators"],
         profiles=frames["profiles"],
+        tasks=frames["tasks"],
         illustrative=illustrative,
     )
     return LoadedData(data, files, problems, excluded)

@@ -34,12 +34,14 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from .textfmt import fmt_number
 from .contracts import (
     BATCH_ZH,
     INDICATOR_COLUMNS,
     LEDGER_COLUMNS,
     PROFILE_COLUMNS,
     PROGRESS_COLUMNS,
+    TASK_COLUMNS,
     Column,
 )
 
@@ -236,13 +238,14 @@ class SampleSpec:
 
 @dataclass
 class SampleData:
-    """The four contract tables of one plan's sample."""
+    """The contract tables of one plan's sample."""
 
     spec: SampleSpec
     ledger: pd.DataFrame
     progress: pd.DataFrame
     indicators: pd.DataFrame
     profiles: pd.DataFrame
+    tasks: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[c.id for c in TASK_COLUMNS]))
 
 
 # --------------------------------------------------------------------------- helpers
@@ -836,14 +839,69 @@ def generate_indicators(spec: SampleSpec, plans_dir: Path | None = None) -> tupl
 # --------------------------------------------------------------------------- whole sample
 
 
+#: Share of reportable targets left unreported in a sample (so reports show what 无数据 looks like).
+UNREPORTED_SHARE = 0.15
+
+
+def generate_tasks(spec: SampleSpec, ledger: pd.DataFrame, progress: pd.DataFrame, indicators: pd.DataFrame,
+                   profiles: pd.DataFrame, plans_dir: Path | None = None) -> pd.DataFrame:
+    """Illustrative reported values for the targets the other tables cannot measure.
+
+    For each target that evaluating the other tables leaves without data, a value
+    near its checkpoint at the data quarter (or near the time-progress share of the
+    annual value when nothing is due yet): counts and amounts 75–125% of it,
+    percentages within a few points. About :data:`UNREPORTED_SHARE` of them stay
+    unreported. Every row's 数据来源 is 示意数据.
+    """
+    from .errors import InputError
+    from .evaluate.engine import NEEDS_REPORT, EvaluationData, evaluate
+    from .plan import load_plan
+    from .plan.schema import Measure
+    from .units import COUNT_UNITS
+
+    cols = [c.id for c in TASK_COLUMNS]
+    try:
+        plan = load_plan(spec.plan_id, plans_dir)
+    except (InputError, OSError):  # a spec without a (valid) plan file has no targets to report
+        return pd.DataFrame(columns=cols)
+    q = spec.data_month // 3
+    if q < 1:
+        return pd.DataFrame(columns=cols)
+    ev = evaluate(plan, f"{spec.year}Q{q}", EvaluationData(ledger, progress, indicators, profiles))
+    period = ev.period
+    rows = []
+    for r in ev.targets.itertuples():
+        if not pd.isna(r.actual) or r.note != NEEDS_REPORT:
+            continue
+        t = plan.target(r.target_id)
+        rng = _rng(spec.seed, "task", t.id)
+        if rng.random() < UNREPORTED_SHARE:
+            continue
+        base = r.checkpoint if not pd.isna(r.checkpoint) else (t.value or 0.0) * (1.0 if t.is_percent else float(period.progress))
+        if t.measure is Measure.DEADLINE and t.value is None:  # a task with no number: done (1) or not yet (0)
+            v = float(rng.random() < 0.8)
+        elif t.is_percent:
+            hi = 100.0 if t.measure in (Measure.RATE, Measure.SHARE, Measure.DEADLINE) else None
+            v = float(np.round(base + rng.normal(0.0, 3.0), 1))
+            v = min(max(v, 0.0), hi) if hi is not None else v
+        elif t.measure is Measure.COUNT or t.unit in COUNT_UNITS:
+            v = float(max(0, round(base * rng.uniform(0.75, 1.25))))
+        else:
+            v = float(np.round(base * rng.uniform(0.75, 1.25), 2))
+        rows.append({"target_id": t.id, "label": t.label, "period": period.label(), "value": v, "unit": t.unit,
+                     "jurisdiction": t.scope.jurisdiction, "source": SYNTHETIC_SOURCE, "note": ""})
+    return pd.DataFrame(rows, columns=cols)
+
+
 def generate_sample(spec: SampleSpec | str, *, plans_dir: Path | None = None) -> SampleData:
-    """All four tables for one plan (a spec or a plan id with a spec in ``params/samples``)."""
+    """All tables for one plan (a spec or a plan id with a spec in ``params/samples``)."""
     if isinstance(spec, str):
         spec = SampleSpec.load(spec)
     ledger = generate_ledger_frame(spec)
     progress = generate_progress(ledger, spec)
     indicators, profiles = generate_indicators(spec, plans_dir)
-    return SampleData(spec, ledger, progress, indicators, profiles)
+    tasks = generate_tasks(spec, ledger, progress, indicators, profiles, plans_dir)
+    return SampleData(spec, ledger, progress, indicators, profiles, tasks)
 
 
 def generate_ledger(n_projects: int, year: int, seed: int, *, months: int = 12) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -906,7 +964,9 @@ def to_file_frame(df: pd.DataFrame, columns: Iterable[Column], *, mixed_dates_rn
     out: dict[str, pd.Series] = {}
     for c in columns:
         s = df[c.id]
-        if c.kind in ("money", "usd"):
+        if c.kind == "number":
+            out[c.zh] = s.map(lambda v: "" if v is None or v != v else fmt_number(float(v), 4).replace(",", ""))
+        elif c.kind in ("money", "usd"):
             out[c.zh] = _fmt_money(s)
         elif c.kind == "percent":
             v = pd.Series(np.round(s.to_numpy(dtype=float) * 100.0, 1), index=s.index)
@@ -1063,7 +1123,11 @@ def write_sample(plan_id: str, out_dir: Path | str | None = None, *, messy: bool
     (folder / "ledger.csv").write_bytes(text.encode(encoding))
     for name, df, cols in (("progress.csv", data.progress, PROGRESS_COLUMNS),
                            ("indicators.csv", data.indicators, INDICATOR_COLUMNS),
-                           ("profiles.csv", data.profiles, PROFILE_COLUMNS)):
+                           ("profiles.csv", data.profiles, PROFILE_COLUMNS),
+                           ("tasks.csv", data.tasks, TASK_COLUMNS)):
+        if name == "tasks.csv" and df.empty:
+            (folder / name).unlink(missing_ok=True)
+            continue
         (folder / name).write_bytes(_csv_text(to_file_frame(df, cols)).encode("utf-8"))
     files = {
         "ledger.csv": f"项目台账，每个项目一行（{len(data.ledger)} 行），编码 {encoding}",
@@ -1071,5 +1135,8 @@ def write_sample(plan_id: str, out_dir: Path | str | None = None, *, messy: bool
         "indicators.csv": "分地区统计指标：累计值（万元）、累计同比增速（%）、数据来源",
         "profiles.csv": f"{spec.year - 1}年分季度水平（万元），用于测算全年目标所需增速",
     }
+    if not data.tasks.empty:
+        files["tasks.csv"] = (f"任务完成情况：台账和统计指标算不出的 {len(data.tasks)} 项目标的报送值（示意），"
+                              "按目标编号、期别、完成值、计量单位填写；个别目标故意未报送")
     (folder / "README.md").write_text(_readme(data, files, messy), encoding="utf-8")
     return folder

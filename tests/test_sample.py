@@ -135,11 +135,17 @@ def test_hanzhong_2022_five_classes(samples):
     b = led["batch"]
     assert sy[b == "plan"].between(y + 2, y + 3).all()
     assert (sy[b == "reserve"] == y + 1).all()
-    assert (sy[b == "start"] == y).all() and (cy[b == "start"] > y).all()
+    assert (sy[b == "start"] == y).all()
+    # new starts planned to complete within the year belong to 开工 and 竣工 at once (spec: 2 of them)
+    assert (cy[b == "start"] == y).sum() == 2 and (cy[b == "start"] >= y).all()
     assert (sy[b == "advance"] < y).all() and (cy[b == "advance"] > y).all()
-    assert (cy[b == "complete"] == y).all()
+    assert (cy[b == "complete"] == y).all() and (sy[b == "complete"] < y).all()
     assert (led["total_investment"] < 10000).sum() >= 2
-    assert led["note"].str.contains("万美元").sum() == 2
+    # the three foreign projects of the spec carry their 万美元 amount in its own column
+    usd = led.loc[led["total_investment_usd"].notna()]
+    assert (usd["ownership"] == "foreign").all()
+    assert {6000.0, 3000.0, 1200.0} <= set(usd["total_investment_usd"])
+    assert (usd["total_investment"] == (usd["total_investment_usd"] * 6.7).round(2)).sum() >= 3
     assert "汉中城固机场二期" in set(led["name"])
 
 

@@ -30,7 +30,7 @@ from ..units import CNY_UNITS, from_wan
 from . import projects as pj
 from .classify import classify_projects
 
-__all__ = ["EvaluationData", "Evaluation", "evaluate", "RESULT_COLUMNS", "status_of"]
+__all__ = ["EvaluationData", "Evaluation", "evaluate", "RESULT_COLUMNS", "status_of", "measured_from_ledger", "LEDGER_INDICATORS", "NEEDS_REPORT"]
 
 #: Stable English columns of the evaluation table (csv/json).
 RESULT_COLUMNS = [
@@ -69,6 +69,7 @@ class EvaluationData:
     progress: pd.DataFrame = field(default_factory=pd.DataFrame)
     indicators: pd.DataFrame = field(default_factory=pd.DataFrame)
     profiles: pd.DataFrame = field(default_factory=pd.DataFrame)
+    tasks: pd.DataFrame = field(default_factory=pd.DataFrame)  # reported values, in each target's unit
     illustrative: bool = False  # sample data: every report says so
 
 
@@ -163,15 +164,24 @@ def _money_out(value_wan: float, unit: str) -> float:
     return from_wan(value_wan, unit) if unit in CNY_UNITS else value_wan
 
 
+#: Indicators the project ledger measures (with the progress table).
+LEDGER_INDICATORS = frozenset(
+    {*_RATE_INDICATORS, *_BATCH_COUNTS, *_BATCH_AMOUNTS,
+     "key_project_investment", "key_project_count", "new_start_count", "private_inv_share", "industry_inv_share"}
+)
+#: Note of a target that only a reported figure (tasks file) can measure.
+NEEDS_REPORT = "数据中没有该指标（需另行报送）"
+
+
+def measured_from_ledger(t: Target) -> bool:
+    """Whether the project ledger can give ``t``'s actual (given a ledger)."""
+    return t.indicator in LEDGER_INDICATORS
+
+
 def _ledger_actual(t: Target, status: pd.DataFrame, period: Period) -> tuple[float | None, int | None, str]:
     """Actual value of ``t`` from the project ledger: (value in t.unit, count, note)."""
-    ind = t.indicator
-    ledger_known = (
-        ind in _RATE_INDICATORS or ind in _BATCH_COUNTS or ind in _BATCH_AMOUNTS
-        or ind in ("key_project_investment", "key_project_count", "new_start_count", "private_inv_share", "industry_inv_share")
-    )
-    if not ledger_known:
-        return None, None, "数据中没有该指标（需另行报送）"
+    if not measured_from_ledger(t):
+        return None, None, NEEDS_REPORT
     if status.empty:
         return None, None, "无项目台账"
     mask, why = _scope_mask(status, t)
@@ -212,14 +222,32 @@ def _ledger_actual(t: Target, status: pd.DataFrame, period: Period) -> tuple[flo
     return None, None, ""
 
 
+def _period_labels(period: Period) -> set[str]:
+    """The ways a file may write the cumulative period ending with ``period``."""
+    return {period.label(), f"{period.year}-{period.end_month:02d}", f"{period.year}Q{period.quarter}"}
+
+
 def _indicator_rows(ind: pd.DataFrame, jurisdiction: str, period: Period) -> pd.DataFrame:
     if ind.empty:
         return ind
     sel = ind[(ind["jurisdiction"] == jurisdiction)]
     if sel.empty:
         return sel
-    labels = {period.label(), f"{period.year}-{period.end_month:02d}", f"{period.year}Q{period.quarter}"}
-    return sel[sel["period"].astype(str).isin(labels)]
+    return sel[sel["period"].astype(str).isin(_period_labels(period))]
+
+
+def _task_actual(t: Target, tasks: pd.DataFrame, period: Period) -> tuple[float | None, int | None, str]:
+    """A reported value of ``t`` for ``period`` (already in ``t.unit``): (value, count, source)."""
+    if tasks.empty:
+        return None, None, ""
+    sel = tasks[(tasks["target_id"] == t.id) & tasks["period"].astype(str).isin(_period_labels(period)) & tasks["value"].notna()]
+    if sel.empty:
+        return None, None, ""
+    r = sel.iloc[-1]
+    v = float(r["value"])
+    count = int(round(v)) if t.measure is Measure.COUNT and abs(v - round(v)) < EPS else None
+    src = r.get("source")
+    return v, count, "任务报送" + (f"（{src}）" if isinstance(src, str) and src else "")
 
 
 def _indicator_actual(t: Target, plan: Plan, data: EvaluationData, period: Period) -> tuple[float | None, str]:
@@ -297,8 +325,14 @@ def evaluate(plan: Plan, quarter: str | Period, data: EvaluationData) -> Evaluat
         indicators_first = t.scope.level.value == "all" and t.measure in (Measure.GROWTH, Measure.SHARE, Measure.AMOUNT)
         use_indicators = indicators_first or t.measure in (Measure.GROWTH, Measure.SHARE)
         sources = ["indicators", "ledger"] if indicators_first else ["ledger"] + (["indicators"] if use_indicators else [])
-        for src in sources:
-            if src == "indicators":
+        # a figure the responsible department reported for this very target comes first
+        for src in ["tasks", *sources]:
+            if src == "tasks":
+                v, n, why = _task_actual(t, data.tasks, period)
+                if v is not None:
+                    actual, actual_count, source = v, n, why
+                    break
+            elif src == "indicators":
                 v, why = _indicator_actual(t, plan, data, period)
                 if v is not None:
                     actual, source, note = v, why, ""
@@ -311,10 +345,14 @@ def evaluate(plan: Plan, quarter: str | Period, data: EvaluationData) -> Evaluat
                     break
                 note = why
         gap = math.nan
-        if actual is None or cp.checkpoint is None:
+        if actual is not None and cp.checkpoint is None and t.measure is Measure.DEADLINE and t.value is None:
+            # a task with a deadline and no number ("完成…调整"): any reported achievement means done
+            st = (Status.MET if actual > 0 else Status.MISSED) if cp.is_checkpoint else Status.PENDING
+            note = "未定数量的限期任务：报送值大于0即为完成"
+        elif actual is None or cp.checkpoint is None:
             st = Status.PENDING if not cp.is_checkpoint else Status.NO_DATA
             if not note:
-                note = "数据中没有该指标" if actual is None else ""
+                note = NEEDS_REPORT if actual is None else ""
         else:
             gap, st = status_of(t, plan, actual, cp.checkpoint, is_checkpoint=cp.is_checkpoint)
         req = math.nan

@@ -1,4 +1,4 @@
-"""Read data files (project ledger, monthly progress, indicators, profiles) into contract tables.
+"""Read data files (project ledger, monthly progress, indicators, profiles, tasks) into contract tables.
 
 Every reader returns a :class:`ReadResult`: the normalised table (contract
 columns and dtypes, money in 万元, percents as fractions), every problem found
@@ -26,7 +26,7 @@ from .aliases import CONTRACTS, KINDS
 from .read import RawTable, read_raw
 from .result import KIND_NAMES_ZH, ExcludedRow, ReadResult
 from .table import build_table, find_header
-from .validate import check_indicators, check_ledger, check_profiles, check_progress
+from .validate import check_indicators, check_ledger, check_profiles, check_progress, check_tasks
 
 __all__ = [
     "ReadResult",
@@ -37,6 +37,7 @@ __all__ = [
     "read_progress",
     "read_indicators",
     "read_profiles",
+    "read_tasks",
     "read_data",
     "validate_file",
     "guess_kind",
@@ -48,6 +49,7 @@ _NAME_HINTS: dict[str, tuple[str, ...]] = {
     "progress": ("进度", "月报", "完成投资", "progress", "monthly"),
     "indicators": ("指标", "统计", "indicator"),
     "profiles": ("季度基数", "基数", "上年", "profile"),
+    "tasks": ("任务", "报送", "task"),
 }
 
 
@@ -60,6 +62,8 @@ def _finish(r: ReadResult, ledger: ReadResult | pd.DataFrame | None = None) -> R
         r.problems += check_progress(r, ledger)
     elif r.kind == "indicators":
         r.problems += check_indicators(r)
+    elif r.kind == "tasks":
+        r.problems += check_tasks(r)
     else:
         r.problems += check_profiles(r)
     return r
@@ -67,7 +71,7 @@ def _finish(r: ReadResult, ledger: ReadResult | pd.DataFrame | None = None) -> R
 
 def read_data(path: str | Path, kind: str, *, sheet: str | None = None, year: int | None = None,
               ledger: ReadResult | pd.DataFrame | str | Path | None = None) -> ReadResult:
-    """Read ``path`` as a file of ``kind`` (ledger, progress, indicators, profiles)."""
+    """Read ``path`` as a file of ``kind`` (ledger, progress, indicators, profiles, tasks)."""
     if kind not in KINDS:
         raise ValueError(f"未知的文件类型 {kind!r}，应为 {'、'.join(KINDS)} / unknown kind")
     raw = read_raw(path, sheet)
@@ -103,6 +107,11 @@ def read_indicators(path: str | Path, *, sheet: str | None = None, year: int | N
 def read_profiles(path: str | Path, *, sheet: str | None = None, year: int | None = None) -> ReadResult:
     """Read last year's quarterly levels of indicators (上年季度基数)."""
     return read_data(path, "profiles", sheet=sheet, year=year)
+
+
+def read_tasks(path: str | Path, *, sheet: str | None = None, year: int | None = None) -> ReadResult:
+    """Read reported achievements of targets (任务完成情况): target id, period, value, unit."""
+    return read_data(path, "tasks", sheet=sheet, year=year)
 
 
 def _score(raw: RawTable, kind: str) -> float:

@@ -33,6 +33,7 @@ from ..contracts import (
     OWNERSHIPS,
     PROFILE_COLUMNS,
     PROGRESS_COLUMNS,
+    TASK_COLUMNS,
     Column,
 )
 
@@ -54,13 +55,14 @@ __all__ = [
 ]
 
 #: The four kinds of data files, in the order used when guessing.
-KINDS: tuple[str, ...] = ("ledger", "progress", "indicators", "profiles")
+KINDS: tuple[str, ...] = ("ledger", "progress", "indicators", "profiles", "tasks")
 
 CONTRACTS: dict[str, tuple[Column, ...]] = {
     "ledger": LEDGER_COLUMNS,
     "progress": PROGRESS_COLUMNS,
     "indicators": INDICATOR_COLUMNS,
     "profiles": PROFILE_COLUMNS,
+    "tasks": TASK_COLUMNS,
 }
 
 _ID = ("项目编号", "项目代码", "项目编码", "编号", "代码", "id", "项目id", "project_id", "projectid", "code")
@@ -123,6 +125,16 @@ HEADER_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "q3": ("三季度", "第三季度", "3季度", "q3"),
         "q4": ("四季度", "第四季度", "4季度", "q4"),
     },
+    "tasks": {
+        "target_id": ("目标编号", "目标id", "目标代码", "target_id", "target"),
+        "label": ("目标名称", "目标", "任务", "任务名称", "label"),
+        "period": ("期别", "时期", "期间", "统计期", "报告期", "period"),
+        "value": ("完成值", "完成数", "实际完成", "完成情况", "本期完成", "累计完成", "value", "actual"),
+        "unit": ("计量单位", "unit"),
+        "jurisdiction": ("地区", "区域", "地区名称", "jurisdiction", "region"),
+        "source": ("数据来源", "来源", "报送单位", "source"),
+        "note": ("备注", "说明", "note", "remark"),
+    },
 }
 
 #: Headers matched by pattern (a year written into the header).
@@ -134,6 +146,7 @@ HEADER_PATTERNS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
     "progress": ((re.compile(r"^(20\d\d)年?1?-?\d{0,2}月?累计完成投资(额)?$"), "completed_cum"),),
     "indicators": (),
     "profiles": (),
+    "tasks": (),
 }
 
 #: Money columns whose header, when its unit is a US-dollar unit, means a twin column kept in 万美元.

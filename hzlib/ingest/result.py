@@ -16,8 +16,8 @@ from ..errors import ERROR, WARNING, InputError, Problem
 
 __all__ = ["ExcludedRow", "ReadResult", "KIND_NAMES_ZH"]
 
-#: Chinese names of the four kinds of files.
-KIND_NAMES_ZH = {"ledger": "项目台账", "progress": "月度进度", "indicators": "统计指标", "profiles": "上年季度基数"}
+#: Chinese names of the kinds of files.
+KIND_NAMES_ZH = {"ledger": "项目台账", "progress": "月度进度", "indicators": "统计指标", "profiles": "上年季度基数", "tasks": "任务完成情况"}
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,8 @@ class ReadResult:
     year: int | None = None
     #: For each money column, the rows whose value was typed in 万元 (used by the 亿元 check).
     wan_typed: dict[str, pd.Series] = field(default_factory=dict, repr=False)
+    #: For each plain-number column, the rows typed with a percent sign ("85%").
+    percent_typed: dict[str, pd.Series] = field(default_factory=dict, repr=False)
 
     @property
     def errors(self) -> list[Problem]:

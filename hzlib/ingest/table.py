@@ -132,7 +132,7 @@ def _says(s: pd.Series, template: str) -> Callable[[pd.Index], pd.Series]:
 
 
 def _dtype(kind: str) -> str:
-    return {"money": "float64", "usd": "float64", "percent": "float64", "date": "datetime64[ns]", "int": "Int64", "bool": "boolean"}.get(kind, "object")
+    return {"money": "float64", "usd": "float64", "number": "float64", "percent": "float64", "date": "datetime64[ns]", "int": "Int64", "bool": "boolean"}.get(kind, "object")
 
 
 def empty_frame(kind: str, n: int = 0) -> pd.DataFrame:
@@ -412,6 +412,14 @@ def build_table(raw: RawTable, kind: str, *, year: int | None = None) -> ReadRes
             values, problems_u = _usd(file, rows, s, header, header_row, result, c.id)
             problems += problems_u
             cols[c.id] = values
+        elif c.kind == "number":
+            txt = to_text(s)
+            pct = txt.str.contains(r"[%％]\s*$", regex=True, na=False).astype(bool)
+            values, cell_units, bad = parse_number(txt.where(~pct, txt.str.replace(r"[%％]\s*$", "", regex=True)))
+            problems += cell_problems(file, rows, bad, header, _says(s, "不是数字：“{v}”，应填写数值（如 12 或 85.5），不要带文字 / not a number"))
+            problems += cell_problems(file, rows, cell_units.notna(), header, _says(s, "“{v}”带有单位；本列只填数字，单位写在“计量单位”列 / put the unit in its own column"))
+            cols[c.id] = values.where(cell_units.isna())
+            result.percent_typed[c.id] = pct.reset_index(drop=True)
         elif c.kind == "percent":
             frac, bad, mixed, as_fractions = parse_percent(s)
             problems += cell_problems(file, rows, bad, header, _says(s, "无法识别的百分数“{v}”，应写成 9.2、9.2% 或 0.092 / not a percent"))

@@ -19,7 +19,8 @@ cumulative progress going down        warning   progress
 month not in the ledger year          warning   progress
 project id not in the ledger          error     progress (when a ledger is given)
 completed > total investment          error     progress (when a ledger is given)
-duplicate keys                        error     indicators, profiles
+duplicate keys                        error     indicators, profiles, tasks
+"85%" with a unit other than %        error     tasks
 ====================================  ========  =========================================
 
 >>> import pandas as pd
@@ -48,6 +49,7 @@ __all__ = [
     "check_progress",
     "check_indicators",
     "check_profiles",
+    "check_tasks",
     "PLAUSIBLE_YEARS",
 ]
 
@@ -231,3 +233,18 @@ def check_indicators(r: ReadResult) -> list[Problem]:
 def check_profiles(r: ReadResult) -> list[Problem]:
     """Checks across the rows of a quarterly profile file."""
     return check_duplicates(r, ["jurisdiction", "indicator", "year"]) + check_wan_magnitudes(r)
+
+
+def check_tasks(r: ReadResult) -> list[Problem]:
+    """Checks across the rows of a reported-tasks file (the plan-aware checks are in :mod:`hzlib.tasks`)."""
+    out = check_duplicates(r, ["target_id", "period"])
+    pct = r.percent_typed.get("value")
+    if pct is not None and "unit" in r.frame.columns:
+        f = r.frame
+        unit = f["unit"].fillna("").astype(str).str.strip()
+        bad = pct.to_numpy(dtype=bool) & ~unit.isin(["%", "％", "百分比"]).to_numpy(dtype=bool)
+        out += cell_problems(
+            r.file, r.rows, pd.Series(bad, index=f.index), header_of(r, "value"),
+            lambda i: "完成值带百分号，但计量单位是“" + unit[i] + "”；百分比目标的计量单位应填 % / percent sign with a non-percent unit",
+        )
+    return out

@@ -1,0 +1,128 @@
+"""Reported achievements (任务完成情况): targets that no ledger or statistics table measures.
+
+Counts of events (观摩、督查、调度), kilometres built, 5G stations, foreign capital in
+万美元, procedure percentages: the responsible departments report them, one row per
+target and period (``data/<plan>/tasks.csv``, contract :data:`hzlib.contracts.TASK_COLUMNS`).
+
+This module checks a tasks table against its plan (the ids exist, the unit is the
+target's, the period is in the plan year, the area is the target's) and converts
+convertible units into the target's unit; it also lists the targets a
+statistician still has to collect (:func:`reportable_targets`, :func:`template`).
+
+>>> same_unit("公里", "km"), same_unit("%", "％"), same_unit("个", "次")
+(True, True, False)
+>>> convert_value(2.5, "亿元", "万元")
+25000.0
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+import pandas as pd
+
+from .errors import WARNING, Problem
+from .evaluate.engine import measured_from_ledger
+from .plan.schema import Measure, Plan, Target
+from .units import CNY_UNITS, USD_UNITS, convert_money
+
+__all__ = ["same_unit", "convert_value", "check_against_plan", "reportable_targets", "template"]
+
+#: Unit spellings that mean the same unit (compared after NFKC, lower case).
+_SYNONYMS: dict[str, str] = {
+    "%": "%", "百分比": "%", "百分点": "%",
+    "公里": "公里", "km": "公里", "千米": "公里",
+    "米": "米", "m": "米",
+    "平方米": "平方米", "㎡": "平方米", "m2": "平方米",
+    "万平方米": "万平方米",
+    "千瓦": "千瓦", "kw": "千瓦", "万千瓦": "万千瓦", "兆瓦": "兆瓦", "mw": "兆瓦",
+}
+
+
+def _norm(unit: object) -> str:
+    u = unicodedata.normalize("NFKC", str(unit or "")).strip().lower()
+    return _SYNONYMS.get(u, u)
+
+
+def same_unit(a: object, b: object) -> bool:
+    """Whether two unit spellings name the same unit (no conversion)."""
+    return _norm(a) == _norm(b) != ""
+
+
+def convert_value(value: float, src: str, dst: str) -> float | None:
+    """``value`` in ``src`` expressed in ``dst``; None when the units do not convert."""
+    s, d = _norm(src), _norm(dst)
+    if s == d:
+        return value
+    if (s in CNY_UNITS and d in CNY_UNITS) or (s in USD_UNITS and d in USD_UNITS):
+        return convert_money(value, s, d)
+    return None
+
+
+def check_against_plan(frame: pd.DataFrame, rows: pd.Series, file: str, plan: Plan,
+                       headers: dict[str, str] | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """Check a read tasks table against ``plan``; values come back in each target's unit.
+
+    Unknown target ids, units that neither match nor convert and areas other than
+    the target's are errors; periods outside the plan year are warnings (the row
+    is kept in the file and not used); a target the ledger already measures is a
+    warning (the reported value is used, as the department's own figure).
+    """
+    headers = headers or {}
+    h = {c: headers.get(c, z) for c, z in (("target_id", "目标编号"), ("unit", "计量单位"), ("period", "期别"), ("jurisdiction", "地区"))}
+    by_id = {t.id: t for t in plan.targets}
+    problems: list[Problem] = []
+    out = frame.copy()
+    values = out["value"].astype(float).tolist()
+    for i, (tid, unit, period, area) in enumerate(zip(out["target_id"], out["unit"], out["period"], out.get("jurisdiction", pd.Series([None] * len(out))))):
+        row = int(rows.iloc[i]) if len(rows) > i else None
+        if tid is None or pd.isna(tid):
+            continue
+        t = by_id.get(str(tid))
+        if t is None:
+            problems.append(Problem(file, row, h["target_id"], f"计划 {plan.id} 中没有目标编号“{tid}”；可用 hz targets {plan.id} 或 hz tasks-template {plan.id} 查看 / unknown target id"))
+            continue
+        if unit is not None and not pd.isna(unit):
+            v = convert_value(values[i], str(unit), t.unit) if not pd.isna(values[i]) else values[i]
+            if v is None:
+                problems.append(Problem(file, row, h["unit"], f"计量单位“{unit}”与目标“{t.label}”的单位“{t.unit}”不一致，且无法换算 / unit does not match the target"))
+            else:
+                values[i] = v
+        if isinstance(period, str) and not period.startswith(str(plan.year)):
+            problems.append(Problem(file, row, h["period"], f"期别 {period} 不在 {plan.year} 年，不参与本计划评价 / period outside the plan year", WARNING))
+        if isinstance(area, str) and area and area != t.scope.jurisdiction:
+            problems.append(Problem(file, row, h["jurisdiction"], f"地区“{area}”不是目标“{t.label}”的范围“{t.scope.jurisdiction}” / area differs from the target's scope"))
+        if measured_from_ledger(t):
+            problems.append(Problem(file, row, h["target_id"], f"目标“{t.label}”可由项目台账计算；以报送值为准 / reported value overrides the ledger", WARNING))
+    out["value"] = pd.Series(values, index=out.index, dtype=float)
+    out["unit"] = [by_id[str(tid)].unit if str(tid) in by_id else u for tid, u in zip(out["target_id"], out["unit"])]
+    return out, problems
+
+
+def _indicator_measures(t: Target, available: set[str]) -> bool:
+    if t.measure not in (Measure.GROWTH, Measure.SHARE, Measure.AMOUNT):
+        return False
+    if t.measure is Measure.AMOUNT and t.unit not in CNY_UNITS:
+        return False
+    return t.indicator in available or t.indicator.removesuffix("_share") in available
+
+
+def reportable_targets(plan: Plan, available_indicators: Iterable[str] = ()) -> list[Target]:
+    """Targets that neither the ledger nor the statistics (``available_indicators``) measure.
+
+    These are the figures a statistician collects from departments each quarter.
+    """
+    avail = set(available_indicators)
+    return [t for t in plan.targets if not measured_from_ledger(t) and not _indicator_measures(t, avail)]
+
+
+def template(plan: Plan, period: str, available_indicators: Iterable[str] = ()) -> pd.DataFrame:
+    """A blank tasks table (contract ids as columns) for ``period``, one row per reportable target."""
+    rows = [
+        {"target_id": t.id, "label": t.label, "period": period, "value": None, "unit": t.unit,
+         "jurisdiction": t.scope.jurisdiction, "source": "", "note": ""}
+        for t in reportable_targets(plan, available_indicators)
+    ]
+    return pd.DataFrame(rows, columns=["target_id", "label", "period", "value", "unit", "jurisdiction", "source", "note"])
+

@@ -1,0 +1,145 @@
+"""Reported achievements (任务完成情况, tasks.csv): reading, checks against the plan, evaluation."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from hzlib.cli import main
+from hzlib.data import load_data
+from hzlib.errors import ERROR, WARNING, InputError
+from hzlib.evaluate import EvaluationData, evaluate
+from hzlib.evaluate.engine import LEDGER_INDICATORS
+from hzlib.ingest import read_tasks, validate_file
+from hzlib.plan import load_plan
+from hzlib.sample import generate_sample
+from hzlib.tasks import check_against_plan, reportable_targets, template
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+HEAD = "目标编号,期别,完成值,计量单位,地区,数据来源\n"
+
+
+def _tasks(tmp_path: Path, rows: list[str], name: str = "tasks.csv") -> Path:
+    p = tmp_path / name
+    p.write_text(HEAD + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return p
+
+
+def test_read_tasks_values_units_and_percent_signs(tmp_path: Path) -> None:
+    p = _tasks(tmp_path, [
+        "key_industry_chains,2022Q3,12,条,汉中市,市工信局",
+        "special_bond_2021_paid,2022年1-9月,85%,%,汉中市,市财政局",
+    ])
+    r = read_tasks(p)
+    assert r.ok and r.problems == []
+    assert r.frame["value"].tolist() == [12.0, 85.0]
+    assert r.frame["period"].tolist() == ["2022Q3", "2022-09"]
+    assert validate_file(p).kind == "tasks"  # guessed from the headers
+
+
+def test_bad_task_rows_are_named_by_row_and_column(tmp_path: Path) -> None:
+    p = _tasks(tmp_path, [
+        "key_industry_chains,2022Q3,3万,条,汉中市,",     # a unit in the number
+        "key_industry_chains,2022Q3,12,条,汉中市,",      # duplicate of the row above (same id + period)
+        "quarterly_observation,2022Q3,2%,次,汉中市,",    # percent sign, unit is not %
+        "quarterly_inspection,2022Q3,约两次,次,汉中市,",  # text
+    ])
+    r = read_tasks(p)
+    msgs = {(x.row, x.column, x.severity): x.message for x in r.problems}
+    assert "单位写在“计量单位”列" in msgs[(2, "完成值", ERROR)]
+    assert "重复" in msgs[(3, "目标编号/期别", ERROR)]
+    assert "计量单位是“次”" in msgs[(4, "完成值", ERROR)]
+    assert "不是数字" in msgs[(5, "完成值", ERROR)]
+
+
+def test_check_against_plan(tmp_path: Path) -> None:
+    plan = load_plan("zhenba-2024")
+    p = _tasks(tmp_path, [
+        "no_such_target,2024Q2,1,个,镇巴县,",
+        "signed_investment,2024Q2,52000,万元,镇巴县,县招商局",  # 万元 into a 亿元 target: converted
+        "new_planned_projects,2024Q2,12,公里,镇巴县,",          # wrong unit
+        "new_planned_projects,2023Q4,12,个,镇巴县,",            # another year: warned, not used
+        "foreign_capital_used,2024Q2,20,万美元,泾洋街道,",      # a town's figure for a county target
+        "county_new_start_rate,2024Q2,80,%,镇巴县,",           # the ledger measures it
+    ])
+    r = read_tasks(p)
+    assert r.ok
+    frame, problems = check_against_plan(r.frame, r.rows, r.file, plan, r.columns)
+    got = {(x.row, x.column): (x.severity, x.message) for x in problems}
+    assert got[(2, "目标编号")][0] == ERROR and "没有目标编号“no_such_target”" in got[(2, "目标编号")][1]
+    assert frame.loc[1, "value"] == pytest.approx(5.2) and frame.loc[1, "unit"] == "亿元"
+    assert got[(4, "计量单位")][0] == ERROR and "“公里”与目标" in got[(4, "计量单位")][1]
+    assert got[(5, "期别")][0] == WARNING
+    assert got[(6, "地区")][0] == ERROR and "泾洋街道" in got[(6, "地区")][1]
+    assert got[(7, "目标编号")][0] == WARNING and "以报送值为准" in got[(7, "目标编号")][1]
+
+
+def test_reported_values_are_evaluated_with_their_source() -> None:
+    plan = load_plan("hanzhong-2022")
+    tasks = pd.DataFrame({
+        "target_id": ["key_industry_chains", "platform_integration_accepted", "quarterly_observation"],
+        "period": ["2022Q3", "2022-12", "2022Q3"], "value": [12.0, 1.0, 0.0], "unit": ["条", "项", "次"],
+        "source": ["市工信局", None, None],
+    })
+    t = evaluate(plan, "2022Q3", EvaluationData(tasks=tasks)).targets.set_index("target_id")
+    # 16 chains by year end; 12 reported at Q3 is below the checkpoint
+    chains = t.loc["key_industry_chains"]
+    assert chains["actual"] == 12.0 and chains["actual_count"] == 12 and chains["data_source"] == "任务报送（市工信局）"
+    assert chains["status"] != "no_data"
+    # reported for Q4 only: at Q3 there is no value
+    assert t.loc["platform_integration_accepted", "status"] in ("pending", "no_data")
+    assert pd.isna(t.loc["platform_integration_accepted", "actual"])
+    # once a quarter, none held in Q3: missed
+    assert t.loc["quarterly_observation", "status"] == "missed"
+    # at Q4 the deadline task with no number is done when the reported value is > 0
+    t4 = evaluate(plan, "2022Q4", EvaluationData(tasks=tasks)).targets.set_index("target_id")
+    assert t4.loc["platform_integration_accepted", "status"] == "met"
+    undone = tasks.assign(value=[12.0, 0.0, 0.0])
+    t4 = evaluate(plan, "2022Q4", EvaluationData(tasks=undone)).targets.set_index("target_id")
+    assert t4.loc["platform_integration_accepted", "status"] == "missed"
+
+
+def test_reportable_targets_leave_out_ledger_and_statistics_measures() -> None:
+    plan = load_plan("zhenba-2024")
+    all_ids = {t.id for t in reportable_targets(plan)}
+    assert not any(plan.target(i).indicator in LEDGER_INDICATORS for i in all_ids)
+    assert "signed_investment" in all_ids
+    with_stats = {t.id for t in reportable_targets(plan, {"fai", "manufacturing_inv"})}
+    assert "fai_growth" in all_ids and "fai_growth" not in with_stats  # statistics give FAI growth
+    tpl = template(plan, "2024Q2")
+    assert list(tpl.columns)[:5] == ["target_id", "label", "period", "value", "unit"]
+    assert set(tpl["target_id"]) == all_ids and tpl["value"].isna().all()
+
+
+def test_bad_tasks_file_stops_loading_with_every_problem(tmp_path: Path) -> None:
+    folder = tmp_path / "hanzhong-2022"
+    shutil.copytree(DATA / "hanzhong-2022", folder)
+    _tasks(folder, ["no_such_target,2022Q3,1,个,汉中市,", "key_industry_chains,2022Q3,12,公里,汉中市,"])
+    with pytest.raises(InputError) as e:
+        load_data("hanzhong-2022", tmp_path, year=2022)
+    text = str(e.value)
+    assert "tasks.csv 第2行 [目标编号]" in text and "tasks.csv 第3行 [计量单位]" in text
+
+
+def test_template_command_and_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "tasks.csv"
+    assert main(["tasks-template", "hanzhong-2022", "--out", str(out)]) == 0
+    r = read_tasks(out)
+    assert r.ok and len(r.frame) > 0  # blank values are warnings, not errors
+    assert set(r.frame["period"]) == {"2022Q3"}  # the latest quarter of the bundled data
+    assert main(["validate-data", str(out), "--plan", "hanzhong-2022"]) == 0
+
+
+def test_sample_tasks_cover_only_reportable_targets_in_their_units() -> None:
+    plan = load_plan("hanzhong-2022")
+    data = generate_sample("hanzhong-2022")
+    assert len(data.tasks) > 0
+    reportable = {t.id: t for t in reportable_targets(plan, set(data.indicators["indicator"]))}
+    for row in data.tasks.itertuples():
+        assert row.target_id in reportable
+        assert row.unit == reportable[row.target_id].unit
+        assert row.source == "示意数据"
+    assert len(data.tasks) < len(reportable)  # some are left unreported on purpose
