@@ -197,7 +197,11 @@ def _project_list_section(b: Bulletin, plan: Plan, ev: Evaluation) -> None:
             "total_investment_usd": "外资总投资（万美元）", "reason": "原因"}
     shown = out[[c for c in cols if c in out.columns]].rename(columns=cols)
     b.tables["未入清单项目"] = shown
-    b.display["project_list_outside"] = html_table(shown, text=f"（未入清单或无法判定：{len(shown)} 个）")
+    readable = shown.copy()
+    for c in ("总投资（万元）", "外资总投资（万美元）"):
+        if c in readable.columns:
+            readable[c] = readable[c].map(lambda v: fmt_number(v, 0))
+    b.display["project_list_outside"] = html_table(readable, text=f"（未入清单或无法判定：{len(shown)} 个）")
     mm = list_mismatches(pl)
     if len(mm):
         mshown = pd.DataFrame(

@@ -24,6 +24,8 @@ __all__ = [
     "OWNERSHIPS",
     "BATCHES",
     "BATCH_ZH",
+    "LEVEL_ZH",
+    "OWNERSHIP_ZH",
     "PROCEDURES",
 ]
 
@@ -48,6 +50,9 @@ OWNERSHIPS = ("private", "state", "government", "foreign")
 BATCHES = ("plan", "reserve", "start", "advance", "complete")
 #: Chinese labels of the batches, as written in ledgers and reports.
 BATCH_ZH = {"plan": "谋划", "reserve": "储备", "start": "开工", "advance": "推进", "complete": "竣工"}
+#: Chinese labels of the levels and ownerships, as written in ledgers and reports.
+LEVEL_ZH = {"province": "省级", "city": "市级", "county": "县级", "district": "区级"}
+OWNERSHIP_ZH = {"private": "民间投资", "state": "国有投资", "government": "政府投资", "foreign": "外商投资"}
 #: Main procedures (主要手续) whose completion dates the ledger records.
 PROCEDURES = ("proc_planning", "proc_land", "proc_eia", "proc_energy")
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from .contracts import LEVEL_ZH
 from .textfmt import fmt_number
 
 __all__ = [
@@ -194,9 +195,6 @@ def unit_rates_display(units: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-_LEVEL_ZH = {"province": "省级", "city": "市级", "county": "县级", "district": "区级"}
-
-
 def project_list_display(df: pd.DataFrame, kind: str) -> pd.DataFrame:
     """Action lists (not started, behind schedule, missed completions) for reading."""
     def d(col: str) -> pd.Series:
@@ -204,7 +202,7 @@ def project_list_display(df: pd.DataFrame, kind: str) -> pd.DataFrame:
             return pd.Series("—", index=df.index)
         return pd.to_datetime(df[col]).dt.strftime("%Y-%m-%d").fillna("—")
 
-    base = pd.DataFrame({"项目名称": df["name"], "责任单位": df["unit"], "级别": df["level"].map(_LEVEL_ZH).fillna("")})
+    base = pd.DataFrame({"项目名称": df["name"], "责任单位": df["unit"], "级别": df["level"].map(LEVEL_ZH).fillna("")})
     if kind == "not_started":
         base["计划开工"] = d("planned_start")
         base["手续办结"] = df["procedures_done"].map({True: "是", False: "否"}).fillna("—")

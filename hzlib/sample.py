@@ -38,6 +38,8 @@ from .textfmt import fmt_number
 from .contracts import (
     BATCH_ZH,
     INDICATOR_COLUMNS,
+    LEVEL_ZH,
+    OWNERSHIP_ZH,
     LEDGER_COLUMNS,
     PROFILE_COLUMNS,
     PROGRESS_COLUMNS,
@@ -74,8 +76,6 @@ SAMPLE_PLAN_IDS = ("ankang-2019", "zhenba-2024", "xian-port-2023", "hanzhong-202
 SYNTHETIC_SOURCE = "示意数据"
 
 #: Chinese labels written in files for the contract categories.
-LEVEL_ZH = {"province": "省级", "city": "市级", "county": "县级", "district": "区级"}
-OWNERSHIP_ZH = {"private": "民间投资", "state": "国有投资", "government": "政府投资", "foreign": "外商投资"}
 
 _CATEGORY_ZH: dict[str, dict[str, str]] = {"level": LEVEL_ZH, "ownership": OWNERSHIP_ZH, "batch": BATCH_ZH}
 

@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..contracts import LEVEL_ZH
 from ..units import ALL_UNITS, MONEY_UNITS, PERCENT
 
 __all__ = [
@@ -131,7 +132,7 @@ class Level(str, Enum):
 
     @property
     def zh(self) -> str:
-        return {"province": "省级", "city": "市级", "county": "县级", "district": "区级", "all": "全域"}[self.value]
+        return {**LEVEL_ZH, "all": "全域"}[self.value]
 
 
 class Source(_Strict):
