@@ -10,6 +10,7 @@ import time
 
 from hzlib.evaluate import EvaluationData, evaluate
 from hzlib.evaluate import projects as pj
+from hzlib.evaluate.classify import classify_projects
 from hzlib.plan import load_plan
 from hzlib.sample import generate_ledger
 
@@ -22,9 +23,14 @@ def main() -> None:
     t1 = time.perf_counter()
     ranked = pj.not_started(ev.status), pj.behind_schedule(ev.status, 2.0)
     t2 = time.perf_counter()
+    rule = load_plan("hanzhong-2022").project_list
+    assert rule is not None
+    classes = classify_projects(ledger, rule, 2024)
+    t3 = time.perf_counter()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"projects={len(ledger):,} progress_rows={len(progress):,} units={len(ev.units)}")
-    print(f"evaluate: {t1 - t0:.2f} s; action lists: {t2 - t1:.2f} s; peak RSS {rss:.0f} MiB")
+    print(f"evaluate: {t1 - t0:.2f} s; action lists: {t2 - t1:.2f} s; "
+          f"project-list classes (汉中 2022 rule): {t3 - t2:.2f} s for {len(classes):,} projects; peak RSS {rss:.0f} MiB")
     _ = ranked
 
 

@@ -138,16 +138,20 @@ def classify_projects(ledger: pd.DataFrame, rule: ProjectList, year: int, *, cny
     labels = {c.id: c.label for c in classes}
     any_hit = hits.any(axis=1)
     first = np.where(any_hit, ids[hits.argmax(axis=1)], None)
-    matched = pd.Series(["+".join(ids[row]) for row in hits], index=out.index, dtype=object) if n else pd.Series([], dtype=object)
+    joined = np.full(n, "", dtype=object)
+    for k, cid in enumerate(ids):  # one pass per class, not per project
+        joined = np.where(hits[:, k], np.where(joined == "", cid, joined + "+" + cid), joined)
+    matched = pd.Series(joined, index=out.index, dtype=object)
 
     in_list = pd.array(np.where(decided, passes & any_hit, False), dtype="boolean")
     in_list[~np.asarray(decided, dtype=bool)] = pd.NA
     eligible_unclassed = np.asarray(decided, dtype=bool) & passes & ~any_hit
     if eligible_unclassed.any():
         def when(y: pd.Series, what: str) -> pd.Series:
-            return y.map(lambda v: f"{what}{v}年" if pd.notna(v) else f"{what}未填", na_action=None)
-        desc = when(start_y, "计划开工") + "、" + when(end_y, "计划竣工")
-        reason[eligible_unclassed] = ("不属于任何一类（" + desc[eligible_unclassed] + "）").to_numpy(dtype=object)
+            return (what + y.astype("string") + "年").fillna(what + "未填")
+        m = pd.Series(eligible_unclassed, index=out.index)
+        desc = when(start_y[m], "计划开工") + "、" + when(end_y[m], "计划竣工")
+        reason[eligible_unclassed] = ("不属于任何一类（" + desc + "）").to_numpy(dtype=object)
     klass = np.where(np.asarray(in_list.fillna(False), dtype=bool), first, None)
     out["in_list"] = in_list
     out["list_class"] = pd.Series(klass, index=out.index, dtype=object)
