@@ -5,8 +5,12 @@ The corpus is in tests/data_corpus/ (written by make_corpus.py there), one probl
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import time
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +29,9 @@ from hzlib.ingest import (
     read_progress,
     validate_file,
 )
+from hzlib.ingest import read as read_module
+from hzlib.ingest.parse import EXCEL_ERRORS
+from hzlib.ingest.read import RawTable, read_raw
 
 CORPUS = Path(__file__).parent / "data_corpus"
 
@@ -339,6 +346,144 @@ def test_a_100k_row_ledger_reads_fast(tmp_path: Path) -> None:
     elapsed = time.perf_counter() - t0
     assert r.ok and len(r.frame) == n
     assert elapsed < 3.0, f"reading 100k rows took {elapsed:.2f}s"
+
+
+# ---------------------------------------------------------------- xlsx read with python-calamine
+
+
+def _no_fallback(*args: object, **kwargs: object) -> RawTable:
+    raise AssertionError("the openpyxl fallback was used")
+
+
+def _kinds(raw: RawTable) -> list[list[tuple[str, object]]]:
+    """Cells with their types (``==`` alone would take 1 == 1.0 == True)."""
+    return [[(type(v).__name__, v) for v in row] for row in raw.cells.itertuples(index=False)]
+
+
+def _same_as_openpyxl(monkeypatch: pytest.MonkeyPatch, path: Path, sheet: str | None = None) -> RawTable:
+    """Read ``path`` with calamine (the openpyxl fallback disabled) and check the grid is what openpyxl gave."""
+    old = read_module._read_xlsx_openpyxl(path, path.name, sheet)
+    monkeypatch.setattr(read_module, "_read_xlsx_openpyxl", _no_fallback)
+    new = read_raw(path, sheet)
+    assert _kinds(new) == _kinds(old)
+    assert new.row_numbers.tolist() == old.row_numbers.tolist()
+    assert (new.sheet, new.encoding, new.problems) == (old.sheet, old.encoding, old.problems)
+    return new
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.iterdir() if p.suffix == ".xlsx"))
+def test_corpus_xlsx_cells_are_what_openpyxl_gave(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _same_as_openpyxl(monkeypatch, c(name))
+
+
+def _workbook(path: Path) -> Path:
+    """A sheet from row 2, column B: numbers, dates, blanks, spaces, every error value; then a second sheet."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "台账"
+    ws.append([])
+    ws.append([None, "编号", "金额", "日期", "时刻", "是否", "备注"])
+    ws.append([None, "A1", 3.0, dt.datetime(2024, 3, 5), dt.datetime(2024, 3, 5, 14, 30), True, "  有空格  "])
+    ws.append([None, "A2", 2.5, dt.date(2024, 12, 31), None, False, "   "])
+    ws.append([None, 1001, None, 45356, "2024年3月5日", None, None])
+    ws["D3"].number_format = "yyyy\"年\"m\"月\"d\"日\""
+    for i, err in enumerate(EXCEL_ERRORS[:7]):
+        ws.cell(6 + i, 2, f"E{i}")
+        ws.cell(6 + i, 3 + i % 5, err)  # openpyxl writes these as error cells (t="e")
+    ws.cell(14, 9, "#N/A")  # an error cell beyond every other cell
+    wb.create_sheet("说明").append(["仅说明"])
+    wb.save(path)
+    return path
+
+
+def test_xlsx_cells_numbers_dates_blanks_and_error_values(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = _same_as_openpyxl(monkeypatch, _workbook(tmp_path / "t.xlsx"))
+    g = raw.cells
+    assert raw.sheet == "台账" and g.shape == (14, 9) and raw.row_numbers.tolist() == list(range(1, 15))
+    assert g.iloc[0].isna().all() and g.iloc[:, 0].isna().all()  # leading blank row and column kept: row numbers as in Excel
+    assert g.iat[2, 2] == 3 and type(g.iat[2, 2]) is int and type(g.iat[3, 2]) is float
+    assert type(g.iat[4, 1]) is int
+    assert g.iat[2, 3] == dt.datetime(2024, 3, 5) and type(g.iat[3, 3]) is dt.datetime
+    assert g.iat[2, 4] == dt.datetime(2024, 3, 5, 14, 30)
+    assert g.iat[2, 5] is True and g.iat[3, 5] is False
+    assert g.iat[2, 6] == "有空格" and g.iat[3, 6] is None and g.iat[4, 2] is None
+    errors = {(i, j): v for i, row in enumerate(g.itertuples(index=False)) for j, v in enumerate(row) if v in EXCEL_ERRORS}
+    assert errors == {**{(5 + i, 2 + i % 5): e for i, e in enumerate(EXCEL_ERRORS[:7])}, (13, 8): "#N/A"}
+    assert read_raw(tmp_path / "t.xlsx", sheet="说明").cells.values.tolist() == [["仅说明"]]
+
+
+def test_every_excel_error_value_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import openpyxl
+
+    monkeypatch.setattr(read_module, "_read_xlsx_openpyxl", _no_fallback)
+    wb = openpyxl.load_workbook(c("formula_errors.xlsx"))
+    ws = wb.active
+    for r, err in zip((2, 4, 5), ("#N/A", "#VALUE!", "#NAME?")):
+        ws.cell(r, 8, err)
+    ws.cell(2, 9, "#NUM!")
+    ws.cell(3, 9, "#NULL!")
+    wb.save(tmp_path / "e.xlsx")
+    r = read_ledger(tmp_path / "e.xlsx")
+    for row, column, err in [(2, "总投资（万元）", "#N/A"), (3, "总投资（万元）", "#REF!"), (4, "总投资（万元）", "#VALUE!"),
+                             (5, "总投资（万元）", "#NAME?"), (2, "年度计划投资（万元）", "#NUM!"),
+                             (3, "年度计划投资（万元）", "#NULL!"), (5, "年度计划投资（万元）", "#DIV/0!")]:
+        find(r, ERROR, row, column, err, "Excel")
+    assert len(r.errors) == 7
+
+
+def _rewrite_sheet(src: Path, dst: Path, change: Callable[[bytes], bytes]) -> Path:
+    with zipfile.ZipFile(src) as zin:
+        parts = {n: zin.read(n) for n in zin.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = change(parts["xl/worksheets/sheet1.xml"])
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for n, data in parts.items():
+            zout.writestr(n, data)
+    return dst
+
+
+def test_error_cells_found_across_chunk_boundaries(monkeypatch: pytest.MonkeyPatch) -> None:
+    want = {(2, 7): "#REF!", (4, 8): "#DIV/0!"}
+    for size in (1, 5, 17, 64, 1000):
+        monkeypatch.setattr(read_module, "_CHUNK", size)
+        assert read_module._error_cells(c("formula_errors.xlsx"), "Sheet") == want
+
+
+def test_error_cells_with_a_namespace_prefix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def prefix(xml: bytes) -> bytes:  # as the .NET Open XML SDK writes: <x:c r="H3" t="e"><x:v>#REF!</x:v></x:c>
+        xml = xml.replace(b"<worksheet xmlns=", b"<x:worksheet xmlns:x=", 1)
+        return re.sub(rb"<(/?)(?!x:)([A-Za-z]+)", rb"<\1x:\2", xml)
+
+    p = _rewrite_sheet(c("formula_errors.xlsx"), tmp_path / "x.xlsx", prefix)
+    assert b"<x:c " in zipfile.ZipFile(p).read("xl/worksheets/sheet1.xml")
+    raw = _same_as_openpyxl(monkeypatch, p)
+    assert raw.cells.iat[2, 7] == "#REF!" and raw.cells.iat[4, 8] == "#DIV/0!"
+
+
+def test_error_cells_without_references_fall_back_to_openpyxl(tmp_path: Path) -> None:
+    p = _rewrite_sheet(c("formula_errors.xlsx"), tmp_path / "n.xlsx", lambda xml: re.sub(rb' r="[A-Z]+[0-9]+"', b"", xml))
+    with pytest.raises(read_module._Unsure):
+        read_module._error_cells(p, "Sheet")
+    r = read_ledger(p)
+    find(r, ERROR, 3, "总投资（万元）", "#REF!", "Excel")
+    find(r, ERROR, 5, "年度计划投资（万元）", "#DIV/0!")
+
+
+def test_xlsx_empty_sheet_missing_sheet_and_broken_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "空表"
+    wb.save(tmp_path / "empty.xlsx")
+    assert _same_as_openpyxl(monkeypatch, tmp_path / "empty.xlsx").cells.shape == (0, 0)
+    find(read_ledger(tmp_path / "empty.xlsx"), ERROR, None, None, "文件为空")
+    raw = read_raw(c("title_and_totals.xlsx"), sheet="不存在")
+    assert raw.sheet == "不存在" and raw.cells.empty
+    assert [p.message for p in raw.problems] == ["工作表“不存在”不存在，文件中的工作表有：台账、说明 / no sheet named '不存在'"]
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a zip file")
+    r = read_ledger(tmp_path / "broken.xlsx")
+    find(r, ERROR, None, None, "无法作为 Excel（xlsx）文件打开", "cannot open as xlsx")
 
 
 # ---------------------------------------------------------------- CLI
