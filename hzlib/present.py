@@ -124,6 +124,8 @@ def evaluation_display(ev: pd.DataFrame) -> pd.DataFrame:
             extra.append(f"按当前进度全年约{fmt_value(r.projection, r.unit)}")
         if r.note:
             extra.append(r.note)
+        if isinstance(r.data_source, str) and r.data_source.startswith("任务报送"):
+            extra.insert(0, r.data_source)  # a department's own figure, not statistics or the ledger
         rows.append(
             {
                 "目标": r.label,

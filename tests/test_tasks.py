@@ -143,3 +143,15 @@ def test_sample_tasks_cover_only_reportable_targets_in_their_units() -> None:
         assert row.unit == reportable[row.target_id].unit
         assert row.source == "示意数据"
     assert len(data.tasks) < len(reportable)  # some are left unreported on purpose
+
+
+def test_reported_figures_are_marked_in_the_bulletin_table() -> None:
+    from hzlib.present import evaluation_display
+
+    plan = load_plan("hanzhong-2022")
+    tasks = pd.DataFrame({"target_id": ["key_industry_chains"], "period": ["2022Q3"], "value": [12.0],
+                          "unit": ["条"], "source": ["市工信局"]})
+    ev = evaluate(plan, "2022Q3", EvaluationData(tasks=tasks)).targets
+    shown = evaluation_display(ev[ev["target_id"] == "key_industry_chains"])
+    assert shown["说明"].iloc[0].startswith("任务报送（市工信局）")
+    assert shown["实际"].iloc[0] == "12条"
