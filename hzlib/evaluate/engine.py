@@ -125,6 +125,8 @@ def _scope_mask(status: pd.DataFrame, t: Target) -> tuple[pd.Series | None, str]
         rank = status["level"].map(_LEVEL_RANK).fillna(0)
         mask &= rank >= _LEVEL_RANK[level]
     sub = t.scope.subset or ""
+    if t.indicator in _BATCH_COUNTS or t.indicator in _BATCH_AMOUNTS:
+        sub = ""  # the batch is the subset ("“四个一批”开工（在建）项目" is the 开工 batch, not only continuing projects)
     if sub:
         if "新开工" in sub or "新建" in sub:
             mask &= status.get("is_new_start", pd.Series(False, index=status.index)).fillna(False).astype(bool)
@@ -210,8 +212,10 @@ def _ledger_actual(t: Target, status: pd.DataFrame, period: Period) -> tuple[flo
         return float(n), n, "台账项目类别"
     if t.measure is Measure.AMOUNT and ind in _BATCH_AMOUNTS and "batch" in s.columns and t.unit in CNY_UNITS:
         b, col = _BATCH_AMOUNTS[ind]
+        if _is_flow(t):  # a batch's planned investment tracked against time progress: what it has completed
+            col = "completed_cum"
         v = float(s.loc[s["batch"].eq(b), col].sum()) if col in s.columns else math.nan
-        return _money_out(v, t.unit), None, "台账项目类别"
+        return _money_out(v, t.unit), None, "台账项目类别" + ("（累计完成投资）" if col == "completed_cum" else "")
     if t.measure is Measure.SHARE and ind in ("private_inv_share", "industry_inv_share"):
         shares = pj.ownership_shares(s)
         key = "private_share" if ind == "private_inv_share" else "industry_share"
@@ -286,10 +290,20 @@ def _profile(data: EvaluationData, jurisdiction: str, indicator: str, year: int)
     return vals
 
 
+def _is_flow(t: Target) -> bool:
+    """Whether ``t`` accumulates over the year (investment completed, events held), rather
+    than being a stock counted at a date (projects in a batch, their total investment)."""
+    if t.indicator in _BATCH_COUNTS or t.indicator in _BATCH_AMOUNTS:
+        return t.effective_phasing is Phasing.TIME_PROGRESS and t.measure is Measure.AMOUNT
+    return True
+
+
 def _projection(t: Target, actual: float, period: Period) -> float | None:
-    """Year-end value if the current pace holds."""
+    """Year-end value if the current pace holds (None for stocks and deadlines)."""
     if t.measure is Measure.GROWTH or t.measure is Measure.SHARE:
         return actual
+    if not _is_flow(t):
+        return None
     if t.measure is Measure.DEADLINE or (t.year is not None):
         return None
     phasing = t.effective_phasing
