@@ -245,7 +245,7 @@ def build_bulletin(plan_id: str, quarter: str, data_dir: str | Path | None = Non
         r = g.iloc[0]
         diff = r["actual"] - r["checkpoint"]
         rel = "高于" if diff > 0 else ("低于" if diff < 0 else "持平于")
-        s = f"全社会固定资产投资累计增长{fmt_number(r['actual'], 1)}%，{rel}年度目标{fmt_number(r['checkpoint'], 1)}%"
+        s = f"全社会固定资产投资累计增长{fmt_number(r['actual'], 1)}%，{rel}年度目标（{fmt_number(r['checkpoint'], 1)}%）"
         s += f"{fmt_number(abs(diff), 1)}个百分点" if diff != 0 else ""
         if not pd.isna(r["required_growth"]):
             s += f"；完成全年目标，其余季度需增长{fmt_number(r['required_growth'], 1)}%"
