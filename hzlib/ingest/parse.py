@@ -29,6 +29,7 @@ import pandas as pd
 
 from ..periods import Period, PeriodError
 from .aliases import BOOL_VALUES, normalise_value
+from .cells import factorize_cells
 
 __all__ = [
     "EXCEL_ERRORS",
@@ -78,7 +79,7 @@ def on_uniques(s: pd.Series, func: Callable[[pd.Series], pd.Series]) -> pd.Serie
     >>> list(on_uniques(pd.Series([" a", None, " a"], dtype=object), lambda u: u.str.strip()))
     ['a', None, 'a']
     """
-    codes, uniques = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
+    codes, uniques = factorize_cells(s.to_numpy(dtype=object))
     res = func(pd.Series(uniques, dtype=object)).to_numpy(dtype=object)
     out = np.empty(len(res) + 1, dtype=object)
     out[:-1] = res
@@ -131,7 +132,7 @@ def _map_unique(s: pd.Series, func: Callable[[object], object]) -> pd.Series:
     >>> list(_map_unique(pd.Series(["a", None, "a"], dtype=object), str.upper))
     ['A', None, 'A']
     """
-    codes, uniques = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
+    codes, uniques = factorize_cells(s.to_numpy(dtype=object))
     results = np.empty(len(uniques) + 1, dtype=object)
     results[:-1] = [func(u) for u in uniques]
     results[-1] = None  # code -1: missing
@@ -317,7 +318,7 @@ def parse_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     (['2024-03-05', '2024-03-31', None, None, None], [False, False, False, True, True])
     """
     blank = blank_mask(s)
-    codes, uniques = pd.factorize(s.where(~blank).to_numpy(dtype=object), use_na_sentinel=True)
+    codes, uniques = factorize_cells(s.where(~blank).to_numpy(dtype=object))
     results = [_one_date(u) for u in uniques]
     stamps = np.array([r.to_datetime64() if isinstance(r, pd.Timestamp) else np.datetime64("NaT") for r in results] + [np.datetime64("NaT")], dtype="datetime64[ns]")
     unreadable = np.array([r is None for r in results] + [False], dtype=bool)

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ERROR, Problem
+from .cells import factorize_cells
 
 __all__ = ["RawTable", "read_raw", "CSV_SUFFIXES", "EXCEL_SUFFIXES", "decode_bytes"]
 
@@ -121,7 +122,7 @@ def _clean_cells(df: pd.DataFrame, convert: Callable[[object], object] | None = 
     out: dict[int, pd.Series] = {}
     for c in df.columns:
         col = df[c]
-        codes, uniques = pd.factorize(col.to_numpy(dtype=object), use_na_sentinel=True)
+        codes, uniques = factorize_cells(col.to_numpy(dtype=object))
         vals = np.empty(len(uniques) + 1, dtype=object)
         values = [convert(u) for u in uniques] if convert is not None else uniques
         cleaned = [u.strip() if isinstance(u, str) else u for u in values]
