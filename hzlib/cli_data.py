@@ -80,7 +80,7 @@ def cmd_validate_data(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``validate-data`` to the ``hz`` command."""
-    p = sub.add_parser("validate-data", help="检查数据文件（台账、进度、指标、基数）/ check a data file")
+    p = sub.add_parser("validate-data", help="检查数据文件（台账、进度、指标、基数、任务完成情况）/ check a data file")
     p.add_argument("path", metavar="PATH", help=".csv 或 .xlsx 文件")
     p.add_argument("--kind", choices=KINDS, help="文件类型；不填时按列名和文件名判断")
     p.add_argument("--sheet", help="xlsx 工作表名（默认第一个）")

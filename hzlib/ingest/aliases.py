@@ -54,7 +54,7 @@ __all__ = [
     "accepted_headers",
 ]
 
-#: The four kinds of data files, in the order used when guessing.
+#: The kinds of data files, in the order used when guessing.
 KINDS: tuple[str, ...] = ("ledger", "progress", "indicators", "profiles", "tasks")
 
 CONTRACTS: dict[str, tuple[Column, ...]] = {
