@@ -213,7 +213,8 @@ def project_list_display(df: pd.DataFrame, kind: str) -> pd.DataFrame:
         base["年度计划投资（万元）"] = df["annual_plan"].map(lambda v: fmt_number(v, 0))
         base["完成投资（万元）"] = df["completed_cum"].map(lambda v: fmt_number(v, 0))
         base["完成率"] = (df["completion_ratio"] * 100).map(lambda v: fmt_value(v, "%", 1))
-        base["落后时序进度"] = df["gap_pp"].map(lambda v: fmt_gap(v, "pp"))
+        # gap_pp is negative when behind; the header already says 落后, so show how far, without a sign
+        base["落后时序进度"] = df["gap_pp"].map(lambda v: "—" if pd.isna(v) else f"{fmt_number(-float(v), 1)}个百分点")
     else:
         base["计划竣工"] = d("planned_completion")
         base["完成投资（万元）"] = df["completed_cum"].map(lambda v: fmt_number(v, 0))

@@ -42,3 +42,16 @@ def test_project_list_sentence_matches_its_table() -> None:
         assert f"{label}{int(table.loc[label, '项目数（个）'])}个" in s
     assert f"{int(table.loc['不入清单', '项目数（个）'])}个未达到入库门槛" in s
     assert len(b.tables["未入清单项目"]) == int(table.loc["不入清单", "项目数（个）"] + table.loc["无法判定", "项目数（个）"])
+
+
+def test_behind_schedule_list_says_how_far_behind_without_a_sign() -> None:
+    from hzlib.evaluate import projects as pj
+    from hzlib.present import project_list_display
+
+    b = build_bulletin("hanzhong-2022", "2022Q3")
+    behind = pj.behind_schedule(b.evaluation.status, b.plan.tolerances.near_pp)
+    shown = project_list_display(behind, "behind")
+    assert len(shown) > 0
+    expected = [f"{-g:.1f}".rstrip("0").rstrip(".") + "个百分点" for g in behind["gap_pp"]]
+    assert shown["落后时序进度"].tolist() == expected
+    assert (behind["gap_pp"] < 0).all()
