@@ -155,3 +155,11 @@ def test_reported_figures_are_marked_in_the_bulletin_table() -> None:
     shown = evaluation_display(ev[ev["target_id"] == "key_industry_chains"])
     assert shown["说明"].iloc[0].startswith("任务报送（市工信局）")
     assert shown["实际"].iloc[0] == "12条"
+
+
+def test_growth_of_a_ledger_count_must_be_reported() -> None:
+    """港务区 2023: growth of the number of key projects over 2022 needs last year's count."""
+    plan = load_plan("xian-port-2023")
+    ids = {t.id for t in reportable_targets(plan)}
+    assert {"city_key_projects_growth_vs_2022", "city_new_starts_growth_vs_2022"} <= ids
+    assert "city_key_projects_growth_vs_2022" in set(template(plan, "2023Q3")["target_id"])

@@ -176,8 +176,11 @@ NEEDS_REPORT = "数据中没有该指标（需另行报送）"
 
 
 def measured_from_ledger(t: Target) -> bool:
-    """Whether the project ledger can give ``t``'s actual (given a ledger)."""
-    return t.indicator in LEDGER_INDICATORS
+    """Whether the project ledger can give ``t``'s actual (given a ledger).
+
+    Growth needs last year's figure, which a ledger of this year does not have.
+    """
+    return t.indicator in LEDGER_INDICATORS and t.measure is not Measure.GROWTH
 
 
 def _ledger_actual(t: Target, status: pd.DataFrame, period: Period) -> tuple[float | None, int | None, str]:
