@@ -167,7 +167,7 @@ def _project_list_section(b: Bulletin, plan: Plan, ev: Evaluation) -> None:
     pl = ev.project_list
     summ = list_summary(pl, rule)
     by = summ.set_index("class")
-    classes = [c for c in sorted(rule.classes, key=lambda c: c.priority)]
+    classes = sorted(rule.classes, key=lambda c: c.priority)
     n_in = int(pl["in_list"].fillna(False).astype(bool).sum())
     parts = "、".join(f"{c.label}{int(by.at[c.id, 'projects'])}个" for c in classes)
     s = f"按{rule.label}入库规则，台账{len(pl)}个项目中{n_in}个纳入清单（{parts}）"

@@ -63,12 +63,11 @@ def render_text(r: ReadResult) -> str:
 
 def cmd_validate_data(args: argparse.Namespace) -> int:
     r = validate_file(args.path, args.kind, sheet=args.sheet, year=args.year, ledger=args.ledger)
-    if args.plan and r.kind == "tasks" and r.ok and not r.frame.empty:
+    if args.plan:
         from .plan import load_plan
-        from .tasks import check_against_plan
+        from .tasks import check_read_tasks
 
-        r.frame, more = check_against_plan(r.frame, r.rows, r.file, load_plan(args.plan), r.columns)
-        r.problems += more
+        check_read_tasks(r, load_plan(args.plan))
     if args.format == "json":
         data: dict[str, Any] = r.as_dict()
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2)

@@ -80,13 +80,12 @@ def load_data(plan_id: str, data_dir: str | Path | None = None, *, year: int | N
         files[kind] = path
         kwargs = {"year": year} if kind == "ledger" and year is not None else {}
         result = readers[kind](path, **kwargs)
-        frames[kind] = result.frame
-        if kind == "tasks" and result.ok and not result.frame.empty:
+        if kind == "tasks":
             from .plan import load_plan
-            from .tasks import check_against_plan
+            from .tasks import check_read_tasks
 
-            frames[kind], more = check_against_plan(result.frame, result.rows, result.file, load_plan(plan_id), result.columns)
-            problems += more
+            check_read_tasks(result, load_plan(plan_id))
+        frames[kind] = result.frame
         problems += result.problems
         excluded += list(result.excluded)
     if "progress" in files and not frames["ledger"].empty and not frames["progress"].empty:

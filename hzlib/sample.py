@@ -843,20 +843,20 @@ def generate_indicators(spec: SampleSpec, plans_dir: Path | None = None) -> tupl
 UNREPORTED_SHARE = 0.15
 
 
-def generate_tasks(spec: SampleSpec, ledger: pd.DataFrame, progress: pd.DataFrame, indicators: pd.DataFrame,
-                   profiles: pd.DataFrame, plans_dir: Path | None = None) -> pd.DataFrame:
+def generate_tasks(spec: SampleSpec, indicators: pd.DataFrame, plans_dir: Path | None = None) -> pd.DataFrame:
     """Illustrative reported values for the targets the other tables cannot measure.
 
-    For each target that evaluating the other tables leaves without data, a value
-    near its checkpoint at the data quarter (or near the time-progress share of the
+    For each target neither the ledger nor ``indicators`` measures
+    (:func:`hzlib.tasks.reportable_targets`), a value near its checkpoint at the data quarter (or near the time-progress share of the
     annual value when nothing is due yet): counts and amounts 75–125% of it,
     percentages within a few points. About :data:`UNREPORTED_SHARE` of them stay
     unreported. Every row's 数据来源 is 示意数据.
     """
     from .errors import InputError
-    from .evaluate.engine import NEEDS_REPORT, EvaluationData, evaluate
     from .plan import load_plan
     from .plan.schema import Measure
+    from .targets import checkpoints_frame, quarter_period
+    from .tasks import reportable_targets
     from .units import COUNT_UNITS
 
     cols = [c.id for c in TASK_COLUMNS]
@@ -867,17 +867,15 @@ def generate_tasks(spec: SampleSpec, ledger: pd.DataFrame, progress: pd.DataFram
     q = spec.data_month // 3
     if q < 1:
         return pd.DataFrame(columns=cols)
-    ev = evaluate(plan, f"{spec.year}Q{q}", EvaluationData(ledger, progress, indicators, profiles))
-    period = ev.period
+    period = quarter_period(plan.year, f"{spec.year}Q{q}")
+    checkpoints = checkpoints_frame(plan, period).set_index("target_id")["checkpoint"]
     rows = []
-    for r in ev.targets.itertuples():
-        if not pd.isna(r.actual) or r.note != NEEDS_REPORT:
-            continue
-        t = plan.target(r.target_id)
+    for t in reportable_targets(plan, set(indicators["indicator"].astype(str))):
         rng = _rng(spec.seed, "task", t.id)
         if rng.random() < UNREPORTED_SHARE:
             continue
-        base = r.checkpoint if not pd.isna(r.checkpoint) else (t.value or 0.0) * (1.0 if t.is_percent else float(period.progress))
+        cp = checkpoints.get(t.id)
+        base = cp if cp is not None and not pd.isna(cp) else (t.value or 0.0) * (1.0 if t.is_percent else float(period.progress))
         if t.measure is Measure.DEADLINE and t.value is None:  # a task with no number: done (1) or not yet (0)
             v = float(rng.random() < 0.8)
         elif t.is_percent:
@@ -900,7 +898,7 @@ def generate_sample(spec: SampleSpec | str, *, plans_dir: Path | None = None) ->
     ledger = generate_ledger_frame(spec)
     progress = generate_progress(ledger, spec)
     indicators, profiles = generate_indicators(spec, plans_dir)
-    tasks = generate_tasks(spec, ledger, progress, indicators, profiles, plans_dir)
+    tasks = generate_tasks(spec, indicators, plans_dir)
     return SampleData(spec, ledger, progress, indicators, profiles, tasks)
 
 

@@ -17,17 +17,18 @@ statistician still has to collect (:func:`reportable_targets`, :func:`template`)
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 
 import pandas as pd
 
 from .errors import WARNING, Problem
 from .evaluate.engine import measured_from_ledger
+from .ingest import ReadResult
+from .ingest.aliases import normalise_value
 from .plan.schema import Measure, Plan, Target
 from .units import CNY_UNITS, USD_UNITS, convert_money
 
-__all__ = ["same_unit", "convert_value", "check_against_plan", "reportable_targets", "template"]
+__all__ = ["same_unit", "convert_value", "check_against_plan", "check_read_tasks", "reportable_targets", "template"]
 
 #: Unit spellings that mean the same unit (compared after NFKC, lower case).
 _SYNONYMS: dict[str, str] = {
@@ -41,7 +42,7 @@ _SYNONYMS: dict[str, str] = {
 
 
 def _norm(unit: object) -> str:
-    u = unicodedata.normalize("NFKC", str(unit or "")).strip().lower()
+    u = normalise_value(unit)
     return _SYNONYMS.get(u, u)
 
 
@@ -98,6 +99,14 @@ def check_against_plan(frame: pd.DataFrame, rows: pd.Series, file: str, plan: Pl
     out["value"] = pd.Series(values, index=out.index, dtype=float)
     out["unit"] = [by_id[str(tid)].unit if str(tid) in by_id else u for tid, u in zip(out["target_id"], out["unit"])]
     return out, problems
+
+
+def check_read_tasks(r: ReadResult, plan: Plan) -> None:
+    """Apply :func:`check_against_plan` to a read tasks file, in place (frame and problems)."""
+    if r.kind != "tasks" or not r.ok or r.frame.empty:
+        return
+    r.frame, more = check_against_plan(r.frame, r.rows, r.file, plan, r.columns)
+    r.problems += more
 
 
 def _indicator_measures(t: Target, available: set[str]) -> bool:

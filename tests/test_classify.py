@@ -172,3 +172,10 @@ def test_plans_without_a_list_rule_get_no_list() -> None:
     plan = load_plan("zhenba-2024")
     loaded = load_data("zhenba-2024", year=plan.year)
     assert evaluate(plan, "2024Q2", loaded.data).project_list.empty
+
+
+def test_thresholds_must_be_in_the_right_currency() -> None:
+    with pytest.raises(ValidationError, match="外资项目门槛应为美元金额"):
+        _rule(min_total_investment_foreign={"value": 3, "unit": "亿元"})
+    with pytest.raises(ValidationError, match="入库门槛应为人民币金额"):
+        _rule(min_total_investment={"value": 1500, "unit": "万美元"})

@@ -49,7 +49,7 @@ import pandas as pd
 
 from ..plan.schema import ProjectList
 from ..textfmt import fmt_number
-from ..units import CNY_UNITS, USD_UNITS, convert_money, to_wan
+from ..units import convert_money, to_wan
 
 __all__ = ["CLASSIFY_COLUMNS", "classify_projects", "list_summary", "list_mismatches"]
 
@@ -80,10 +80,6 @@ def _within(year: pd.Series, base: int, offset: tuple[int | None, int | None] | 
     return ok.astype(bool)
 
 
-def _threshold_wan(value: float, unit: str) -> float:
-    return to_wan(value, unit) if unit in CNY_UNITS else value
-
-
 def classify_projects(ledger: pd.DataFrame, rule: ProjectList, year: int, *, cny_per_usd: float | None = None) -> pd.DataFrame:
     """Each ledger project's place in the plan's project list (see the module docstring).
 
@@ -101,9 +97,7 @@ def classify_projects(ledger: pd.DataFrame, rule: ProjectList, year: int, *, cny
         foreign = np.zeros(n, dtype=bool)
 
     # threshold test, in 万元 for domestic projects and in 万美元 for foreign ones
-    cny_min = _threshold_wan(rule.min_total_investment.value, rule.min_total_investment.unit)
-    if rule.min_total_investment.unit in USD_UNITS:  # pragma: no cover - plan files use CNY here
-        raise ValueError("min_total_investment must be a CNY amount")
+    cny_min = to_wan(rule.min_total_investment.value, rule.min_total_investment.unit)
     cny_ok = (total >= cny_min - 1e-6).to_numpy(dtype=bool)
     reason = np.full(n, "", dtype=object)
     cny_label = fmt_number(rule.min_total_investment.value) + rule.min_total_investment.unit
@@ -116,7 +110,7 @@ def classify_projects(ledger: pd.DataFrame, rule: ProjectList, year: int, *, cny
     if foreign.any():
         ft = rule.min_total_investment_foreign
         assert ft is not None
-        usd_min = convert_money(ft.value, ft.unit, "万美元") if ft.unit in USD_UNITS else to_wan(ft.value, ft.unit)
+        usd_min = convert_money(ft.value, ft.unit, "万美元")
         usd = pd.to_numeric(ledger.get("total_investment_usd", pd.Series(np.nan, index=ledger.index)), errors="coerce").astype(float)
         if cny_per_usd:
             usd = usd.fillna(total / cny_per_usd)

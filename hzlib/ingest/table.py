@@ -471,26 +471,45 @@ def _usd(
 ) -> tuple[pd.Series, list[Problem]]:
     """Parse a US-dollar column to 万美元 (never converted to 万元: no exchange rate is guessed)."""
     problems: list[Problem] = []
-    header_unit = split_header(header)[1]
-    factor = 1.0
-    if header_unit:
-        f, msg = parse_usd_unit(header_unit)
-        if f is None:
-            problems.append(Problem(file, header_row, header, f"表头：{msg}"))
-            result.units[cid] = header_unit
-            return pd.Series(np.nan, index=s.index, dtype=float), problems
-        factor = f
-        result.units[cid] = header_unit
-    else:
+    factor, ok = _header_factor(file, header, header_row, result, cid, parse_usd_unit, problems)
+    if not ok:
+        return pd.Series(np.nan, index=s.index, dtype=float), problems
+    if factor is None:
         problems.append(Problem(file, header_row, header, "表头未注明外资金额单位，按万美元处理 / no unit in the header, assumed 万美元", WARNING))
         result.units[cid] = "万美元（默认）"
+        factor = 1.0
     values, cell_units, bad = parse_number(s)
-    problems += cell_problems(file, rows, bad, header, lambda i: "不是数字：“" + s[i].astype(str) + "”，应填写数值（如 1234.5），不要带文字 / not a number")
+    problems += cell_problems(file, rows, bad, header, _not_a_number(s))
     cny = cell_units.notna()
     problems += cell_problems(file, rows, cny, header, _says(s, "“{v}”是人民币金额，本列应填写万美元 / a CNY amount in a US-dollar column"))
     out = (values.where(~cny) * factor).round(6)
-    problems += cell_problems(file, rows, out < 0, header, lambda i: "金额为负数：“" + s[i].astype(str) + "” / negative amount")
+    problems += cell_problems(file, rows, out < 0, header, _negative(s))
     return out, problems
+
+
+def _header_factor(
+    file: str, header: str, header_row: int, result: ReadResult, cid: str,
+    parse: Callable[[object], tuple[float | None, str | None]], problems: list[Problem],
+) -> tuple[float | None, bool]:
+    """The factor of the unit in the header's brackets: ``(factor, True)``; ``(None, True)``
+    when the header names no unit; ``(None, False)`` after reporting a unit ``parse`` rejects."""
+    header_unit = split_header(header)[1]
+    if not header_unit:
+        return None, True
+    result.units[cid] = header_unit
+    f, msg = parse(header_unit)
+    if f is None:
+        problems.append(Problem(file, header_row, header, f"表头：{msg}"))
+        return None, False
+    return f, True
+
+
+def _not_a_number(s: pd.Series) -> Callable[[pd.Index], pd.Series]:
+    return lambda i: "不是数字：“" + s[i].astype(str) + "”，应填写数值（如 1234.5），不要带文字 / not a number"
+
+
+def _negative(s: pd.Series) -> Callable[[pd.Index], pd.Series]:
+    return lambda i: "金额为负数：“" + s[i].astype(str) + "” / negative amount"
 
 
 def _money(
@@ -507,17 +526,12 @@ def _money(
 ) -> tuple[pd.Series, list[Problem], pd.Series]:
     """Parse a money column to 万元; returns values, problems and the mask of values read as typed in 万元."""
     problems: list[Problem] = []
-    nan = pd.Series(np.nan, index=s.index, dtype=float)
-    header_unit = split_header(header)[1]
+    f, ok = _header_factor(file, header, header_row, result, cid, parse_unit, problems)
+    if not ok:
+        return pd.Series(np.nan, index=s.index, dtype=float), problems, pd.Series(False, index=s.index)
     factor = pd.Series(1.0, index=s.index)
-    if header_unit:
-        f, msg = parse_unit(header_unit)
-        if f is None:
-            problems.append(Problem(file, header_row, header, f"表头：{msg}"))
-            result.units[cid] = header_unit
-            return nan, problems, pd.Series(False, index=s.index)
+    if f is not None:
         factor[:] = f
-        result.units[cid] = header_unit
     else:
         default = unit_hint
         if unit_rows is not None:
@@ -534,14 +548,13 @@ def _money(
             problems.append(Problem(file, header_row, header, "表头未注明金额单位，按万元处理；如为亿元请在表头写明“（亿元）” / no unit in the header, assumed 万元", WARNING))
             result.units[cid] = "万元（默认）"
     values, cell_units, bad = parse_number(s)
-    problems += cell_problems(file, rows, bad, header, lambda i: "不是数字：“" + s[i].astype(str) + "”，应填写数值（如 1234.5），不要带文字 / not a number")
+    problems += cell_problems(file, rows, bad, header, _not_a_number(s))
     has_cell_unit = cell_units.notna()
     if has_cell_unit.any():
         cf = cell_units[has_cell_unit].map(lambda u: parse_unit(u)[0])
         factor = factor.copy()
         factor[has_cell_unit] = cf.astype(float)
     out = (values * factor).round(6)
-    neg = out < 0
-    problems += cell_problems(file, rows, neg, header, lambda i: "金额为负数：“" + s[i].astype(str) + "” / negative amount")
+    problems += cell_problems(file, rows, out < 0, header, _negative(s))
     wan = (factor == 1.0) & ~has_cell_unit & out.notna()
     return out, problems, wan

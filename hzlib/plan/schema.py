@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..contracts import LEVEL_ZH
-from ..units import ALL_UNITS, MONEY_UNITS, PERCENT
+from ..units import ALL_UNITS, CNY_UNITS, MONEY_UNITS, PERCENT, USD_UNITS
 
 __all__ = [
     "Comparator",
@@ -358,6 +358,20 @@ class ProjectList(_Strict):
     classes: list[ProjectClass] = Field(min_length=1)
     exclusive: bool = True  # classes never overlap: a project matching several takes the lowest priority
     source: Source
+
+    @field_validator("min_total_investment")
+    @classmethod
+    def _cny(cls, v: Threshold) -> Threshold:
+        if v.unit not in CNY_UNITS:
+            raise ValueError(f"入库门槛应为人民币金额（万元/亿元），实际为 {v.unit!r}")
+        return v
+
+    @field_validator("min_total_investment_foreign")
+    @classmethod
+    def _usd(cls, v: Threshold | None) -> Threshold | None:
+        if v is not None and v.unit not in USD_UNITS:
+            raise ValueError(f"外资项目门槛应为美元金额（万美元/美元/亿美元），实际为 {v.unit!r}")
+        return v
 
     @model_validator(mode="after")
     def _distinct(self) -> "ProjectList":
