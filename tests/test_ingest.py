@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -322,9 +321,15 @@ def test_no_row_is_dropped_silently(name: str) -> None:
         assert p.file == name and p.severity in (ERROR, WARNING) and p.message
 
 
-def test_a_100k_row_ledger_reads_fast(tmp_path: Path) -> None:
-    n = 100_000
+def test_a_large_gbk_ledger_reads_every_row_and_parses_mixed_cells(tmp_path: Path) -> None:
+    """The vectorised parsers on many distinct values: no row lost, every cell form read.
+
+    (How fast this is lives in ``benchmarks/read_csv_100k.py``; tests never time.)
+    """
+    n = 5_000
     rng = np.random.default_rng(0)
+    months, days = rng.integers(1, 12, n), rng.integers(1, 28, n)
+    tax = rng.choice(["12%", "8.5", "10"], n)
     df = pd.DataFrame({
         "项目编号": [f"P{i:06d}" for i in range(n)],
         "项目名称": [f"项目{i}" for i in range(n)],
@@ -335,17 +340,22 @@ def test_a_100k_row_ledger_reads_fast(tmp_path: Path) -> None:
         "是否新开工": rng.choice(["是", "否"], n),
         "总投资（万元）": rng.integers(1000, 100000, n),
         "年度计划投资（万元）": rng.integers(100, 1000, n),
-        "计划开工时间": [f"2024年{m}月{d}日" for m, d in zip(rng.integers(1, 12, n), rng.integers(1, 28, n))],
+        "计划开工时间": [f"2024年{m}月{d}日" for m, d in zip(months, days)],
         "计划竣工时间": "2026-12-31",
-        "利税率（%）": rng.choice(["12%", "8.5", "10"], n),
+        "利税率（%）": tax,
     })
     p = tmp_path / "big.csv"
     df.to_csv(p, index=False, encoding="gbk")
-    t0 = time.perf_counter()
     r = read_ledger(p)
-    elapsed = time.perf_counter() - t0
-    assert r.ok and len(r.frame) == n
-    assert elapsed < 3.0, f"reading 100k rows took {elapsed:.2f}s"
+    assert r.ok and len(r.frame) == n and r.source_rows == n and not r.excluded
+    f = r.frame
+    assert f["planned_start"].dt.month.tolist() == months.tolist()
+    assert f["planned_start"].dt.day.tolist() == days.tolist()
+    assert f["level"].map({"province": "省级", "city": "市级", "county": "县级"}).tolist() == df["项目级别"].tolist()
+    assert f["total_investment"].tolist() == df["总投资（万元）"].astype(float).tolist()
+    # "12%", "8.5" and "10" in one percent column all mean percent numbers
+    expected_tax = {"12%": 0.12, "8.5": 0.085, "10": 0.10}
+    assert np.allclose(f["profit_tax_rate"].to_numpy(dtype=float), [expected_tax[t] for t in tax])
 
 
 # ---------------------------------------------------------------- xlsx read with python-calamine
