@@ -12,7 +12,7 @@ from hzlib.evaluate import EvaluationData, evaluate
 from hzlib.evaluate import projects as pj
 from hzlib.evaluate.classify import classify_projects
 from hzlib.plan import load_plan
-from hzlib.sample import generate_ledger
+from hzsample import generate_ledger
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ import sys
 import time
 import tracemalloc
 
-from hzlib.sample import generate_ledger
+from hzsample import generate_ledger
 
 
 def main(n: int = 100_000) -> None:

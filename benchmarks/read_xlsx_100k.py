@@ -24,7 +24,7 @@ import pandas as pd
 from hzlib.contracts import LEDGER_COLUMNS
 from hzlib.ingest import read_ledger
 from hzlib.ingest.read import read_raw
-from hzlib.sample import generate_ledger, to_file_frame
+from hzsample import generate_ledger, to_file_frame
 
 
 def _xlsx_values(ledger: pd.DataFrame) -> tuple[list[str], list[list[object]]]:

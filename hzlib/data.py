@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import ERROR, InputError, Problem
+from .errors import ERROR, CoverageError, DataError, Problem
 from .evaluate.engine import EvaluationData
 from .periods import Period
 
 __all__ = ["LoadedData", "load_data", "data_dir_for", "latest_quarter", "KINDS"]
 
 KINDS = ("ledger", "progress", "indicators", "profiles", "tasks")
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+from .paths import DATA_DIR as DEFAULT_DATA_DIR
 
 
 @dataclass
@@ -60,7 +60,7 @@ def load_data(plan_id: str, data_dir: str | Path | None = None, *, year: int | N
 
     folder = data_dir_for(plan_id, data_dir)
     if not folder.is_dir():
-        raise InputError([Problem(str(folder), None, None, "找不到数据目录 / data folder not found")], what="数据目录")
+        raise DataError([Problem(str(folder), None, None, "找不到数据目录 / data folder not found")], what="数据目录")
     readers = {
         "ledger": ingest.read_ledger,
         "progress": ingest.read_progress,
@@ -95,7 +95,7 @@ def load_data(plan_id: str, data_dir: str | Path | None = None, *, year: int | N
             problems.append(Problem(files["progress"].name, None, "project_id", f"进度表中的项目编号 {pid} 不在项目台账中"))
     errors = [p for p in problems if p.severity == ERROR]
     if errors:
-        raise InputError(problems, what=f"{plan_id} 的输入数据")
+        raise DataError(problems, what=f"{plan_id} 的输入数据")
     readme = folder / "README.md"
     illustrative = readme.exists() and "示意数据" in readme.read_text(encoding="utf-8")
     data = EvaluationData(
@@ -125,8 +125,8 @@ def latest_quarter(data: EvaluationData, year: int) -> str:
             if per.year == year:
                 months.append(per.end_month)
     if not months:
-        raise ValueError(f"数据中没有 {year} 年的进度或指标，无法确定最新季度")
+        raise CoverageError(f"数据中没有 {year} 年的进度或指标，无法确定最新季度")
     q = max(months) // 3
     if q == 0:
-        raise ValueError(f"{year} 年数据尚不足一个季度")
+        raise CoverageError(f"{year} 年数据尚不足一个季度")
     return f"{year}Q{q}"

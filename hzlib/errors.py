@@ -1,4 +1,16 @@
-"""Problems found in input files, reported all at once with file, row and column.
+"""The one error hierarchy of hzlib, and problems reported all at once with file, row and column.
+
+Everything a user can cause is an :class:`HzError`; the command line and the
+notebooks print its :meth:`HzError.render` (Chinese, no traceback) and nothing else.
+
+- :class:`InputError`: problems in input files, all at once (:class:`PlanError` for
+  plan files, :class:`DataError` for data files);
+- :class:`UsageError`: a bad command-line option or notebook parameter (unknown plan,
+  quarter outside the plan year, unknown output format);
+- :class:`CoverageError`: a period the data does not reach;
+- :class:`RenderError`: a report could not be written (browser failed, folder not writable).
+
+Anything else that escapes is a bug in hzlib, and is shown as one.
 
 A :class:`Problem` names where (file, row or YAML line, column or field path)
 and what was expected. Checks collect problems instead of raising on the
@@ -15,7 +27,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Problem", "InputError", "ERROR", "WARNING", "format_problems"]
+__all__ = [
+    "Problem",
+    "HzError",
+    "InputError",
+    "PlanError",
+    "DataError",
+    "UsageError",
+    "CoverageError",
+    "RenderError",
+    "ERROR",
+    "WARNING",
+    "format_problems",
+]
 
 ERROR = "error"
 WARNING = "warning"
@@ -50,7 +74,37 @@ class Problem:
         }
 
 
-class InputError(Exception):
+class HzError(Exception):
+    """Base of every error a user can cause; :meth:`render` is the message to print.
+
+    >>> str(UsageError("没有计划 'x'"))
+    "没有计划 'x'"
+    >>> isinstance(PlanError([]), InputError) and isinstance(PlanError([]), HzError)
+    True
+    """
+
+    #: Process exit code when this error ends a command.
+    exit_code = 2
+
+    def render(self) -> str:
+        return str(self)
+
+
+class UsageError(HzError, ValueError):
+    """A bad option or parameter: unknown plan id, malformed quarter, unknown format."""
+
+
+class CoverageError(HzError):
+    """The period asked for lies beyond the last month the data covers."""
+
+
+class RenderError(HzError):
+    """A report could not be rendered or written."""
+
+    exit_code = 1
+
+
+class InputError(HzError):
     """Raised with every problem of an input at once."""
 
     def __init__(self, problems: Iterable[Problem], what: str = "输入文件") -> None:
@@ -70,3 +124,11 @@ class InputError(Exception):
 
 def format_problems(problems: Iterable[Problem]) -> str:
     return "\n".join(f"  - {p}" for p in problems)
+
+
+class PlanError(InputError):
+    """Problems in a plan, scoring-rules or scenario file."""
+
+
+class DataError(InputError):
+    """Problems in data files (ledger, progress, indicators, profiles, tasks)."""

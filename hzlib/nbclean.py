@@ -14,7 +14,7 @@ import nbformat
 
 __all__ = ["strip_volatile_metadata", "refresh"]
 
-NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+from .paths import NOTEBOOK_DIR
 
 
 def strip_volatile_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

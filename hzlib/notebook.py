@@ -18,9 +18,8 @@ from .plan.schema import Measure, Phasing
 from .present import checkpoint_display, html_table
 from .targets import checkpoint, checkpoints_frame
 
-__all__ = ["TargetsOverview", "targets_overview", "DATA_DIR"]
+__all__ = ["TargetsOverview", "targets_overview"]
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
 
 class Chart:

@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
+from .errors import UsageError
+
 __all__ = ["Period", "PeriodError", "time_progress", "quarter_of", "QUARTERS"]
 
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
@@ -32,7 +34,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
-class PeriodError(ValueError):
+class PeriodError(UsageError):
     """A period string that is not one of 2019-06, 2019Q2, 2019H1, 2019."""
 
 

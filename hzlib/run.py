@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from .arithmetic import Status
+from .errors import UsageError
+from .paths import NOTEBOOK_DIR, ROOT
 from .safety import check_id, check_quarter
 
 __all__ = ["RunResult", "run_plan", "write_index", "NOTEBOOKS", "ROOT"]
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK_DIR = ROOT / "notebooks"
 #: notebook file -> output HTML name
 NOTEBOOKS = {
     "quarterly_report.ipynb": "bulletin.html",
@@ -85,10 +85,10 @@ def check_parameters(notebook: Path, params: dict[str, Any]) -> None:
     for name, value in params.items():
         if name not in declared:
             known = "、".join(sorted(declared))
-            raise ValueError(f"{notebook.name} 没有参数 {name!r}（可用参数：{known}）")
+            raise UsageError(f"{notebook.name} 没有参数 {name!r}（可用参数：{known}）")
         inferred = declared[name].get("inferred_type_name", "None")
         if inferred not in ("None", type(value).__name__):
-            raise ValueError(f"{notebook.name} 的参数 {name!r} 应为 {inferred}，实际为 {type(value).__name__}")
+            raise UsageError(f"{notebook.name} 的参数 {name!r} 应为 {inferred}，实际为 {type(value).__name__}")
 
 
 def _error_summary(nb_path: Path) -> str:
@@ -255,14 +255,14 @@ def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, 
 
     bad = [f for f in formats if f not in ("html", "pdf", "xlsx")]
     if bad:
-        raise ValueError(f"未知输出格式 {bad}（可用：html,pdf,xlsx）")
+        raise UsageError(f"未知输出格式 {bad}（可用：html,pdf,xlsx）")
     if quarter != "latest":
         check_quarter(quarter)
     known = set(list_plan_ids())
     for p in plans:
         check_id(p, "plan")
         if p not in known:
-            raise ValueError(f"没有计划 {p!r}（可用：{'、'.join(sorted(known))}）")
+            raise UsageError(f"没有计划 {p!r}（可用：{'、'.join(sorted(known))}）")
     out_dir.mkdir(parents=True, exist_ok=True)
     results = []
     for p in plans:

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from .arithmetic import milestone_count
+from .errors import UsageError
 from .periods import Period
 from .plan.schema import QUARTER_KEYS, Measure, Phasing, Plan, Target
 
@@ -89,9 +90,9 @@ def quarter_period(plan_year: int, quarter: str | Period) -> Period:
     """Parse a quarter and check it belongs to the plan's year and ends a quarter."""
     p = Period.parse(quarter)
     if p.year != plan_year:
-        raise ValueError(f"季度 {p} 不在计划年度 {plan_year} 内 / quarter {p} is outside plan year {plan_year}")
+        raise UsageError(f"季度 {p} 不在计划年度 {plan_year} 内 / quarter {p} is outside plan year {plan_year}")
     if not p.is_quarter_end:
-        raise ValueError(f"季度目标按季末计算：{p} 不是季末 / {p} is not a quarter end")
+        raise UsageError(f"季度目标按季末计算：{p} 不是季末 / {p} is not a quarter end")
     return p
 
 

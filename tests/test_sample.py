@@ -1,4 +1,4 @@
-"""Tests of the sample-data generator (hzlib.sample)."""
+"""Tests of the sample-data generator (hzsample.generate)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from hzlib.contracts import LEDGER_COLUMNS, PROGRESS_COLUMNS
-from hzlib.sample import (
+from hzsample import (
     SAMPLE_PLAN_IDS,
     SYNTHETIC_SOURCE,
     SampleSpec,

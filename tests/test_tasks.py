@@ -15,7 +15,7 @@ from hzlib.evaluate import EvaluationData, evaluate
 from hzlib.evaluate.engine import LEDGER_INDICATORS
 from hzlib.ingest import read_tasks, validate_file
 from hzlib.plan import load_plan
-from hzlib.sample import generate_sample
+from hzsample import generate_sample
 from hzlib.tasks import check_against_plan, reportable_targets, template
 
 DATA = Path(__file__).resolve().parents[1] / "data"

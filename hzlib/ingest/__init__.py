@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import UsageError
 from .aliases import CONTRACTS, KINDS
 from .read import RawTable, read_raw
 from .result import KIND_NAMES_ZH, ExcludedRow, ReadResult
@@ -73,7 +74,7 @@ def read_data(path: str | Path, kind: str, *, sheet: str | None = None, year: in
               ledger: ReadResult | pd.DataFrame | str | Path | None = None) -> ReadResult:
     """Read ``path`` as a file of ``kind`` (ledger, progress, indicators, profiles, tasks)."""
     if kind not in KINDS:
-        raise ValueError(f"未知的文件类型 {kind!r}，应为 {'、'.join(KINDS)} / unknown kind")
+        raise UsageError(f"未知的文件类型 {kind!r}，应为 {'、'.join(KINDS)} / unknown kind")
     raw = read_raw(path, sheet)
     if isinstance(ledger, (str, Path)):
         ledger = read_ledger(ledger, year=year)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..errors import ERROR, WARNING, InputError, Problem
+from ..errors import ERROR, WARNING, DataError, Problem
 
 __all__ = ["ExcludedRow", "ReadResult", "KIND_NAMES_ZH"]
 
@@ -87,7 +87,7 @@ class ReadResult:
         'a.csv'
         """
         if self.errors:
-            raise InputError(self.problems, what=self.file)
+            raise DataError(self.problems, what=self.file)
         return self
 
     def as_dict(self) -> dict[str, object]:

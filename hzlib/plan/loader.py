@@ -13,13 +13,12 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ..errors import ERROR, InputError, Problem
+from ..errors import ERROR, PlanError, Problem
+from ..paths import PLANS_DIR
 from .schema import Measure, Plan
 
 __all__ = ["PLANS_DIR", "plan_path", "load_plan", "load_all_plans", "list_plan_ids", "read_plan_file"]
 
-#: Default folder of plan files: ``params/plans`` in the project.
-PLANS_DIR = Path(__file__).resolve().parents[2] / "params" / "plans"
 
 _PYDANTIC_ZH = {
     "missing": "缺少必填字段",
@@ -230,7 +229,7 @@ def load_plan(plan: str | Path, plans_dir: Path | None = None) -> Plan:
     path = plan_path(plan, plans_dir)
     result, problems = read_plan_file(path)
     if result is None:
-        raise InputError(problems, what=f"计划文件 {path.name}")
+        raise PlanError(problems, what=f"计划文件 {path.name}")
     return result
 
 

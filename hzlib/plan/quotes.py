@@ -20,8 +20,9 @@ _WS = re.compile(r"\s+")
 
 def default_seeds_dir() -> Path | None:
     """``../shared/seeds`` beside the project, when it is there."""
-    d = Path(__file__).resolve().parents[3] / "shared" / "seeds"
-    return d if d.is_dir() else None
+    from ..paths import seeds_dir
+
+    return seeds_dir()
 
 
 def _norm(text: str) -> str:

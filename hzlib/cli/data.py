@@ -17,12 +17,12 @@ import json
 import sys
 from typing import Any
 
-from .errors import Problem
-from .ingest import KIND_NAMES_ZH, KINDS, ReadResult, validate_file
+from ..errors import Problem
+from ..ingest import KIND_NAMES_ZH, KINDS, ReadResult, validate_file
 
 __all__ = ["register", "cmd_validate_data", "render_text"]
 
-EXIT_OK, EXIT_INPUT = 0, 2
+from ._common import EXIT_INPUT, EXIT_OK
 
 
 def render_text(r: ReadResult) -> str:
@@ -64,8 +64,8 @@ def render_text(r: ReadResult) -> str:
 def cmd_validate_data(args: argparse.Namespace) -> int:
     r = validate_file(args.path, args.kind, sheet=args.sheet, year=args.year, ledger=args.ledger)
     if args.plan:
-        from .plan import load_plan
-        from .tasks import check_read_tasks
+        from ..plan import load_plan
+        from ..tasks import check_read_tasks
 
         check_read_tasks(r, load_plan(args.plan))
     if args.format == "json":
@@ -99,11 +99,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def cmd_tasks_template(args: argparse.Namespace) -> int:
     """Write the blank tasks table of a plan."""
-    from .contracts import TASK_COLUMNS
-    from .data import data_dir_for, latest_quarter, load_data
-    from .errors import InputError
-    from .plan import load_plan
-    from .tasks import template
+    from ..contracts import TASK_COLUMNS
+    from ..data import data_dir_for, latest_quarter, load_data
+    from ..errors import InputError
+    from ..plan import load_plan
+    from ..tasks import template
 
     plan = load_plan(args.plan)
     available: set[str] = set()

@@ -7,16 +7,18 @@ import json
 import sys
 from pathlib import Path
 
+from ..errors import UsageError
+
 __all__ = ["register"]
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .bulletin import resolve_quarter
-    from .data import load_data
-    from .evaluate.engine import evaluate
-    from .plan import load_plan
-    from .present import evaluation_display
-    from .textfmt import render_table
+    from ..bulletin import resolve_quarter
+    from ..data import load_data
+    from ..evaluate.engine import evaluate
+    from ..plan import load_plan
+    from ..present import evaluation_display
+    from ..textfmt import render_table
 
     plan = load_plan(args.plan)
     loaded = load_data(plan.id, args.data, year=plan.year)
@@ -31,11 +33,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         print()
     elif args.format == "xlsx":
-        from .bulletin import build_bulletin
-        from .render.excel import write_tables_xlsx
+        from ..bulletin import build_bulletin
+        from ..render.excel import write_tables_xlsx
 
         if not args.output:
-            raise ValueError("xlsx 输出需要 --output 文件名")
+            raise UsageError("xlsx 输出需要 --output 文件名")
         b = build_bulletin(plan.id, q, args.data)
         write_tables_xlsx(b.tables, Path(args.output), title=f"{plan.jurisdiction}{q}")
         print(f"已写入 {args.output}")
@@ -51,12 +53,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .plan import list_plan_ids
-    from .run import main_run
+    from ..plan import list_plan_ids
+    from ..run import main_run
 
     plans = list_plan_ids() if args.all else list(args.plans)
     if not plans:
-        raise ValueError("请给出计划 id 或 --all")
+        raise UsageError("请给出计划 id 或 --all")
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     return main_run(plans, args.quarter, Path(args.out), formats, args.data)
 

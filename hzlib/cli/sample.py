@@ -1,6 +1,5 @@
 """``hz sample PLAN [--out DIR] [--clean]``: write a plan's bundled sample data (示意数据).
 
-The lead wires :func:`register` into the main CLI (``hzlib.cli._EXTRA_COMMANDS``).
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ __all__ = ["register", "cmd_sample"]
 
 def cmd_sample(args: argparse.Namespace) -> int:
     """Generate and write the sample of one plan (or ``all``)."""
-    from .sample import SAMPLE_PLAN_IDS, write_sample
+    from hzsample import SAMPLE_PLAN_IDS, write_sample
 
     plans = list(SAMPLE_PLAN_IDS) if args.plan == "all" else [args.plan]
     for plan in plans:

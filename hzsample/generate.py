@@ -34,8 +34,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .textfmt import fmt_number
-from .contracts import (
+from hzlib.paths import DATA_DIR, PLANS_DIR
+from hzlib.textfmt import fmt_number
+from hzlib.contracts import (
     BATCH_ZH,
     INDICATOR_COLUMNS,
     LEVEL_ZH,
@@ -68,7 +69,6 @@ __all__ = [
     "to_file_frame",
 ]
 
-_ROOT = Path(__file__).resolve().parents[1]
 
 #: Plans that have a bundled sample spec.
 SAMPLE_PLAN_IDS = ("ankang-2019", "zhenba-2024", "xian-port-2023", "hanzhong-2022", "hanzhong-2023")
@@ -123,7 +123,9 @@ _DEFAULT_START_WEIGHTS = (8, 12, 22, 18, 14, 10, 6, 4, 3, 2, 1, 0)
 
 def samples_dir() -> Path:
     """The directory of the sample specs (``params/samples``)."""
-    return _ROOT / "params" / "samples"
+    from hzlib.paths import SAMPLES_DIR
+
+    return SAMPLES_DIR
 
 
 # --------------------------------------------------------------------------- spec
@@ -734,7 +736,7 @@ def plan_indicators(plan_id: str, plans_dir: Path | None = None) -> tuple[list[s
     the growth target values as fractions. A missing or unreadable plan file gives
     nothing: the spec's own list is used then.
     """
-    path = (plans_dir or _ROOT / "params" / "plans") / f"{plan_id}.yaml"
+    path = (plans_dir or PLANS_DIR) / f"{plan_id}.yaml"
     try:
         with path.open(encoding="utf-8") as fh:
             data = yaml.safe_load(fh) or {}
@@ -852,12 +854,12 @@ def generate_tasks(spec: SampleSpec, indicators: pd.DataFrame, plans_dir: Path |
     percentages within a few points. About :data:`UNREPORTED_SHARE` of them stay
     unreported. Every row's 数据来源 is 示意数据.
     """
-    from .errors import InputError
-    from .plan import load_plan
-    from .plan.schema import Measure
-    from .targets import checkpoints_frame, quarter_period
-    from .tasks import reportable_targets
-    from .units import COUNT_UNITS
+    from hzlib.errors import InputError
+    from hzlib.plan import load_plan
+    from hzlib.plan.schema import Measure
+    from hzlib.targets import checkpoints_frame, quarter_period
+    from hzlib.tasks import reportable_targets
+    from hzlib.units import COUNT_UNITS
 
     cols = [c.id for c in TASK_COLUMNS]
     try:
@@ -1097,7 +1099,7 @@ def write_sample(plan_id: str, out_dir: Path | str | None = None, *, messy: bool
     """
     spec = SampleSpec.load(plan_id, samples)
     data = generate_sample(spec, plans_dir=plans_dir)
-    folder = Path(out_dir) if out_dir is not None else _ROOT / "data"
+    folder = Path(out_dir) if out_dir is not None else DATA_DIR
     folder = folder / spec.plan_id
     if clean and folder.exists():
         shutil.rmtree(folder)
