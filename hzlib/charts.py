@@ -1,8 +1,9 @@
-"""The bulletin's charts. Each function returns a matplotlib Figure with Chinese labels.
+"""Drawing primitives of the bulletin's charts: each returns a matplotlib Figure with Chinese labels.
 
-Figures are made without pyplot, so notebooks show each one exactly once.
-
-Call :func:`hzlib.charts_style.setup_matplotlib` once first (the notebooks do).
+Figures are made without pyplot, so notebooks show each one exactly once. Colours of
+bars come from statuses the caller passes (the report model's, from the one status
+rule), never from thresholds recomputed here. Draw inside
+:func:`hzlib.charts_style.chart_style` (:mod:`hzlib.report.figures` does).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .charts_style import STATUS_COLORS, STATUS_LABELS
+from .charts_style import STATUS_COLORS, STATUS_LABELS, status_color
 
 __all__ = ["checkpoint_paths_chart", "growth_chart", "unit_rate_chart", "completion_chart", "batch_chart", "status_chart"]
 
@@ -50,7 +51,8 @@ def growth_chart(
     ax = fig.subplots()
     xs = list(range(1, 5))
     cps = [math.nan if v is None else v for v in checkpoint]
-    ax.plot(xs, cps, linestyle="--", color="#555555", marker="", label="目标")
+    if not all(math.isnan(v) for v in cps):
+        ax.plot(xs, cps, linestyle="--", color="#555555", marker="", label="目标")
     act = [math.nan if v is None else v for v in actual[:through]]
     ax.plot(xs[:through], act, marker="o", color="#1565c0", label="累计增速（实际）")
     for x, v in zip(xs[:through], act):
@@ -67,16 +69,14 @@ def growth_chart(
     return fig
 
 
-def unit_rate_chart(names: Sequence[str], values: Sequence[float], milestone: float | None, title: str, xlabel: str = "（%）") -> Figure:
-    """Horizontal bars of a rate by unit (in %), with the milestone line."""
+def unit_rate_chart(names: Sequence[str], values: Sequence[float], milestone: float | None, title: str, xlabel: str = "（%）",
+                    *, statuses: Sequence[str]) -> Figure:
+    """Horizontal bars of a rate by unit (in %), coloured by each unit's status, with the milestone line."""
     n = len(names)
     fig = Figure(figsize=(7.2, max(2.4, 0.26 * n + 1.0)))
     ax = fig.subplots()
     vals = [0.0 if (v is None or math.isnan(v)) else v for v in values]
-    colors = [
-        STATUS_COLORS["pending"] if (v is None or math.isnan(v)) else (STATUS_COLORS["met"] if milestone is None or v >= milestone - 1e-9 else STATUS_COLORS["missed"])
-        for v in values
-    ]
+    colors = [status_color(s) for s in statuses]
     ys = list(range(n))[::-1]
     ax.barh(ys, vals, color=colors, height=0.65)
     ax.set_yticks(ys, list(names))
@@ -92,23 +92,15 @@ def unit_rate_chart(names: Sequence[str], values: Sequence[float], milestone: fl
     return fig
 
 
-def completion_chart(names: Sequence[str], rates: Sequence[float], time_progress: float, near_pp: float, title: str = "计划投资完成率与时序进度") -> Figure:
-    """Completion rate by unit (%) against the time-progress line; near band shaded."""
+def completion_chart(names: Sequence[str], rates: Sequence[float], time_progress: float, near_pp: float,
+                     title: str = "计划投资完成率与时序进度", *, statuses: Sequence[str]) -> Figure:
+    """Completion rate by unit (%) against the time-progress line, coloured by each unit's status; near band shaded."""
     n = len(names)
     fig = Figure(figsize=(7.2, max(2.4, 0.26 * n + 1.0)))
     ax = fig.subplots()
     tp = time_progress * 100
     vals = [0.0 if math.isnan(v) else v for v in rates]
-    colors = []
-    for v in rates:
-        if math.isnan(v):
-            colors.append(STATUS_COLORS["pending"])
-        elif v >= tp - 1e-9:
-            colors.append(STATUS_COLORS["met"])
-        elif v >= tp - near_pp:
-            colors.append(STATUS_COLORS["near"])
-        else:
-            colors.append(STATUS_COLORS["missed"])
+    colors = [status_color(s) for s in statuses]
     ys = list(range(n))[::-1]
     ax.barh(ys, vals, color=colors, height=0.65)
     ax.axvspan(tp - near_pp, tp, color=STATUS_COLORS["near"], alpha=0.12)

@@ -1,8 +1,8 @@
 """One matplotlib style for every chart of the bulletin, with Chinese glyphs.
 
-:func:`setup_matplotlib` finds a CJK font (registering system fonts that
-matplotlib's cache has not seen yet), sets a clean style and makes output
-deterministic; :func:`savefig` writes PNG/SVG without version or date
+:func:`chart_style` finds a CJK font (registering system fonts that
+matplotlib's cache has not seen yet) and draws in a clean, deterministic style
+inside a context, without touching matplotlib's global settings; :func:`savefig` writes PNG/SVG without version or date
 metadata, so the same figure always gives the same bytes.
 
 >>> STATUS_COLORS["met"], status_color("missed")
@@ -11,10 +11,11 @@ metadata, so the same figure always gives the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import io
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -22,6 +23,8 @@ from .arithmetic import Status
 
 __all__ = [
     "CJK_FONT_FAMILIES",
+    "chart_rc",
+    "chart_style",
     "FontNotFoundError",
     "PALETTE",
     "STATUS_COLORS",
@@ -159,43 +162,70 @@ def find_cjk_font() -> str:
     raise FontNotFoundError(_INSTALL_HINT)
 
 
-def setup_matplotlib() -> str:
-    """Configure matplotlib for the bulletin; returns the CJK family used."""
+def chart_rc() -> dict[str, Any]:
+    """The bulletin's matplotlib settings (CJK font first), as an rcParams dict."""
     import matplotlib
 
     family = find_cjk_font()
-    rc = matplotlib.rcParams
     fallbacks = [f for f in CJK_FONT_FAMILIES if f != family]
-    rc["font.family"] = "sans-serif"
-    rc["font.sans-serif"] = [family, *fallbacks, "DejaVu Sans"]
-    rc["axes.unicode_minus"] = False
-    rc["font.size"] = 10
-    rc["axes.titlesize"] = 12
-    rc["axes.titleweight"] = "bold"
-    rc["axes.labelsize"] = 10
-    rc["xtick.labelsize"] = 9
-    rc["ytick.labelsize"] = 9
-    rc["legend.fontsize"] = 9
-    rc["legend.frameon"] = False
-    rc["axes.spines.top"] = False
-    rc["axes.spines.right"] = False
-    rc["axes.edgecolor"] = "#555555"
-    rc["axes.grid"] = True
-    rc["axes.grid.axis"] = "y"
-    rc["grid.color"] = "#e0e0e0"
-    rc["grid.linewidth"] = 0.8
-    rc["axes.axisbelow"] = True
-    rc["axes.prop_cycle"] = matplotlib.cycler(color=list(PALETTE))
-    rc["figure.figsize"] = (7.0, 3.8)
-    rc["figure.dpi"] = 150
-    rc["savefig.dpi"] = 150
-    rc["savefig.bbox"] = "tight"
-    rc["savefig.facecolor"] = "white"
-    rc["figure.facecolor"] = "white"
-    rc["svg.hashsalt"] = "hzlib"
-    rc["svg.fonttype"] = "none"
-    rc["pdf.fonttype"] = 42
-    return family
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": [family, *fallbacks, "DejaVu Sans"],
+        "axes.unicode_minus": False,
+        "font.size": 10,
+        "axes.titlesize": 12,
+        "axes.titleweight": "bold",
+        "axes.labelsize": 10,
+        "xtick.labelsize": 9,
+        "ytick.labelsize": 9,
+        "legend.fontsize": 9,
+        "legend.frameon": False,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.edgecolor": "#555555",
+        "axes.grid": True,
+        "axes.grid.axis": "y",
+        "grid.color": "#e0e0e0",
+        "grid.linewidth": 0.8,
+        "axes.axisbelow": True,
+        "axes.prop_cycle": matplotlib.cycler(color=list(PALETTE)),
+        "figure.figsize": (7.0, 3.8),
+        "figure.dpi": 150,
+        "savefig.dpi": 150,
+        "savefig.bbox": "tight",
+        "savefig.facecolor": "white",
+        "figure.facecolor": "white",
+        "svg.hashsalt": "hzlib",
+        "svg.fonttype": "none",
+        "pdf.fonttype": 42,
+    }
+
+
+@contextlib.contextmanager
+def chart_style() -> Iterator[str]:
+    """Draw inside the bulletin's style without changing matplotlib's global settings.
+
+    >>> import matplotlib
+    >>> before = matplotlib.rcParams["font.size"]
+    >>> with chart_style():
+    ...     inside = matplotlib.rcParams["font.size"]
+    >>> inside, matplotlib.rcParams["font.size"] == before
+    (10.0, True)
+    """
+    import matplotlib
+
+    rc = chart_rc()
+    with matplotlib.rc_context(rc):
+        yield rc["font.sans-serif"][0]
+
+
+def setup_matplotlib() -> str:
+    """Apply :func:`chart_rc` globally (for an analyst's own plots in a notebook); returns the CJK family."""
+    import matplotlib
+
+    rc = chart_rc()
+    matplotlib.rcParams.update(rc)
+    return str(rc["font.sans-serif"][0])
 
 
 def _clean_metadata(fmt: str) -> dict[str, Any]:

@@ -27,6 +27,7 @@ __all__ = [
     "LEVEL_ZH",
     "OWNERSHIP_ZH",
     "PROCEDURES",
+    "INFRASTRUCTURE_SECTORS",
 ]
 
 
@@ -53,6 +54,12 @@ BATCH_ZH = {"plan": "谋划", "reserve": "储备", "start": "开工", "advance":
 #: Chinese labels of the levels and ownerships, as written in ledgers and reports.
 LEVEL_ZH = {"province": "省级", "city": "市级", "county": "县级", "district": "区级"}
 OWNERSHIP_ZH = {"private": "民间投资", "state": "国有投资", "government": "政府投资", "foreign": "外商投资"}
+#: Values of the ledger's 行业领域 (``sector``) that make a project an infrastructure project
+#: (scope ``projects: infrastructure``). Exact values, not text search: a ledger that writes
+#: its sectors otherwise maps them with the office's mapping file.
+INFRASTRUCTURE_SECTORS = frozenset(
+    {"基础设施", "交通", "交通运输", "水利", "能源", "市政", "市政设施", "城建", "城市建设", "信息基础设施", "新型基础设施"}
+)
 #: Main procedures (主要手续) whose completion dates the ledger records.
 PROCEDURES = ("proc_planning", "proc_land", "proc_eia", "proc_energy")
 

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import ERROR, CoverageError, DataError, Problem
+from .errors import ERROR, DataError, Problem
 from .evaluate.engine import EvaluationData
-from .periods import Period
+from .plan.schema import Plan
 
-__all__ = ["LoadedData", "load_data", "data_dir_for", "latest_quarter", "KINDS"]
+__all__ = ["LoadedData", "load_data", "data_dir_for", "KINDS"]
 
 KINDS = ("ledger", "progress", "indicators", "profiles", "tasks")
 from .paths import DATA_DIR as DEFAULT_DATA_DIR
@@ -54,8 +54,10 @@ def _find(folder: Path, kind: str) -> Path | None:
     return None
 
 
-def load_data(plan_id: str, data_dir: str | Path | None = None, *, year: int | None = None) -> LoadedData:
-    """Read every input file of a plan; raise :class:`InputError` with all errors at once."""
+def load_data(plan_id: str, data_dir: str | Path | None = None, *, year: int | None = None, plan: Plan | None = None) -> LoadedData:
+    """Read every input file of a plan; raise :class:`DataError` with all errors at once.
+
+    ``plan`` (default: read by id) checks a tasks file against the plan's targets."""
     from . import ingest
 
     folder = data_dir_for(plan_id, data_dir)
@@ -84,7 +86,7 @@ def load_data(plan_id: str, data_dir: str | Path | None = None, *, year: int | N
             from .plan import load_plan
             from .tasks import check_read_tasks
 
-            check_read_tasks(result, load_plan(plan_id))
+            check_read_tasks(result, plan if plan is not None else load_plan(plan_id))
         frames[kind] = result.frame
         problems += result.problems
         excluded += list(result.excluded)
@@ -107,26 +109,3 @@ def load_data(plan_id: str, data_dir: str | Path | None = None, *, year: int | N
         illustrative=illustrative,
     )
     return LoadedData(data, files, problems, excluded)
-
-
-def latest_quarter(data: EvaluationData, year: int) -> str:
-    """Latest complete quarter of ``year`` covered by the progress or indicator data."""
-    months: list[int] = []
-    if not data.progress.empty:
-        m = data.progress["month"].astype(str)
-        m = m[m.str.startswith(f"{year}-")]
-        months += [int(x[5:7]) for x in m.unique()]
-    if not data.indicators.empty:
-        for p in data.indicators["period"].astype(str).unique():
-            try:
-                per = Period.parse(p)
-            except ValueError:
-                continue
-            if per.year == year:
-                months.append(per.end_month)
-    if not months:
-        raise CoverageError(f"数据中没有 {year} 年的进度或指标，无法确定最新季度")
-    q = max(months) // 3
-    if q == 0:
-        raise CoverageError(f"{year} 年数据尚不足一个季度")
-    return f"{year}Q{q}"

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .arithmetic import Status
+from .periods import Period
 from .errors import UsageError
 from .paths import NOTEBOOK_DIR, ROOT
 from .safety import check_id, check_quarter
@@ -112,29 +113,30 @@ def run_plan(
     out_dir: Path,
     formats: tuple[str, ...] = ("html", "pdf", "xlsx"),
     data_dir: str | None = None,
+    allow_partial: bool = False,
     progress: Any = None,
 ) -> RunResult:
     """Execute and render every notebook for one plan and quarter."""
     import papermill as pm
 
-    from .bulletin import build_bulletin, resolve_quarter
-    from .data import data_dir_for, load_data
-    from .plan import load_plan, plan_path
+    from .data import data_dir_for
+    from .errors import HzError
+    from .plan import plan_path
     from .render.atomic import atomic_write_text, staging_dir
     from .render.html import notebook_to_html
-
-    from .errors import InputError
+    from .report import load_inputs, load_report
 
     check_id(plan_id, "plan")
     started = dt.datetime.now(dt.timezone.utc)
     try:
-        plan = load_plan(plan_id)
-        loaded = load_data(plan_id, data_dir, year=plan.year)
-        q = check_quarter(resolve_quarter(plan, loaded, quarter))
-        params = {"plan": plan_id, "quarter": q, "data_dir": str(data_dir or "")}
+        inputs = load_inputs(plan_id, data_dir)
+        plan, loaded = inputs.plan, inputs.loaded
+        model = load_report(plan_id, quarter, data_dir, allow_partial=allow_partial, inputs=inputs)
+        q = check_quarter(model.period.label() if quarter == "latest" else Period.parse(quarter).label())
+        params = {"plan": plan_id, "quarter": q, "data_dir": str(data_dir or ""), "allow_partial": allow_partial}
         for nb in NOTEBOOKS:
             check_parameters(NOTEBOOK_DIR / nb, params)
-    except InputError as e:
+    except HzError as e:
         return RunResult(plan_id, quarter, False, None, errors=[e.render()])
     final = out_dir / plan_id / q
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -161,11 +163,11 @@ def run_plan(
                     progress(f"{plan_id} {q} {nb}")
             if result.errors:
                 raise RuntimeError("notebook failed")
-            b = build_bulletin(plan_id, q, data_dir, loaded=loaded)
             if "xlsx" in formats:
                 from .render.excel import write_tables_xlsx
+                from .report.tables import excel_tables
 
-                write_tables_xlsx(b.tables, stage / "bulletin.xlsx", title=f"{plan.jurisdiction}{q}季度通报")
+                write_tables_xlsx(excel_tables(model), stage / "bulletin.xlsx", title=f"{plan.jurisdiction}{q}季度通报")
             if "pdf" in formats:
                 from .render.pdf import PDFError, chromium_available, html_to_pdf
 
@@ -189,9 +191,12 @@ def run_plan(
                 "quarter": q,
                 "parameters": params,
                 "formats": list(formats),
-                "overall_status": b.overall_status,
-                "summary": b.evaluation.summary(),
-                "illustrative": b.illustrative,
+                "period_evaluated": model.period.label(),
+                "data_end": model.coverage.end.label() if model.coverage.end else None,
+                "partial": model.partial,
+                "overall_status": model.overall_status,
+                "summary": model.summary,
+                "illustrative": model.illustrative,
                 "inputs": {k: {"file": p.name, "sha256": sha256(p)} for k, p in sorted(inputs.items())},
                 "data_folder": data_dir_for(plan_id, data_dir).name,
                 "versions": _versions(),
@@ -249,7 +254,8 @@ def write_index(out_dir: Path) -> Path:
     return path
 
 
-def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, ...], data_dir: str | None) -> int:
+def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, ...], data_dir: str | None,
+             allow_partial: bool = False) -> int:
     """Run every plan; a failing plan does not stop the others. Returns the exit code."""
     from .plan import list_plan_ids
 
@@ -257,7 +263,7 @@ def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, 
     if bad:
         raise UsageError(f"未知输出格式 {bad}（可用：html,pdf,xlsx）")
     if quarter != "latest":
-        check_quarter(quarter)
+        check_quarter(Period.parse(quarter).label())
     known = set(list_plan_ids())
     for p in plans:
         check_id(p, "plan")
@@ -267,7 +273,7 @@ def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, 
     results = []
     for p in plans:
         print(f"… {p} {quarter}", file=sys.stderr, flush=True)
-        r = run_plan(p, quarter, out_dir=out_dir, formats=formats, data_dir=data_dir)
+        r = run_plan(p, quarter, out_dir=out_dir, formats=formats, data_dir=data_dir, allow_partial=allow_partial)
         results.append(r)
         mark = "✓" if r.ok else "✗"
         print(f"{mark} {p} {r.quarter}" + (f" → {r.folder.relative_to(out_dir.parent) if r.folder else ''}" if r.ok else ""), flush=True)

@@ -7,22 +7,25 @@
 ...     "base_count": 13, "scope": {"jurisdiction": "港务区", "level": "city"},
 ...     "source": {"section": "一、提升速度", "quote": "一、二季度开工率分别达到56%、90%以上"}})
 >>> c = checkpoint(t, 2023, "2023Q1")
->>> c.checkpoint, c.checkpoint_count, c.basis
+>>> c.checkpoint, c.checkpoint_count, c.derivation
 (56.0, 8, '文本给定：一季度56%')
 """
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import math
 from dataclasses import asdict, dataclass
+from fractions import Fraction
 from typing import Any
 
 import pandas as pd
 
 from .arithmetic import milestone_count
-from .errors import UsageError
+from .errors import PlanError, Problem, UsageError
 from .periods import Period
-from .plan.schema import QUARTER_KEYS, Measure, Phasing, Plan, Target
+from .plan.schema import QUARTER_KEYS, Measure, Period_, Phasing, Plan, Target
 
 __all__ = ["Checkpoint", "checkpoint", "plan_checkpoints", "checkpoints_frame", "CHECKPOINT_COLUMNS", "quarter_period"]
 
@@ -47,7 +50,7 @@ CHECKPOINT_COLUMNS = [
     "is_checkpoint",
     "due",
     "phasing",
-    "basis",
+    "derivation",
     "aspiration",
     "responsible",
     "source_file",
@@ -76,7 +79,7 @@ class Checkpoint:
     is_checkpoint: bool  # False: shown for information (year-end only, or not yet due)
     due: str | None
     phasing: str
-    basis: str  # how the checkpoint was derived, in Chinese
+    derivation: str  # how the checkpoint was derived, in Chinese
     aspiration: bool
     responsible: str
     source_file: str
@@ -87,39 +90,83 @@ class Checkpoint:
 
 
 def quarter_period(plan_year: int, quarter: str | Period) -> Period:
-    """Parse a quarter and check it belongs to the plan's year and ends a quarter."""
+    """Parse a period of the plan's year (a quarter, half-year or month end).
+
+    >>> quarter_period(2024, "2024Q2").label(), quarter_period(2024, "2024-08").label()
+    ('2024Q2', '2024-08')
+    """
     p = Period.parse(quarter)
     if p.year != plan_year:
-        raise UsageError(f"季度 {p} 不在计划年度 {plan_year} 内 / quarter {p} is outside plan year {plan_year}")
-    if not p.is_quarter_end:
-        raise UsageError(f"季度目标按季末计算：{p} 不是季末 / {p} is not a quarter end")
+        raise UsageError(f"季度 {p.label()} 不在计划年度 {plan_year} 内 / quarter {p.label()} is outside plan year {plan_year}")
     return p
 
 
-def _schedule_value(schedule: dict[str, float], k: int, unit: str) -> tuple[float, str]:
-    pts = {QUARTER_KEYS.index(q) + 1: v for q, v in schedule.items()}
-    if k in pts:
-        return pts[k], f"文本给定：{_QZH[k]}{pts[k]:g}{unit}"
-    ks = sorted(pts)
-    if k < ks[0]:
-        v = pts[ks[0]] * k / ks[0]
-        return v, f"线性插值：{_QZH[ks[0]]}{pts[ks[0]]:g}{unit} 之前按时间均匀推进"
-    if k > ks[-1]:
-        return pts[ks[-1]], f"沿用{_QZH[ks[-1]]}目标 {pts[ks[-1]]:g}{unit}"
-    lo = max(q for q in ks if q < k)
-    hi = min(q for q in ks if q > k)
-    v = pts[lo] + (pts[hi] - pts[lo]) * (k - lo) / (hi - lo)
-    return v, f"线性插值：{_QZH[lo]}与{_QZH[hi]}之间"
+def _at(p: Period) -> str:
+    """'一季度' at a quarter end, '8月' otherwise."""
+    return _QZH[p.quarter] if p.is_quarter_end else f"{p.end_month}月"
+
+
+def _schedule_value(schedule: dict[str, float], months: int, unit: str) -> tuple[float, str]:
+    """The schedule's value at the end of month ``months``: given points at quarter ends,
+    linear in months between them, from zero before the first, the last after the last."""
+    pts = {3 * (QUARTER_KEYS.index(q) + 1): v for q, v in schedule.items()}
+    if months in pts:
+        return pts[months], f"文本给定：{_QZH[months // 3]}{pts[months]:g}{unit}"
+    ms = sorted(pts)
+    if months < ms[0]:
+        v = pts[ms[0]] * months / ms[0]
+        return v, f"线性插值：{_QZH[ms[0] // 3]}{pts[ms[0]]:g}{unit} 之前按时间均匀推进"
+    if months > ms[-1]:
+        return pts[ms[-1]], f"沿用{_QZH[ms[-1] // 3]}目标 {pts[ms[-1]]:g}{unit}"
+    lo = max(m for m in ms if m < months)
+    hi = min(m for m in ms if m > months)
+    v = pts[lo] + (pts[hi] - pts[lo]) * (months - lo) / (hi - lo)
+    return v, f"线性插值：{_QZH[lo // 3]}与{_QZH[hi // 3]}之间"
+
+
+def cumulative_profile_share(profile: list[float], months: int) -> float:
+    """Cumulative share of the year's level by the end of month ``months`` (within a quarter: linear)."""
+    total = sum(profile)
+    full, part = divmod(months, 3)
+    done = sum(profile[:full]) + (profile[full] * part / 3 if part else 0.0)
+    return done / total
 
 
 def _round_count(x: float) -> float:
     return float(math.ceil(x - 1e-7))
 
 
+def periods_elapsed(per: Period_, start: dt.date, end: dt.date) -> int:
+    """Whole periods of a recurring duty completed from ``start`` to ``end`` (inclusive).
+
+    >>> periods_elapsed(Period_.MONTH, dt.date(2023, 1, 1), dt.date(2023, 6, 30))
+    6
+    >>> periods_elapsed(Period_.QUARTER, dt.date(2023, 7, 1), dt.date(2023, 9, 30))
+    1
+    >>> periods_elapsed(Period_.WEEK, dt.date(2023, 1, 1), dt.date(2023, 3, 31))
+    12
+    """
+    if end < start:
+        return 0
+    if per is Period_.WEEK:
+        return ((end - start).days + 1) // 7
+    months = {Period_.MONTH: 1, Period_.QUARTER: 3, Period_.HALF_YEAR: 6, Period_.YEAR: 12}[per]
+    # period ends (last day of a month that closes a block of `months`, counted in the calendar year) inside [start, end]
+    count = 0
+    for m in range(months, 13, months):
+        last = dt.date(end.year, m, calendar.monthrange(end.year, m)[1])
+        if start <= last <= end:
+            # a block counts when the duty applied for all of it or it began on its first month
+            first = dt.date(end.year, m - months + 1, 1)
+            if start <= first or (start.year, start.month) == (first.year, first.month):
+                count += 1
+    return count
+
+
 def checkpoint(t: Target, plan_year: int, quarter: str | Period, *, plan_id: str = "", profile: list[float] | None = None, base_counts: dict[str, int] | None = None, source_file: str = "") -> Checkpoint:
-    """The checkpoint of one target at the end of ``quarter``."""
+    """The checkpoint of one target at the end of ``quarter`` (or any month end of the year)."""
     p = quarter_period(plan_year, quarter)
-    k = p.quarter
+    months = p.end_month
     phasing = t.effective_phasing
     value = t.value
     is_cp = True
@@ -127,30 +174,37 @@ def checkpoint(t: Target, plan_year: int, quarter: str | Period, *, plan_id: str
     if t.year is not None and t.year != plan_year:
         cp, is_cp, basis = value, False, f"{t.year}年目标，不在本年度考核"
     elif phasing is Phasing.CONSTANT:
-        cp, basis = value, "全年目标值，各季度相同"
+        cp, basis = value, "全年目标值，各期相同"
     elif phasing is Phasing.TIME_PROGRESS:
         assert value is not None
-        cp = value * k / 4
-        if t.measure in (Measure.COUNT,):
+        cp = value * months / 12
+        if t.measure is Measure.COUNT:
             cp = _round_count(cp)
-        basis = f"全年目标 × 时序进度 {k * 25}%"
+        basis = f"全年目标 × 时序进度 {float(Fraction(months, 12) * 100):.4g}%"
     elif phasing is Phasing.PROFILE:
         assert value is not None
-        prof = profile
-        if not prof:
-            raise ValueError(f"目标 {t.id} 按季节分布分解，但计划没有给出 seasonal_profile")
-        share = sum(prof[:k]) / sum(prof)
+        if not profile:
+            raise PlanError([Problem(f"{plan_id}.yaml", None, f"targets({t.id}).phasing", "按季节分布分解，但计划没有给出 seasonal_profile")])
+        share = cumulative_profile_share(profile, months)
         cp = value * share
         if t.measure is Measure.COUNT:
             cp = _round_count(cp)
         basis = f"全年目标 × 季节分布累计 {share:.1%}"
     elif phasing is Phasing.SCHEDULE:
         assert t.schedule
-        cp, basis = _schedule_value(t.schedule, k, t.unit)
+        cp, basis = _schedule_value(t.schedule, months, t.unit)
     elif phasing is Phasing.YEAR_END:
         cp = value
-        is_cp = k == 4
-        basis = "年度目标，年末考核" if is_cp else "年度目标，年末考核（本季度仅供参考）"
+        is_cp = months == 12
+        basis = "年度目标，年末考核" if is_cp else "年度目标，年末考核（本期仅供参考）"
+    elif phasing is Phasing.FREQUENCY:
+        assert value is not None and t.frequency is not None
+        start = t.frequency.start or dt.date(plan_year, 1, 1)
+        n = periods_elapsed(t.frequency.per, start, p.end_date)
+        cp = value * n
+        is_cp = n > 0
+        since = "" if t.frequency.start is None else f"（自{start.month}月{start.day}日起）"
+        basis = f"{t.frequency.per.zh}{value:g}{t.unit}{since} × 已满 {n} 个周期" if n else f"{t.frequency.per.zh}{value:g}{t.unit}{since}：尚未满一个周期"
     else:  # DEADLINE
         assert t.due is not None
         cp = value
@@ -183,7 +237,7 @@ def checkpoint(t: Target, plan_year: int, quarter: str | Period, *, plan_id: str
         is_checkpoint=is_cp,
         due=t.due.isoformat() if t.due else None,
         phasing=phasing.value,
-        basis=basis,
+        derivation=basis,
         aspiration=t.aspiration,
         responsible="、".join(t.responsible),
         source_file=t.source.file or source_file,
@@ -202,7 +256,7 @@ def plan_checkpoints(plan: Plan, quarter: str | Period) -> list[Checkpoint]:
             plan_id=plan.id,
             profile=plan.seasonal_profile,
             base_counts=base_counts,
-            source_file=plan.source_file,
+            source_file=plan.source_file or "",
         )
         for t in plan.targets
     ]

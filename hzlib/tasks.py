@@ -22,10 +22,10 @@ from collections.abc import Iterable
 import pandas as pd
 
 from .errors import WARNING, Problem
-from .evaluate.engine import measured_from_ledger
+from .evaluate.measures import effective_basis
 from .ingest import ReadResult
 from .ingest.aliases import normalise_value
-from .plan.schema import Measure, Plan, Target
+from .plan.schema import Basis, Plan, Target
 from .units import CNY_UNITS, USD_UNITS, convert_money
 
 __all__ = ["same_unit", "convert_value", "check_against_plan", "check_read_tasks", "reportable_targets", "template"]
@@ -67,8 +67,8 @@ def check_against_plan(frame: pd.DataFrame, rows: pd.Series, file: str, plan: Pl
 
     Unknown target ids, units that neither match nor convert and areas other than
     the target's are errors; periods outside the plan year are warnings (the row
-    is kept in the file and not used); a target the ledger already measures is a
-    warning (the reported value is used, as the department's own figure).
+    is kept in the file and not used); a target measured on another basis is a
+    warning: the reported value is not used (a figure is measured on exactly its basis).
     """
     headers = headers or {}
     h = {c: headers.get(c, z) for c, z in (("target_id", "目标编号"), ("unit", "计量单位"), ("period", "期别"), ("jurisdiction", "地区"))}
@@ -94,8 +94,9 @@ def check_against_plan(frame: pd.DataFrame, rows: pd.Series, file: str, plan: Pl
             problems.append(Problem(file, row, h["period"], f"期别 {period} 不在 {plan.year} 年，不参与本计划评价 / period outside the plan year", WARNING))
         if isinstance(area, str) and area and area != t.scope.jurisdiction:
             problems.append(Problem(file, row, h["jurisdiction"], f"地区“{area}”不是目标“{t.label}”的范围“{t.scope.jurisdiction}” / area differs from the target's scope"))
-        if measured_from_ledger(t):
-            problems.append(Problem(file, row, h["target_id"], f"目标“{t.label}”可由项目台账计算；以报送值为准 / reported value overrides the ledger", WARNING))
+        basis = effective_basis(t)
+        if basis is not Basis.REPORT and t.fallback is not Basis.REPORT and basis is not None:
+            problems.append(Problem(file, row, h["target_id"], f"目标“{t.label}”按{basis.zh}计算，报送值不采用（计划文件未允许以报送值代替）/ this target is measured on its own basis; the reported value is not used", WARNING))
     out["value"] = pd.Series(values, index=out.index, dtype=float)
     out["unit"] = [by_id[str(tid)].unit if str(tid) in by_id else u for tid, u in zip(out["target_id"], out["unit"])]
     return out, problems
@@ -109,21 +110,14 @@ def check_read_tasks(r: ReadResult, plan: Plan) -> None:
     r.problems += more
 
 
-def _indicator_measures(t: Target, available: set[str]) -> bool:
-    if t.measure not in (Measure.GROWTH, Measure.SHARE, Measure.AMOUNT):
-        return False
-    if t.measure is Measure.AMOUNT and t.unit not in CNY_UNITS:
-        return False
-    return t.indicator in available or t.indicator.removesuffix("_share") in available
-
-
 def reportable_targets(plan: Plan, available_indicators: Iterable[str] = ()) -> list[Target]:
-    """Targets that neither the ledger nor the statistics (``available_indicators``) measure.
+    """Targets measured on reported figures (``basis: report``, or a report ``fallback``):
+    the figures a statistician collects from departments each quarter.
 
-    These are the figures a statistician collects from departments each quarter.
+    ``available_indicators`` is accepted for callers that pass the statistics at hand; a
+    statistics target is never collected as a report.
     """
-    avail = set(available_indicators)
-    return [t for t in plan.targets if not measured_from_ledger(t) and not _indicator_measures(t, avail)]
+    return [t for t in plan.targets if effective_basis(t) is Basis.REPORT or t.fallback is Basis.REPORT]
 
 
 def template(plan: Plan, period: str, available_indicators: Iterable[str] = ()) -> pd.DataFrame:

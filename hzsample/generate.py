@@ -730,12 +730,14 @@ def _progress_frame(ids: np.ndarray, year: int, cum: np.ndarray) -> pd.DataFrame
 
 
 def plan_indicators(plan_id: str, plans_dir: Path | None = None) -> tuple[list[str], dict[str, float]]:
-    """Indicators that a plan's growth and share targets use (jurisdiction-wide scope).
+    """Indicators that a plan's statistics targets use (``basis: statistics``).
 
-    Returns the indicator ids (share targets give their breakdown and ``fai``) and
-    the growth target values as fractions. A missing or unreadable plan file gives
-    nothing: the spec's own list is used then.
+    Returns the indicator ids (a share target gives its numerator and denominator,
+    from the measure registry) and the growth target values as fractions. A missing
+    or unreadable plan file gives nothing: the spec's own list is used then.
     """
+    from hzlib.evaluate.measures import REGISTRY
+
     path = (plans_dir or PLANS_DIR) / f"{plan_id}.yaml"
     try:
         with path.open(encoding="utf-8") as fh:
@@ -747,25 +749,19 @@ def plan_indicators(plan_id: str, plans_dir: Path | None = None) -> tuple[list[s
     out: list[str] = []
     growth: dict[str, float] = {}
     for t in targets:
-        if not isinstance(t, dict) or t.get("measure") not in ("growth", "share"):
-            continue
-        scope = t.get("scope") or {}
-        if scope.get("level") not in (None, "all") or scope.get("subset"):
-            continue
-        if t.get("year") not in (None, year):
+        if not isinstance(t, dict) or t.get("basis") != "statistics" or t.get("year") not in (None, year):
             continue
         ind = str(t.get("indicator", ""))
-        if not ind:
-            continue
-        if t["measure"] == "share":
-            base = ind[: -len("_share")] if ind.endswith("_share") else ind
-            if not base.endswith("_inv"):
-                continue
-            out += ["fai", base]
-        else:
+        if t.get("measure") == "share":
+            share_of = REGISTRY[ind].share_of if ind in REGISTRY else None
+            if share_of is not None:
+                out += [share_of[1], share_of[0]]
+        elif t.get("measure") == "growth":
             out.append(ind)
             if isinstance(t.get("value"), (int, float)) and ind not in growth:
                 growth[ind] = float(t["value"]) / 100.0
+        else:
+            out.append(ind)
     return list(dict.fromkeys(out)), growth
 
 

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from hzlib.arithmetic import Status
-from hzlib.data import latest_quarter, load_data
+from hzlib.data import load_data
+from hzlib.evaluate.coverage import data_coverage
 from hzlib.evaluate import EvaluationData, evaluate
 from hzlib.evaluate import projects as pj
 from hzlib.evaluate.engine import status_of
@@ -84,10 +85,10 @@ def test_status_rules_by_comparator() -> None:
 def test_ankang_h1_real_figures() -> None:
     plan = load_plan("ankang-2019")
     loaded = load_data("ankang-2019", year=2019)
-    assert latest_quarter(loaded.data, 2019) == "2019Q2"
+    assert data_coverage(loaded.data, 2019).latest_quarter().label() == "2019Q2"
     ev = evaluate(plan, "2019Q2", loaded.data)
     t = ev.targets.set_index("indicator")
-    inv = ev.targets[ev.targets["indicator"] == "key_project_investment"].iloc[0]
+    inv = ev.targets[ev.targets["indicator"] == "completed_investment"].iloc[0]
     assert inv["unit"] == "万元"
     assert inv["actual"] == pytest.approx(2392000, abs=0.5)  # 239.2亿元, from the text
     assert inv["checkpoint"] == pytest.approx(4900882 / 2)
@@ -96,14 +97,14 @@ def test_ankang_h1_real_figures() -> None:
     assert start["checkpoint_count"] == 70 and start["actual_count"] == 70  # 87 − 17 not started
     assert int(ev.totals["new_starts"]) - int(ev.totals["new_started"]) == 17
     assert ev.illustrative
-    assert set(t.index) >= {"key_project_investment", "start_rate"}
+    assert set(t.index) >= {"completed_investment", "start_rate"}
 
 
 def test_every_bundled_plan_evaluates_at_its_latest_quarter() -> None:
     for plan_id in ("ankang-2019", "hanzhong-2022", "hanzhong-2023", "xian-port-2023", "zhenba-2024"):
         plan = load_plan(plan_id)
         loaded = load_data(plan_id, year=plan.year)
-        q = latest_quarter(loaded.data, plan.year)
+        q = data_coverage(loaded.data, plan.year).latest_quarter()
         ev = evaluate(plan, q, loaded.data)
         assert len(ev.targets) == len(plan.targets)
         judged = ev.targets["status"].isin(["met", "near", "missed"]).sum()

@@ -93,15 +93,14 @@ def test_run_refuses_path_like_plan_and_bad_quarter(capsys: pytest.CaptureFixtur
     assert main(["run", "../etc", "--quarter", "2019Q2"]) == 2
     assert "不合法" in capsys.readouterr().err
     assert main(["run", "ankang-2019", "--quarter", "2019Q5"]) == 2
-    assert "季度格式不合法" in capsys.readouterr().err
+    assert "无法识别的期别" in capsys.readouterr().err
 
 
 def test_script_names_are_escaped_in_tables() -> None:
     import pandas as pd
 
-    from hzlib.present import html_table, project_list_display
+    from hzlib.report.views import html_table
 
-    df = pd.DataFrame({"name": ["<script>alert(1)</script>"], "unit": ["甲县"], "level": ["city"],
-                       "planned_completion": [pd.Timestamp("2024-06-30")], "completed_cum": [1.0]})
-    html = html_table(project_list_display(df, "missed")).data
+    df = pd.DataFrame({"项目名称": ["<script>alert(1)</script>"], "责任单位": ["甲县"], "级别": ["市级"]})
+    html = html_table(df, narrow=("级别",)).data
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html

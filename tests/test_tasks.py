@@ -12,7 +12,8 @@ from hzlib.cli import main
 from hzlib.data import load_data
 from hzlib.errors import ERROR, WARNING, InputError
 from hzlib.evaluate import EvaluationData, evaluate
-from hzlib.evaluate.engine import LEDGER_INDICATORS
+from hzlib.evaluate.measures import effective_basis
+from hzlib.plan.schema import Basis
 from hzlib.ingest import read_tasks, validate_file
 from hzlib.plan import load_plan
 from hzsample import generate_sample
@@ -74,7 +75,7 @@ def test_check_against_plan(tmp_path: Path) -> None:
     assert got[(4, "计量单位")][0] == ERROR and "“公里”与目标" in got[(4, "计量单位")][1]
     assert got[(5, "期别")][0] == WARNING
     assert got[(6, "地区")][0] == ERROR and "泾洋街道" in got[(6, "地区")][1]
-    assert got[(7, "目标编号")][0] == WARNING and "以报送值为准" in got[(7, "目标编号")][1]
+    assert got[(7, "目标编号")][0] == WARNING and "报送值不采用" in got[(7, "目标编号")][1]
 
 
 def test_reported_values_are_evaluated_with_their_source() -> None:
@@ -87,7 +88,7 @@ def test_reported_values_are_evaluated_with_their_source() -> None:
     t = evaluate(plan, "2022Q3", EvaluationData(tasks=tasks)).targets.set_index("target_id")
     # 16 chains by year end; 12 reported at Q3 is below the checkpoint
     chains = t.loc["key_industry_chains"]
-    assert chains["actual"] == 12.0 and chains["actual_count"] == 12 and chains["data_source"] == "任务报送（市工信局）"
+    assert chains["actual"] == 12.0 and chains["actual_count"] == 12 and chains["basis_zh"] == "任务报送（市工信局）"
     assert chains["status"] != "no_data"
     # reported for Q4 only: at Q3 there is no value
     assert t.loc["platform_integration_accepted", "status"] in ("pending", "no_data")
@@ -105,10 +106,10 @@ def test_reported_values_are_evaluated_with_their_source() -> None:
 def test_reportable_targets_leave_out_ledger_and_statistics_measures() -> None:
     plan = load_plan("zhenba-2024")
     all_ids = {t.id for t in reportable_targets(plan)}
-    assert not any(plan.target(i).indicator in LEDGER_INDICATORS for i in all_ids)
+    assert all(effective_basis(plan.target(i)) is Basis.REPORT for i in all_ids)
     assert "signed_investment" in all_ids
-    with_stats = {t.id for t in reportable_targets(plan, {"fai", "manufacturing_inv"})}
-    assert "fai_growth" in all_ids and "fai_growth" not in with_stats  # statistics give FAI growth
+    assert "fai_growth" not in all_ids  # statistics give FAI growth, never a report
+    assert "city_new_start_rate" not in all_ids  # the ledger gives the start rate
     tpl = template(plan, "2024Q2")
     assert list(tpl.columns)[:5] == ["target_id", "label", "period", "value", "unit"]
     assert set(tpl["target_id"]) == all_ids and tpl["value"].isna().all()
@@ -146,14 +147,14 @@ def test_sample_tasks_cover_only_reportable_targets_in_their_units() -> None:
 
 
 def test_reported_figures_are_marked_in_the_bulletin_table() -> None:
-    from hzlib.present import evaluation_display
+    from hzlib.report.views import target_rows
 
     plan = load_plan("hanzhong-2022")
     tasks = pd.DataFrame({"target_id": ["key_industry_chains"], "period": ["2022Q3"], "value": [12.0],
                           "unit": ["条"], "source": ["市工信局"]})
     ev = evaluate(plan, "2022Q3", EvaluationData(tasks=tasks)).targets
-    shown = evaluation_display(ev[ev["target_id"] == "key_industry_chains"])
-    assert shown["说明"].iloc[0].startswith("任务报送（市工信局）")
+    shown = target_rows(ev[ev["target_id"] == "key_industry_chains"])
+    assert shown["口径"].iloc[0] == "任务报送（市工信局）"
     assert shown["实际"].iloc[0] == "12条"
 
 

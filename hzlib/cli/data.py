@@ -100,7 +100,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def cmd_tasks_template(args: argparse.Namespace) -> int:
     """Write the blank tasks table of a plan."""
     from ..contracts import TASK_COLUMNS
-    from ..data import data_dir_for, latest_quarter, load_data
+    from ..data import data_dir_for, load_data
+    from ..evaluate.coverage import data_coverage
     from ..errors import InputError
     from ..plan import load_plan
     from ..tasks import template
@@ -110,7 +111,7 @@ def cmd_tasks_template(args: argparse.Namespace) -> int:
     quarter = args.quarter
     if data_dir_for(plan.id, args.data).is_dir():
         try:
-            loaded = load_data(plan.id, args.data, year=plan.year)
+            loaded = load_data(plan.id, args.data, year=plan.year, plan=plan)
         except InputError as e:
             print(e, file=sys.stderr)
             return EXIT_INPUT
@@ -118,10 +119,8 @@ def cmd_tasks_template(args: argparse.Namespace) -> int:
         if not ind.empty:
             available = set(ind["indicator"].astype(str))
         if quarter is None:
-            try:
-                quarter = latest_quarter(loaded.data, plan.year)
-            except ValueError:
-                quarter = None
+            latest = data_coverage(loaded.data, plan.year).latest_quarter()
+            quarter = latest.label() if latest is not None else None
     quarter = quarter or f"{plan.year}Q1"
     frame = template(plan, quarter, available)
     frame.columns = [c.zh for c in TASK_COLUMNS]

@@ -69,7 +69,7 @@ def cmd_targets(args: argparse.Namespace) -> int:
             cp += f"（{int(r.checkpoint_count)}个）"
         if not r.is_checkpoint:
             cp = f"({cp})"
-        rows.append([r.label, scope, fmt_number(None if pd.isna(r.annual_value) else r.annual_value), cp, r.unit, r.basis])
+        rows.append([r.label, scope, fmt_number(None if pd.isna(r.annual_value) else r.annual_value), cp, r.unit, r.derivation])
     print(render_table(rows, right_align=(2, 3)))
     print("\n括号内为参考值（年末考核或未到期）。")
     return EXIT_OK

@@ -15,9 +15,9 @@ from pydantic import ValidationError
 
 from ..errors import ERROR, PlanError, Problem
 from ..paths import PLANS_DIR
-from .schema import Measure, Plan
+from .schema import Basis, Measure, Plan, Target
 
-__all__ = ["PLANS_DIR", "plan_path", "load_plan", "load_all_plans", "list_plan_ids", "read_plan_file"]
+__all__ = ["PLANS_DIR", "plan_path", "load_plan", "load_all_plans", "list_plan_ids", "read_plan_file", "indicator_problems"]
 
 
 _PYDANTIC_ZH = {
@@ -199,6 +199,8 @@ def _semantic_problems(plan: Plan, data: dict[str, Any], lines: dict[tuple[Any, 
         ids.setdefault(t.id, i)
     by_id = {t.id: t for t in plan.targets}
     for i, t in enumerate(plan.targets):
+        for field, msg in indicator_problems(t):
+            at(("targets", i, field), msg)
         if t.base_target is not None:
             base = by_id.get(t.base_target)
             if base is None:
@@ -221,6 +223,34 @@ def _semantic_problems(plan: Plan, data: dict[str, Any], lines: dict[tuple[Any, 
         for j, tid in enumerate(amb.targets):
             if tid not in by_id:
                 at(("ambiguities", i, "targets", j), f"指向不存在的目标 {tid!r}")
+    return out
+
+
+def indicator_problems(t: Target) -> list[tuple[str, str]]:
+    """Whether ``t``'s indicator, basis and measure agree with the measure registry.
+
+    A ``basis: report`` target may name any indicator (the department reports it);
+    any other target's indicator must be one the registry measures on that basis.
+    Returns (field, message) pairs.
+    """
+    from ..evaluate.measures import REGISTRY, closest, effective_basis
+
+    if t.basis is Basis.REPORT:
+        return []
+    ind = REGISTRY.get(t.indicator)
+    if ind is None:
+        near = "、".join(closest(t.indicator)) or "（无）"
+        return [("indicator", f"未知指标 {t.indicator!r}：最接近的是 {near}（hz indicators 列出全部指标）；"
+                 f"若该数由责任部门报送，请写 basis: report")]
+    basis = effective_basis(t)
+    assert basis is not None
+    out: list[tuple[str, str]] = []
+    if basis not in ind.bases:
+        can = "、".join(f"{b.value}（{b.zh}）" for b in ind.bases)
+        out.append(("basis", f"指标 {t.indicator}（{ind.zh}）不能按 {basis.value}（{basis.zh}）计算，只能按 {can}；或写 basis: report"))
+    if t.measure not in ind.measures:
+        can = "、".join(m.value for m in ind.measures)
+        out.append(("measure", f"指标 {t.indicator}（{ind.zh}）的目标类型应为 {can}，实际为 {t.measure.value}"))
     return out
 
 

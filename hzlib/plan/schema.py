@@ -17,12 +17,17 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..contracts import LEVEL_ZH
+from ..contracts import BATCH_ZH, LEVEL_ZH
 from ..units import ALL_UNITS, CNY_UNITS, MONEY_UNITS, PERCENT, USD_UNITS
 
 __all__ = [
+    "Basis",
     "Comparator",
+    "Frequency",
     "Measure",
+    "NonTarget",
+    "Period_",
+    "ProjectSet",
     "Phasing",
     "Level",
     "Source",
@@ -45,6 +50,8 @@ __all__ = [
 QUARTER_KEYS = ("Q1", "Q2", "Q3", "Q4")
 _ID = r"^[a-z][a-z0-9_]*$"
 _PLAN_ID = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+#: A plain file name (no folders): the plan document's text, looked up beside the plan file or among the seeds.
+_FILE_NAME = r"^[^/\\]+\.(txt|md)$"
 
 
 def _check_unit(v: str) -> str:
@@ -86,6 +93,79 @@ class Measure(str, Enum):
     COUNT = "count"  # number of projects, firms, households ...
     QUANTITY = "quantity"  # physical quantity (公里, 亩, 座 ...)
     DEADLINE = "deadline"  # a task to finish by a date (value optional)
+    FREQUENCY = "frequency"  # a recurring duty: N times per week/month/quarter/year (每周、每月、每季度)
+    COVERAGE = "coverage"  # a coverage duty, in %: 全覆盖、一对一 (every project/unit of a set)
+
+
+class Basis(str, Enum):
+    """Where a target's actual figure comes from; a figure is measured on exactly this basis.
+
+    - ``statistics``: the statistics bureau's indicators (jurisdiction-wide, 统计口径)
+    - ``ledger``: the key-project ledger with its monthly progress (重点项目台账口径)
+    - ``report``: a figure the responsible department reports (任务报送, ``tasks`` file)
+    """
+
+    STATISTICS = "statistics"
+    LEDGER = "ledger"
+    REPORT = "report"
+
+    @property
+    def zh(self) -> str:
+        return {"statistics": "统计数据", "ledger": "重点项目台账", "report": "任务报送"}[self.value]
+
+
+class ProjectSet(str, Enum):
+    """A typed subset of the ledger's projects (the scope's ``projects``).
+
+    Each member is decided by one contract column, never by searching text:
+
+    - ``new_start`` 新开工项目: ``is_new_start`` is true (planned to start this year)
+    - ``continuing`` 续建项目: ``is_new_start`` is false
+    - ``under_construction`` 在建项目: continuing, or a new start that has started by the period end
+    - ``industry`` 产业项目: ``is_industry`` is true
+    - ``private`` 民间投资项目: ``ownership`` is ``private``
+    - ``infrastructure`` 基础设施项目: ``sector`` is one of :data:`hzlib.contracts.INFRASTRUCTURE_SECTORS`
+    - ``signed`` 招商引资签约项目: ``is_signed`` is true
+    """
+
+    NEW_START = "new_start"
+    CONTINUING = "continuing"
+    UNDER_CONSTRUCTION = "under_construction"
+    INDUSTRY = "industry"
+    PRIVATE = "private"
+    INFRASTRUCTURE = "infrastructure"
+    SIGNED = "signed"
+
+    @property
+    def zh(self) -> str:
+        return PROJECT_SET_ZH[self.value]
+
+
+PROJECT_SET_ZH = {
+    "new_start": "新开工项目",
+    "continuing": "续建项目",
+    "under_construction": "在建项目",
+    "industry": "产业项目",
+    "private": "民间投资项目",
+    "infrastructure": "基础设施项目",
+    "signed": "招商引资签约项目",
+}
+
+Batch = Literal["plan", "reserve", "start", "advance", "complete"]
+
+
+class Period_(str, Enum):
+    """The period a recurring duty repeats in (每周、每月、每季度、每半年、每年)."""
+
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    HALF_YEAR = "half_year"
+    YEAR = "year"
+
+    @property
+    def zh(self) -> str:
+        return {"week": "每周", "month": "每月", "quarter": "每季度", "half_year": "每半年", "year": "每年"}[self.value]
 
 
 class Phasing(str, Enum):
@@ -100,6 +180,8 @@ class Phasing(str, Enum):
     - ``year_end``: only the year end is checked; earlier quarters show the
       annual value as information, not as a checkpoint
     - ``deadline``: due at ``due``; pending before the quarter that contains it
+    - ``frequency``: a recurring duty: times per period × whole periods elapsed
+      since ``frequency.start`` (1 January by default) at the period end
     """
 
     CONSTANT = "constant"
@@ -108,6 +190,7 @@ class Phasing(str, Enum):
     SCHEDULE = "schedule"
     YEAR_END = "year_end"
     DEADLINE = "deadline"
+    FREQUENCY = "frequency"
 
 
 DEFAULT_PHASING = {
@@ -118,6 +201,8 @@ DEFAULT_PHASING = {
     Measure.COUNT: Phasing.YEAR_END,
     Measure.QUANTITY: Phasing.YEAR_END,
     Measure.DEADLINE: Phasing.DEADLINE,
+    Measure.FREQUENCY: Phasing.FREQUENCY,
+    Measure.COVERAGE: Phasing.CONSTANT,
 }
 
 
@@ -138,17 +223,56 @@ class Level(str, Enum):
 class Source(_Strict):
     """Where a number comes from: seed file, section and a short verbatim quote."""
 
-    file: Annotated[str, Field(pattern=r"^\d{3}_[0-9a-f]{16}\.txt$")] | None = None
+    file: Annotated[str, Field(pattern=_FILE_NAME)] | None = None  # default: the plan's source_file
     section: Annotated[str, Field(min_length=1, max_length=120)]
     quote: Annotated[str, Field(min_length=2, max_length=160)]
 
 
 class Scope(_Strict):
-    """Which jurisdiction and which projects a target covers."""
+    """Which jurisdiction and which projects a target covers.
+
+    ``level``, ``projects`` and ``batch`` are typed: the evaluation selects projects
+    by them alone. ``subset`` is the text's own words for the reader; no code reads it.
+    """
 
     jurisdiction: Annotated[str, Field(min_length=1)]
     level: Level = Level.ALL
-    subset: str | None = None  # e.g. 新开工项目, 招商引资签约项目, 续建项目
+    projects: ProjectSet | None = None  # typed subset of projects (新开工, 在建, 产业, 民间 ...)
+    batch: Batch | None = None  # a 四个一批 batch (谋划, 储备, 开工, 推进, 竣工)
+    subset: str | None = None  # the text's words, shown to readers, e.g. 重点项目投资中产业项目投资
+
+    def describe(self) -> str:
+        """The scope in Chinese: 汉中市·市级·新开工项目.
+
+        >>> Scope(jurisdiction="汉中市", level="city", projects="new_start").describe()
+        '汉中市·市级·新开工项目'
+        """
+        parts = [self.jurisdiction]
+        if self.level is not Level.ALL:
+            parts.append(self.level.zh)
+        if self.batch is not None:
+            parts.append(f"“四个一批”{BATCH_ZH[self.batch]}")
+        if self.projects is not None:
+            parts.append(self.projects.zh)
+        elif self.subset and self.batch is None:
+            parts.append(self.subset)
+        return "·".join(parts)
+
+
+class Frequency(_Strict):
+    """A recurring duty: ``value`` times ``per`` period, counted from ``start``."""
+
+    per: Period_
+    start: dt.date | None = None  # first day the duty applies (default: 1 January of the year)
+
+
+class NonTarget(_Strict):
+    """A passage that reads like a target (a frequency, 全覆盖) but is deliberately not encoded."""
+
+    quote: Annotated[str, Field(min_length=2, max_length=160)]
+    section: Annotated[str, Field(min_length=1, max_length=120)]
+    reason: Annotated[str, Field(min_length=2)]
+    file: Annotated[str, Field(min_length=1)] | None = None
 
 
 class Reading(_Strict):
@@ -172,6 +296,9 @@ class Target(_Strict):
     aspiration: bool = False  # 力争
     year: int | None = None  # when the target is for another year than the plan's
     scope: Scope
+    basis: Basis | None = None  # default: the indicator's own basis (see ``hz indicators``)
+    fallback: Basis | None = None  # another basis the plan itself allows when this one has no figure
+    frequency: Frequency | None = None  # recurring duties (measure: frequency)
     phasing: Phasing | None = None
     schedule: dict[str, float] | None = None  # Q1..Q4 -> value in `unit`
     base_count: int | None = Field(default=None, ge=0)  # projects a rate applies to
@@ -215,8 +342,10 @@ class Target(_Strict):
             for field, x in checks:
                 if m is Measure.GROWTH and not -100 < x <= 100:
                     problems.append((field, f"增速应在 -100% 到 100% 之间（写作 8 表示 8%），实际为 {x:g}"))
-                elif m in (Measure.SHARE, Measure.RATE) and not 0 <= x <= 100:
+                elif m is not Measure.GROWTH and not 0 <= x <= 100:
                     problems.append((field, f"百分比应在 0 到 100 之间（写作 80 表示 80%），实际为 {x:g}"))
+                elif 0 < abs(x) < 1:
+                    problems.append((field, f"{x:g}% 像是把比例写成了小数：计划文件按原文写百分数（80% 写作 80，不写 0.8）；确实是 {x:g}% 时请在 note 中说明并写 tolerance"))
         phasing = self.effective_phasing
         if phasing is Phasing.SCHEDULE and not self.schedule:
             problems.append(("schedule", "phasing 为 schedule 时必须给出 schedule"))
@@ -233,6 +362,14 @@ class Target(_Strict):
             problems.append(("phasing", "profile 分解只适用于金额、个数或实物量目标"))
         if (self.base_count is not None or self.base_target) and m is not Measure.RATE:
             problems.append(("base_target", "base_count / base_target 只用于 rate 类目标"))
+        if m is Measure.FREQUENCY and self.frequency is None:
+            problems.append(("frequency", "frequency 类目标必须给出 frequency: {per: week|month|quarter|half_year|year}"))
+        if self.frequency is not None and m is not Measure.FREQUENCY:
+            problems.append(("frequency", "frequency 只用于 measure: frequency（周期性工作）"))
+        if m is Measure.COVERAGE and unit != PERCENT:
+            problems.append(("unit", f"coverage 类目标（全覆盖）的单位应为 %，实际为 {unit!r}"))
+        if self.fallback is not None and self.fallback is self.basis:
+            problems.append(("fallback", "fallback 与 basis 相同"))
         if problems:
             raise ValueError("\n".join(f"@{f} {msg}" for f, msg in problems))
         return self
@@ -406,7 +543,7 @@ class Plan(_Strict):
     issued: dt.date | None = None
     document_no: str | None = None
     draft: bool = False  # 征求意见稿
-    source_file: Annotated[str, Field(pattern=r"^\d{3}_[0-9a-f]{16}\.txt$")]
+    source_file: Annotated[str, Field(pattern=_FILE_NAME)] | None = None  # the document's text, if the office has it
     summary: str | None = None
     tolerances: Tolerances = Field(default_factory=Tolerances)
     cny_per_usd: float | None = Field(default=None, gt=0)  # only when the plan states it
@@ -415,6 +552,7 @@ class Plan(_Strict):
     targets: list[Target] = Field(min_length=1)
     allocations: list[Allocation] = Field(default_factory=list)
     ambiguities: list[Ambiguity] = Field(default_factory=list)
+    non_targets: list[NonTarget] = Field(default_factory=list)  # target-like passages not encoded, with the reason
     project_list: ProjectList | None = None
     deviations: list[Deviation] = Field(default_factory=list)
 

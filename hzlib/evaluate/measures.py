@@ -1,0 +1,451 @@
+"""The measure registry: what each indicator is, on which basis it is measured, and the one
+function that measures it. Adding a measure is one entry here; nothing else changes.
+
+Three bases (:class:`hzlib.plan.schema.Basis`):
+
+- ``ledger``: a function of the project status table at the period end (one row per
+  project, see :func:`hzlib.evaluate.projects.project_status`), restricted to the
+  target's typed scope (:mod:`hzlib.evaluate.scope`);
+- ``statistics``: the indicators table (jurisdiction, period, indicator, level,
+  cum_yoy): growth is the published cumulative growth (authoritative), a share is
+  the ratio of two levels of the same period (or a published share), an amount
+  is the cumulative level;
+- ``report``: the figure a department reported for exactly this target and period
+  (``tasks`` table). Any target may be reported: a ``basis: report`` target's
+  indicator need not be in this registry.
+
+Every measurement says which basis and scope it used (``basis_zh``), or why there
+is no figure (``reason``); nothing falls back to another basis unless the plan
+asks for it (``fallback``).
+
+>>> REGISTRY["start_rate"].zh, REGISTRY["start_rate"].bases
+('开工率', (<Basis.LEDGER: 'ledger'>,))
+>>> closest("new_start_rate")[:2]
+['start_rate', 'reserve_start_rate']
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..arithmetic import EPS
+from ..contracts import PROCEDURES
+from ..periods import Period
+from ..plan.schema import Basis, Measure, Plan, Target
+from ..units import CNY_UNITS, from_wan
+from .coverage import Coverage
+from .scope import has_values, missing_column_reason, select_projects
+
+__all__ = [
+    "Measurement",
+    "MeasureContext",
+    "Indicator",
+    "REGISTRY",
+    "STATISTICS",
+    "closest",
+    "measure",
+    "effective_basis",
+    "period_labels",
+]
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One figure for one target at one period, in the target's unit, with its basis.
+
+    ``count``/``denominator``: for rates, how many of how many projects; for counts, the count.
+    ``value`` None means 无数据 and ``reason`` says why.
+    """
+
+    value: float | None
+    basis: Basis | None
+    basis_zh: str = ""
+    count: int | None = None
+    denominator: float | None = None
+    reason: str = ""
+
+    @classmethod
+    def none(cls, basis: Basis | None, reason: str) -> Measurement:
+        return cls(None, basis, "", reason=reason)
+
+
+@dataclass(frozen=True)
+class MeasureContext:
+    """What a measure may read: the plan, the period, and the contract tables (already at the period end)."""
+
+    plan: Plan
+    period: Period
+    status: pd.DataFrame  # every ledger row with its state at the period end
+    indicators: pd.DataFrame
+    tasks: pd.DataFrame
+    coverage: Coverage
+
+
+LedgerFn = Callable[[pd.DataFrame, Target, MeasureContext], Measurement]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One measurable indicator: its Chinese name, the bases and target measures it supports,
+    the contract columns it needs, whether it accumulates over the year (so a year-end
+    projection makes sense), and how it is measured on the ledger."""
+
+    id: str
+    zh: str
+    bases: tuple[Basis, ...]
+    measures: tuple[Measure, ...]
+    description: str
+    example: str
+    needs: tuple[str, ...] = ()  # ledger columns that must have values
+    needs_progress: bool = False  # reads completed investment (monthly progress at the period end)
+    accumulates: bool = False  # a flow over the year (completed investment): projections allowed
+    pool: str = "key"  # "all": look at 谋划/储备 rows too (batch scopes, reserve start rate)
+    ledger: LedgerFn | None = field(default=None, repr=False, compare=False)
+    share_of: tuple[str, str] | None = None  # statistics share: (numerator, denominator) indicator ids
+
+
+REGISTRY: dict[str, Indicator] = {}
+
+
+def _register(ind: Indicator) -> Indicator:
+    if ind.id in REGISTRY:
+        raise RuntimeError(f"indicator {ind.id!r} registered twice")  # a programming error
+    if (Basis.LEDGER in ind.bases) != (ind.ledger is not None):
+        raise RuntimeError(f"indicator {ind.id!r}: a ledger basis needs exactly one ledger function")
+    REGISTRY[ind.id] = ind
+    return ind
+
+
+def _ledger(id: str, zh: str, measures: tuple[Measure, ...], description: str, example: str, *, needs: tuple[str, ...] = (),
+            needs_progress: bool = False, accumulates: bool = False, pool: str = "key",
+            bases: tuple[Basis, ...] = (Basis.LEDGER,), share_of: tuple[str, str] | None = None) -> Callable[[LedgerFn], LedgerFn]:
+    def wrap(fn: LedgerFn) -> LedgerFn:
+        _register(Indicator(id, zh, bases, measures, description, example, needs, needs_progress, accumulates, pool, fn, share_of))
+        return fn
+
+    return wrap
+
+
+# ----------------------------------------------------------------------------- ledger measures
+
+
+def _b(s: pd.DataFrame, col: str) -> pd.Series:
+    return s[col].astype("boolean").fillna(False).astype(bool)
+
+
+def _rate(num: int, den: int, what: str) -> Measurement:
+    if den <= 0:
+        return Measurement.none(Basis.LEDGER, f"范围内没有{what}（分母为零）")
+    return Measurement(num / den * 100.0, Basis.LEDGER, count=num, denominator=float(den))
+
+
+def _money(value_wan: float, t: Target) -> float:
+    return from_wan(value_wan, t.unit) if t.unit in CNY_UNITS else value_wan
+
+
+@_ledger("start_rate", "开工率", (Measure.RATE,),
+         "计划新开工项目中截至期末已开工的比例：已开工 ÷ 计划新开工（按实际开工时间）",
+         "87个计划新开工项目已开工70个：80.5%", needs=("is_new_start",))
+def _start_rate(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+    new = _b(s, "is_new_start")
+    return _rate(int((new & s["started"]).sum()), int(new.sum()), "计划新开工项目")
+
+
+@_ledger("procedure_rate", "前期手续办结率", (Measure.RATE,),
+         "计划新开工项目中规划、土地、环评、能评等主要手续截至期末全部办结的比例（按各手续办结时间）",
+         "30个新开工项目中24个手续全部办结：80%", needs=("is_new_start",))
+def _procedure_rate(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+    if not any(has_values(s, c) for c in PROCEDURES):
+        return Measurement.none(Basis.LEDGER, "台账没有前期手续办结时间列（规划、土地、环评、能评）")
+    new = _b(s, "is_new_start")
+    done = s["procedures_done"].astype("boolean").fillna(False).astype(bool)
+    return _rate(int((new & done).sum()), int(new.sum()), "计划新开工项目")
+
+
+@_ledger("invest_completion", "计划投资完成率", (Measure.RATE,),
+         "截至期末累计完成投资 ÷ 年度计划投资（范围内项目合计）",
+         "完成239.2亿元 ÷ 年度计划490.09亿元 = 48.81%", needs=("annual_plan",), needs_progress=True, accumulates=True)
+def _invest_completion(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+    plan = float(s["annual_plan"].fillna(0.0).sum())
+    if plan <= 0:
+        return Measurement.none(Basis.LEDGER, "范围内项目没有年度计划投资")
+    return Measurement(float(s["completed_cum"].sum()) / plan * 100.0, Basis.LEDGER, denominator=plan)
+
+
+@_ledger("completion_rate", "竣工投产达效率", (Measure.RATE,),
+         "计划本年竣工的项目中截至期末实际竣工的比例（按实际竣工时间）",
+         "计划竣工16个，已竣工5个：31.3%", needs=("planned_completion",))
+def _completion_rate(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+    due = s["planned_completion_this_year"].astype(bool)
+    return _rate(int((due & s["completed"]).sum()), int(due.sum()), "计划本年竣工的项目")
+
+
+@_ledger("reserve_start_rate", "储备项目开工率", (Measure.RATE,),
+         "“四个一批”储备项目中截至期末已开工的比例", "储备项目30个已开工6个：20%", needs=("batch",), pool="all")
+def _reserve_start_rate(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+    reserve = s["batch"].eq("reserve").fillna(False).astype(bool)
+    return _rate(int((reserve & s["started"]).sum()), int(reserve.sum()), "储备项目")
+
+
+@_ledger("landing_rate", "招商引资落地率", (Measure.RATE,),
+         "招商引资签约项目中已获批建设用地的比例", "签约项目20个，16个获批建设用地：80%", needs=("is_signed", "land_approved"))
+def _landing_rate(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+    signed = _b(s, "is_signed")
+    return _rate(int((signed & _b(s, "land_approved")).sum()), int(signed.sum()), "招商引资签约项目")
+
+
+@_ledger("completed_investment", "累计完成投资", (Measure.AMOUNT,),
+         "范围内项目截至期末的累计完成投资（自1月起）",
+         "200个市级重点项目上半年完成239.2亿元", needs_progress=True, accumulates=True)
+def _completed_investment(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+    return Measurement(_money(float(s["completed_cum"].sum()), t), Basis.LEDGER)
+
+
+@_ledger("project_count", "项目个数", (Measure.COUNT,),
+         "台账中范围内的项目个数（清单规模，不是完成数）", "市级重点项目200个，其中新开工87个")
+def _project_count(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+    n = len(s)
+    return Measurement(float(n), Basis.LEDGER, count=n)
+
+
+@_ledger("project_total_investment", "项目总投资", (Measure.AMOUNT,),
+         "台账中范围内项目的总投资合计（清单规模）", "储备项目30个，总投资85亿元", needs=("total_investment",))
+def _project_total_investment(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+    return Measurement(_money(float(s["total_investment"].fillna(0.0).sum()), t), Basis.LEDGER)
+
+
+@_ledger("started_count", "已开工项目个数", (Measure.COUNT,),
+         "范围内计划新开工项目中截至期末实际开工的个数", "13个新开工项目已开工11个", needs=("is_new_start",))
+def _started_count(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+    n = int((_b(s, "is_new_start") & s["started"]).sum())
+    return Measurement(float(n), Basis.LEDGER, count=n)
+
+
+def _completed_this_year(s: pd.DataFrame, ctx: MeasureContext) -> pd.Series:
+    done = pd.to_datetime(s["actual_completion"])
+    return done.notna() & (done.dt.year == ctx.period.year) & (done <= pd.Timestamp(ctx.period.end_date))
+
+
+@_ledger("completed_project_count", "竣工项目个数", (Measure.COUNT,),
+         "本年截至期末实际竣工的项目个数（按实际竣工时间；计划竣工而未竣工的不计）",
+         "竣工项目16个：截至三季度末实际竣工9个", needs=("actual_completion",), pool="all")
+def _completed_project_count(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+    n = int(_completed_this_year(s, ctx).sum())
+    return Measurement(float(n), Basis.LEDGER, count=n)
+
+
+@_ledger("completed_project_investment", "竣工项目总投资", (Measure.AMOUNT,),
+         "本年截至期末实际竣工项目的总投资合计", "竣工项目总投资36.34亿元", needs=("actual_completion", "total_investment"), pool="all")
+def _completed_project_investment(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+    done = _completed_this_year(s, ctx)
+    return Measurement(_money(float(s.loc[done, "total_investment"].fillna(0.0).sum()), t), Basis.LEDGER, count=int(done.sum()))
+
+
+def _completed_share(s: pd.DataFrame, part: pd.Series) -> Measurement:
+    total = float(s["completed_cum"].sum())
+    if total <= 0:
+        return Measurement.none(Basis.LEDGER, "范围内项目没有完成投资")
+    return Measurement(float(s.loc[part, "completed_cum"].sum()) / total * 100.0, Basis.LEDGER)
+
+
+@_ledger("private_inv_share", "民间投资占比", (Measure.SHARE,),
+         "台账口径：范围内项目完成投资中民间投资项目所占比例；统计口径：民间投资 ÷ 固定资产投资（同期累计值）",
+         "重点项目完成投资100亿元，其中民间投资项目37亿元：37%", needs=("ownership",), needs_progress=True,
+         bases=(Basis.LEDGER, Basis.STATISTICS), share_of=("private_inv", "fai"))
+def _private_share(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+    return _completed_share(s, s["ownership"].eq("private").fillna(False).astype(bool))
+
+
+@_ledger("industry_inv_share", "产业投资占比", (Measure.SHARE,),
+         "台账口径：范围内项目完成投资中产业项目所占比例；统计口径：产业投资 ÷ 固定资产投资（同期累计值）",
+         "重点项目完成投资100亿元，其中产业项目47亿元：47%", needs=("is_industry",), needs_progress=True,
+         bases=(Basis.LEDGER, Basis.STATISTICS), share_of=("industry_inv", "fai"))
+def _industry_share(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+    return _completed_share(s, _b(s, "is_industry"))
+
+
+# ----------------------------------------------------------------------------- statistics catalogue
+
+#: Statistics indicators (统计口径): id → Chinese name. Growth is the published cumulative growth.
+#: Figures that departments compile (引进内资、利用外资、争取政策性资金 …) are not statistics:
+#: their targets are ``basis: report``.
+STATISTICS: dict[str, str] = {
+    "fai": "固定资产投资（不含农户）",
+    "private_inv": "民间投资",
+    "manufacturing_inv": "制造业投资",
+    "high_tech_inv": "高技术产业投资",
+    "industrial_inv": "工业投资",
+    "industry_inv": "产业投资",
+    "infrastructure_inv": "基础设施投资",
+    "culture_inv": "文化和娱乐业投资",
+    "wholesale_retail_inv": "批发和零售业投资",
+    "accommodation_catering_inv": "住宿和餐饮业投资",
+    "social_capital_inv": "社会资本（企业）投资（不含房地产开发）",
+    "industrial_value_added": "规模以上工业增加值",
+}
+#: Statistics shares beyond the two ledger/statistics shares above: id → (name, numerator, denominator).
+_STAT_SHARES = {
+    "private_in_social_capital_share": ("民间投资占社会资本投资比重", "private_inv", "social_capital_inv"),
+}
+
+for _id, _zh in STATISTICS.items():
+    _register(Indicator(
+        _id, _zh, (Basis.STATISTICS,), (Measure.GROWTH, Measure.AMOUNT),
+        f"统计部门公布的{_zh}：累计同比增速（以公布增速为准）或累计值", f"{_zh}累计增长9.2%",
+        accumulates=True,
+    ))
+for _id, (_zh, _num, _den) in _STAT_SHARES.items():
+    _register(Indicator(
+        _id, _zh, (Basis.STATISTICS,), (Measure.SHARE,),
+        f"统计口径：{STATISTICS[_num]} ÷ {STATISTICS[_den]}（同期累计值），或统计部门公布的占比",
+        f"{_zh}60%", share_of=(_num, _den),
+    ))
+
+
+def period_labels(period: Period) -> set[str]:
+    """The ways a file may write the cumulative period ending with ``period``."""
+    labels = {period.label(), f"{period.year}-{period.end_month:02d}"}
+    if period.is_quarter_end:
+        labels.add(f"{period.year}Q{period.quarter}")
+    return labels
+
+
+def _stat_rows(ctx: MeasureContext, jurisdiction: str) -> pd.DataFrame:
+    ind = ctx.indicators
+    if ind.empty:
+        return ind
+    sel = ind[(ind["jurisdiction"] == jurisdiction) & ind["period"].astype(str).isin(period_labels(ctx.period))]
+    return sel.drop_duplicates("indicator", keep="last").set_index("indicator")
+
+
+def _statistics(t: Target, ctx: MeasureContext) -> Measurement:
+    by = _stat_rows(ctx, t.scope.jurisdiction)
+    ind = t.indicator
+    if by.empty:
+        return Measurement.none(Basis.STATISTICS, f"统计数据中没有{t.scope.jurisdiction}{ctx.period.label_zh()}的指标")
+
+    def level(i: str) -> float | None:
+        if i in by.index and "level" in by.columns and pd.notna(by.at[i, "level"]):
+            return float(by.at[i, "level"])
+        return None
+
+    if t.measure is Measure.GROWTH:
+        if ind in by.index and pd.notna(by.at[ind, "cum_yoy"]):
+            return Measurement(float(by.at[ind, "cum_yoy"]) * 100.0, Basis.STATISTICS, "统计数据（公布的累计同比增速）")
+        return Measurement.none(Basis.STATISTICS, f"统计数据中没有{REGISTRY[ind].zh}本期的累计增速")
+    if t.measure is Measure.SHARE:
+        published = level(ind)
+        if published is not None:
+            return Measurement(published * 100.0, Basis.STATISTICS, "统计数据（公布的占比）")
+        share_of = REGISTRY[ind].share_of
+        assert share_of is not None
+        num, den = level(share_of[0]), level(share_of[1])
+        if num is None or den is None or den <= 0:
+            return Measurement.none(Basis.STATISTICS, f"统计数据中没有本期{STATISTICS.get(share_of[0], share_of[0])}和{STATISTICS.get(share_of[1], share_of[1])}的累计值")
+        return Measurement(num / den * 100.0, Basis.STATISTICS, "统计数据（同期累计值之比）")
+    value = level(ind)
+    if value is None:
+        return Measurement.none(Basis.STATISTICS, f"统计数据中没有{REGISTRY[ind].zh}本期的累计值")
+    if t.unit not in CNY_UNITS:
+        return Measurement.none(Basis.STATISTICS, f"统计累计值以万元计，不能换算为{t.unit}")
+    return Measurement(_money(value, t), Basis.STATISTICS, "统计数据（累计值）")
+
+
+def _report(t: Target, ctx: MeasureContext) -> Measurement:
+    tasks = ctx.tasks
+    if tasks.empty:
+        return Measurement.none(Basis.REPORT, "未报送（任务完成情况表中没有本期数值）")
+    sel = tasks[(tasks["target_id"] == t.id) & tasks["period"].astype(str).isin(period_labels(ctx.period)) & tasks["value"].notna()]
+    if sel.empty:
+        return Measurement.none(Basis.REPORT, "未报送（任务完成情况表中没有本期数值）")
+    r = sel.iloc[-1]
+    v = float(r["value"])
+    count = int(round(v)) if t.measure is Measure.COUNT and abs(v - round(v)) < EPS else None
+    src = r.get("source")
+    return Measurement(v, Basis.REPORT, "任务报送" + (f"（{src}）" if isinstance(src, str) and src else ""), count=count)
+
+
+def _ledger_measure(t: Target, ind: Indicator, ctx: MeasureContext) -> Measurement:
+    st = ctx.status
+    if st.empty:
+        return Measurement.none(Basis.LEDGER, "没有项目台账")
+    cov = ctx.coverage
+    if cov.progress is not None and cov.progress < ctx.period.end_month:
+        return Measurement.none(Basis.LEDGER, f"项目台账和进度数据截至{cov.year}年{cov.progress}月，不到本期末")
+    if ind.needs_progress and cov.progress is None:
+        return Measurement.none(Basis.LEDGER, f"没有{cov.year}年的月度进度（累计完成投资）数据")
+    for col in ind.needs:
+        if not has_values(st, col):
+            return Measurement.none(Basis.LEDGER, missing_column_reason(col, ind.zh))
+    sel = select_projects(st, t.scope, "all" if ind.pool == "all" else "key")
+    if sel.mask is None:
+        return Measurement.none(Basis.LEDGER, sel.reason)
+    assert ind.ledger is not None
+    m = ind.ledger(st[sel.mask], t, ctx)
+    label = f"重点项目台账（{sel.describe}）"
+    return Measurement(m.value, m.basis, label if m.value is not None else "", m.count, m.denominator, m.reason)
+
+
+def effective_basis(t: Target) -> Basis | None:
+    """The basis ``t`` is measured on: its own ``basis``, else its indicator's only basis, else
+    statistics for a jurisdiction-wide scope and the ledger for a project scope; None for an
+    indicator the registry does not know (the plan check reports it)."""
+    if t.basis is not None:
+        return t.basis
+    ind = REGISTRY.get(t.indicator)
+    if ind is None:
+        return None
+    if len(ind.bases) == 1:
+        return ind.bases[0]
+    level_all = t.scope.level.value == "all" and t.scope.projects is None and t.scope.batch is None
+    return Basis.STATISTICS if level_all and Basis.STATISTICS in ind.bases else Basis.LEDGER
+
+
+def _on(basis: Basis, t: Target, ctx: MeasureContext) -> Measurement:
+    if basis is Basis.REPORT:
+        return _report(t, ctx)
+    ind = REGISTRY.get(t.indicator)
+    if ind is None or basis not in ind.bases:
+        return Measurement.none(basis, f"指标 {t.indicator} 不能按{basis.zh}计算")
+    if basis is Basis.STATISTICS:
+        return _statistics(t, ctx)
+    return _ledger_measure(t, ind, ctx)
+
+
+def measure(t: Target, ctx: MeasureContext) -> Measurement:
+    """The actual figure of ``t`` at ``ctx.period``, on exactly its basis (or the plan's fallback, labelled)."""
+    basis = effective_basis(t)
+    if basis is None:
+        return Measurement.none(None, f"未知指标 {t.indicator}")
+    m = _on(basis, t, ctx)
+    if m.value is None and t.fallback is not None:
+        f = _on(t.fallback, t, ctx)
+        if f.value is not None:
+            label = f"{f.basis_zh}（{basis.zh}无数据：{m.reason}；按计划文件的 fallback 改用{t.fallback.zh}）"
+            return Measurement(f.value, f.basis, label, f.count, f.denominator)
+        return Measurement.none(basis, f"{m.reason}；{t.fallback.zh}也无数据：{f.reason}")
+    return m
+
+
+def closest(name: str, n: int = 3) -> list[str]:
+    """Registered indicator ids closest to ``name`` (for an unknown indicator's message)."""
+    ids = list(REGISTRY)
+    near = difflib.get_close_matches(name, ids, n=n, cutoff=0.4)
+    tokens = set(name.split("_"))
+    by_token = sorted((i for i in ids if tokens & set(i.split("_")) and i not in near), key=lambda i: (-len(tokens & set(i.split("_"))), i))
+    return (near + by_token)[:n]
+
+
+def is_flow(t: Target) -> bool:
+    """Whether ``t``'s figure accumulates over the year (so a year-end projection makes sense)."""
+    basis = effective_basis(t)
+    if t.measure in (Measure.GROWTH, Measure.SHARE, Measure.DEADLINE, Measure.FREQUENCY, Measure.COVERAGE):
+        return False
+    if basis is Basis.REPORT or t.indicator not in REGISTRY:
+        return t.measure in (Measure.AMOUNT, Measure.COUNT, Measure.QUANTITY) and t.effective_phasing.value in ("time_progress", "profile", "year_end")
+    return REGISTRY[t.indicator].accumulates
+

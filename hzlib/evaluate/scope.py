@@ -1,0 +1,111 @@
+"""Select a target's projects from the ledger by its typed scope (level, projects, batch).
+
+The selection reads contract columns only; a scope the ledger cannot tell (a column
+it does not have) gives the reason instead of a mask, and the target is 无数据.
+
+- ``level``: a project of the scope's level or above (a county scope includes city-
+  and province-level projects in that county's ledger; ``all``: every row);
+- ``projects``: see :class:`hzlib.plan.schema.ProjectSet`;
+- ``batch``: the 四个一批 batch (``batch`` column);
+- without ``batch``, 谋划 and 储备 rows are not this year's key projects and are left out
+  (``pool="key"``); batch targets and the reserve start rate look at every row (``pool="all"``).
+
+>>> import pandas as pd
+>>> from hzlib.plan.schema import Scope
+>>> st = pd.DataFrame({"level": ["city", "county"], "is_new_start": [True, False], "started": [True, True],
+...                    "batch": ["start", "start"]})
+>>> sel = select_projects(st, Scope(jurisdiction="甲市", level="city", projects="new_start"))
+>>> sel.mask.tolist(), sel.reason, sel.describe
+([True, False], '', '市级·新开工项目')
+>>> select_projects(st, Scope(jurisdiction="甲市", projects="industry")).reason
+'台账没有“是否产业项目”列，无法区分产业项目'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+
+from ..contracts import BATCH_ZH, INFRASTRUCTURE_SECTORS, LEDGER_COLUMNS
+from ..plan.schema import Level, ProjectSet, Scope
+
+__all__ = ["Selection", "select_projects", "LEVEL_RANK", "has_values"]
+
+#: A scope of a level includes projects of that level and above.
+LEVEL_RANK = {"province": 3, "city": 2, "county": 1, "district": 1}
+_ZH = {c.id: c.zh for c in LEDGER_COLUMNS}
+#: The contract column each project set is decided by.
+_SET_COLUMN = {
+    ProjectSet.NEW_START: "is_new_start",
+    ProjectSet.CONTINUING: "is_new_start",
+    ProjectSet.UNDER_CONSTRUCTION: "is_new_start",
+    ProjectSet.INDUSTRY: "is_industry",
+    ProjectSet.PRIVATE: "ownership",
+    ProjectSet.INFRASTRUCTURE: "sector",
+    ProjectSet.SIGNED: "is_signed",
+}
+
+
+def has_values(df: pd.DataFrame, column: str) -> bool:
+    """Whether ``df`` has ``column`` with at least one value (an all-empty column says nothing)."""
+    return column in df.columns and bool(df[column].notna().any())
+
+
+def missing_column_reason(column: str, what: str) -> str:
+    return f"台账没有“{_ZH.get(column, column)}”列，无法区分{what}"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The projects of a scope (``mask`` over the status rows), or why they cannot be told."""
+
+    mask: pd.Series | None
+    reason: str
+    describe: str
+
+
+def _bool(df: pd.DataFrame, col: str) -> pd.Series:
+    return df[col].astype("boolean").fillna(False).astype(bool)
+
+
+def _set_mask(st: pd.DataFrame, which: ProjectSet) -> pd.Series:
+    if which is ProjectSet.NEW_START:
+        return _bool(st, "is_new_start")
+    if which is ProjectSet.CONTINUING:
+        return ~_bool(st, "is_new_start")
+    if which is ProjectSet.UNDER_CONSTRUCTION:
+        return ~_bool(st, "is_new_start") | st["started"].astype(bool)
+    if which is ProjectSet.INDUSTRY:
+        return _bool(st, "is_industry")
+    if which is ProjectSet.PRIVATE:
+        return st["ownership"].eq("private").fillna(False).astype(bool)
+    if which is ProjectSet.INFRASTRUCTURE:
+        return st["sector"].isin(INFRASTRUCTURE_SECTORS)
+    return _bool(st, "is_signed")
+
+
+def select_projects(status: pd.DataFrame, scope: Scope, pool: Literal["key", "all"] = "key") -> Selection:
+    """The rows of ``status`` (see :func:`hzlib.evaluate.projects.project_status`) in ``scope``."""
+    parts: list[str] = []
+    mask = pd.Series(True, index=status.index)
+    if scope.level is not Level.ALL:
+        if not has_values(status, "level"):
+            return Selection(None, missing_column_reason("level", f"{scope.level.zh}项目"), "")
+        mask &= status["level"].map(LEVEL_RANK).fillna(0) >= LEVEL_RANK[scope.level.value]
+        parts.append(scope.level.zh)
+    if scope.batch is not None:
+        if not has_values(status, "batch"):
+            return Selection(None, missing_column_reason("batch", f"“四个一批”{BATCH_ZH[scope.batch]}项目"), "")
+        mask &= status["batch"].eq(scope.batch).fillna(False).astype(bool)
+        parts.append(f"“四个一批”{BATCH_ZH[scope.batch]}")
+    elif pool == "key" and has_values(status, "batch"):
+        mask &= ~status["batch"].isin(["plan", "reserve"])
+    if scope.projects is not None:
+        col = _SET_COLUMN[scope.projects]
+        if not has_values(status, col):
+            return Selection(None, missing_column_reason(col, scope.projects.zh), "")
+        mask &= _set_mask(status, scope.projects)
+        parts.append(scope.projects.zh)
+    return Selection(mask, "", "·".join(parts) or "全部项目")

@@ -1,0 +1,434 @@
+"""The report model: everything a quarterly report shows, computed once.
+
+:func:`build_report` is a pure function of (plan, contract tables, period): it
+evaluates every target once (:func:`hzlib.evaluate.evaluate`) and derives every
+other section from that evaluation — the 偏离度 table from the targets each
+deviation names, the units table from the same project status, the sentences
+from the same numbers. Notebooks, HTML, PDF, Excel and the index only present a
+:class:`ReportModel`; none of them evaluates, reads files or recomputes a figure,
+so two places that show the same figure show the same number.
+
+Reading files is :func:`hzlib.report.load.load_report` (the I/O edge).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..arithmetic import Status
+from ..errors import Problem
+from ..evaluate import projects as pj
+from ..evaluate.coverage import Coverage, data_coverage, resolve_period
+from ..evaluate.engine import Evaluation, EvaluationData, evaluate
+from ..evaluate.measures import REGISTRY, effective_basis, period_labels
+from ..evaluate.status import judge
+from ..periods import Period
+from ..plan.check import check_plan
+from ..plan.schema import Basis, Comparator, Measure, Plan
+from ..targets import checkpoints_frame
+from ..textfmt import fmt_number
+
+__all__ = ["ReportModel", "build_report", "rank_units", "JUDGED", "STATUS_ORDER"]
+
+#: Statuses of targets judged at this period.
+JUDGED = ("met", "near", "missed")
+#: Worst first: the order in which statuses decide an overall judgement.
+STATUS_ORDER = ("missed", "near", "met", "pending", "no_data", "n/a")
+_QUARTER_ZH = {3: "一季度", 6: "上半年", 9: "前三季度", 12: "全年"}
+
+
+@dataclass(frozen=True, eq=False)
+class ReportModel:
+    """One plan at one period: every number any page of the report shows."""
+
+    plan: Plan
+    requested: str  # the period asked for ("2019Q4", "latest")
+    period: Period  # the period evaluated
+    coverage: Coverage
+    partial: bool  # the data ends before the requested period: evaluated at the data's end
+    illustrative: bool  # sample data (示意数据): every page says so
+    evaluation: Evaluation
+    checkpoints: pd.DataFrame  # every target's checkpoint at the period (hzlib.targets.CHECKPOINT_COLUMNS)
+    indicators: pd.DataFrame  # statistics by jurisdiction and indicator over the year (what the data says)
+    units: pd.DataFrame  # per responsible unit: rates, their statuses
+    ranking: pd.DataFrame
+    deviations: pd.DataFrame
+    batches: pd.DataFrame
+    actions: dict[str, pd.DataFrame]  # not_started, behind, missed_completion
+    sentences: tuple[str, ...]
+    data_notes: tuple[Problem, ...]
+    plan_notes: tuple[Problem, ...]
+    project_list: dict[str, pd.DataFrame] = field(default_factory=dict)  # summary, outside, mismatch (plan's list rule)
+    start_target: str | None = None  # the target whose checkpoint the units' start rates are judged against
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def targets(self) -> pd.DataFrame:
+        """The evaluation table (one row per target; :data:`hzlib.evaluate.engine.RESULT_COLUMNS`)."""
+        return self.evaluation.targets
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return self.evaluation.summary()
+
+    @property
+    def overall_status(self) -> str:
+        s = self.summary
+        for st in ("missed", "near", "met"):
+            if s.get(st, 0):
+                return st
+        return "no_data"
+
+    @property
+    def period_zh(self) -> str:
+        return self.period.label_zh()
+
+    @property
+    def data_end_zh(self) -> str:
+        return self.coverage.end_zh
+
+    @property
+    def heading(self) -> str:
+        p = self.period
+        end = p.end_date
+        head = f"{self.plan.jurisdiction}{self.plan.year}年重点项目建设季度通报"
+        sub = f"{self.period_zh}（截至{end.month}月{end.day}日，时序进度{float(p.progress):.0%}）"
+        return f"{head}｜{sub}"
+
+    @property
+    def banner(self) -> str:
+        """What every page must say about the data: its end, a partial period, sample data."""
+        parts = [f"数据截至{self.data_end_zh}"]
+        if self.partial:
+            parts.append(f"所请求的{Period.parse(self.requested).label_zh()}尚无完整数据，本报告按截至{self.data_end_zh}的数据评价")
+        if self.illustrative:
+            parts.append("除注明来源者外为示意数据，不代表真实统计结果")
+        return "；".join(parts) + "。"
+
+    def target(self, target_id: str) -> pd.Series:
+        rows = self.targets[self.targets["target_id"] == target_id]
+        if rows.empty:
+            raise KeyError(target_id)
+        return rows.iloc[0]
+
+
+# ----------------------------------------------------------------------------- sections
+
+
+def rank_units(units: pd.DataFrame) -> pd.DataFrame:
+    """Rank units by start rate, procedure rate and completion against time progress.
+
+    Each rate ranks only the units that have something to measure (denominator > 0);
+    the overall rank orders units by the mean of their ranks (lower is better), ties
+    broken by name; ``rates_used`` says how many of the three rates a unit was ranked
+    on, so a unit without new starts is never silently ranked on completion alone.
+    """
+    if units.empty:
+        return pd.DataFrame()
+    u = units.copy()
+    ranks = pd.DataFrame(index=u.index)
+    for col, den in (("start_rate", "new_starts"), ("procedure_rate", "new_starts"), ("invest_completion", "annual_plan")):
+        ranks[col] = u[col].where(u[den] > 0).rank(ascending=False, method="min")
+    u["rates_used"] = ranks.notna().sum(axis=1)
+    u["mean_rank"] = ranks.mean(axis=1, skipna=True)
+    u = u[u["mean_rank"].notna()]
+    u = u.assign(_name=u.index.astype(str)).sort_values(["mean_rank", "_name"]).drop(columns="_name")
+    u["overall_rank"] = range(1, len(u) + 1)
+    return u
+
+
+def _unit_statuses(units: pd.DataFrame, plan: Plan, period: Period, start_cp: float | None) -> pd.DataFrame:
+    """Per-unit statuses with the one status rule: completion against time progress, start rate
+    against the start target's checkpoint."""
+    if units.empty:
+        return units
+    u = units.copy()
+    tp = float(period.progress) * 100.0
+
+    def status(values: pd.Series, cp: float | None, has: pd.Series) -> list[str]:
+        out = []
+        for v, ok in zip(values, has):
+            if cp is None or not ok or pd.isna(v):
+                out.append(Status.NO_DATA.value if not ok or pd.isna(v) else Status.PENDING.value)
+            else:
+                out.append(judge(float(v) * 100.0, cp, Comparator.AT_LEAST, percent=True, tolerances=plan.tolerances).status.value)
+        return out
+
+    u["invest_status"] = status(u["invest_completion"], tp, u["annual_plan"] > 0)
+    u["start_status"] = status(u["start_rate"], start_cp, u["new_starts"] > 0)
+    return u
+
+
+def _start_target(plan: Plan, targets: pd.DataFrame) -> tuple[str | None, float | None]:
+    """The plan's ledger start-rate target that the units' start rates are judged against:
+    the first one with a checkpoint this period (None when the plan sets none)."""
+    for t in plan.targets:
+        if t.indicator == "start_rate" and t.measure is Measure.RATE:
+            row = targets[targets["target_id"] == t.id]
+            if len(row) and row["basis"].iloc[0] == "ledger" and not pd.isna(row["checkpoint"].iloc[0]):
+                return t.id, float(row["checkpoint"].iloc[0])
+    return None, None
+
+
+def _indicator_trends(plan: Plan, data: EvaluationData, period: Period, targets: pd.DataFrame) -> pd.DataFrame:
+    """Every statistics indicator of the plan's jurisdictions: cumulative growth at each quarter
+    end up to the period, the latest level, and the growth target (its status from the target table)."""
+    ind = data.indicators
+    cols = ["jurisdiction", "indicator", "indicator_zh", "q1", "q2", "q3", "q4", "latest", "level", "target_id", "target", "status"]
+    if ind.empty:
+        return pd.DataFrame(columns=cols)
+    ind = ind[ind["jurisdiction"].notna() & ind["indicator"].notna()]
+    growth_targets = {
+        (t.scope.jurisdiction, t.indicator): t for t in plan.targets
+        if t.measure is Measure.GROWTH and effective_basis(t) is Basis.STATISTICS and t.year in (None, plan.year)
+    }
+    rows = []
+    for (j, i), g in ind.groupby(["jurisdiction", "indicator"], sort=False):
+        by_period = {str(p): r for p, r in zip(g["period"].astype(str), g.itertuples())}
+        vals: dict[str, float | None] = {}
+        for q in range(1, 5):
+            m = 3 * q
+            if m > period.end_month:
+                vals[f"q{q}"] = None
+                continue
+            labels = period_labels(Period(plan.year, m, "quarter"))
+            hit = [by_period[x] for x in labels if x in by_period]
+            vals[f"q{q}"] = float(hit[-1].cum_yoy) * 100.0 if hit and pd.notna(hit[-1].cum_yoy) else None
+        now = [by_period[x] for x in period_labels(period) if x in by_period]
+        latest = float(now[-1].cum_yoy) * 100.0 if now and pd.notna(now[-1].cum_yoy) else None
+        level = float(now[-1].level) if now and "level" in g.columns and pd.notna(now[-1].level) else None
+        if all(v is None for v in vals.values()) and latest is None:
+            continue
+        t = growth_targets.get((str(j), str(i)))
+        status, target = "", None
+        if t is not None:
+            row = targets[targets["target_id"] == t.id].iloc[0]
+            status, target = str(row["status"]), t.value
+        rows.append({
+            "jurisdiction": j, "indicator": i,
+            "indicator_zh": REGISTRY[str(i)].zh if str(i) in REGISTRY else str(i),
+            **vals, "latest": latest, "level": level,
+            "target_id": t.id if t is not None else "", "target": target, "status": status,
+        })
+    df = pd.DataFrame(rows, columns=cols)
+    if df.empty:
+        return df
+    # the plan's own jurisdiction first, then its units; FAI first within each
+    df["_j"] = (df["jurisdiction"] != plan.jurisdiction).astype(int)
+    df["_i"] = (df["indicator"] != "fai").astype(int)
+    return df.sort_values(["_j", "jurisdiction", "_i", "indicator"], kind="stable").drop(columns=["_j", "_i"]).reset_index(drop=True)
+
+
+def _deviation_table(plan: Plan, targets: pd.DataFrame) -> pd.DataFrame:
+    """The plan's 偏离度 dimensions, each judged by the targets it names in the plan file.
+
+    The judgement is the worst status of those targets judged this period: any 未达标 →
+    偏离, else any 基本达标 → 轻微偏离, else 未偏离; a dimension whose targets are not
+    due or have no data says so; a dimension with no quantified target says the plan
+    gives no number (nothing is invented).
+    """
+    cols = ["deviation_id", "label", "targets", "judged", "judgement", "detail", "description"]
+    if not plan.deviations:
+        return pd.DataFrame(columns=cols)
+    by_id = targets.set_index("target_id")
+    rows = []
+    for d in plan.deviations:
+        ids = [t for t in d.targets if t in by_id.index]
+        statuses = [str(by_id.at[t, "status"]) for t in ids]
+        judged = [s for s in statuses if s in JUDGED]
+        if not d.targets:
+            judgement = "方案未给出量化标准，不作判断"
+        elif "missed" in judged:
+            judgement = "偏离"
+        elif "near" in judged:
+            judgement = "轻微偏离"
+        elif judged:
+            judgement = "未偏离"
+        else:
+            judgement = "本期无可考核目标（未到期或无数据）"
+        detail = "；".join(
+            f"{by_id.at[t, 'label']} {_fmt_actual(by_id.loc[t])}（{by_id.at[t, 'status_zh']}）" for t in ids
+        )
+        rows.append({
+            "deviation_id": d.id, "label": d.label, "targets": ",".join(ids), "judged": len(judged),
+            "judgement": judgement, "detail": detail, "description": d.description,
+        })
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _fmt_actual(row: pd.Series) -> str:
+    if pd.isna(row["actual"]):
+        return "无数据"
+    unit = row["unit"]
+    s = fmt_number(float(row["actual"]), 1 if unit == "%" else 2) + unit
+    if not pd.isna(row["checkpoint"]):
+        s += f"/本期目标{fmt_number(float(row['checkpoint']), 1 if unit == '%' else 2)}{unit}"
+    return s
+
+
+# ----------------------------------------------------------------------------- sentences
+
+
+def _growth_sentence(trends: pd.DataFrame, targets: pd.DataFrame, plan: Plan) -> str | None:
+    """The headline FAI growth: the published figure, against the target when there is one."""
+    if trends.empty:
+        return None
+    sel = trends[(trends["jurisdiction"] == plan.jurisdiction) & (trends["indicator"] == "fai") & trends["latest"].notna()]
+    if sel.empty:
+        return None
+    r = sel.iloc[0]
+    s = f"{plan.jurisdiction}固定资产投资累计增长{fmt_number(r['latest'], 1)}%"
+    if r["target_id"]:
+        t = targets[targets["target_id"] == r["target_id"]].iloc[0]
+        diff = float(t["actual"]) - float(t["checkpoint"])
+        rel = "高于" if diff > 0 else ("低于" if diff < 0 else "持平于")
+        s += f"，{rel}年度目标（{fmt_number(t['checkpoint'], 1)}%）" + (f"{fmt_number(abs(diff), 1)}个百分点" if diff else "")
+        if not pd.isna(t["required_growth"]):
+            s += f"；完成全年目标，其余季度需增长{fmt_number(t['required_growth'], 1)}%"
+    else:
+        s += "（计划未设增速目标，仅供参考）"
+    return s + "。"
+
+
+def _sentences(model_parts: dict[str, object], plan: Plan, period: Period, ev: Evaluation, trends: pd.DataFrame,
+               ranking: pd.DataFrame, coverage: Coverage) -> list[str]:
+    t = ev.targets
+    summ = ev.summary()
+    judged = summ["met"] + summ["near"] + summ["missed"]
+    pzh = period.label_zh()
+    out = [
+        f"{pzh}，{plan.jurisdiction}《{plan.title}》共 {len(t)} 项量化目标，本期可考核 {judged} 项："
+        f"达标 {summ['met']} 项、基本达标 {summ['near']} 项、未达标 {summ['missed']} 项；"
+        f"未到期 {summ['pending']} 项，无数据 {summ['no_data']} 项。"
+    ]
+    g = _growth_sentence(trends, t, plan)
+    if g:
+        out.append(g)
+    tot = ev.totals
+    ledger_current = coverage.progress is not None and coverage.progress >= period.end_month
+    if len(tot) and ledger_current and float(tot["annual_plan"]) > 0:
+        done, planned = float(tot["completed_cum"]), float(tot["annual_plan"])
+        rate = done / planned * 100.0
+        gap = rate - float(period.progress) * 100.0
+        j = judge(rate, float(period.progress) * 100.0, Comparator.AT_LEAST, percent=True, tolerances=plan.tolerances)
+        rel = f"高于时序进度{fmt_number(abs(gap), 1)}个百分点" if round(gap, 1) > 0 else (
+            f"低于时序进度{fmt_number(abs(gap), 1)}个百分点" if round(gap, 1) < 0 else "与时序进度持平")
+        out.append(
+            f"{pzh}全部{int(tot['projects'])}个重点项目完成投资{fmt_number(done / 1e4, 2)}亿元，"
+            f"占年度计划的{rate:.1f}%，{rel}（{j.status.zh}）。"
+        )
+        model_parts["completion"] = {"completed_wan": done, "planned_wan": planned, "rate": rate, "gap_pp": gap, "status": j.status.value}
+    if len(tot) and float(tot["new_starts"]) > 0 and (coverage.progress is None or ledger_current):
+        ns, started = int(tot["new_starts"]), int(tot["new_started"])
+        out.append(f"{ns}个计划新开工项目已开工{started}个，开工率{started / ns * 100:.1f}%，尚有{ns - started}个未开工。")
+        model_parts["new_starts"] = {"planned": ns, "started": started}
+    if len(ranking) >= 2:
+        k = min(3, len(ranking) // 2)
+        red = list(ranking.index[:k].astype(str))
+        snail = list(ranking.index[-k:].astype(str))[::-1]
+        model_parts["red"], model_parts["snail"] = red, snail
+        out.append(f"综合排名前{k}名（红旗）：{'、'.join(red)}；后{k}名（蜗牛）：{'、'.join(snail)}（按开工率、前期手续办结率、计划投资完成率的平均名次）。")
+    return out
+
+
+def _project_list(plan: Plan, ev: Evaluation) -> tuple[dict[str, pd.DataFrame], str | None]:
+    """The plan's project list (汉中 2022 附件2): classes, projects outside it, class disagreements."""
+    from ..evaluate.classify import list_mismatches, list_summary
+
+    rule = plan.project_list
+    pl = ev.project_list
+    if rule is None or pl.empty:
+        return {}, None
+    summ = list_summary(pl, rule)
+    by = summ.set_index("class")
+    classes = sorted(rule.classes, key=lambda c: c.priority)
+    n_in = int(pl["in_list"].astype("boolean").fillna(False).astype(bool).sum())
+    parts = "、".join(f"{c.label}{int(by.at[c.id, 'projects'])}个" for c in classes)
+    s = f"按{rule.label}入库规则，台账{len(pl)}个项目中{n_in}个纳入清单（{parts}）"
+    n_out, n_und = int(by.at["outside", "projects"]), int(by.at["undecided", "projects"])
+    if n_out:
+        out_mask = pl["in_list"].eq(False).fillna(False).astype(bool)
+        foreign_out = int((out_mask & pl["ownership"].eq("foreign")).sum()) if "ownership" in pl.columns else 0
+        s += f"，{n_out}个未达到入库门槛" + (f"（其中外资项目{foreign_out}个）" if foreign_out else "")
+    if n_und:
+        s += f"，{n_und}个无法判定"
+    labels = {c.id: c.label for c in classes}
+    combos = pl.loc[pl["matched"].str.contains("+", regex=False), ["matched", "list_class"]].value_counts(sort=False)
+    for (matched, klass), k in combos.items():
+        both = "、".join(labels[x] for x in str(matched).split("+"))
+        s += f"；{k}个项目同时符合{both}，" + (f"按优先次序归入{labels[str(klass)]}" if rule.exclusive else "各类分别计数")
+    return {"summary": summ, "classified": pl, "outside": pl[pl["reason"].ne("")], "mismatch": list_mismatches(pl)}, s + "。"
+
+
+# ----------------------------------------------------------------------------- build
+
+
+def build_report(
+    plan: Plan,
+    data: EvaluationData,
+    period: str | Period = "latest",
+    *,
+    allow_partial: bool = False,
+    problems: Sequence[Problem] = (),
+) -> ReportModel:
+    """The report of ``plan`` at ``period`` from the contract tables in ``data`` (pure).
+
+    ``period`` is a quarter (``2024Q2``), any month end of the plan year, or ``latest``
+    (the latest quarter the data covers). A period beyond the data's last month is a
+    :class:`hzlib.errors.CoverageError` unless ``allow_partial``; then the data's end is
+    evaluated and the model says so (:attr:`ReportModel.partial`, :attr:`ReportModel.banner`).
+    ``problems`` are the data files' warnings, shown in the report's data notes.
+    """
+    cov = data_coverage(data, plan.year)
+    requested = period.label() if isinstance(period, Period) else str(period)
+    p = resolve_period(period, plan.year, cov, allow_partial=allow_partial)
+    partial = requested.strip().lower() != "latest" and p.end_month < Period.parse(requested).end_month
+    ev = evaluate(plan, p, data, coverage=cov)
+    targets = ev.targets
+    start_id, start_cp = _start_target(plan, targets)
+    ledger_current = cov.progress is None or cov.progress >= p.end_month
+    units = _unit_statuses(ev.units, plan, p, start_cp) if ledger_current else pd.DataFrame()
+    ranking = rank_units(units) if not units.empty else pd.DataFrame()
+    trends = _indicator_trends(plan, data, p, targets)
+    st = ev.status
+    actions: dict[str, pd.DataFrame] = {}
+    batches = pd.DataFrame()
+    if not st.empty and ledger_current:
+        actions = {
+            "not_started": pj.not_started(st),
+            "behind": pj.behind_schedule(st, plan.tolerances.near_pp) if cov.progress is not None else st.iloc[0:0],
+            "missed_completion": pj.missed_completions(st),
+        }
+        if "batch" in ev.status_all.columns:
+            batches = pj.batch_summary(ev.status_all)
+    parts: dict[str, object] = {}
+    sentences = _sentences(parts, plan, p, ev, trends, ranking, cov)
+    project_list, list_sentence = _project_list(plan, ev)
+    if list_sentence:
+        sentences.append(list_sentence)
+    return ReportModel(
+        plan=plan,
+        requested=requested,
+        period=p,
+        coverage=cov,
+        partial=partial,
+        illustrative=data.illustrative,
+        evaluation=ev,
+        checkpoints=checkpoints_frame(plan, p),
+        indicators=trends,
+        units=units,
+        ranking=ranking,
+        deviations=_deviation_table(plan, targets),
+        batches=batches,
+        actions=actions,
+        sentences=tuple(sentences),
+        data_notes=tuple(problems),
+        plan_notes=tuple(check_plan(plan)),
+        project_list=project_list,
+        start_target=start_id,
+        extra=parts,
+    )
+

@@ -1,0 +1,130 @@
+"""The report's tables as numbers (for Excel and csv), from a :class:`~hzlib.report.model.ReportModel`.
+
+Numbers stay numbers, units are in the Chinese headers (``完成投资（万元）``, ``开工率（%）``),
+and every table is read from the model: the workbook shows the same figures as the page.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..arithmetic import Status
+from ..contracts import BATCH_ZH, LEVEL_ZH
+from .model import ReportModel
+
+__all__ = ["excel_tables", "targets_numeric", "units_numeric"]
+
+
+def targets_numeric(m: ReportModel) -> pd.DataFrame:
+    t = m.targets
+    return pd.DataFrame({
+        "目标编号": t["target_id"],
+        "目标": t["label"],
+        "范围": t["scope"],
+        "口径": t["basis_zh"],
+        "单位": t["unit"],
+        "全年目标": t["annual_value"],
+        "本期目标": t["checkpoint"],
+        "实际": t["actual"],
+        "差距": t["gap"],
+        "差距单位": t["gap_unit"].replace({"pp": "百分点"}),
+        "状态": t["status_zh"],
+        "其余季度所需增速（%）": t["required_growth"],
+        "年末预计": t["projection"],
+        "预计方法": t["projection_method"],
+        "说明": t["note"],
+    })
+
+
+def units_numeric(m: ReportModel) -> pd.DataFrame:
+    u = m.units.reset_index()
+    key = u.columns[0]
+    return pd.DataFrame({
+        "责任单位": u[key],
+        "项目数（个）": u["projects"],
+        "新开工项目（个）": u["new_starts"],
+        "已开工（个）": u["new_started"],
+        "开工率（%）": u["start_rate"] * 100,
+        "手续办结（个）": u["new_procedures_done"],
+        "前期手续办结率（%）": u["procedure_rate"] * 100,
+        "年度计划投资（万元）": u["annual_plan"],
+        "完成投资（万元）": u["completed_cum"],
+        "计划投资完成率（%）": u["invest_completion"] * 100,
+        "与时序进度差（百分点）": u["invest_gap_pp"],
+        "完成率状态": [Status(s).zh for s in u["invest_status"]],
+        "计划竣工（个）": u["planned_completions"],
+        "已竣工（个）": u["completions"],
+    })
+
+
+def _actions(df: pd.DataFrame, kind: str) -> pd.DataFrame:
+    cols = {"project_id": "项目编号", "name": "项目名称", "unit": "责任单位", "level": "级别", "planned_start": "计划开工时间",
+            "planned_completion": "计划竣工时间", "annual_plan": "年度计划投资（万元）", "completed_cum": "完成投资（万元）"}
+    out = df[[c for c in cols if c in df.columns]].rename(columns=cols).reset_index(drop=True)
+    if "级别" in out.columns:
+        out["级别"] = out["级别"].map(LEVEL_ZH).fillna("")
+    if kind == "behind":
+        out["完成率（%）"] = (df["completion_ratio"] * 100).to_numpy()
+        out["落后时序进度（百分点）"] = (-df["gap_pp"]).to_numpy()
+    for c in ("计划开工时间", "计划竣工时间"):
+        if c in out.columns:
+            out[c] = pd.to_datetime(out[c]).dt.date
+    return out
+
+
+def excel_tables(m: ReportModel) -> dict[str, pd.DataFrame]:
+    """Sheet name → table, in the bulletin's order."""
+    tables: dict[str, pd.DataFrame] = {
+        "说明": pd.DataFrame({"项目": ["计划", "期别", "数据截至", "说明"],
+                            "内容": [m.plan.title, m.period_zh, m.data_end_zh, m.banner]}),
+        "目标完成情况": targets_numeric(m),
+    }
+    tr = m.indicators
+    if not tr.empty:
+        tables["统计指标"] = pd.DataFrame({
+            "地区": tr["jurisdiction"], "指标": tr["indicator_zh"],
+            "一季度（%）": tr["q1"], "上半年（%）": tr["q2"], "前三季度（%）": tr["q3"], "全年（%）": tr["q4"],
+            "年度目标（%）": tr["target"],
+            "状态": [Status(s).zh if s else "" for s in tr["status"]],
+        })
+    if not m.units.empty:
+        tables["分单位完成情况"] = units_numeric(m)
+    rk = m.ranking.reset_index()
+    if not rk.empty:
+        key = rk.columns[0]
+        tables["综合排名"] = pd.DataFrame({
+            "排名": rk["overall_rank"], "责任单位": rk[key], "开工率（%）": rk["start_rate"] * 100,
+            "前期手续办结率（%）": rk["procedure_rate"] * 100, "计划投资完成率（%）": rk["invest_completion"] * 100,
+            "参与排名的比率（个）": rk["rates_used"], "平均名次": rk["mean_rank"],
+        })
+    names = {"not_started": "未开工项目", "behind": "投资进度落后项目", "missed_completion": "计划竣工未竣工项目"}
+    for kind, df in m.actions.items():
+        tables[names[kind]] = _actions(df, kind)
+    if not m.batches.empty:
+        b = m.batches
+        tables["四个一批"] = pd.DataFrame({
+            "类别": b["batch_zh"].values, "项目数（个）": b["projects"].values, "总投资（万元）": b["total_investment"].values,
+            "年度计划投资（万元）": b["annual_plan"].values, "完成投资（万元）": b["completed_cum"].values,
+        })
+    if m.project_list:
+        summ = m.project_list["summary"]
+        tables["高质量项目清单"] = pd.DataFrame({"类别": summ["label"], "项目数（个）": summ["projects"], "总投资（亿元）": summ["total_investment"] / 1e4})
+        out = m.project_list["outside"]
+        cols = {"project_id": "项目编号", "name": "项目名称", "unit": "责任单位", "total_investment": "总投资（万元）",
+                "total_investment_usd": "外资总投资（万美元）", "reason": "原因"}
+        tables["未入清单项目"] = out[[c for c in cols if c in out.columns]].rename(columns=cols)
+        mm = m.project_list["mismatch"]
+        if len(mm):
+            labels = {c.id: c.label for c in (m.plan.project_list.classes if m.plan.project_list else [])}
+            tables["类别不一致项目"] = pd.DataFrame({
+                "项目编号": mm["project_id"].values, "台账类别": mm["batch"].map(lambda v: BATCH_ZH.get(v, v)).values,
+                "按规则应为": mm["list_class"].map(labels).values, "计划开工年份": mm["start_year"].values, "计划竣工年份": mm["completion_year"].values,
+            })
+    d = m.deviations
+    if not d.empty:
+        tables["偏离度"] = pd.DataFrame({"偏离维度": d["label"], "判断": d["judgement"], "依据的目标（本期）": d["detail"], "说明": d["description"]})
+    notes = m.data_notes
+    tables["数据核查提示"] = pd.DataFrame({
+        "文件": [p.file for p in notes], "行": [p.row for p in notes], "列": [p.column or "" for p in notes], "说明": [p.message for p in notes],
+    })
+    return tables

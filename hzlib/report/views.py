@@ -1,0 +1,344 @@
+"""Tables for people, from a :class:`~hzlib.report.model.ReportModel`: Chinese headers,
+units in headers, numbers formatted once, the basis named next to each figure.
+
+Each function reads the model only (no evaluation, no files) and returns an
+escaped HTML table whose plain-text form is a short stable label (so notebooks
+compare cleanly under nbval). Text from data (project names, units) is never
+marked safe: ``to_html(escape=True)``.
+
+>>> import pandas as pd
+>>> html_table(pd.DataFrame({"项目名称": ["<script>alert(1)</script>"]})).data.count("&lt;script&gt;")
+1
+>>> fmt_gap(-1.19, "pp"), fmt_value(245.5, "亿元")
+('-1.19个百分点', '245.5亿元')
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+from typing import Any
+
+import pandas as pd
+
+from ..arithmetic import Status
+from ..contracts import BATCH_ZH, LEVEL_ZH
+from ..textfmt import fmt_number
+from .model import JUDGED, ReportModel
+
+__all__ = [
+    "HTMLTable",
+    "html_table",
+    "fmt_value",
+    "fmt_gap",
+    "COMPARATOR_SIGN",
+    "summary_markdown",
+    "checkpoints_view",
+    "targets_view",
+    "target_rows",
+    "plan_notes_view",
+    "indicators_view",
+    "units_view",
+    "ranking_view",
+    "actions_view",
+    "deviations_view",
+    "batches_view",
+    "project_list_views",
+    "data_notes_view",
+    "ACTION_TITLES",
+]
+
+COMPARATOR_SIGN = {"at_least": "≥", "more_than": ">", "about": "≈", "at_most": "≤"}
+#: The action lists and their titles.
+ACTION_TITLES = {
+    "not_started": "未开工项目（攻坚台账）",
+    "behind": "投资进度落后于时序进度的项目",
+    "missed_completion": "计划竣工未竣工项目",
+}
+
+
+class HTMLTable:
+    """An IPython-displayable HTML table (``_repr_html_``) with a stable text repr."""
+
+    def __init__(self, data: str, text: str, frame: pd.DataFrame) -> None:
+        self.data = data
+        self.frame = frame  # what is shown, as strings (tests compare it with the model)
+        self._text = text
+
+    def _repr_html_(self) -> str:
+        return self.data
+
+    def __repr__(self) -> str:
+        return self._text
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+def html_table(df: pd.DataFrame, *, caption: str | None = None, text: str | None = None, narrow: tuple[str, ...] = ()) -> HTMLTable:
+    """An escaped HTML table without the index.
+
+    ``narrow``: columns of short labels that must never wrap (级别, 状态, dates); their
+    cells get ``class="nowrap"``. A cell whose whole text is a status label (达标 …)
+    also gets its status class, so colour follows the one status vocabulary.
+
+    >>> html_table(pd.DataFrame({"状态": ["达标"], "名称": ["<b>"]}), narrow=("状态",)).data.split("<tbody>")[1].split("</tbody>")[0].strip()
+    '<tr><td class="nowrap status-met">达标</td><td>&lt;b&gt;</td></tr>'
+    """
+    from ..render.html import STATUS_CLASSES
+
+    by_label = {st.zh: STATUS_CLASSES[st.value] for st in Status}
+    cols = [str(c) for c in df.columns]
+    nw = [c in narrow for c in cols]
+    head = "".join(f"<th>{escape(c)}</th>" for c in cols)
+    body = []
+    for row in df.itertuples(index=False, name=None):
+        cells = []
+        for v, is_narrow in zip(row, nw):
+            txt = "—" if _missing(v) else str(v)
+            classes = (["nowrap"] if is_narrow else []) + ([by_label[txt]] if txt in by_label else [])
+            attr = f' class="{" ".join(classes)}"' if classes else ""
+            cells.append(f"<td{attr}>{escape(txt)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
+    html = (f'<table class="dataframe hz-table">{cap}<thead><tr>{head}</tr></thead>\n<tbody>\n'
+            + "\n".join(body) + "\n</tbody></table>")
+    return HTMLTable(html, text or f"（表格：{caption or '共'} {len(df)} 行）", df)
+
+
+def _missing(x: Any) -> bool:
+    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
+
+
+def fmt_value(x: Any, unit: str, digits: int = 2) -> str:
+    """A value with its unit: 12 % -> '12%', 245.5 亿元 -> '245.5亿元'."""
+    return "—" if _missing(x) else f"{fmt_number(float(x), digits)}{unit}"
+
+
+def fmt_gap(x: Any, unit: str) -> str:
+    """A signed gap: pp for percentages, else the unit: '-1.19个百分点', '+3个'."""
+    if _missing(x):
+        return "—"
+    v = float(x)
+    sign = "+" if v > 0 else ""
+    return f"{sign}{fmt_number(v, 2)}个百分点" if unit == "pp" else f"{sign}{fmt_number(v, 2)}{unit}"
+
+
+def summary_markdown(m: ReportModel) -> str:
+    """The bulletin's opening: the banner (data end, partial period, sample data) and the sentences."""
+    lines = [f"> {m.banner}", ""]
+    lines += [f"- {s}" for s in m.sentences]
+    return "\n".join(lines)
+
+
+def checkpoints_view(m: ReportModel) -> HTMLTable:
+    """This period's checkpoint of every target (notebook 01)."""
+    rows = []
+    for r in m.checkpoints.itertuples():
+        value = fmt_value(r.checkpoint, r.unit)
+        if not pd.isna(r.checkpoint_count):
+            value += f"（{int(r.checkpoint_count)}个项目）"
+        if not r.is_checkpoint:
+            value = f"（{value}）"
+        t = m.plan.target(r.target_id)
+        rows.append({
+            "目标": r.label + ("（力争）" if r.aspiration else ""),
+            "范围": t.scope.describe(),
+            "要求": COMPARATOR_SIGN.get(r.comparator, ""),
+            "全年目标": fmt_value(r.annual_value, r.unit),
+            "本期目标": value,
+            "分解依据": r.derivation,
+            "出处": r.source_section,
+        })
+    df = pd.DataFrame(rows, columns=["目标", "范围", "要求", "全年目标", "本期目标", "分解依据", "出处"])
+    return html_table(df, text=f"（季度目标表：{len(df)} 行）", narrow=("要求",))
+
+
+def target_rows(t: pd.DataFrame) -> pd.DataFrame:
+    """The target table as strings, one row per target (also the ``hz evaluate`` text table)."""
+    rows = []
+    for r in t.itertuples():
+        actual = fmt_value(r.actual, r.unit)
+        if not pd.isna(r.actual_count) and r.unit == "%" and not pd.isna(r.denominator):
+            actual += f"（{int(r.actual_count)}/{int(r.denominator)}个）"
+        cp = fmt_value(r.checkpoint, r.unit)
+        if not pd.isna(r.checkpoint_count):
+            cp += f"（{int(r.checkpoint_count)}个）"
+        extra = []
+        if not pd.isna(r.required_growth):
+            extra.append(f"其余季度需增长{fmt_number(r.required_growth, 2)}%")
+        if not pd.isna(r.projection):
+            extra.append(f"{r.projection_method}，全年约{fmt_value(r.projection, r.unit)}")
+        if r.note:
+            extra.append(r.note)
+        rows.append({
+            "目标": r.label + ("（力争）" if r.aspiration else ""),
+            "范围": r.scope,
+            "本期目标": cp,
+            "实际": actual,
+            "差距": fmt_gap(r.gap, r.gap_unit),
+            "状态": r.status_zh,
+            "口径": r.basis_zh or "—",
+            "说明": "；".join(extra),
+        })
+    return pd.DataFrame(rows, columns=["目标", "范围", "本期目标", "实际", "差距", "状态", "口径", "说明"])
+
+
+def targets_view(m: ReportModel, which: str = "judged") -> HTMLTable:
+    """Targets against actuals: ``judged`` (达标/基本达标/未达标 this period) or ``other``."""
+    t = m.targets
+    sel = t[t["status"].isin(JUDGED)] if which == "judged" else t[~t["status"].isin(JUDGED)]
+    df = target_rows(sel)
+    label = "本期考核目标" if which == "judged" else "未到期或无数据目标"
+    return html_table(df, text=f"（{label}：{len(df)} 项）", narrow=("状态", "差距"))
+
+
+def plan_notes_view(m: ReportModel) -> HTMLTable:
+    notes = m.plan_notes
+    df = pd.DataFrame({"位置": [w.column or "" for w in notes], "说明": [w.message for w in notes]})
+    return html_table(df, caption="计划文件核对", text=f"（计划文件核对：{len(df)} 条）")
+
+
+def indicators_view(m: ReportModel) -> HTMLTable:
+    """Cumulative growth of every statistics indicator by jurisdiction (with the target where there is one)."""
+    tr = m.indicators
+    cols = {"q1": "一季度", "q2": "上半年", "q3": "前三季度", "q4": "全年"}
+    shown = [k for k in cols if 3 * int(k[1]) <= m.period.end_month]
+    df = pd.DataFrame({"地区": tr["jurisdiction"], "指标": tr["indicator_zh"]})
+    for k in shown:
+        df[f"{cols[k]}（%）"] = tr[k].map(lambda v: fmt_number(v, 1))
+    df["年度目标"] = [fmt_value(v, "%", 1) if v is not None and not _missing(v) else "—" for v in tr["target"]]
+    df["状态"] = [Status(s).zh if s else "—" for s in tr["status"]]
+    return html_table(df, text=f"（统计指标累计增速：{len(df)} 行）", narrow=("状态",))
+
+
+def units_view(m: ReportModel) -> HTMLTable:
+    u = m.units.reset_index()
+    if u.empty:
+        return html_table(pd.DataFrame(), text="（分单位：0 个）")
+    key = u.columns[0]
+    df = pd.DataFrame({"责任单位": u[key], "项目数": u["projects"].map(lambda v: f"{int(v)}")})
+    df["开工"] = [f"{int(a)}/{int(b)}" if b else "—" for a, b in zip(u["new_started"], u["new_starts"])]
+    df["开工率"] = (u["start_rate"] * 100).map(lambda v: fmt_value(v, "%", 1))
+    df["手续办结率"] = (u["procedure_rate"] * 100).map(lambda v: fmt_value(v, "%", 1))
+    df["完成投资（亿元）"] = (u["completed_cum"] / 1e4).map(lambda v: fmt_number(v, 2))
+    df["完成率"] = (u["invest_completion"] * 100).map(lambda v: fmt_value(v, "%", 1))
+    df["与时序进度差"] = u["invest_gap_pp"].map(lambda v: fmt_gap(v, "pp"))
+    df["状态"] = [Status(s).zh for s in u["invest_status"]]
+    return html_table(df, text=f"（分单位：{len(df)} 个）", narrow=("状态", "开工"))
+
+
+def ranking_view(m: ReportModel) -> HTMLTable:
+    rk = m.ranking.reset_index()
+    if rk.empty:
+        return html_table(pd.DataFrame(), text="（综合排名：0 个单位）")
+    key = rk.columns[0]
+    red = set(m.extra.get("red", []) or [])  # type: ignore[arg-type]
+    snail = set(m.extra.get("snail", []) or [])  # type: ignore[arg-type]
+    df = pd.DataFrame({
+        "评价": ["红旗" if str(n) in red else ("蜗牛" if str(n) in snail else "") for n in rk[key]],
+        "排名": rk["overall_rank"],
+        "责任单位": rk[key],
+        "开工率": (rk["start_rate"] * 100).map(lambda v: fmt_value(v, "%", 1)),
+        "前期手续办结率": (rk["procedure_rate"] * 100).map(lambda v: fmt_value(v, "%", 1)),
+        "计划投资完成率": (rk["invest_completion"] * 100).map(lambda v: fmt_value(v, "%", 1)),
+        "参与排名的比率": rk["rates_used"].map(lambda v: f"{int(v)}/3"),
+        "平均名次": rk["mean_rank"].map(lambda v: f"{v:.1f}"),
+    })
+    return html_table(df, text=f"（综合排名：{len(df)} 个单位）", narrow=("评价", "排名"))
+
+
+def _dates(df: pd.DataFrame, col: str) -> pd.Series:
+    if col not in df.columns:
+        return pd.Series("—", index=df.index)
+    return pd.to_datetime(df[col]).dt.strftime("%Y-%m-%d").fillna("—")
+
+
+def actions_view(m: ReportModel, kind: str) -> HTMLTable:
+    """An action list (not_started, behind, missed_completion) for reading."""
+    df = m.actions.get(kind, pd.DataFrame())
+    title = ACTION_TITLES[kind]
+    if df.empty:
+        return html_table(pd.DataFrame(columns=["项目名称", "责任单位", "级别"]), text=f"（{title}：0 个）")
+    base = pd.DataFrame({"项目名称": df["name"], "责任单位": df["unit"], "级别": df["level"].map(LEVEL_ZH).fillna("")})
+    if kind == "not_started":
+        base["计划开工"] = _dates(df, "planned_start")
+        base["手续办结"] = df["procedures_done"].map({True: "是", False: "否"}).fillna("—")
+        base["年度计划投资（万元）"] = df["annual_plan"].map(lambda v: fmt_number(v, 0))
+    elif kind == "behind":
+        base["年度计划投资（万元）"] = df["annual_plan"].map(lambda v: fmt_number(v, 0))
+        base["完成投资（万元）"] = df["completed_cum"].map(lambda v: fmt_number(v, 0))
+        base["完成率"] = (df["completion_ratio"] * 100).map(lambda v: fmt_value(v, "%", 1))
+        # gap_pp is negative when behind; the header says 落后, so show how far, without a sign
+        base["落后时序进度"] = df["gap_pp"].map(lambda v: "—" if pd.isna(v) else f"{fmt_number(-float(v), 1)}个百分点")
+    else:
+        base["计划竣工"] = _dates(df, "planned_completion")
+        base["完成投资（万元）"] = df["completed_cum"].map(lambda v: fmt_number(v, 0))
+    base = base.reset_index(drop=True)
+    return html_table(base, text=f"（{title}：{len(base)} 个）", narrow=("级别", "计划开工", "计划竣工", "手续办结"))
+
+
+def deviations_view(m: ReportModel) -> HTMLTable:
+    d = m.deviations
+    df = pd.DataFrame({"偏离维度": d["label"], "判断": d["judgement"], "依据的目标（本期）": d["detail"].replace("", "—"), "说明": d["description"]})
+    return html_table(df, text=f"（偏离度：{len(df)} 项）")
+
+
+def batches_view(m: ReportModel) -> HTMLTable:
+    b = m.batches
+    if b.empty:
+        return html_table(pd.DataFrame(), text="（四个一批：0 类）")
+    df = pd.DataFrame({
+        "类别": b["batch_zh"].values,
+        "项目数（个）": b["projects"].map(lambda v: f"{int(v)}").values,
+        "总投资（亿元）": (b["total_investment"] / 1e4).map(lambda v: fmt_number(v, 2)).values,
+        "年度计划投资（亿元）": (b["annual_plan"] / 1e4).map(lambda v: fmt_number(v, 2)).values,
+        "完成投资（亿元）": (b["completed_cum"] / 1e4).map(lambda v: fmt_number(v, 2)).values,
+    })
+    return html_table(df, text=f"（四个一批：{len(df)} 类）")
+
+
+def project_list_views(m: ReportModel) -> dict[str, HTMLTable]:
+    """The plan's project list: classes, projects outside it (with the reason), class disagreements."""
+    pl = m.project_list
+    if not pl:
+        return {}
+    rule = m.plan.project_list
+    assert rule is not None
+    summ = pl["summary"]
+    table = pd.DataFrame({"类别": summ["label"], "项目数（个）": summ["projects"], "总投资（亿元）": (summ["total_investment"] / 1e4).map(lambda v: fmt_number(v, 2))})
+    out = pl["outside"]
+    cols = {"project_id": "项目编号", "name": "项目名称", "unit": "责任单位", "total_investment": "总投资（万元）",
+            "total_investment_usd": "外资总投资（万美元）", "reason": "原因"}
+    shown = out[[c for c in cols if c in out.columns]].rename(columns=cols).reset_index(drop=True)
+    for c in ("总投资（万元）", "外资总投资（万美元）"):
+        if c in shown.columns:
+            shown[c] = shown[c].map(lambda v: fmt_number(v, 0))
+    views = {
+        "summary": html_table(table, text=f"（{rule.label}：{len(table)} 行）"),
+        "outside": html_table(shown, text=f"（未入清单或无法判定：{len(shown)} 个）"),
+    }
+    mm = pl["mismatch"]
+    if len(mm):
+        labels = {c.id: c.label for c in rule.classes}
+        mshown = pd.DataFrame({
+            "项目编号": mm["project_id"].values,
+            "项目名称": (mm["name"] if "name" in mm.columns else pd.Series("", index=mm.index)).values,
+            "台账类别": mm["batch"].map(lambda v: BATCH_ZH.get(v, v)).values,
+            "按规则应为": mm["list_class"].map(labels).values,
+            "计划开工年份": mm["start_year"].values,
+            "计划竣工年份": mm["completion_year"].values,
+        })
+        views["mismatch"] = html_table(mshown, text=f"（台账类别与清单规则不一致：{len(mshown)} 个）")
+    return views
+
+
+def data_notes_view(m: ReportModel) -> HTMLTable:
+    notes = m.data_notes
+    df = pd.DataFrame({
+        "文件": [p.file for p in notes],
+        "行": [p.row if p.row is not None else "" for p in notes],
+        "列": [p.column or "" for p in notes],
+        "说明": [p.message for p in notes],
+    })
+    return html_table(df, text=f"（数据核查提示：{len(df)} 条）", narrow=("行",))
