@@ -56,11 +56,13 @@ system:
 report: setup
 	$(VENV)/bin/hz run --all --quarter $(QUARTER)
 
-test: setup
+test: setup lint
 	$(PY) -m pytest
 
+# ruff (pyflakes, imports, bugbear, pyupgrade) and mypy: clean, or make test stops here
 lint: venv
-	$(PY) -m pytest -q tests/test_environment.py
+	$(PY) -m ruff check hzlib hzsample tests benchmarks
+	$(PY) -m mypy
 
 clean:
 	rm -rf reports/*

@@ -85,7 +85,7 @@ def milestone_count(rate: float, total: int) -> int:
         raise ValueError(f"total must be >= 0, got {total}")
     if not 0 <= rate <= 1 + EPS:
         raise ValueError(f"rate must be a fraction in [0, 1], got {rate} (8% is 0.08)")
-    return int(math.ceil(rate * total - 1e-7))
+    return math.ceil(rate * total - 1e-7)
 
 
 def cumulative_growth(this_year: Sequence[float], last_year: Sequence[float], through: int) -> float:

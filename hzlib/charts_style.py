@@ -121,8 +121,8 @@ def _register_bundled_pypi_font() -> None:
     try:
         import importlib.resources as ir
 
-        root = ir.files("noto_cjk_sans_otc")  # type: ignore[arg-type]
-    except Exception:  # noqa: BLE001 - optional package
+        root = ir.files("noto_cjk_sans_otc")
+    except Exception:
         return
     from matplotlib import font_manager
 
@@ -130,7 +130,7 @@ def _register_bundled_pypi_font() -> None:
         if entry.name.lower().endswith((".ttc", ".otf", ".ttf")):
             try:
                 font_manager.fontManager.addfont(str(entry))
-            except Exception:  # noqa: BLE001
+            except Exception:
                 pass
 
 
@@ -148,7 +148,7 @@ def find_cjk_font() -> str:
     for path in _scan_font_files():
         try:
             font_manager.fontManager.addfont(path)
-        except Exception:  # noqa: BLE001 - a broken font file must not stop us
+        except Exception:
             continue
     _register_bundled_pypi_font()
     known = _known_families()
@@ -164,7 +164,7 @@ def find_cjk_font() -> str:
 
 def chart_rc() -> dict[str, Any]:
     """The bulletin's matplotlib settings (CJK font first), as an rcParams dict."""
-    import matplotlib
+    from cycler import cycler
 
     family = find_cjk_font()
     fallbacks = [f for f in CJK_FONT_FAMILIES if f != family]
@@ -188,7 +188,7 @@ def chart_rc() -> dict[str, Any]:
         "grid.color": "#e0e0e0",
         "grid.linewidth": 0.8,
         "axes.axisbelow": True,
-        "axes.prop_cycle": matplotlib.cycler(color=list(PALETTE)),
+        "axes.prop_cycle": cycler(color=list(PALETTE)),
         "figure.figsize": (7.0, 3.8),
         "figure.dpi": 150,
         "savefig.dpi": 150,
@@ -214,7 +214,7 @@ def chart_style() -> Iterator[str]:
     """
     import matplotlib
 
-    rc = chart_rc()
+    rc: Any = chart_rc()
     with matplotlib.rc_context(rc):
         yield rc["font.sans-serif"][0]
 
@@ -223,7 +223,7 @@ def setup_matplotlib() -> str:
     """Apply :func:`chart_rc` globally (for an analyst's own plots in a notebook); returns the CJK family."""
     import matplotlib
 
-    rc = chart_rc()
+    rc: Any = chart_rc()
     matplotlib.rcParams.update(rc)
     return str(rc["font.sans-serif"][0])
 
@@ -248,7 +248,7 @@ def savefig(fig: Any, target: str | os.PathLike[str] | IO[bytes] | None = None, 
     if target is None:
         return data
     if hasattr(target, "write"):
-        target.write(data)  # type: ignore[union-attr]
+        target.write(data)
     else:
         from hzlib.render.atomic import atomic_write_bytes
 

@@ -15,12 +15,12 @@ import pandas as pd
 
 from .errors import ERROR, DataError, Problem
 from .evaluate.engine import EvaluationData
+from .paths import DATA_DIR as DEFAULT_DATA_DIR
 from .plan.schema import Plan
 
 __all__ = ["LoadedData", "load_data", "data_dir_for", "KINDS"]
 
 KINDS = ("ledger", "progress", "indicators", "profiles", "tasks")
-from .paths import DATA_DIR as DEFAULT_DATA_DIR
 
 
 @dataclass
@@ -80,8 +80,7 @@ def load_data(plan_id: str, data_dir: str | Path | None = None, *, year: int | N
             frames[kind] = pd.DataFrame()
             continue
         files[kind] = path
-        kwargs = {"year": year} if kind == "ledger" and year is not None else {}
-        result = readers[kind](path, **kwargs)
+        result = readers[kind](path, year=year if kind == "ledger" else None)
         if kind == "tasks":
             from .plan import load_plan
             from .tasks import check_read_tasks

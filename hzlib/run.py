@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from .arithmetic import Status
-from .periods import Period
 from .errors import UsageError
 from .paths import NOTEBOOK_DIR, ROOT
+from .periods import Period
 from .safety import check_id, check_quarter
 
 __all__ = ["RunResult", "run_plan", "write_index", "NOTEBOOKS", "ROOT"]
@@ -97,7 +97,7 @@ def _error_summary(nb_path: Path) -> str:
 
     try:
         nb = nbformat.read(nb_path, as_version=4)
-    except Exception:  # noqa: BLE001 - best effort on a broken notebook
+    except Exception:
         return "无法读取出错的 notebook"
     for i, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []):
@@ -127,7 +127,7 @@ def run_plan(
     from .report import load_inputs, load_report
 
     check_id(plan_id, "plan")
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     try:
         inputs = load_inputs(plan_id, data_dir)
         plan, loaded = inputs.plan, inputs.loaded
@@ -182,8 +182,8 @@ def run_plan(
             if "html" not in formats:
                 for name in NOTEBOOKS.values():
                     (stage / name).unlink(missing_ok=True)
-            inputs = {"plan": plan_path(plan_id)} | {f"data/{k}": p for k, p in loaded.files.items()}
-            inputs |= {f"notebooks/{nb}": NOTEBOOK_DIR / nb for nb in NOTEBOOKS}
+            files = {"plan": plan_path(plan_id)} | {f"data/{k}": p for k, p in loaded.files.items()}
+            files |= {f"notebooks/{nb}": NOTEBOOK_DIR / nb for nb in NOTEBOOKS}
             manifest = {
                 "plan": plan_id,
                 "title": plan.title,
@@ -197,17 +197,17 @@ def run_plan(
                 "overall_status": model.overall_status,
                 "summary": model.summary,
                 "illustrative": model.illustrative,
-                "inputs": {k: {"file": p.name, "sha256": sha256(p)} for k, p in sorted(inputs.items())},
+                "inputs": {k: {"file": p.name, "sha256": sha256(p)} for k, p in sorted(files.items())},
                 "data_folder": data_dir_for(plan_id, data_dir).name,
                 "versions": _versions(),
                 "git_commit": _git_commit(),
                 "started": started.isoformat(timespec="seconds"),
-                "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             }
             atomic_write_text(stage / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
     except RuntimeError:
         return result
-    except Exception as e:  # noqa: BLE001 - report, keep the previous good report
+    except Exception as e:
         result.errors.append(f"{plan_id} {q}：{type(e).__name__}: {e}")
         return result
     if failed_dir.exists():

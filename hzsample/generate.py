@@ -34,19 +34,19 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from hzlib.paths import DATA_DIR, PLANS_DIR
-from hzlib.textfmt import fmt_number
 from hzlib.contracts import (
     BATCH_ZH,
     INDICATOR_COLUMNS,
+    LEDGER_COLUMNS,
     LEVEL_ZH,
     OWNERSHIP_ZH,
-    LEDGER_COLUMNS,
     PROFILE_COLUMNS,
     PROGRESS_COLUMNS,
     TASK_COLUMNS,
     Column,
 )
+from hzlib.paths import DATA_DIR, PLANS_DIR
+from hzlib.textfmt import fmt_number
 
 __all__ = [
     "SAMPLE_PLAN_IDS",
@@ -362,8 +362,8 @@ def _skeleton(spec: SampleSpec, rng: np.random.Generator) -> pd.DataFrame:
 
     if spec.class_mix:  # 汉中 2022: every row gets one of the five classes
         keys = list(spec.class_mix)
-        p = np.array([spec.class_mix[k] for k in keys], dtype=float)
-        drawn = np.array(keys, dtype=object)[rng.choice(len(keys), size=n, p=p / p.sum())]
+        mix = np.array([spec.class_mix[k] for k in keys], dtype=float)
+        drawn = np.array(keys, dtype=object)[rng.choice(len(keys), size=n, p=mix / mix.sum())]
         batch = np.where(batch == "", drawn, batch)
         is_new = batch == "start"
         below = _choose_exact(rng, free & np.isin(batch, ("start", "advance", "complete")), spec.below_threshold_count)
@@ -399,8 +399,8 @@ def _skeleton(spec: SampleSpec, rng: np.random.Generator) -> pd.DataFrame:
                 raise ValueError(f"{spec.plan_id}: level counts {sizes} do not match {len(rows)} rows (new start={flag})")
             level[rows] = np.repeat(np.array([lv.level for lv in spec.levels], dtype=object), sizes)
     else:
-        p = np.array([lv.share or 0.0 for lv in spec.levels], dtype=float)
-        level = np.array([lv.level for lv in spec.levels], dtype=object)[rng.choice(len(p), size=n, p=p / p.sum())]
+        shares = np.array([lv.share or 0.0 for lv in spec.levels], dtype=float)
+        level = np.array([lv.level for lv in spec.levels], dtype=object)[rng.choice(len(shares), size=n, p=shares / shares.sum())]
     df["level"] = level
 
     # Extra 四个一批 rows (谋划/储备) outside the key-project list.
@@ -743,8 +743,8 @@ def plan_indicators(plan_id: str, plans_dir: Path | None = None) -> tuple[list[s
         with path.open(encoding="utf-8") as fh:
             data = yaml.safe_load(fh) or {}
         targets = list(data.get("targets") or [])
-        year = int(data.get("year"))
-    except (OSError, yaml.YAMLError, TypeError, ValueError):
+        year = int(data["year"])
+    except (OSError, yaml.YAMLError, TypeError, ValueError, KeyError):
         return [], {}
     out: list[str] = []
     growth: dict[str, float] = {}

@@ -31,7 +31,7 @@ def test_time_progress(period: str, expected: float) -> None:
 
 @pytest.mark.parametrize("bad", ["2019-13", "2019Q5", "2019H3", "19Q1", "Q1", "", "2019-00"])
 def test_time_progress_rejects_bad_periods(bad: str) -> None:
-    with pytest.raises(ValueError, match="期别|月份"):
+    with pytest.raises(ValueError, match=r"期别|月份"):
         time_progress(bad)
 
 

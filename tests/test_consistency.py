@@ -15,8 +15,7 @@ import pytest
 
 from hzlib.evaluate.coverage import data_coverage
 from hzlib.plan import list_plan_ids
-from hzlib.report import load_inputs, load_report
-from hzlib.report import figures, views
+from hzlib.report import figures, load_inputs, load_report, views
 from hzlib.report.model import ReportModel
 from hzlib.report.tables import excel_tables
 from hzlib.textfmt import fmt_number
@@ -53,7 +52,7 @@ def test_every_place_shows_the_same_figure(plan: str, quarter: str, models: dict
     shown = pd.concat([views.targets_view(m, "judged").frame, views.targets_view(m, "other").frame])
     assert len(shown) == len(t)
     by_label = {}
-    for tid, row in t.iterrows():
+    for _tid, row in t.iterrows():
         label = row["label"] + ("（力争）" if row["aspiration"] else "")
         by_label.setdefault(label, []).append(row)
     for r in shown.itertuples():

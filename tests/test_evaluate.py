@@ -9,9 +9,9 @@ import pytest
 
 from hzlib.arithmetic import Status
 from hzlib.data import load_data
-from hzlib.evaluate.coverage import data_coverage
 from hzlib.evaluate import EvaluationData, evaluate
 from hzlib.evaluate import projects as pj
+from hzlib.evaluate.coverage import data_coverage
 from hzlib.evaluate.engine import status_of
 from hzlib.plan import load_plan
 

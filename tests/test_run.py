@@ -11,7 +11,7 @@ import pytest
 
 from hzlib.cli import main
 from hzlib.render.pdf import chromium_available
-from hzlib.run import check_parameters, run_plan, write_index, NOTEBOOK_DIR
+from hzlib.run import NOTEBOOK_DIR, check_parameters, run_plan, write_index
 
 
 @pytest.fixture(scope="module")

@@ -13,11 +13,11 @@ from hzlib.data import load_data
 from hzlib.errors import ERROR, WARNING, InputError
 from hzlib.evaluate import EvaluationData, evaluate
 from hzlib.evaluate.measures import effective_basis
-from hzlib.plan.schema import Basis
 from hzlib.ingest import read_tasks, validate_file
 from hzlib.plan import load_plan
-from hzsample import generate_sample
+from hzlib.plan.schema import Basis
 from hzlib.tasks import check_against_plan, reportable_targets, template
+from hzsample import generate_sample
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 HEAD = "目标编号,期别,完成值,计量单位,地区,数据来源\n"

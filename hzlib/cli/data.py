@@ -77,7 +77,7 @@ def cmd_validate_data(args: argparse.Namespace) -> int:
     return EXIT_OK if r.ok else EXIT_INPUT
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``validate-data`` to the ``hz`` command."""
     p = sub.add_parser("validate-data", help="检查数据文件（台账、进度、指标、基数、任务完成情况）/ check a data file")
     p.add_argument("path", metavar="PATH", help=".csv 或 .xlsx 文件")
@@ -101,8 +101,8 @@ def cmd_tasks_template(args: argparse.Namespace) -> int:
     """Write the blank tasks table of a plan."""
     from ..contracts import TASK_COLUMNS
     from ..data import data_dir_for, load_data
-    from ..evaluate.coverage import data_coverage
     from ..errors import InputError
+    from ..evaluate.coverage import data_coverage
     from ..plan import load_plan
     from ..tasks import template
 

@@ -43,10 +43,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_targets(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from ..plan import load_plan
     from ..targets import checkpoints_frame
     from ..textfmt import fmt_number, render_table
-    import pandas as pd
 
     plan = load_plan(args.plan)
     df = checkpoints_frame(plan, args.quarter)
@@ -75,7 +76,7 @@ def cmd_targets(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("check", help="校验计划文件并报告内部不一致 / validate plan files")
     p.add_argument("plans", nargs="+", metavar="PLAN", help="计划 id（params/plans/ 下的文件名，不含 .yaml）或计划文件路径")
     p.add_argument("--seeds", help="原文目录，用于核对引文（默认 ../shared/seeds，存在时）")

@@ -56,7 +56,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     return main_run(plans, args.quarter, Path(args.out), formats, args.data, args.allow_partial)
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("evaluate", help="评价某季度各项目标 / evaluate targets against actuals")
     p.add_argument("plan", metavar="PLAN")
     p.add_argument("--quarter", default="latest", help="如 2024Q2，或 latest（默认）")

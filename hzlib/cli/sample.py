@@ -22,7 +22,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``sample`` subcommand to the ``hz`` subparsers."""
     p = sub.add_parser("sample", help="生成样例数据（示意数据）/ write a plan's sample data")
     p.add_argument("plan", metavar="PLAN", help="计划 id（params/samples/ 下有规格文件），或 all")

@@ -146,7 +146,7 @@ def classify_projects(ledger: pd.DataFrame, rule: ProjectList, year: int, *, cny
         m = pd.Series(eligible_unclassed, index=out.index)
         desc = when(start_y[m], "计划开工") + "、" + when(end_y[m], "计划竣工")
         reason[eligible_unclassed] = ("不属于任何一类（" + desc + "）").to_numpy(dtype=object)
-    klass = np.where(np.asarray(in_list.fillna(False), dtype=bool), first, None)
+    klass = np.where(np.asarray(in_list.fillna(False), dtype=bool), first, np.asarray(None, dtype=object))
     out["in_list"] = in_list
     out["list_class"] = pd.Series(klass, index=out.index, dtype=object)
     out["list_label"] = out["list_class"].map(labels)

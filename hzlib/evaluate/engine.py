@@ -18,8 +18,8 @@ import pandas as pd
 from ..arithmetic import Status, required_growth
 from ..periods import Period
 from ..plan.schema import Measure, Plan, Target
-from ..targets import cumulative_profile_share, quarter_period
 from ..targets import checkpoint as make_checkpoint
+from ..targets import cumulative_profile_share, quarter_period
 from . import projects as pj
 from .classify import classify_projects
 from .coverage import Coverage, data_coverage

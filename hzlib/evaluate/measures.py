@@ -364,7 +364,7 @@ def _report(t: Target, ctx: MeasureContext) -> Measurement:
         return Measurement.none(Basis.REPORT, "未报送（任务完成情况表中没有本期数值）")
     r = sel.iloc[-1]
     v = float(r["value"])
-    count = int(round(v)) if t.measure is Measure.COUNT and abs(v - round(v)) < EPS else None
+    count = round(v) if t.measure is Measure.COUNT and abs(v - round(v)) < EPS else None
     src = r.get("source")
     return Measurement(v, Basis.REPORT, "任务报送" + (f"（{src}）" if isinstance(src, str) and src else ""), count=count)
 

@@ -185,7 +185,7 @@ def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     ([12345.0, nan, nan], [False, True, True])
     """
     blank = blank_mask(s)
-    is_bool = s.map(type) == bool
+    is_bool = s.map(type) == bool  # noqa: E721 - element types of a Series, compared vectorised
     num = pd.to_numeric(s.where(~blank & ~is_bool), errors="coerce").astype(float)
     units = pd.Series([None] * len(s), index=s.index, dtype=object)
     rest = num.isna() & ~blank
@@ -234,7 +234,7 @@ def parse_percent(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, bool]:
     ([0.8, 0.05], True)
     """
     blank = blank_mask(s)
-    is_text = s.map(type, na_action="ignore") == str
+    is_text = s.map(type, na_action="ignore") == str  # noqa: E721 - element types of a Series, compared vectorised
     txt = on_uniques(s.where(~blank & is_text), lambda u: u.str.normalize("NFKC").str.strip())
     explicit = txt.str.endswith("%").astype("boolean").fillna(False).astype(bool)
     stripped = s.where(~explicit, txt.str.rstrip("%").str.strip())

@@ -32,7 +32,7 @@ import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -107,7 +107,7 @@ def _sniff_delimiter(text: str) -> str:
     return "\t" if tabs > commas else ","
 
 
-def _grid(rows: list[list[object]] | list[tuple[object, ...]]) -> pd.DataFrame:
+def _grid(rows: Sequence[Sequence[object]]) -> pd.DataFrame:
     width = max((len(r) for r in rows), default=0)
     if any(len(r) != width for r in rows):
         rows = [list(r) + [None] * (width - len(r)) for r in rows]

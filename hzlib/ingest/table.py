@@ -34,13 +34,12 @@ from .aliases import (
     VALUE_ALIASES,
     accepted_headers,
     match_header,
-    normalise_header,
     split_header,
 )
 from .parse import (
     blank_mask,
-    on_uniques,
     excel_error_mask,
+    on_uniques,
     parse_bool,
     parse_category,
     parse_date,
@@ -394,7 +393,7 @@ def build_table(raw: RawTable, kind: str, *, year: int | None = None) -> ReadRes
         result.columns[c.id] = header
         s = kept[j]
         err = excel_error_mask(s)
-        problems += cell_problems(file, rows, err, header, lambda i, s=s: "单元格是 Excel 错误值“" + s[i].astype(str) + "”，请修正公式或填入数值 / Excel error value")
+        problems += cell_problems(file, rows, err, header, _says(s, "单元格是 Excel 错误值“{v}”，请修正公式或填入数值 / Excel error value"))
         s = s.where(~err, None)
         blank = blank_mask(s) & ~err
         if c.required:

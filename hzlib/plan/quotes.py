@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import ERROR, Problem
+from ..errors import ERROR, WARNING, Problem
 from .schema import Plan, Source
 
 __all__ = ["default_seeds_dir", "verify_quotes"]
@@ -49,6 +49,9 @@ def verify_quotes(plan: Plan, seeds_dir: Path, file: str | None = None) -> list[
     problems: list[Problem] = []
     for column, src in _sources(plan):
         seed = src.file or plan.source_file
+        if seed is None:
+            problems.append(Problem(name, None, column, "未核对出处：计划没有给出原文文件（source_file）", WARNING))
+            continue
         if seed not in cache:
             path = seeds_dir / seed
             if not path.exists():

@@ -11,7 +11,7 @@ See ``docs/plans.md`` for the field-by-field guide with examples.
 from __future__ import annotations
 
 import datetime as dt
-import re
+import itertools
 from enum import Enum
 from typing import Annotated, Literal
 
@@ -353,7 +353,7 @@ class Target(_Strict):
             problems.append(("phasing", f"给出了 schedule，但 phasing 为 {phasing.value}；请写 phasing: schedule"))
         if self.schedule and m is not Measure.GROWTH:
             items = list(self.schedule.items())
-            for (qa, a), (qb, b) in zip(items, items[1:]):
+            for (qa, a), (qb, b) in itertools.pairwise(items):
                 if b < a:
                     problems.append((f"schedule.{qb}", f"累计进度不能下降：{qa} 为 {a:g}，{qb} 为 {b:g}"))
         if phasing is Phasing.DEADLINE and self.due is None and m is not Measure.DEADLINE:
@@ -511,7 +511,7 @@ class ProjectList(_Strict):
         return v
 
     @model_validator(mode="after")
-    def _distinct(self) -> "ProjectList":
+    def _distinct(self) -> ProjectList:
         ids = [c.id for c in self.classes]
         if len(set(ids)) != len(ids):
             raise ValueError(f"classes 中类别重复：{ids}")

@@ -22,8 +22,8 @@ import os
 import re
 import unicodedata
 import zipfile
-from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +83,7 @@ def _cell_value(value: Any) -> Any:
         pass
     if isinstance(getattr(value, "zh", None), str):  # hzlib Status → 达标/未达标…
         return value.zh
-    if hasattr(value, "value") and isinstance(getattr(value, "value"), str):  # other str Enum
+    if hasattr(value, "value") and isinstance(value.value, str):  # other str Enum
         return str(value.value)
     if isinstance(value, (int, str, _dt.date, _dt.datetime)):
         return value

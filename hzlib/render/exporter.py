@@ -25,7 +25,7 @@ class ChromiumPDFExporter(Exporter):
     export_from_notebook = "PDF 通报（Chromium）"
     output_mimetype = "application/pdf"
 
-    file_extension = Unicode(".pdf").tag(config=True)  # type: ignore[assignment]
+    file_extension = Unicode(".pdf").tag(config=True)
     timeout = Float(120.0, help="Seconds to wait for Chromium.").tag(config=True)
     title = Unicode("", help="Document title; default: notebook metadata 'title' or the file name.").tag(
         config=True
@@ -34,7 +34,7 @@ class ChromiumPDFExporter(Exporter):
     def _file_extension_default(self) -> str:
         return ".pdf"
 
-    def from_notebook_node(self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any) -> tuple[bytes, dict[str, Any]]:
+    def from_notebook_node(self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any) -> tuple[bytes, dict[str, Any]]:  # type: ignore[override]
         """Return the PDF bytes of ``nb``."""
         nb_copy, resources = super().from_notebook_node(nb, resources, **kw)
         meta = resources.get("metadata", {})

@@ -355,11 +355,11 @@ def _project_list(plan: Plan, ev: Evaluation) -> tuple[dict[str, pd.DataFrame], 
         s += f"，{n_out}个未达到入库门槛" + (f"（其中外资项目{foreign_out}个）" if foreign_out else "")
     if n_und:
         s += f"，{n_und}个无法判定"
-    labels = {c.id: c.label for c in classes}
     combos = pl.loc[pl["matched"].str.contains("+", regex=False), ["matched", "list_class"]].value_counts(sort=False)
+    labels_by: dict[str, str] = {c.id: c.label for c in classes}
     for (matched, klass), k in combos.items():
-        both = "、".join(labels[x] for x in str(matched).split("+"))
-        s += f"；{k}个项目同时符合{both}，" + (f"按优先次序归入{labels[str(klass)]}" if rule.exclusive else "各类分别计数")
+        both = "、".join(labels_by[x] for x in str(matched).split("+"))
+        s += f"；{k}个项目同时符合{both}，" + (f"按优先次序归入{labels_by[str(klass)]}" if rule.exclusive else "各类分别计数")
     return {"summary": summ, "classified": pl, "outside": pl[pl["reason"].ne("")], "mismatch": list_mismatches(pl)}, s + "。"
 
 

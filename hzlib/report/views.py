@@ -233,8 +233,8 @@ def ranking_view(m: ReportModel) -> HTMLTable:
     if rk.empty:
         return html_table(pd.DataFrame(), text="（综合排名：0 个单位）")
     key = rk.columns[0]
-    red = set(m.extra.get("red", []) or [])  # type: ignore[arg-type]
-    snail = set(m.extra.get("snail", []) or [])  # type: ignore[arg-type]
+    red = {str(x) for x in m.extra.get("red", None) or []}  # type: ignore[attr-defined]
+    snail = {str(x) for x in m.extra.get("snail", None) or []}  # type: ignore[attr-defined]
     df = pd.DataFrame({
         "评价": ["红旗" if str(n) in red else ("蜗牛" if str(n) in snail else "") for n in rk[key]],
         "排名": rk["overall_rank"],
