@@ -285,3 +285,15 @@ def test_pace_through_the_evaluation(zhenba: tuple[Plan, EvaluationData]) -> Non
     has_plan = st["annual_plan"] > 0
     done = st.loc[started & has_plan]
     assert (done["completed_cum"] >= done["annual_plan"] - 1e-6).all()  # everything left is done in July
+
+
+def test_a_scenario_only_changes_what_comes_after_the_base_quarter(zhenba: tuple[Plan, EvaluationData]) -> None:
+    """Without changed targets or project lists, the base quarter evaluates exactly as before."""
+    plan, data = zhenba
+    full = load_scenario("zhenba-2024", "q3-slow", plan=plan, tables=data)
+    future_only = full.model_copy(update={"targets": {}})
+    plan2, data2, _ = apply_scenario(plan, data, future_only)
+    before = evaluate(plan, "2024Q2", data).targets
+    after = evaluate(plan2, "2024Q2", data2).targets
+    assert_frame_equal(after, before)
+    assert not evaluate(plan2, "2024Q4", data2).targets.equals(evaluate(plan, "2024Q4", data).targets)

@@ -231,3 +231,12 @@ def test_bundled_scenario_is_valid_against_its_plan_and_data(plan_id: str, name:
     scenario, problems = read_scenario_file(SCENARIOS_DIR / plan_id / f"{name}.yaml", plan, data)
     assert scenario is not None and problems == [], [str(p) for p in problems]
     assert scenario.plan == plan_id and scenario.id == name
+
+
+def test_indicator_outside_the_plan_needs_the_data_to_be_confirmed() -> None:
+    plan = load_plan("ankang-2019")  # no growth target on fai, but the statistics have it
+    scenario, problems = read_scenario_file(SCENARIOS_DIR / "ankang-2019" / "h2-steady.yaml", plan)
+    assert scenario is not None and {p.severity for p in problems} == {WARNING}
+    assert "无法确认该指标存在" in problems[0].message
+    scenario, problems = read_scenario_file(SCENARIOS_DIR / "ankang-2019" / "h2-steady.yaml", plan, load_data("ankang-2019").data)
+    assert scenario is not None and problems == []

@@ -471,6 +471,9 @@ def _check_against_plan(scenario: Scenario, plan: Plan, tables: ContractTables |
             if not frame.empty and "indicator" in frame.columns:
                 known |= set(frame["indicator"].dropna().astype(str))
     for i, g in enumerate(scenario.growth):
+        if g.indicator not in known and tables is None:
+            at(("growth", i, "indicator"), f"指标 {g.indicator!r} 不是计划 {plan.id} 中目标的指标；未提供统计数据，无法确认该指标存在", WARNING)
+            continue
         if g.indicator not in known:
             at(("growth", i, "indicator"), f"未知指标 {g.indicator!r}：既不是计划 {plan.id} 中目标的指标，也不在统计数据中{_close(g.indicator, sorted(known))}")
             continue
