@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
+
+from hzlib.errors import Problem
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -22,3 +25,21 @@ def seeds_dir() -> Path:
     if not SEEDS.is_dir():
         pytest.skip("seed texts (../shared/seeds) not present")
     return SEEDS
+
+
+#: What a bad input file must get: (line as printed, field path, words of the message), in order.
+Located = list[tuple[str, str, str]]
+
+
+@pytest.fixture(scope="session")
+def assert_located() -> Callable[[Sequence[Problem], str, Located], None]:
+    """Check that every problem of a bad file names the file, its line, its field and the expected words."""
+
+    def check(problems: Sequence[Problem], name: str, expected: Located) -> None:
+        assert len(problems) == len(expected), [str(p) for p in problems]
+        for problem, (line, column, words) in zip(problems, expected):
+            text = str(problem)
+            assert name in text and line in text and words in text, text
+            assert (problem.column or "") == column
+
+    return check

@@ -306,6 +306,7 @@ class Target(_Strict):
     part_of: str | None = None  # id of a target this one is a subset of (same measure)
     due: dt.date | None = None
     tolerance: float | None = Field(default=None, ge=0)  # overrides the plan's near band
+    small_percent: bool = False  # the text really says less than 1% (e.g. 0.5%): not a fraction typed by mistake
     responsible: list[str] = Field(default_factory=list)  # lead unit first
     source: Source
     alternatives: list[Reading] = Field(default_factory=list)
@@ -344,8 +345,8 @@ class Target(_Strict):
                     problems.append((field, f"增速应在 -100% 到 100% 之间（写作 8 表示 8%），实际为 {x:g}"))
                 elif m is not Measure.GROWTH and not 0 <= x <= 100:
                     problems.append((field, f"百分比应在 0 到 100 之间（写作 80 表示 80%），实际为 {x:g}"))
-                elif 0 < abs(x) < 1:
-                    problems.append((field, f"{x:g}% 像是把比例写成了小数：计划文件按原文写百分数（80% 写作 80，不写 0.8）；确实是 {x:g}% 时请在 note 中说明并写 tolerance"))
+                elif 0 < abs(x) < 1 and not self.small_percent:
+                    problems.append((field, f"{x:g}% 像是把比例写成了小数：计划文件按原文写百分数（80% 写作 80，不写 0.8）；原文确为 {x:g}% 时请加 small_percent: true"))
         phasing = self.effective_phasing
         if phasing is Phasing.SCHEDULE and not self.schedule:
             problems.append(("schedule", "phasing 为 schedule 时必须给出 schedule"))

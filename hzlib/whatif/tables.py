@@ -1,0 +1,84 @@
+"""The contract tables a scenario reads and changes, and look-ups shared by checks and changes.
+
+Any dataclass with the five contract frames (``ledger``, ``progress``,
+``indicators``, ``profiles``, ``tasks``; see :mod:`hzlib.contracts`) will do,
+such as :class:`hzlib.evaluate.engine.EvaluationData`; :func:`apply_scenario`
+returns the same type with new frames.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+from ..periods import Period, PeriodError
+
+__all__ = ["ContractTables", "period_ends", "profile_levels", "published_growth", "date_column"]
+
+
+class ContractTables(Protocol):
+    """The normalised input frames of an evaluation (any may be empty)."""
+
+    ledger: pd.DataFrame
+    progress: pd.DataFrame
+    indicators: pd.DataFrame
+    profiles: pd.DataFrame
+    tasks: pd.DataFrame
+
+
+def period_ends(periods: pd.Series) -> pd.DataFrame:
+    """Year and end month of each period label (NaN where a label is not a period).
+
+    >>> period_ends(pd.Series(["2024Q2", "2024-06", "2024H1", "bad"])).to_numpy().tolist()
+    [[2024.0, 6.0], [2024.0, 6.0], [2024.0, 6.0], [nan, nan]]
+    """
+    labels = periods.astype(str)
+    years: dict[str, float] = {}
+    months: dict[str, float] = {}
+    for text in labels.unique():  # a handful of distinct labels, not one per row
+        try:
+            p = Period.parse(text)
+            years[text], months[text] = float(p.year), float(p.end_month)
+        except PeriodError:
+            years[text], months[text] = math.nan, math.nan
+    return pd.DataFrame({"year": labels.map(years).astype(float), "end_month": labels.map(months).astype(float)}, index=periods.index)
+
+
+def profile_levels(profiles: pd.DataFrame, jurisdiction: str, indicator: str, year: int) -> list[float] | None:
+    """Quarterly levels q1..q4 of ``indicator`` in ``year`` (last row if repeated), or None when unusable."""
+    if profiles.empty:
+        return None
+    sel = profiles[(profiles["jurisdiction"] == jurisdiction) & (profiles["indicator"] == indicator)]
+    sel = sel[sel["year"].astype(int) == year]
+    if sel.empty:
+        return None
+    values = sel[["q1", "q2", "q3", "q4"]].astype(float).iloc[-1].tolist()
+    if any(not np.isfinite(v) or v < 0 for v in values) or sum(values) <= 0:
+        return None
+    return values
+
+
+def published_growth(indicators: pd.DataFrame, jurisdiction: str, indicator: str, period: Period) -> tuple[float, float] | None:
+    """Published cumulative growth (fraction) and level (万元, NaN if absent) at the end of ``period``."""
+    if indicators.empty:
+        return None
+    sel = indicators[(indicators["jurisdiction"] == jurisdiction) & (indicators["indicator"] == indicator)]
+    if sel.empty:
+        return None
+    ends = period_ends(sel["period"])
+    sel = sel[(ends["year"] == period.year) & (ends["end_month"] == period.end_month) & sel["cum_yoy"].notna()]
+    if sel.empty:
+        return None
+    row = sel.iloc[-1]
+    level = float(row["level"]) if "level" in sel.columns and pd.notna(row["level"]) else math.nan
+    return float(row["cum_yoy"]), level
+
+
+def date_column(frame: pd.DataFrame, name: str) -> pd.Series:
+    """A date column as datetime64 (all NaT when the table does not have it)."""
+    if name in frame.columns:
+        return pd.to_datetime(frame[name])
+    return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
