@@ -10,66 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import ValidationError
-
 from ..errors import ERROR, InputError, Problem
+from ..yamldoc import YamlDoc, read_yaml_doc
 from .schema import Measure, Plan
 
 __all__ = ["PLANS_DIR", "plan_path", "load_plan", "load_all_plans", "list_plan_ids", "read_plan_file"]
 
 #: Default folder of plan files: ``params/plans`` in the project.
 PLANS_DIR = Path(__file__).resolve().parents[2] / "params" / "plans"
-
-_PYDANTIC_ZH = {
-    "missing": "缺少必填字段",
-    "extra_forbidden": "未知字段（拼写错误？）",
-    "float_parsing": "应为数字",
-    "float_type": "应为数字",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "int_from_float": "应为整数",
-    "string_type": "应为文本",
-    "bool_parsing": "应为 true 或 false",
-    "bool_type": "应为 true 或 false",
-    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
-    "date_parsing": "应为日期（YYYY-MM-DD）",
-    "date_type": "应为日期（YYYY-MM-DD）",
-    "enum": "取值不在允许范围内",
-    "literal_error": "取值不在允许范围内",
-    "list_type": "应为列表",
-    "dict_type": "应为映射（键: 值）",
-    "model_type": "应为映射（键: 值）",
-    "string_pattern_mismatch": "格式不符",
-    "string_too_short": "文本过短",
-    "string_too_long": "文本过长（引文请保持简短）",
-    "too_short": "项数不足",
-    "greater_than_equal": "数值过小",
-    "greater_than": "数值过小",
-    "less_than_equal": "数值过大",
-}
-
-
-def _zh_message(err: Any) -> str:
-    kind = err["type"]
-    detail = err["msg"].removeprefix("Value error, ")
-    if kind == "value_error":
-        return detail
-    msg = _PYDANTIC_ZH.get(kind)
-    if msg is None:
-        return detail
-    ctx = err.get("ctx") or {}
-    if kind in ("enum", "literal_error") and "expected" in ctx:
-        return f"{msg}：应为 {ctx['expected']} 之一，实际为 {err.get('input')!r}"
-    if kind == "string_pattern_mismatch" and "pattern" in ctx:
-        return f"{msg}：{err.get('input')!r} 不符合 {ctx['pattern']}"
-    if kind in ("greater_than_equal", "greater_than", "less_than_equal") and ctx:
-        return f"{msg}：{detail}"
-    if kind == "missing":
-        return f"{msg} {err['loc'][-1]}"
-    if kind in ("float_parsing", "float_type", "int_parsing", "int_type"):
-        return f"{msg}，实际为 {err.get('input')!r}"
-    return msg
 
 
 def plan_path(plan: str | Path, plans_dir: Path | None = None) -> Path:
@@ -91,105 +39,28 @@ def list_plan_ids(plans_dir: Path | None = None) -> list[str]:
     return sorted(p.stem for p in d.glob("*.yaml"))
 
 
-def _line_map(node: yaml.Node, path: tuple[Any, ...] = (), out: dict[tuple[Any, ...], int] | None = None) -> dict[tuple[Any, ...], int]:
-    """Map each field path of a YAML document to its 1-based line."""
-    out = {} if out is None else out
-    out.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            key = k.value
-            out[path + (key,)] = k.start_mark.line + 1
-            _line_map(v, path + (key,), out)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, v in enumerate(node.value):
-            out[path + (i,)] = v.start_mark.line + 1
-            _line_map(v, path + (i,), out)
-    return out
-
-
-def _fmt_path(loc: tuple[Any, ...]) -> str:
-    s = ""
-    for part in loc:
-        if isinstance(part, int):
-            s += f"[{part}]"
-        else:
-            s += ("." if s else "") + str(part)
-    return s
-
-
-def _nearest_line(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int | None:
-    for n in range(len(loc), -1, -1):
-        if loc[:n] in lines:
-            return lines[loc[:n]]
-    return None
-
-
-def _with_ids(data: Any, loc: tuple[Any, ...]) -> str:
-    """Field path, with the target id added so users find it: targets[3](fai_growth).value."""
-    text = _fmt_path(loc)
-    if len(loc) >= 2 and loc[0] in ("targets", "allocations", "ambiguities") and isinstance(loc[1], int):
-        try:
-            ident = data[loc[0]][loc[1]].get("id")
-        except (KeyError, IndexError, TypeError, AttributeError):
-            ident = None
-        if ident:
-            head = f"{loc[0]}[{loc[1]}]"
-            text = text.replace(head, f"{head}({ident})", 1)
-    return text
-
-
-def _display(path: Path) -> str:
-    """Path as the user would write it: relative to the working folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+_ID_KEYS = ("targets", "allocations", "ambiguities")
 
 
 def read_plan_file(path: Path) -> tuple[Plan | None, list[Problem]]:
     """Parse and validate one plan file; return the plan (or None) and all problems."""
-    name = _display(path)
-    if not path.exists():
-        return None, [Problem(name, None, None, "找不到计划文件 / plan file not found")]
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as e:
-        return None, [Problem(name, None, None, f"计划文件应为 UTF-8 编码：{e.reason}")]
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as e:
-        line = e.problem_mark.line + 1 if e.problem_mark else None
-        return None, [Problem(name, line, None, f"YAML 语法错误：{e.problem}")]
-    if not isinstance(data, dict) or node is None:
-        return None, [Problem(name, 1, None, "计划文件应为一个映射（id: …, targets: …）")]
-    lines = _line_map(node)
-    problems: list[Problem] = []
-    try:
-        plan = Plan.model_validate(data)
-    except ValidationError as exc:
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            detail = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "value_error" and detail.startswith("@"):
-                # "@field message" lines from model validators: point at each field
-                for line in detail.splitlines():
-                    field, _, msg = line[1:].partition(" ")
-                    floc = loc + tuple(field.split("."))
-                    problems.append(Problem(name, _nearest_line(lines, floc), _with_ids(data, floc), msg))
-                continue
-            problems.append(Problem(name, _nearest_line(lines, loc), _with_ids(data, loc), _zh_message(err)))
+    doc, problems = read_yaml_doc(path, what="计划文件", what_en="plan file", id_keys=_ID_KEYS,
+                                  shape_hint="（id: …, targets: …）")
+    if doc is None:
         return None, problems
-    problems += _semantic_problems(plan, data, lines, name, path)
+    plan, problems = doc.validate(Plan)
+    if plan is None:
+        return None, problems
+    problems += _semantic_problems(plan, doc, path)
     return (plan if not any(p.severity == ERROR for p in problems) else None), problems
 
 
-def _semantic_problems(plan: Plan, data: dict[str, Any], lines: dict[tuple[Any, ...], int], name: str, path: Path) -> list[Problem]:
+def _semantic_problems(plan: Plan, doc: YamlDoc, path: Path) -> list[Problem]:
     """Cross-field errors pydantic cannot see: ids, references, file name."""
     out: list[Problem] = []
 
     def at(loc: tuple[Any, ...], msg: str) -> None:
-        out.append(Problem(name, _nearest_line(lines, loc), _with_ids(data, loc), msg))
+        out.append(doc.problem(loc, msg))
 
     if path.suffix in (".yaml", ".yml") and path.stem != plan.id:
         at(("id",), f"计划 id {plan.id!r} 应与文件名 {path.stem!r} 一致")
