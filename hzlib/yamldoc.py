@@ -24,7 +24,7 @@ path (with the ``id`` of list items, so users find them):
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,7 +34,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ERROR, Problem
 
-__all__ = ["YamlDoc", "read_yaml_doc", "display_path", "zh_message", "line_map", "fmt_path", "nearest_line"]
+__all__ = ["YamlDoc", "read_yaml_doc", "read_yaml_model", "yaml_path", "yaml_ids", "display_path", "zh_message", "line_map", "fmt_path", "nearest_line"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -140,6 +140,28 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def yaml_path(name: str | Path, folder: Path, what: str) -> Path:
+    """``folder/<name>.yaml`` for an id such as ``zhenba-2024``; a path to a .yaml file is returned as is.
+
+    Ids are checked so that a path cannot escape the folder (``what`` names the id in the message).
+
+    >>> yaml_path("zhenba-2024", Path("params/plans"), "plan").as_posix(), yaml_path("x/a.yaml", Path("p"), "plan").as_posix()
+    ('params/plans/zhenba-2024.yaml', 'x/a.yaml')
+    """
+    p = Path(name)
+    if p.suffix in (".yaml", ".yml"):
+        return p
+    from .safety import check_id
+
+    check_id(str(name), what)
+    return folder / f"{name}.yaml"
+
+
+def yaml_ids(folder: Path) -> list[str]:
+    """Ids of the .yaml files in ``folder``, sorted."""
+    return sorted(p.stem for p in folder.glob("*.yaml"))
+
+
 def _data_loc(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     """``loc`` without the tags pydantic inserts for discriminated unions (keys absent from the data)."""
     out: list[Any] = []
@@ -193,15 +215,15 @@ class YamlDoc:
         """Every error of ``exc`` as a problem; ``@field message`` lines of model validators point at each field."""
         problems: list[Problem] = []
         for err in exc.errors():
-            loc = _data_loc(self.data, tuple(err["loc"]))
+            loc = tuple(err["loc"])
             detail = err["msg"].removeprefix("Value error, ")
             if err["type"] == "value_error" and detail.startswith("@"):
                 for line in detail.splitlines():
                     field, _, msg = line[1:].partition(" ")
                     floc = loc + tuple(int(p) if p.isdigit() else p for p in field.split("."))
-                    problems.append(self.problem(floc, msg))
+                    problems.append(self.problem(_data_loc(self.data, floc), msg))
                 continue
-            problems.append(self.problem(loc, zh_message(err)))
+            problems.append(self.problem(_data_loc(self.data, loc), zh_message(err)))
         return problems
 
     def validate(self, model: type[M]) -> tuple[M | None, list[Problem]]:
@@ -231,3 +253,19 @@ def read_yaml_doc(path: Path, *, what: str, what_en: str = "file", id_keys: Coll
     if not isinstance(data, dict) or node is None:
         return None, [Problem(name, 1, None, f"{what}应为一个映射{shape_hint}")]
     return YamlDoc(name, path, data, line_map(node), id_keys), []
+
+
+def read_yaml_model(path: Path, model: type[M], check: Callable[[M, YamlDoc], tuple[M, list[Problem]]], *, what: str,
+                    what_en: str = "file", id_keys: Collection[str] = (), shape_hint: str = "") -> tuple[M | None, list[Problem]]:
+    """Read, validate against ``model``, then ``check`` (cross-field checks, may return an updated object).
+
+    Returns the object, or None when there is any error, and every problem found.
+    """
+    doc, problems = read_yaml_doc(path, what=what, what_en=what_en, id_keys=id_keys, shape_hint=shape_hint)
+    if doc is None:
+        return None, problems
+    obj, problems = doc.validate(model)
+    if obj is None:
+        return None, problems
+    obj, problems = check(obj, doc)
+    return (obj if not any(p.severity == ERROR for p in problems) else None), problems

@@ -22,3 +22,12 @@ def seeds_dir() -> Path:
     if not SEEDS.is_dir():
         pytest.skip("seed texts (../shared/seeds) not present")
     return SEEDS
+
+
+def assert_problems(problems: list, name: str, expected: list[tuple[str, str, str]]) -> None:
+    """Each problem names the file, the line (第N行), the field path and the words expected, in order."""
+    assert len(problems) == len(expected), [str(p) for p in problems]
+    for problem, (line, column, words) in zip(problems, expected):
+        text = str(problem)
+        assert name in text and line in text and words in text, text
+        assert (problem.column or "") == column

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import assert_problems
 
 from hzlib.cli import main
 from hzlib.errors import InputError
@@ -86,12 +87,7 @@ CASES = {
 def test_bad_plan_gets_its_message(name: str) -> None:
     plan, problems = read_plan_file(CORPUS / name)
     assert plan is None
-    expected = CASES[name]
-    assert len(problems) == len(expected), [str(p) for p in problems]
-    for problem, (line, column, words) in zip(problems, expected):
-        text = str(problem)
-        assert name in text and line in text and words in text, text
-        assert (problem.column or "") == column
+    assert_problems(problems, name, CASES[name])
 
 
 def test_good_corpus_plan_is_valid() -> None:
