@@ -35,6 +35,7 @@ from ..periods import Period
 from ..textfmt import fmt_number
 from .rules import (
     Award,
+    Checkpoint,
     ConditionItem,
     InputDef,
     Item,
@@ -43,6 +44,7 @@ from .rules import (
     RatioItem,
     ScoringRules,
     ShortfallItem,
+    SmallUnit,
     UnitKind,
 )
 
@@ -296,7 +298,7 @@ def _ratio(item: RatioItem, k: _Kind) -> _Outcome:
     return _Outcome(points, notes, missing, [num_id, den_id], extra)
 
 
-def _small_units(k: _Kind, item: Item, small: Any, fallback: pd.Series | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def _small_units(k: _Kind, item: Item, small: SmallUnit | None, fallback: pd.Series | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """(is small, count, input ids read) for a ``small_unit`` rule; counts come from ``small.count`` or ``fallback``."""
     if small is None:
         return np.zeros(len(k.index), dtype=bool), np.full(len(k.index), np.nan), []
@@ -318,9 +320,10 @@ def _project_bands(item: ProjectBandsItem, k: _Kind) -> _Outcome:
     band = np.full(len(rows), -1)
     for b_i, b in enumerate(p.bands):
         band[(band < 0) & b.mask(pct)] = b_i
-    unit_small = dict(zip(k.index, small))
-    each = np.array([0.0 if b < 0 else (p.bands[b].points_small if unit_small.get(u) and p.bands[b].points_small is not None
-                                        else p.bands[b].points) for u, b in zip(rows["unit"], band)])
+    normal = np.array([b.points for b in p.bands] + [0.0])  # band -1 (no band) takes the last entry: 0
+    reduced = np.array([b.points if b.points_small is None else b.points_small for b in p.bands] + [0.0])
+    row_small = rows["unit"].map(dict(zip(k.index, small))).fillna(False).to_numpy(dtype=bool)
+    each = np.where(row_small, reduced[band], normal[band])
     rows = rows.assign(band=band, each=each, pct=pct)
     total = rows.groupby("unit")["each"].sum().reindex(k.index).fillna(0.0).to_numpy()
     points = np.maximum(_clean(total), -p.cap)
@@ -369,7 +372,7 @@ def _project_bands(item: ProjectBandsItem, k: _Kind) -> _Outcome:
     return _Outcome(points, notes, missing, needed + [pid], extra)
 
 
-def _due(item: ShortfallItem, k: _Kind) -> tuple[list[Any], list[Any]]:
+def _due(item: ShortfallItem, k: _Kind) -> tuple[list[Checkpoint], list[Checkpoint]]:
     """(checkpoints assessed, checkpoints not yet due at the period)."""
     due = [c for c in item.params.checkpoints if k.period is None or int(c.due[1]) <= k.period.quarter]
     pending = [c for c in item.params.checkpoints if c not in due]

@@ -44,6 +44,7 @@ __all__ = [
     "Band",
     "Bracket",
     "SmallUnit",
+    "interval_problems",
     "Checkpoint",
     "Term",
     "TermGroup",
