@@ -31,15 +31,16 @@ def seeds_dir() -> Path:
 Located = list[tuple[str, str, str]]
 
 
+def assert_problems(problems: Sequence[Problem], name: str, expected: Located) -> None:
+    """Each problem names the file, the line (第N行), the field path and the words expected, in order."""
+    assert len(problems) == len(expected), [str(p) for p in problems]
+    for problem, (line, column, words) in zip(problems, expected):
+        text = str(problem)
+        assert name in text and line in text and words in text, text
+        assert (problem.column or "") == column
+
+
 @pytest.fixture(scope="session")
 def assert_located() -> Callable[[Sequence[Problem], str, Located], None]:
-    """Check that every problem of a bad file names the file, its line, its field and the expected words."""
-
-    def check(problems: Sequence[Problem], name: str, expected: Located) -> None:
-        assert len(problems) == len(expected), [str(p) for p in problems]
-        for problem, (line, column, words) in zip(problems, expected):
-            text = str(problem)
-            assert name in text and line in text and words in text, text
-            assert (problem.column or "") == column
-
-    return check
+    """:func:`assert_problems` as a fixture."""
+    return assert_problems

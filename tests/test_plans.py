@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import assert_problems
 
 from hzlib.cli import main
 from hzlib.errors import InputError
@@ -84,10 +84,10 @@ CASES = {
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_bad_plan_gets_its_message(name: str, assert_located: Callable[..., None]) -> None:
+def test_bad_plan_gets_its_message(name: str) -> None:
     plan, problems = read_plan_file(CORPUS / name)
     assert plan is None
-    assert_located(problems, name, CASES[name])
+    assert_problems(problems, name, CASES[name])
 
 
 def test_good_corpus_plan_is_valid() -> None:

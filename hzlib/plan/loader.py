@@ -10,11 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from ..errors import ERROR, PlanError, Problem
+from ..errors import PlanError, Problem
 from ..paths import PLANS_DIR
-from ..yamlfile import YamlDoc, read_yaml_mapping
+from ..yamldoc import YamlDoc, read_yaml_model, yaml_ids, yaml_path
 from .schema import Basis, Measure, Plan, Target
 
 __all__ = ["PLANS_DIR", "plan_path", "load_plan", "load_all_plans", "list_plan_ids", "read_plan_file", "indicator_problems"]
@@ -26,37 +24,20 @@ def plan_path(plan: str | Path, plans_dir: Path | None = None) -> Path:
 
     Plan ids are checked so that a path cannot escape the plans folder.
     """
-    p = Path(plan)
-    if p.suffix in (".yaml", ".yml"):
-        return p
-    from ..safety import check_id
-
-    check_id(str(plan), "plan")
-    return (plans_dir or PLANS_DIR) / f"{plan}.yaml"
+    return yaml_path(plan, plans_dir or PLANS_DIR, "plan")
 
 
 def list_plan_ids(plans_dir: Path | None = None) -> list[str]:
-    d = plans_dir or PLANS_DIR
-    return sorted(p.stem for p in d.glob("*.yaml"))
+    return yaml_ids(plans_dir or PLANS_DIR)
 
 
-#: Top-level lists whose items are named by their ``id`` in field paths: targets[3](fai_growth).value
-_LABELS = {"targets": "id", "allocations": "id", "ambiguities": "id"}
+_ID_KEYS = ("targets", "allocations", "ambiguities")
 
 
 def read_plan_file(path: Path) -> tuple[Plan | None, list[Problem]]:
     """Parse and validate one plan file; return the plan (or None) and all problems."""
-    doc, problems = read_yaml_mapping(
-        path, kind_zh="计划文件", kind_en="plan file", mapping_hint="id: …, targets: …", labels=_LABELS
-    )
-    if doc is None:
-        return None, problems
-    try:
-        plan = Plan.model_validate(doc.data)
-    except ValidationError as exc:
-        return None, doc.validation_problems(exc)
-    problems += _semantic_problems(plan, doc, path)
-    return (plan if not any(p.severity == ERROR for p in problems) else None), problems
+    return read_yaml_model(path, Plan, lambda plan, doc: (plan, _semantic_problems(plan, doc, path)), what="计划文件",
+                           what_en="plan file", id_keys=_ID_KEYS, shape_hint="（id: …, targets: …）")
 
 
 def _semantic_problems(plan: Plan, doc: YamlDoc, path: Path) -> list[Problem]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import ERROR, WARNING, Problem
 from .schema import Plan, Source
 
-__all__ = ["default_seeds_dir", "verify_quotes"]
+__all__ = ["default_seeds_dir", "verify_quotes", "verify_sources"]
 
 _WS = re.compile(r"\s+")
 
@@ -44,13 +44,17 @@ def _sources(plan: Plan) -> list[tuple[str, Source]]:
 
 def verify_quotes(plan: Plan, seeds_dir: Path, file: str | None = None) -> list[Problem]:
     """Return an error for each quote not found in its seed file."""
-    name = file or f"{plan.id}.yaml"
+    return verify_sources(_sources(plan), plan.source_file, seeds_dir, file or f"{plan.id}.yaml")
+
+
+def verify_sources(sources: list[tuple[str, Source]], default_file: str | None, seeds_dir: Path, name: str) -> list[Problem]:
+    """Check each ``(field path, source)``: its quote must be in its seed file (``default_file`` when unset)."""
     cache: dict[str, str] = {}
     problems: list[Problem] = []
-    for column, src in _sources(plan):
-        seed = src.file or plan.source_file
+    for column, src in sources:
+        seed = src.file or default_file
         if seed is None:
-            problems.append(Problem(name, None, column, "未核对出处：计划没有给出原文文件（source_file）", WARNING))
+            problems.append(Problem(name, None, column, "未核对出处：没有给出原文文件（source_file）", WARNING))
             continue
         if seed not in cache:
             path = seeds_dir / seed

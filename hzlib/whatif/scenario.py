@@ -54,7 +54,7 @@ from ..ingest.aliases import VALUE_ALIASES, normalise_value
 from ..paths import SCENARIOS_DIR
 from ..periods import Period, PeriodError
 from ..plan.schema import Plan
-from ..yamlfile import YamlDoc, read_yaml_mapping
+from ..yamldoc import YamlDoc, read_yaml_doc
 from .growth import QUARTER_ZH
 from .tables import ContractTables, profile_levels, published_growth
 
@@ -539,7 +539,7 @@ def validate_scenario(
     doc: YamlDoc | None = None,
 ) -> tuple[Scenario | None, list[Problem]]:
     """Validate a scenario given as a mapping (from a file, a notebook's sliders or the command line)."""
-    doc = doc or YamlDoc(name, data, {}, _LABELS)
+    doc = doc or YamlDoc(name, dict(data), {}, _LABELS)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -570,8 +570,8 @@ def list_scenarios(plan_id: str, scenarios_dir: Path | None = None) -> list[str]
 
 def read_scenario_file(path: Path, plan: Plan | None = None, tables: ContractTables | None = None) -> tuple[Scenario | None, list[Problem]]:
     """Parse and check one scenario file; return the scenario (or None) and every problem."""
-    doc, problems = read_yaml_mapping(
-        path, kind_zh="情景文件", kind_en="scenario file", mapping_hint="id: …, plan: …, quarter: …", labels=_LABELS
+    doc, problems = read_yaml_doc(
+        path, what="情景文件", what_en="scenario file", shape_hint="（id: …, plan: …, quarter: …）", id_keys=_LABELS
     )
     if doc is None:
         return None, problems
