@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from .charts_style import STATUS_COLORS, STATUS_LABELS, status_color
 
-__all__ = ["checkpoint_paths_chart", "growth_chart", "unit_rate_chart", "completion_chart", "batch_chart", "status_chart"]
+__all__ = ["ranking_chart", "checkpoint_paths_chart", "growth_chart", "unit_rate_chart", "completion_chart", "batch_chart", "status_chart"]
 
 _Q = ["一季度", "二季度", "三季度", "四季度"]
 
@@ -147,5 +147,31 @@ def status_chart(counts: dict[str, int], title: str = "目标完成情况") -> F
     ax.set_xlim(0, max(left, 1))
     ax.axis("off")
     ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def ranking_chart(data: pd.DataFrame, title: str, *, higher_is_better: bool) -> Figure:
+    """Horizontal bars per unit, one panel per kind (``data``: kind, unit, value, award), best on top.
+
+    Units named 红旗 or given a prize are green, 蜗牛 red, the others grey.
+    """
+    kinds = list(dict.fromkeys(data["kind"]))
+    heights = [max(1.2, 0.26 * int((data["kind"] == k).sum()) + 0.6) for k in kinds]
+    fig = Figure(figsize=(7.2, sum(heights) + 0.6))
+    axes = fig.subplots(len(kinds), 1, gridspec_kw={"height_ratios": heights}, squeeze=False)[:, 0]
+    for ax, k in zip(axes, kinds):
+        g = data[data["kind"] == k]
+        g = g.sort_values("value", ascending=not higher_is_better, kind="stable")
+        ys = list(range(len(g)))[::-1]
+        colors = [STATUS_COLORS["missed"] if a == "蜗牛" else (STATUS_COLORS["met"] if a else STATUS_COLORS["pending"]) for a in g["award"]]
+        ax.barh(ys, list(g["value"]), color=colors, height=0.65)
+        labels = [f"{u}（{a}）" if a else str(u) for u, a in zip(g["unit"], g["award"])]
+        ax.set_yticks(ys, labels)
+        for y, v in zip(ys, g["value"]):
+            ax.text(v, y, f" {v:.1f}", va="center", fontsize=8)
+        ax.set_title(f"{k}：{title}", fontsize=10)
+        ax.grid(axis="x", color="#e0e0e0")
+        ax.grid(axis="y", visible=False)
     fig.tight_layout()
     return fig

@@ -36,6 +36,7 @@ NOTEBOOKS = {
     "01_targets.ipynb": "01_targets.html",
     "02_evaluate.ipynb": "02_evaluate.html",
     "03_projects.ipynb": "03_projects.html",
+    "04_scoring.ipynb": "04_scoring.html",
 }
 STATUS_ZH = {st.value: st.zh for st in Status} | {"failed": "运行失败"}
 
@@ -228,7 +229,7 @@ def write_index(out_dir: Path) -> Path:
         rel = manifest.parent.relative_to(out_dir).as_posix()
         links = []
         for name, label in (("bulletin.html", "通报 HTML"), ("bulletin.pdf", "PDF"), ("bulletin.xlsx", "Excel"),
-                            ("01_targets.html", "目标分解"), ("02_evaluate.html", "目标与实际"), ("03_projects.html", "项目进度")):
+                            ("01_targets.html", "目标分解"), ("02_evaluate.html", "目标与实际"), ("03_projects.html", "项目进度"), ("04_scoring.html", "考核评分")):
             if (manifest.parent / name).exists():
                 links.append(f'<a href="{html.escape(rel)}/{name}">{label}</a>')
         st = m.get("overall_status", "no_data")

@@ -46,6 +46,7 @@ from hzlib.contracts import (
     Column,
 )
 from hzlib.paths import DATA_DIR, PLANS_DIR
+from hzlib.scoring.inputs import SCORING_INPUT_COLUMNS
 from hzlib.textfmt import fmt_number
 
 __all__ = [
@@ -1134,5 +1135,11 @@ def write_sample(plan_id: str, out_dir: Path | str | None = None, *, messy: bool
     if not data.tasks.empty:
         files["tasks.csv"] = (f"任务完成情况：台账和统计指标算不出的 {len(data.tasks)} 项目标的报送值（示意），"
                               "按目标编号、期别、完成值、计量单位填写；个别目标故意未报送")
+    from .scoring import scoring_inputs
+
+    scoring = scoring_inputs(spec.plan_id, spec.seed)
+    if scoring is not None:
+        (folder / "scoring_inputs.csv").write_bytes(_csv_text(to_file_frame(scoring, SCORING_INPUT_COLUMNS)).encode("utf-8"))
+        files["scoring_inputs.csv"] = f"评分报送表：台账算不出的考核评分输入（示意），{len(scoring)} 行，按 params/scoring/{spec.plan_id}.yaml 填写"
     (folder / "README.md").write_text(_readme(data, files, messy), encoding="utf-8")
     return folder

@@ -139,6 +139,7 @@ def unit_rates(status: pd.DataFrame, period: str | Period, by: str | list[str] =
     - 前期手续办结率: planned new starts with all main procedures done ÷ planned new starts
     - 计划投资完成率: completed investment ÷ annual planned investment
     - 竣工投产达效率: projects completed ÷ projects planned to complete this year
+      (``due_completions``/``due_completed``: those planned to complete by the period end)
     - 储备项目开工率: reserve projects started ÷ reserve projects
     - 招商引资落地率: signed projects with approved land ÷ signed projects
     """
@@ -157,6 +158,8 @@ def unit_rates(status: pd.DataFrame, period: str | Period, by: str | list[str] =
             "completed_cum": s["completed_cum"].astype(float),
             "planned_completions": s["planned_completion_this_year"].astype(int),
             "completions": (s["planned_completion_this_year"] & s["completed"]).astype(int),
+            "due_completions": s["due_completion"].astype(int),
+            "due_completed": (s["due_completion"] & s["completed"]).astype(int),
             "reserve": reserve.astype(int),
             "reserve_started": (reserve & s["started"]).astype(int),
             "signed": signed.astype(int),

@@ -412,9 +412,13 @@ class AllocationColumn(_Strict):
     _known_unit = field_validator("unit")(_check_unit)
 
 
+#: Kinds of responsible units; units are ranked like with like (counties with counties).
+UnitKind = Literal["county", "district", "zone", "department", "company", "town"]
+
+
 class AllocationRow(_Strict):
     unit: Annotated[str, Field(min_length=1)]  # the responsible unit (县区/部门)
-    kind: Literal["county", "district", "zone", "department", "company", "town"]
+    kind: UnitKind
     values: dict[str, float | None]
     note: str | None = None
 
@@ -550,6 +554,7 @@ class Plan(_Strict):
     cny_per_usd: float | None = Field(default=None, gt=0)  # only when the plan states it
     seasonal_profile: list[float] | None = None  # last year's quarterly shares, if the plan gives them
     units: list[str] = Field(default_factory=list)  # responsible units evaluated and ranked
+    unit_kinds: dict[str, UnitKind] = Field(default_factory=dict)  # unit → kind, for ranking like with like
     targets: list[Target] = Field(min_length=1)
     allocations: list[Allocation] = Field(default_factory=list)
     ambiguities: list[Ambiguity] = Field(default_factory=list)
@@ -569,6 +574,12 @@ class Plan(_Strict):
             if t.id == target_id:
                 return t
         raise KeyError(target_id)
+
+    def unit_kind_map(self) -> dict[str, str]:
+        """unit → kind from the task tables and ``unit_kinds`` (the latter wins)."""
+        out: dict[str, str] = {r.unit: r.kind for a in self.allocations for r in a.rows}
+        out.update(self.unit_kinds)
+        return out
 
     def allocation(self, allocation_id: str) -> Allocation:
         for a in self.allocations:

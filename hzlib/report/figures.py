@@ -19,7 +19,7 @@ from ..plan.schema import Measure, Phasing
 from ..targets import checkpoint
 from .model import ReportModel
 
-__all__ = ["Chart", "status_chart", "growth_charts", "start_rate_chart", "completion_chart", "batch_chart", "checkpoint_paths_chart"]
+__all__ = ["Chart", "ranking_chart", "status_chart", "growth_charts", "start_rate_chart", "completion_chart", "batch_chart", "checkpoint_paths_chart"]
 
 
 class Chart:
@@ -125,3 +125,16 @@ def checkpoint_paths_chart(m: ReportModel) -> Chart | None:
     frame = pd.DataFrame(named).T
     frame.columns = ["Q1", "Q2", "Q3", "Q4"][: frame.shape[1]]
     return Chart("各季度目标进度", frame, lambda: charts.checkpoint_paths_chart(frame))
+
+
+def ranking_chart(m: ReportModel) -> Chart | None:
+    """Each kind's units by score (or mean rank), best on top; 红旗 and prizes green, 蜗牛 red."""
+    rk = m.ranking
+    if rk.empty or (m.scores is not None and rk["total"].isna().all()):
+        return None
+    scored = m.scores is not None
+    value = rk["total"] if scored else rk["mean_rank"]
+    data = pd.DataFrame({"kind": rk["kind_zh"], "unit": rk["unit"], "value": value, "rank": rk["rank"], "award": rk["award"]})
+    data = data[data["value"].notna()].reset_index(drop=True)
+    title = "考核得分（分）" if scored else "综合名次（平均名次，越小越好）"
+    return Chart("排名", data, lambda: charts.ranking_chart(data, title, higher_is_better=scored))

@@ -8,15 +8,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..data import LoadedData, load_data
-from ..plan import load_plan
+from ..data import LoadedData, data_dir_for, load_data
+from ..errors import WARNING, Problem
+from ..plan import load_plan, plan_path
 from ..plan.schema import Plan
+from ..scoring.report import ScoringSetup
 from .model import ReportModel, build_report
 
-__all__ = ["load_report", "LoadedReport", "load_inputs"]
+__all__ = ["load_report", "LoadedReport", "load_inputs", "load_scoring"]
 
 
 @dataclass(frozen=True)
@@ -25,16 +27,45 @@ class LoadedReport:
 
     plan: Plan
     loaded: LoadedData
+    scoring: ScoringSetup | None = None
+    files: dict[str, Path] = field(default_factory=dict)  # every input file read, by role
+
+
+def load_scoring(plan: Plan, folder: Path) -> tuple[ScoringSetup | None, dict[str, Path]]:
+    """The plan's scoring rules (``params/scoring/<plan-id>.yaml``) and reported inputs
+    (``scoring_inputs.csv`` in its data folder), when the plan has rules."""
+    from ..paths import SCORING_DIR
+    from ..scoring import load_rules
+    from ..scoring.engine import ScoringInputs, _empty
+    from ..scoring.inputs import SCORING_INPUTS_FILE, read_scoring_inputs
+
+    path = SCORING_DIR / f"{plan.id}.yaml"
+    if not path.exists():
+        return None, {}
+    rules = load_rules(path)
+    files = {"scoring_rules": path}
+    csv = folder / SCORING_INPUTS_FILE
+    if not csv.exists():
+        empty = ScoringInputs(_empty(("unit", "unit_kind", "input_id", "value")))
+        note = Problem(SCORING_INPUTS_FILE, None, None, "没有评分报送表（hz scoring-template 生成空表）：台账算不出的评分项标为缺数据", WARNING)
+        return ScoringSetup(rules, empty, (note,)), files
+    r = read_scoring_inputs(csv, rules).raise_for_errors()
+    files["scoring_inputs"] = csv
+    return ScoringSetup(rules, ScoringInputs(r.frame[["unit", "unit_kind", "input_id", "value"]]), tuple(r.problems)), files
 
 
 def load_inputs(plan_id: str, data_dir: str | Path | None = None) -> LoadedReport:
-    """Read the plan and every data file of ``data/<plan-id>/`` (or ``data_dir``), all problems at once."""
+    """Read the plan, every data file of ``data/<plan-id>/`` (or ``data_dir``) and the scoring inputs, all problems at once."""
     plan = load_plan(plan_id)
-    return LoadedReport(plan, load_data(plan_id, data_dir, year=plan.year, plan=plan))
+    loaded = load_data(plan_id, data_dir, year=plan.year, plan=plan)
+    scoring, score_files = load_scoring(plan, data_dir_for(plan_id, data_dir))
+    files = {"plan": plan_path(plan_id)} | {f"data/{k}": p for k, p in loaded.files.items()} | score_files
+    return LoadedReport(plan, loaded, scoring, files)
 
 
 def load_report(plan_id: str, period: str = "latest", data_dir: str | Path | None = None, *,
                 allow_partial: bool = False, inputs: LoadedReport | None = None) -> ReportModel:
     """Read the inputs (unless given) and build the report model of ``plan_id`` at ``period``."""
     inp = inputs or load_inputs(plan_id, data_dir)
-    return build_report(inp.plan, inp.loaded.data, period, allow_partial=allow_partial, problems=inp.loaded.problems)
+    problems = [*inp.loaded.problems, *(inp.scoring.problems if inp.scoring else ())]
+    return build_report(inp.plan, inp.loaded.data, period, allow_partial=allow_partial, problems=problems, scoring=inp.scoring)

@@ -13,8 +13,8 @@ Reading files is :func:`hzlib.report.load.load_report` (the I/O edge).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -28,10 +28,11 @@ from ..evaluate.status import judge
 from ..periods import Period
 from ..plan.check import check_plan
 from ..plan.schema import Basis, Comparator, Measure, Plan
+from ..scoring.report import Scores, ScoringSetup, score_models
 from ..targets import checkpoints_frame
 from ..textfmt import fmt_number
 
-__all__ = ["ReportModel", "build_report", "rank_units", "JUDGED", "STATUS_ORDER"]
+__all__ = ["ReportModel", "build_report", "rank_units", "scores_ranking", "RANKING_COLUMNS", "JUDGED", "STATUS_ORDER"]
 
 #: Statuses of targets judged at this period.
 JUDGED = ("met", "near", "missed")
@@ -62,6 +63,8 @@ class ReportModel:
     data_notes: tuple[Problem, ...]
     plan_notes: tuple[Problem, ...]
     project_list: dict[str, pd.DataFrame] = field(default_factory=dict)  # summary, outside, mismatch (plan's list rule)
+    ranking_basis: str = ""  # how units were ranked, in Chinese
+    scores: Scores | None = None  # the plan's assessment scoring, when it has rules (params/scoring/<plan>.yaml)
     start_target: str | None = None  # the target whose checkpoint the units' start rates are judged against
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -118,26 +121,82 @@ class ReportModel:
 # ----------------------------------------------------------------------------- sections
 
 
-def rank_units(units: pd.DataFrame) -> pd.DataFrame:
-    """Rank units by start rate, procedure rate and completion against time progress.
+#: Columns of :attr:`ReportModel.ranking` (both bases).
+RANKING_COLUMNS = ["unit", "unit_kind", "kind_zh", "rank", "award", "total", "max_total", "mean_rank", "rates_used",
+                   "start_rate", "procedure_rate", "invest_completion", "incomplete", "note"]
+_KIND_ZH = {"county": "县区", "district": "区", "zone": "园区", "department": "部门", "company": "企业", "town": "镇街", "": "全部单位"}
+
+
+def _awards_by_rank(ranks: pd.Series, k: int) -> pd.Series:
+    """红旗 for ranks 1..k, 蜗牛 for the last k ranks; a tie at the boundary takes everyone tied."""
+    n = len(ranks)
+    out = pd.Series("", index=ranks.index, dtype=object)
+    if n < 2 or k <= 0:
+        return out
+    worst = ranks.rank(ascending=False, method="min")  # 1 = worst
+    out[worst <= k] = "蜗牛"
+    out[ranks <= k] = "红旗"
+    return out
+
+
+def rank_units(units: pd.DataFrame, kinds: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Rank units like with like (counties with counties) by start rate, procedure rate and
+    completion against time progress, when the plan gives no scoring rule.
 
     Each rate ranks only the units that have something to measure (denominator > 0);
-    the overall rank orders units by the mean of their ranks (lower is better), ties
-    broken by name; ``rates_used`` says how many of the three rates a unit was ranked
-    on, so a unit without new starts is never silently ranked on completion alone.
+    a unit's place is the mean of its ranks (lower is better); equal means share a rank
+    (1, 2, 2, 4) and, at the 红旗/蜗牛 boundary, all tied units are named; ``rates_used``
+    says on how many of the three rates a unit was ranked, and ``note`` says when fewer
+    than three, so no unit is ranked on one rate without saying so.
     """
     if units.empty:
-        return pd.DataFrame()
+        return pd.DataFrame(columns=RANKING_COLUMNS)
+    kinds = kinds or {}
     u = units.copy()
-    ranks = pd.DataFrame(index=u.index)
-    for col, den in (("start_rate", "new_starts"), ("procedure_rate", "new_starts"), ("invest_completion", "annual_plan")):
-        ranks[col] = u[col].where(u[den] > 0).rank(ascending=False, method="min")
-    u["rates_used"] = ranks.notna().sum(axis=1)
-    u["mean_rank"] = ranks.mean(axis=1, skipna=True)
-    u = u[u["mean_rank"].notna()]
-    u = u.assign(_name=u.index.astype(str)).sort_values(["mean_rank", "_name"]).drop(columns="_name")
-    u["overall_rank"] = range(1, len(u) + 1)
-    return u
+    u.index = u.index.astype(str)
+    u["unit_kind"] = [kinds.get(x, "") for x in u.index]
+    groups = []
+    for _, g in u.groupby("unit_kind", sort=True):
+        ranks = pd.DataFrame(index=g.index)
+        for col, den in (("start_rate", "new_starts"), ("procedure_rate", "new_starts"), ("invest_completion", "annual_plan")):
+            ranks[col] = g[col].where(g[den] > 0).rank(ascending=False, method="min")
+        g = g.assign(rates_used=ranks.notna().sum(axis=1), mean_rank=ranks.mean(axis=1, skipna=True))
+        g = g[g["mean_rank"].notna()]
+        g = g.assign(rank=g["mean_rank"].rank(method="min").astype(int))
+        # 红旗/蜗牛 only among units compared on every rate: a unit with fewer rates is ranked, not named
+        full = g["rates_used"] == g["rates_used"].max()
+        named = _awards_by_rank(g.loc[full, "rank"].rank(method="min"), min(3, int(full.sum()) // 2))
+        g = g.assign(award=named.reindex(g.index).fillna(""))
+        groups.append(g)
+    r = pd.concat(groups) if groups else u.iloc[0:0]
+    names = {"start_rate": "开工率", "procedure_rate": "前期手续办结率", "invest_completion": "计划投资完成率"}
+    lacking = pd.DataFrame({names[c]: ~(r[den] > 0) for c, den in (("start_rate", "new_starts"), ("procedure_rate", "new_starts"), ("invest_completion", "annual_plan"))})
+    notes = [f"无{'、'.join(c for c in lacking.columns if row[c])}可比，仅按其余{int(n)}项排名，不参加红旗、蜗牛评选" if n < 3 else ""
+             for row, n in zip(lacking.to_dict("records"), r["rates_used"])]
+    out = pd.DataFrame({
+        "unit": r.index.astype(str), "unit_kind": r["unit_kind"].values, "kind_zh": [_KIND_ZH.get(k, k) for k in r["unit_kind"]],
+        "rank": r["rank"].values, "award": r["award"].values, "total": float("nan"), "max_total": float("nan"),
+        "mean_rank": r["mean_rank"].values, "rates_used": r["rates_used"].values, "start_rate": r["start_rate"].values,
+        "procedure_rate": r["procedure_rate"].values, "invest_completion": r["invest_completion"].values,
+        "incomplete": False, "note": notes,
+    }, columns=RANKING_COLUMNS)
+    return out.sort_values(["unit_kind", "rank", "unit"], kind="stable").reset_index(drop=True)
+
+
+def scores_ranking(scores: Scores) -> pd.DataFrame:
+    """The ranking of a scored period: total and rank within each kind, the award (红旗/蜗牛, a prize)."""
+    u = scores.result.units
+    labels = {k.id: k.label for k in scores.rules.kinds}
+    award_label = {a.id: a.label for k in scores.rules.kinds for a in k.awards}
+    # a tiered award shows its tier (一等奖 …); others their label (红旗, 蜗牛, 先进单位)
+    award = [p if isinstance(p, str) and p else award_label.get(a, "") if isinstance(a, str) else "" for a, p in zip(u["award"], u["prize"])]
+    out = pd.DataFrame({
+        "unit": u["unit"].astype(str), "unit_kind": u["unit_kind"], "kind_zh": [labels.get(k, k) for k in u["unit_kind"]],
+        "rank": u["rank"], "award": award, "total": u["total"], "max_total": u["max_total"], "mean_rank": float("nan"),
+        "rates_used": float("nan"), "start_rate": float("nan"), "procedure_rate": float("nan"), "invest_completion": float("nan"),
+        "incomplete": u["incomplete"].astype(bool), "note": u["note"].fillna(""),
+    }, columns=RANKING_COLUMNS)
+    return out.sort_values(["unit_kind", "rank", "unit"], kind="stable", na_position="last").reset_index(drop=True)
 
 
 def _unit_statuses(units: pd.DataFrame, plan: Plan, period: Period, start_cp: float | None) -> pd.DataFrame:
@@ -294,7 +353,7 @@ def _growth_sentence(trends: pd.DataFrame, targets: pd.DataFrame, plan: Plan) ->
 
 
 def _sentences(model_parts: dict[str, object], plan: Plan, period: Period, ev: Evaluation, trends: pd.DataFrame,
-               ranking: pd.DataFrame, coverage: Coverage) -> list[str]:
+               coverage: Coverage) -> list[str]:
     t = ev.targets
     summ = ev.summary()
     judged = summ["met"] + summ["near"] + summ["missed"]
@@ -325,12 +384,21 @@ def _sentences(model_parts: dict[str, object], plan: Plan, period: Period, ev: E
         ns, started = int(tot["new_starts"]), int(tot["new_started"])
         out.append(f"{ns}个计划新开工项目已开工{started}个，开工率{started / ns * 100:.1f}%，尚有{ns - started}个未开工。")
         model_parts["new_starts"] = {"planned": ns, "started": started}
-    if len(ranking) >= 2:
-        k = min(3, len(ranking) // 2)
-        red = list(ranking.index[:k].astype(str))
-        snail = list(ranking.index[-k:].astype(str))[::-1]
-        model_parts["red"], model_parts["snail"] = red, snail
-        out.append(f"综合排名前{k}名（红旗）：{'、'.join(red)}；后{k}名（蜗牛）：{'、'.join(snail)}（按开工率、前期手续办结率、计划投资完成率的平均名次）。")
+    return out
+
+
+def ranking_sentences(ranking: pd.DataFrame, basis: str) -> list[str]:
+    """One sentence per kind of unit: who is named, on what basis, ties said."""
+    out = []
+    for _, g in ranking.groupby("unit_kind", sort=True):
+        named = g[g["award"] != ""]
+        if named.empty:
+            continue
+        parts = []
+        for award, h in named.groupby("award", sort=False):
+            tied = "（含并列）" if h["rank"].duplicated(keep=False).any() else ""
+            parts.append(f"{award}{tied}：{'、'.join(h['unit'])}")
+        out.append(f"{g['kind_zh'].iloc[0]}{basis}，" + "；".join(parts) + "。")
     return out
 
 
@@ -373,6 +441,7 @@ def build_report(
     *,
     allow_partial: bool = False,
     problems: Sequence[Problem] = (),
+    scoring: ScoringSetup | None = None,
 ) -> ReportModel:
     """The report of ``plan`` at ``period`` from the contract tables in ``data`` (pure).
 
@@ -381,6 +450,9 @@ def build_report(
     :class:`hzlib.errors.CoverageError` unless ``allow_partial``; then the data's end is
     evaluated and the model says so (:attr:`ReportModel.partial`, :attr:`ReportModel.banner`).
     ``problems`` are the data files' warnings, shown in the report's data notes.
+    ``scoring``: the plan's assessment rules and reported inputs; units are then ranked by
+    their scores (read from this model and, for earlier checkpoints, the models of those
+    quarters), otherwise like with like by their rates.
     """
     cov = data_coverage(data, plan.year)
     requested = period.label() if isinstance(period, Period) else str(period)
@@ -391,7 +463,8 @@ def build_report(
     start_id, start_cp = _start_target(plan, targets)
     ledger_current = cov.progress is None or cov.progress >= p.end_month
     units = _unit_statuses(ev.units, plan, p, start_cp) if ledger_current else pd.DataFrame()
-    ranking = rank_units(units) if not units.empty else pd.DataFrame()
+    ranking = rank_units(units, plan.unit_kind_map()) if not units.empty else pd.DataFrame(columns=RANKING_COLUMNS)
+    ranking_basis = "按开工率、前期手续办结率、计划投资完成率的平均名次排名（计划未规定评比办法）"
     trends = _indicator_trends(plan, data, p, targets)
     st = ev.status
     actions: dict[str, pd.DataFrame] = {}
@@ -405,11 +478,11 @@ def build_report(
         if "batch" in ev.status_all.columns:
             batches = pj.batch_summary(ev.status_all)
     parts: dict[str, object] = {}
-    sentences = _sentences(parts, plan, p, ev, trends, ranking, cov)
+    sentences = _sentences(parts, plan, p, ev, trends, cov)
     project_list, list_sentence = _project_list(plan, ev)
     if list_sentence:
         sentences.append(list_sentence)
-    return ReportModel(
+    model = ReportModel(
         plan=plan,
         requested=requested,
         period=p,
@@ -428,7 +501,22 @@ def build_report(
         data_notes=tuple(problems),
         plan_notes=tuple(check_plan(plan)),
         project_list=project_list,
+        ranking_basis=ranking_basis,
         start_target=start_id,
         extra=parts,
     )
+    if scoring is not None and ledger_current:
+        models: dict[int, ReportModel] = {p.end_month: model}
+
+        def model_at(at: Period) -> ReportModel:
+            if at.end_month not in models:
+                models[at.end_month] = build_report(plan, data, at, problems=problems)
+            return models[at.end_month]
+
+        scores = score_models(scoring, p, model_at)
+        ranking = scores_ranking(scores)
+        basis = scores.basis + ("（年度考核，本期为试算）" if scoring.rules.period == "year" and p.end_month < 12 else "")
+        model = replace(model, ranking=ranking, ranking_basis=basis, scores=scores)
+    sentences = [*model.sentences, *ranking_sentences(model.ranking, model.ranking_basis)]
+    return replace(model, sentences=tuple(sentences))
 

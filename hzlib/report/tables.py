@@ -89,14 +89,18 @@ def excel_tables(m: ReportModel) -> dict[str, pd.DataFrame]:
         })
     if not m.units.empty:
         tables["分单位完成情况"] = units_numeric(m)
-    rk = m.ranking.reset_index()
+    rk = m.ranking
     if not rk.empty:
-        key = rk.columns[0]
-        tables["综合排名"] = pd.DataFrame({
-            "排名": rk["overall_rank"], "责任单位": rk[key], "开工率（%）": rk["start_rate"] * 100,
-            "前期手续办结率（%）": rk["procedure_rate"] * 100, "计划投资完成率（%）": rk["invest_completion"] * 100,
-            "参与排名的比率（个）": rk["rates_used"], "平均名次": rk["mean_rank"],
+        tables["排名"] = pd.DataFrame({
+            "类别": rk["kind_zh"], "排名": rk["rank"], "单位": rk["unit"], "评价": rk["award"], "得分": rk["total"],
+            "标准分值": rk["max_total"], "开工率（%）": rk["start_rate"] * 100, "前期手续办结率（%）": rk["procedure_rate"] * 100,
+            "计划投资完成率（%）": rk["invest_completion"] * 100, "平均名次": rk["mean_rank"], "说明": rk["note"],
         })
+        tables["排名依据"] = pd.DataFrame({"排名依据": [m.ranking_basis]})
+    if m.scores is not None:
+        from ..scoring.tables import item_table
+
+        tables["评分明细"] = item_table(m.scores.result)
     names = {"not_started": "未开工项目", "behind": "投资进度落后项目", "missed_completion": "计划竣工未竣工项目"}
     for kind, df in m.actions.items():
         tables[names[kind]] = _actions(df, kind)

@@ -40,6 +40,8 @@ __all__ = [
     "indicators_view",
     "units_view",
     "ranking_view",
+    "prizes_view",
+    "score_items_view",
     "actions_view",
     "deviations_view",
     "batches_view",
@@ -229,23 +231,47 @@ def units_view(m: ReportModel) -> HTMLTable:
 
 
 def ranking_view(m: ReportModel) -> HTMLTable:
-    rk = m.ranking.reset_index()
+    """Units ranked like with like, on the basis the model names (scores, or rates when the plan gives no rule)."""
+    rk = m.ranking
     if rk.empty:
-        return html_table(pd.DataFrame(), text="（综合排名：0 个单位）")
-    key = rk.columns[0]
-    red = {str(x) for x in m.extra.get("red", None) or []}  # type: ignore[attr-defined]
-    snail = {str(x) for x in m.extra.get("snail", None) or []}  # type: ignore[attr-defined]
-    df = pd.DataFrame({
-        "评价": ["红旗" if str(n) in red else ("蜗牛" if str(n) in snail else "") for n in rk[key]],
-        "排名": rk["overall_rank"],
-        "责任单位": rk[key],
-        "开工率": (rk["start_rate"] * 100).map(lambda v: fmt_value(v, "%", 1)),
-        "前期手续办结率": (rk["procedure_rate"] * 100).map(lambda v: fmt_value(v, "%", 1)),
-        "计划投资完成率": (rk["invest_completion"] * 100).map(lambda v: fmt_value(v, "%", 1)),
-        "参与排名的比率": rk["rates_used"].map(lambda v: f"{int(v)}/3"),
-        "平均名次": rk["mean_rank"].map(lambda v: f"{v:.1f}"),
-    })
-    return html_table(df, text=f"（综合排名：{len(df)} 个单位）", narrow=("评价", "排名"))
+        return html_table(pd.DataFrame(), text="（排名：0 个单位）")
+    df = pd.DataFrame({"类别": rk["kind_zh"], "排名": rk["rank"].map(lambda v: "—" if _missing(v) else str(int(v))),
+                       "单位": rk["unit"], "评价": rk["award"]})
+    if m.scores is not None:
+        df["得分"] = [fmt_number(t, 2) + (f"/{fmt_number(x, 2)}" if not _missing(x) else "") for t, x in zip(rk["total"], rk["max_total"])]
+        df["数据是否齐全"] = rk["incomplete"].map({True: "缺数据", False: "齐全"})
+    else:
+        df["开工率"] = (rk["start_rate"] * 100).map(lambda v: fmt_value(v, "%", 1))
+        df["前期手续办结率"] = (rk["procedure_rate"] * 100).map(lambda v: fmt_value(v, "%", 1))
+        df["计划投资完成率"] = (rk["invest_completion"] * 100).map(lambda v: fmt_value(v, "%", 1))
+        df["平均名次"] = rk["mean_rank"].map(lambda v: f"{v:.1f}")
+    df["说明"] = rk["note"]
+    return html_table(df, text=f"（排名：{len(df)} 个单位）", narrow=("类别", "排名", "评价"))
+
+
+def prizes_view(m: ReportModel) -> HTMLTable:
+    """Who gets which award, kind by kind, and how the number of places was counted."""
+    if m.scores is None:
+        return html_table(pd.DataFrame(), text="（奖项：本计划没有评分规则）")
+    from ..scoring.tables import prize_table
+
+    r = m.scores.result
+    df = prize_table(r)
+    df["总分"] = df["总分"].map(lambda v: fmt_number(v, 2))
+    basis = "；".join(f"{p.label}：{p.basis}" for p in r.places)
+    return html_table(df, caption=basis, text=f"（奖项：{len(df)} 个单位）", narrow=("类别", "奖项", "排名"))
+
+
+def score_items_view(m: ReportModel, kind: str | None = None) -> HTMLTable:
+    """Each unit's score item by item: points, the data used, why points were given or taken."""
+    if m.scores is None:
+        return html_table(pd.DataFrame(), text="（评分明细：本计划没有评分规则）")
+    from ..scoring.tables import item_table
+
+    df = item_table(m.scores.result, kind=kind)
+    for c in ("标准分值", "得分"):
+        df[c] = df[c].map(lambda v: fmt_number(v, 2))
+    return html_table(df, text=f"（评分明细：{len(df)} 行）", narrow=("类别", "性质", "标准分值", "得分"))
 
 
 def _dates(df: pd.DataFrame, col: str) -> pd.Series:

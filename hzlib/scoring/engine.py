@@ -204,7 +204,7 @@ def value_text(d: InputDef, v: float | dict[str, float | None] | None) -> str:
     """An input value as people read it: 75%, 是, 409,661万元, 3条; 缺 when missing; per-project values counted.
 
     >>> from hzlib.scoring.rules import InputDef
-    >>> value_text(InputDef(id="r", label="开工率", unit="%", origin="ledger"), 0.7), value_text(InputDef(id="n", label="n", unit="条", origin="reported"), 3.0)
+    >>> value_text(InputDef(id="r", label="开工率", unit="%", origin="ledger", ledger="start_rate"), 0.7), value_text(InputDef(id="n", label="n", unit="条", origin="reported"), 3.0)
     ('70%', '3条')
     """
     if isinstance(v, dict):

@@ -34,6 +34,7 @@ from ..plan.quotes import verify_sources
 from ..plan.schema import Source
 from ..units import ALL_UNITS, COUNT_UNITS, MONEY_UNITS, PERCENT
 from ..yamldoc import YamlDoc, read_yaml_model, yaml_ids, yaml_path
+from .ledger import PROJECT_MEASURES, LedgerMeasure
 
 __all__ = [
     "RULES_DIR",
@@ -130,6 +131,8 @@ class InputDef(_Strict):
     unit: str
     per: Literal["unit", "project"] = "unit"
     origin: Literal["ledger", "plan", "reported"]
+    ledger: LedgerMeasure | None = None  # origin ledger: which figure of the report model (hzlib.scoring.ledger)
+    at: Literal["Q1", "Q2", "Q3", "Q4"] | None = None  # origin ledger: read at this quarter's end (default: the scoring period)
     allocation: AllocationRef | None = None
     default: float | None = None
     note: str | None = None
@@ -148,6 +151,12 @@ class InputDef(_Strict):
             problems.append(("allocation", "origin 为 plan 时必须给出 allocation（且只有此时给出）"))
         if self.per == "project" and self.origin != "ledger":
             problems.append(("per", "逐项目输入只能由台账计算（origin: ledger）"))
+        if (self.origin == "ledger") != (self.ledger is not None):
+            problems.append(("ledger", "origin 为 ledger 时必须给出 ledger（台账指标名，见 hzlib/scoring/ledger.py），且只有此时给出"))
+        if self.ledger is not None and (self.per == "project") != (self.ledger in PROJECT_MEASURES):
+            problems.append(("ledger", f"台账指标 {self.ledger} 是{'逐项目' if self.ledger in PROJECT_MEASURES else '逐单位'}的，与 per: {self.per} 不符"))
+        if self.at is not None and self.origin != "ledger":
+            problems.append(("at", "at（检查点季度）只用于 origin: ledger 的输入"))
         if self.default is not None and self.default < 0 and self.unit != PERCENT:
             problems.append(("default", "默认值不能为负"))
         _raise(problems)
