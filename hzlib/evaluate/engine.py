@@ -24,6 +24,7 @@ from . import projects as pj
 from .classify import classify_projects
 from .coverage import Coverage, data_coverage
 from .measures import MeasureContext, effective_basis, is_flow, measure
+from .scope import filled_columns
 from .status import judge
 
 __all__ = ["EvaluationData", "Evaluation", "evaluate", "RESULT_COLUMNS", "status_of"]
@@ -139,7 +140,7 @@ def evaluate(plan: Plan, quarter: str | Period, data: EvaluationData, *, coverag
         status = status_all
     units = pj.unit_rates(status, period) if not status.empty and "unit" in status.columns else pd.DataFrame()
     totals = pj.totals(status, period) if not status.empty else pd.Series(dtype=float)
-    ctx = MeasureContext(plan, period, status_all, data.indicators, data.tasks, cov)
+    ctx = MeasureContext(plan, period, status_all, data.indicators, data.tasks, cov, filled_columns(status_all))
     fai_profile = _profile(data, plan.jurisdiction, "fai", plan.year) or plan.seasonal_profile
     base_counts = {t.id: int(t.value) for t in plan.targets if t.measure is Measure.COUNT and t.value is not None}
     rows = []

@@ -35,10 +35,10 @@ import pandas as pd
 from ..arithmetic import EPS
 from ..contracts import PROCEDURES
 from ..periods import Period
-from ..plan.schema import Basis, Measure, Plan, Target
+from ..plan.schema import Basis, Measure, Plan, Scope, Target
 from ..units import CNY_UNITS, from_wan
 from .coverage import Coverage
-from .scope import has_values, missing_column_reason, select_projects
+from .scope import Selection, has_values, missing_column_reason, select_projects
 
 __all__ = [
     "Measurement",
@@ -75,7 +75,11 @@ class Measurement:
 
 @dataclass(frozen=True)
 class MeasureContext:
-    """What a measure may read: the plan, the period, and the contract tables (already at the period end)."""
+    """What a measure may read: the plan, the period, and the contract tables (already at the period end).
+
+    ``filled`` (columns of ``status`` with values) and the scope selections are computed
+    once per evaluation and shared by every target.
+    """
 
     plan: Plan
     period: Period
@@ -83,9 +87,43 @@ class MeasureContext:
     indicators: pd.DataFrame
     tasks: pd.DataFrame
     coverage: Coverage
+    filled: frozenset[str] = frozenset()
+    selections: dict[tuple[object, ...], Selection] = field(default_factory=dict, compare=False, repr=False)
+
+    def select(self, scope: Scope, pool: str) -> Selection:
+        key = (scope.level, scope.batch, scope.projects, pool)
+        if key not in self.selections:
+            self.selections[key] = select_projects(self.status, scope, "all" if pool == "all" else "key", self.filled)
+        return self.selections[key]
 
 
-LedgerFn = Callable[[pd.DataFrame, Target, MeasureContext], Measurement]
+class Rows:
+    """A scope's rows of the status table, column by column on demand (no copy of the whole table).
+
+    >>> r = Rows(pd.DataFrame({"a": [1, 2, 3], "b": [4, 5, 6]}), pd.Series([True, False, True]))
+    >>> len(r), r["b"].tolist()
+    (2, [4, 6])
+    """
+
+    def __init__(self, frame: pd.DataFrame, mask: pd.Series) -> None:
+        self._frame = frame
+        self._mask = mask.to_numpy(dtype=bool)
+        self._cols: dict[str, pd.Series] = {}
+
+    def __getitem__(self, col: str) -> pd.Series:
+        if col not in self._cols:
+            self._cols[col] = self._frame[col][self._mask]
+        return self._cols[col]
+
+    def __len__(self) -> int:
+        return int(self._mask.sum())
+
+    @property
+    def columns(self) -> pd.Index:
+        return self._frame.columns
+
+
+LedgerFn = Callable[["Rows", Target, MeasureContext], Measurement]
 
 
 @dataclass(frozen=True)
@@ -133,7 +171,7 @@ def _ledger(id: str, zh: str, measures: tuple[Measure, ...], description: str, e
 # ----------------------------------------------------------------------------- ledger measures
 
 
-def _b(s: pd.DataFrame, col: str) -> pd.Series:
+def _b(s: Rows, col: str) -> pd.Series:
     return s[col].astype("boolean").fillna(False).astype(bool)
 
 
@@ -150,7 +188,7 @@ def _money(value_wan: float, t: Target) -> float:
 @_ledger("start_rate", "开工率", (Measure.RATE,),
          "计划新开工项目中截至期末已开工的比例：已开工 ÷ 计划新开工（按实际开工时间）",
          "87个计划新开工项目已开工70个：80.5%", needs=("is_new_start",))
-def _start_rate(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+def _start_rate(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     new = _b(s, "is_new_start")
     return _rate(int((new & s["started"]).sum()), int(new.sum()), "计划新开工项目")
 
@@ -158,7 +196,7 @@ def _start_rate(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
 @_ledger("procedure_rate", "前期手续办结率", (Measure.RATE,),
          "计划新开工项目中规划、土地、环评、能评等主要手续截至期末全部办结的比例（按各手续办结时间）",
          "30个新开工项目中24个手续全部办结：80%", needs=("is_new_start",))
-def _procedure_rate(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+def _procedure_rate(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     if not any(has_values(s, c) for c in PROCEDURES):
         return Measurement.none(Basis.LEDGER, "台账没有前期手续办结时间列（规划、土地、环评、能评）")
     new = _b(s, "is_new_start")
@@ -169,7 +207,7 @@ def _procedure_rate(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurem
 @_ledger("invest_completion", "计划投资完成率", (Measure.RATE,),
          "截至期末累计完成投资 ÷ 年度计划投资（范围内项目合计）",
          "完成239.2亿元 ÷ 年度计划490.09亿元 = 48.81%", needs=("annual_plan",), needs_progress=True, accumulates=True)
-def _invest_completion(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+def _invest_completion(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     plan = float(s["annual_plan"].fillna(0.0).sum())
     if plan <= 0:
         return Measurement.none(Basis.LEDGER, "范围内项目没有年度计划投资")
@@ -179,21 +217,21 @@ def _invest_completion(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measu
 @_ledger("completion_rate", "竣工投产达效率", (Measure.RATE,),
          "计划本年竣工的项目中截至期末实际竣工的比例（按实际竣工时间）",
          "计划竣工16个，已竣工5个：31.3%", needs=("planned_completion",))
-def _completion_rate(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+def _completion_rate(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     due = s["planned_completion_this_year"].astype(bool)
     return _rate(int((due & s["completed"]).sum()), int(due.sum()), "计划本年竣工的项目")
 
 
 @_ledger("reserve_start_rate", "储备项目开工率", (Measure.RATE,),
          "“四个一批”储备项目中截至期末已开工的比例", "储备项目30个已开工6个：20%", needs=("batch",), pool="all")
-def _reserve_start_rate(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+def _reserve_start_rate(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     reserve = s["batch"].eq("reserve").fillna(False).astype(bool)
     return _rate(int((reserve & s["started"]).sum()), int(reserve.sum()), "储备项目")
 
 
 @_ledger("landing_rate", "招商引资落地率", (Measure.RATE,),
          "招商引资签约项目中已获批建设用地的比例", "签约项目20个，16个获批建设用地：80%", needs=("is_signed", "land_approved"))
-def _landing_rate(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+def _landing_rate(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     signed = _b(s, "is_signed")
     return _rate(int((signed & _b(s, "land_approved")).sum()), int(signed.sum()), "招商引资签约项目")
 
@@ -201,31 +239,31 @@ def _landing_rate(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measuremen
 @_ledger("completed_investment", "累计完成投资", (Measure.AMOUNT,),
          "范围内项目截至期末的累计完成投资（自1月起）",
          "200个市级重点项目上半年完成239.2亿元", needs_progress=True, accumulates=True)
-def _completed_investment(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+def _completed_investment(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     return Measurement(_money(float(s["completed_cum"].sum()), t), Basis.LEDGER)
 
 
 @_ledger("project_count", "项目个数", (Measure.COUNT,),
          "台账中范围内的项目个数（清单规模，不是完成数）", "市级重点项目200个，其中新开工87个")
-def _project_count(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+def _project_count(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     n = len(s)
     return Measurement(float(n), Basis.LEDGER, count=n)
 
 
 @_ledger("project_total_investment", "项目总投资", (Measure.AMOUNT,),
          "台账中范围内项目的总投资合计（清单规模）", "储备项目30个，总投资85亿元", needs=("total_investment",))
-def _project_total_investment(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+def _project_total_investment(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     return Measurement(_money(float(s["total_investment"].fillna(0.0).sum()), t), Basis.LEDGER)
 
 
 @_ledger("started_count", "已开工项目个数", (Measure.COUNT,),
          "范围内计划新开工项目中截至期末实际开工的个数", "13个新开工项目已开工11个", needs=("is_new_start",))
-def _started_count(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+def _started_count(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     n = int((_b(s, "is_new_start") & s["started"]).sum())
     return Measurement(float(n), Basis.LEDGER, count=n)
 
 
-def _completed_this_year(s: pd.DataFrame, ctx: MeasureContext) -> pd.Series:
+def _completed_this_year(s: Rows, ctx: MeasureContext) -> pd.Series:
     done = pd.to_datetime(s["actual_completion"])
     return done.notna() & (done.dt.year == ctx.period.year) & (done <= pd.Timestamp(ctx.period.end_date))
 
@@ -233,30 +271,30 @@ def _completed_this_year(s: pd.DataFrame, ctx: MeasureContext) -> pd.Series:
 @_ledger("completed_project_count", "竣工项目个数", (Measure.COUNT,),
          "本年截至期末实际竣工的项目个数（按实际竣工时间；计划竣工而未竣工的不计）",
          "竣工项目16个：截至三季度末实际竣工9个", needs=("actual_completion",), pool="all")
-def _completed_project_count(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+def _completed_project_count(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     n = int(_completed_this_year(s, ctx).sum())
     return Measurement(float(n), Basis.LEDGER, count=n)
 
 
 @_ledger("completed_project_investment", "竣工项目总投资", (Measure.AMOUNT,),
          "本年截至期末实际竣工项目的总投资合计", "竣工项目总投资36.34亿元", needs=("actual_completion", "total_investment"), pool="all")
-def _completed_project_investment(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+def _completed_project_investment(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     done = _completed_this_year(s, ctx)
-    return Measurement(_money(float(s.loc[done, "total_investment"].fillna(0.0).sum()), t), Basis.LEDGER, count=int(done.sum()))
+    return Measurement(_money(float(s["total_investment"][done].fillna(0.0).sum()), t), Basis.LEDGER, count=int(done.sum()))
 
 
-def _completed_share(s: pd.DataFrame, part: pd.Series) -> Measurement:
+def _completed_share(s: Rows, part: pd.Series) -> Measurement:
     total = float(s["completed_cum"].sum())
     if total <= 0:
         return Measurement.none(Basis.LEDGER, "范围内项目没有完成投资")
-    return Measurement(float(s.loc[part, "completed_cum"].sum()) / total * 100.0, Basis.LEDGER)
+    return Measurement(float(s["completed_cum"][part].sum()) / total * 100.0, Basis.LEDGER)
 
 
 @_ledger("private_inv_share", "民间投资占比", (Measure.SHARE,),
          "台账口径：范围内项目完成投资中民间投资项目所占比例；统计口径：民间投资 ÷ 固定资产投资（同期累计值）",
          "重点项目完成投资100亿元，其中民间投资项目37亿元：37%", needs=("ownership",), needs_progress=True,
          bases=(Basis.LEDGER, Basis.STATISTICS), share_of=("private_inv", "fai"))
-def _private_share(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+def _private_share(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     return _completed_share(s, s["ownership"].eq("private").fillna(False).astype(bool))
 
 
@@ -264,7 +302,7 @@ def _private_share(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measureme
          "台账口径：范围内项目完成投资中产业项目所占比例；统计口径：产业投资 ÷ 固定资产投资（同期累计值）",
          "重点项目完成投资100亿元，其中产业项目47亿元：47%", needs=("is_industry",), needs_progress=True,
          bases=(Basis.LEDGER, Basis.STATISTICS), share_of=("industry_inv", "fai"))
-def _industry_share(s: pd.DataFrame, t: Target, ctx: MeasureContext) -> Measurement:
+def _industry_share(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     return _completed_share(s, _b(s, "is_industry"))
 
 
@@ -379,13 +417,13 @@ def _ledger_measure(t: Target, ind: Indicator, ctx: MeasureContext) -> Measureme
     if ind.needs_progress and cov.progress is None:
         return Measurement.none(Basis.LEDGER, f"没有{cov.year}年的月度进度（累计完成投资）数据")
     for col in ind.needs:
-        if not has_values(st, col):
+        if not has_values(st, col, ctx.filled):
             return Measurement.none(Basis.LEDGER, missing_column_reason(col, ind.zh))
-    sel = select_projects(st, t.scope, "all" if ind.pool == "all" else "key")
+    sel = ctx.select(t.scope, ind.pool)
     if sel.mask is None:
         return Measurement.none(Basis.LEDGER, sel.reason)
     assert ind.ledger is not None
-    m = ind.ledger(st[sel.mask], t, ctx)
+    m = ind.ledger(Rows(st, sel.mask), t, ctx)
     label = f"重点项目台账（{sel.describe}）"
     return Measurement(m.value, m.basis, label if m.value is not None else "", m.count, m.denominator, m.reason)
 

@@ -23,6 +23,7 @@ it does not have) gives the reason instead of a mask, and the target is 无数�
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
@@ -31,7 +32,7 @@ import pandas as pd
 from ..contracts import BATCH_ZH, INFRASTRUCTURE_SECTORS, LEDGER_COLUMNS
 from ..plan.schema import Level, ProjectSet, Scope
 
-__all__ = ["Selection", "select_projects", "LEVEL_RANK", "has_values"]
+__all__ = ["Selection", "select_projects", "LEVEL_RANK", "has_values", "filled_columns"]
 
 #: A scope of a level includes projects of that level and above.
 LEVEL_RANK = {"province": 3, "city": 2, "county": 1, "district": 1}
@@ -48,9 +49,18 @@ _SET_COLUMN = {
 }
 
 
-def has_values(df: pd.DataFrame, column: str) -> bool:
-    """Whether ``df`` has ``column`` with at least one value (an all-empty column says nothing)."""
+def has_values(df: pd.DataFrame, column: str, filled: Collection[str] | None = None) -> bool:
+    """Whether ``df`` has ``column`` with at least one value (an all-empty column says nothing).
+
+    ``filled``: the columns already known to have values (computed once per table)."""
+    if filled is not None:
+        return column in filled
     return column in df.columns and bool(df[column].notna().any())
+
+
+def filled_columns(df: pd.DataFrame) -> frozenset[str]:
+    """The columns of ``df`` with at least one value."""
+    return frozenset(c for c in df.columns if df[c].notna().any())
 
 
 def missing_column_reason(column: str, what: str) -> str:
@@ -86,8 +96,14 @@ def _set_mask(st: pd.DataFrame, which: ProjectSet) -> pd.Series:
     return _bool(st, "is_signed")
 
 
-def select_projects(status: pd.DataFrame, scope: Scope, pool: Literal["key", "all"] = "key") -> Selection:
+def select_projects(status: pd.DataFrame, scope: Scope, pool: Literal["key", "all"] = "key",
+                    filled: Collection[str] | None = None) -> Selection:
     """The rows of ``status`` (see :func:`hzlib.evaluate.projects.project_status`) in ``scope``."""
+    filled = filled if filled is not None else filled_columns(status)
+
+    def has_values(_df: pd.DataFrame, col: str) -> bool:
+        return col in filled
+
     parts: list[str] = []
     mask = pd.Series(True, index=status.index)
     if scope.level is not Level.ALL:
