@@ -197,12 +197,12 @@ def test_warm_renderer_starts_once(tmp_path):
     with PdfRenderer("weasyprint") as r:
         assert r.starts == 0  # nothing starts before the first PDF
         for i in range(4):
-            src = tmp_path / f"p{i}.html"
+            src = tmp_path / f"通报{i}.html"
             src.write_text(small_page(i + 1), encoding="utf-8")
-            out = r.render(src, tmp_path / "out" / f"p{i}.pdf")
+            out = r.render(src, tmp_path / "输出" / f"通报{i}.pdf")
             assert out.read_bytes().startswith(b"%PDF-")
         assert r.starts == 1
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [f"p{i}.pdf" for i in range(4)]
+    assert sorted(p.name for p in (tmp_path / "输出").iterdir()) == [f"通报{i}.pdf" for i in range(4)]
 
 
 @needs_weasyprint
@@ -242,9 +242,9 @@ def test_missing_html_is_a_chinese_error(tmp_path):
 
 
 def test_unknown_engine(monkeypatch):
-    monkeypatch.setenv("HZ_PDF_ENGINE", "latex")
-    with pytest.raises(PDFError, match="未知的 PDF 引擎 'latex'"):
-        pdf_available()
+    monkeypatch.setenv("HZ_PDF_ENGINE", "LaTeX")
+    assert pdf_available() is False  # so hz run skips PDF with the message below
+    assert missing_engine_message().startswith("未知的 PDF 引擎 'latex'（可用：weasyprint、chromium")
     with pytest.raises(PDFError, match="未知的 PDF 引擎 'latex'"):
         PdfRenderer().engine
 

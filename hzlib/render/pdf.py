@@ -139,28 +139,30 @@ def available_engines() -> list[str]:
 
 
 def _requested_engine(engine: str | None) -> str | None:
-    """``engine`` or ``$HZ_PDF_ENGINE`` (``None`` or ``"auto"``: whichever is available)."""
+    """``engine`` or ``$HZ_PDF_ENGINE``, lower case; ``None`` for "whichever is available" (unset or ``auto``)."""
     name = (engine or os.environ.get(ENGINE_ENV, "")).strip().lower()
-    if name in ("", "auto"):
-        return None
-    if name not in ENGINES:
-        raise PDFError(f"未知的 PDF 引擎 {name!r}（可用：{'、'.join(ENGINES)}；环境变量 {ENGINE_ENV}）")
-    return name
+    return None if name in ("", "auto") else name
+
+
+def _unknown_engine(name: str) -> str:
+    return f"未知的 PDF 引擎 {name!r}（可用：{'、'.join(ENGINES)}；参数 engine 或环境变量 {ENGINE_ENV}）"
 
 
 def pdf_available(engine: str | None = None) -> bool:
-    """True when ``engine`` (default: ``$HZ_PDF_ENGINE`` or any engine) can run here."""
+    """True when ``engine`` (default: ``$HZ_PDF_ENGINE``, else any engine) can run here."""
     name = _requested_engine(engine)
     return bool(available_engines()) if name is None else name in available_engines()
 
 
 def missing_engine_message(engine: str | None = None) -> str:
-    """What to install, in Chinese, when :func:`pdf_available` is false."""
+    """What to install (or to correct), in Chinese, when :func:`pdf_available` is false."""
     name = _requested_engine(engine)
     if name == "chromium":
         return _chromium_missing()
     if name == "weasyprint":
         return f"未找到 WeasyPrint 或它需要的 Pango 库，跳过 PDF。请安装：{WEASYPRINT_HINT}。"
+    if name is not None:
+        return _unknown_engine(name) + "，跳过 PDF。"
     return (
         f"未找到 PDF 引擎，跳过 PDF（HTML 和 Excel 照常生成）。请安装 WeasyPrint：{WEASYPRINT_HINT}；"
         f"或安装 Chromium：{INSTALL_HINT}。"
@@ -225,6 +227,8 @@ class PdfRenderer:
                 if not found:
                     raise PDFError(missing_engine_message())
                 name = found[0]
+            elif name not in ENGINES:
+                raise PDFError(_unknown_engine(name))
             self._engine = name
         return self._engine
 
@@ -393,7 +397,7 @@ class _Worker:
 
     def job(self, src: Path, dest: Path, timeout: float) -> None:
         """Have the worker write ``dest`` from ``src``; ``PDFError`` on failure or timeout."""
-        line = json.dumps({"html": str(src), "pdf": str(dest)}, ensure_ascii=False) + "\n"
+        line = json.dumps({"html": str(src), "pdf": str(dest)}) + "\n"
         try:
             assert self._proc.stdin is not None
             self._proc.stdin.write(line.encode("utf-8"))
@@ -460,7 +464,7 @@ def _serve() -> None:
     sys.stdout = sys.stderr
 
     def reply(**kw: Any) -> None:
-        channel.write(json.dumps(kw, ensure_ascii=False) + "\n")
+        channel.write(json.dumps(kw) + "\n")  # ASCII: paths may hold undecodable bytes
 
     try:
         import weasyprint
