@@ -72,7 +72,7 @@ ENGINE_ENV = "HZ_PDF_ENGINE"
 BROWSER_NAMES: tuple[str, ...] = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 INSTALL_HINT = "sudo apt-get install chromium fonts-noto-cjk"
 WEASYPRINT_HINT = (
-    "pip install weasyprint，并安装系统库：apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
+    "pip install weasyprint，并安装系统库：sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
     "libharfbuzz-subset0 fonts-noto-cjk"
 )
 #: Shared libraries WeasyPrint cannot start without (names for ``ctypes.util.find_library``).
