@@ -241,11 +241,12 @@ class PdfRenderer:
         dest = Path(pdf_path)
         dest.parent.mkdir(parents=True, exist_ok=True)
         with _temp_next_to(dest) as tmp:
+            log = ""  # engine output worth showing with a bad result
             if engine == "chromium":
                 self.starts += 1
                 log = _print_chromium(src, tmp, self.timeout)
             else:
-                log = self._print_weasyprint(src, tmp)
+                self._print_weasyprint(src, tmp)
             _check_pdf(tmp, engine, log)
             os.chmod(tmp, 0o644)
             os.replace(tmp, dest)
@@ -257,14 +258,13 @@ class PdfRenderer:
             self._worker.close()
             self._worker = None
 
-    def _print_weasyprint(self, src: Path, tmp: Path) -> str:
+    def _print_weasyprint(self, src: Path, tmp: Path) -> None:
         if self._worker is not None and not self._worker.alive():  # killed after a timeout, or crashed
             self.close()
         if self._worker is None:
             self._worker = _Worker(self.timeout)
             self.starts += 1
         self._worker.job(src, tmp, self.timeout)
-        return ""
 
 
 def html_to_pdf(
