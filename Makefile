@@ -3,16 +3,18 @@
 #   make test     set up everything, then run all tests (unit, doctests, notebooks with nbval)
 #
 # Set-up: a virtual environment in .venv with the package and its pinned-range
-# dependencies; system packages for PDF and Chinese fonts (chromium,
-# fonts-noto-cjk, poppler-utils) are installed with apt-get when running as
-# root and missing, otherwise the missing ones are named.
+# dependencies; system packages for PDF and Chinese fonts are installed with
+# apt-get when running as root and missing, otherwise the missing ones are named:
+# the Pango/HarfBuzz libraries WeasyPrint (the PDF engine) loads, fonts-noto-cjk,
+# poppler-utils (PDF checks in tests) and chromium (fallback PDF engine, and the
+# browser the HTML tests load the bulletin in).
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 QUARTER ?= latest
-SYSTEM_PACKAGES := chromium fonts-noto-cjk poppler-utils
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils chromium
 
 .PHONY: all setup system venv report test test-fast lint clean distclean help notebooks
 
@@ -37,10 +39,14 @@ $(STAMP): pyproject.toml
 # Install what PDF rendering and Chinese charts need, when we can.
 system:
 	@missing=""; \
-	command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
-	  || command -v google-chrome >/dev/null 2>&1 || [ -n "$$HZ_CHROMIUM" ] || missing="$$missing chromium"; \
+	for lib in pango-1.0:libpango-1.0-0 pangoft2-1.0:libpangoft2-1.0-0 harfbuzz-subset:libharfbuzz-subset0; do \
+	  $(PYTHON) -c 'import ctypes.util, sys; sys.exit(not ctypes.util.find_library(sys.argv[1]))' "$${lib%%:*}" \
+	    || missing="$$missing $${lib#*:}"; \
+	done; \
 	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+	  || command -v google-chrome >/dev/null 2>&1 || [ -n "$$HZ_CHROMIUM" ] || missing="$$missing chromium"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "安装系统软件包 / installing system packages:$$missing"; \

@@ -20,13 +20,16 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .arithmetic import Status
 from .errors import UsageError
 from .paths import NOTEBOOK_DIR, ROOT
 from .periods import Period
 from .safety import check_id, check_quarter
+
+if TYPE_CHECKING:
+    from .render.pdf import PdfRenderer
 
 __all__ = ["RunResult", "run_plan", "write_index", "NOTEBOOKS", "ROOT"]
 
@@ -116,8 +119,9 @@ def run_plan(
     data_dir: str | None = None,
     allow_partial: bool = False,
     progress: Any = None,
+    pdf: PdfRenderer | None = None,
 ) -> RunResult:
-    """Execute and render every notebook for one plan and quarter."""
+    """Execute and render every notebook for one plan and quarter (``pdf``: a renderer to share across plans)."""
     import papermill as pm
 
     from .data import data_dir_for
@@ -170,16 +174,16 @@ def run_plan(
 
                 write_tables_xlsx(excel_tables(model), stage / "bulletin.xlsx", title=f"{plan.jurisdiction}{q}季度通报")
             if "pdf" in formats:
-                from .render.pdf import PDFError, chromium_available, html_to_pdf
+                from .render.pdf import PDFError, html_to_pdf, missing_engine_message, pdf_available
 
-                if chromium_available():
+                if pdf_available():
                     try:
-                        html_to_pdf(stage / "bulletin.html", stage / "bulletin.pdf")
+                        (pdf.render if pdf else html_to_pdf)(stage / "bulletin.html", stage / "bulletin.pdf")
                     except PDFError as e:
                         result.errors.append(f"{plan_id} {q} PDF：{e}")
-                        raise
+                        raise RuntimeError("pdf failed") from e
                 else:
-                    result.warnings.append(f"{plan_id} {q}：未找到 Chromium，跳过 PDF（apt-get install chromium fonts-noto-cjk）")
+                    result.warnings.append(f"{plan_id} {q}：{missing_engine_message()}")
             if "html" not in formats:
                 for name in NOTEBOOKS.values():
                     (stage / name).unlink(missing_ok=True)
@@ -272,9 +276,12 @@ def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, 
             raise UsageError(f"没有计划 {p!r}（可用：{'、'.join(sorted(known))}）")
     out_dir.mkdir(parents=True, exist_ok=True)
     results = []
+    from .render.pdf import PdfRenderer
+
+    pdf = PdfRenderer()  # the PDF engine starts once for all plans (and is killed at exit if we fail)
     for p in plans:
         print(f"… {p} {quarter}", file=sys.stderr, flush=True)
-        r = run_plan(p, quarter, out_dir=out_dir, formats=formats, data_dir=data_dir, allow_partial=allow_partial)
+        r = run_plan(p, quarter, out_dir=out_dir, formats=formats, data_dir=data_dir, allow_partial=allow_partial, pdf=pdf)
         results.append(r)
         mark = "✓" if r.ok else "✗"
         print(f"{mark} {p} {r.quarter}" + (f" → {r.folder.relative_to(out_dir.parent) if r.folder else ''}" if r.ok else ""), flush=True)
@@ -282,6 +289,7 @@ def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, 
             print(f"  - 警告：{w}")
         for e in r.errors:
             print(f"  - {e}")
+    pdf.close()
     write_index(out_dir)
     failed = [r for r in results if not r.ok]
     print(f"\n共 {len(results)} 个计划：成功 {len(results) - len(failed)} 个，失败 {len(failed)} 个。索引：{out_dir / 'index.html'}")

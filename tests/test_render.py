@@ -379,6 +379,7 @@ def test_escape_text_and_status_html():
 
 
 def test_pdf_error_when_no_browser(monkeypatch, tmp_path):
+    monkeypatch.setenv("HZ_PDF_ENGINE", "chromium")
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv("HZ_CHROMIUM", raising=False)
     assert find_chromium() is None
@@ -396,6 +397,7 @@ def test_hz_chromium_env_is_preferred(monkeypatch, tmp_path):
     fake = tmp_path / "mybrowser"
     fake.write_text("#!/bin/sh\nexit 3\n")
     fake.chmod(0o755)
+    monkeypatch.setenv("HZ_PDF_ENGINE", "chromium")
     monkeypatch.setenv("HZ_CHROMIUM", str(fake))
     assert find_chromium() == str(fake)
     html = tmp_path / "a.html"
@@ -413,6 +415,7 @@ def test_non_pdf_output_is_rejected(monkeypatch, tmp_path):
         "#!/bin/sh\nfor a in \"$@\"; do case $a in --print-to-pdf=*) echo junk > \"${a#--print-to-pdf=}\";; esac; done\n"
     )
     fake.chmod(0o755)
+    monkeypatch.setenv("HZ_PDF_ENGINE", "chromium")
     monkeypatch.setenv("HZ_CHROMIUM", str(fake))
     html = tmp_path / "a.html"
     html.write_text("<p>中文</p>", encoding="utf-8")

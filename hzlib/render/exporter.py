@@ -1,12 +1,17 @@
-"""nbconvert exporter ``hzpdf``: notebook → bulletin HTML → PDF with headless Chromium.
+"""nbconvert exporter ``hzpdf``: notebook → bulletin HTML → PDF with :class:`~hzlib.render.pdf.PdfRenderer`.
 
 Registered in ``pyproject.toml`` under ``nbconvert.exporters``, so
-``jupyter nbconvert --to hzpdf report.ipynb`` writes ``report.pdf``.
+``jupyter nbconvert --to hzpdf report.ipynb`` writes ``report.pdf``. One
+exporter keeps one renderer, so ``jupyter nbconvert --to hzpdf *.ipynb``
+starts the PDF engine once. The engine is chosen as in
+:class:`~hzlib.render.pdf.PdfRenderer` (``--BulletinPDFExporter.engine=chromium``
+or ``$HZ_PDF_ENGINE``).
 """
 
 from __future__ import annotations
 
 import tempfile
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -14,25 +19,36 @@ from nbconvert.exporters import Exporter
 from traitlets import Float, Unicode
 
 from .html import notebook_to_html
-from .pdf import html_to_pdf
+from .pdf import PdfRenderer
 
-__all__ = ["ChromiumPDFExporter"]
+__all__ = ["BulletinPDFExporter", "ChromiumPDFExporter"]
 
 
-class ChromiumPDFExporter(Exporter):
-    """PDF via :func:`notebook_to_html` and :func:`html_to_pdf` (A4, CJK fonts, page numbers)."""
+class BulletinPDFExporter(Exporter):
+    """PDF via :func:`notebook_to_html` and a :class:`PdfRenderer` (A4, CJK fonts, page numbers)."""
 
-    export_from_notebook = "PDF 通报（Chromium）"
+    export_from_notebook = "PDF 通报"
     output_mimetype = "application/pdf"
 
     file_extension = Unicode(".pdf").tag(config=True)
-    timeout = Float(120.0, help="Seconds to wait for Chromium.").tag(config=True)
+    timeout = Float(120.0, help="Seconds to wait for the PDF engine per notebook.").tag(config=True)
+    engine = Unicode("", help="PDF engine: weasyprint or chromium (default: $HZ_PDF_ENGINE, else the first available).").tag(
+        config=True
+    )
     title = Unicode("", help="Document title; default: notebook metadata 'title' or the file name.").tag(
         config=True
     )
 
     def _file_extension_default(self) -> str:
         return ".pdf"
+
+    def _renderer(self) -> PdfRenderer:
+        r: PdfRenderer | None = getattr(self, "_pdf_renderer", None)
+        if r is None:
+            r = PdfRenderer(self.engine or None, timeout=self.timeout)
+            weakref.finalize(self, r.close)
+            self._pdf_renderer = r
+        return r
 
     def from_notebook_node(self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any) -> tuple[bytes, dict[str, Any]]:  # type: ignore[override]
         """Return the PDF bytes of ``nb``."""
@@ -43,7 +59,10 @@ class ChromiumPDFExporter(Exporter):
         with tempfile.TemporaryDirectory(prefix="hz-pdf-") as tmp:
             html_path = Path(tmp) / "bulletin.html"
             html_path.write_text(html, encoding="utf-8")
-            pdf_path = html_to_pdf(html_path, Path(tmp) / "bulletin.pdf", timeout=self.timeout)
-            data = pdf_path.read_bytes()
+            data = self._renderer().render(html_path, Path(tmp) / "bulletin.pdf").read_bytes()
         resources["output_extension"] = ".pdf"
         return data, resources
+
+
+#: The former name (the exporter printed with Chromium only); ``--to hzpdf`` resolves to the same class.
+ChromiumPDFExporter = BulletinPDFExporter

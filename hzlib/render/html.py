@@ -5,7 +5,9 @@ extends nbconvert's ``lab`` template but emits no ``<script>`` at all (no
 MathJax, require.js, mermaid or widgets) and replaces JupyterLab's CSS with
 ``bulletin.css``. After export, table cells holding numbers get
 ``class="num"`` (right-aligned) and cells whose whole text is a status label
-(达标/基本达标/未达标/未到期/无数据/不适用) get ``status-*`` classes.
+(达标/基本达标/未达标/未到期/无数据/不适用) get ``status-*`` classes; other short
+cells (at most 8 ems wide, e.g. 市级, 2019-05-19, 50个百分点) get ``class="nw"``
+so that narrow columns never wrap a short label.
 
 >>> escape_text('<b>"甲"&乙</b>')
 '&lt;b&gt;&quot;甲&quot;&amp;乙&lt;/b&gt;'
@@ -20,6 +22,7 @@ import os
 import re
 import sys
 import tempfile
+import unicodedata
 from functools import lru_cache
 from importlib import resources as _resources
 from pathlib import Path
@@ -56,6 +59,9 @@ _NUM_CELL = re.compile(
     r"<td>(\s*(?:[-+−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*%?|[-+−]?\.\d+|—|-|nan|NaN|None|&lt;NA&gt;)\s*)</td>"
 )
 _LABEL_CELL = re.compile(r"<td>\s*(" + "|".join(sorted(_LABEL_CLASSES, key=len, reverse=True)) + r")\s*</td>")
+_PLAIN_CELL = re.compile(r"<td>([^<\s]{1,16})</td>")
+#: Plain cells at most this many ems wide (a Chinese character is 1 em) are never wrapped.
+SHORT_CELL_EMS = 8.0
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.IGNORECASE | re.DOTALL)
 _REMOTE_LINK = re.compile(r"<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//[^>]*>", re.IGNORECASE)
 _DATA_URI = re.compile(r"data:[\w.+-]+/[\w.+-]+(?:;[\w=.+-]+)*,[^\"'\s)<>]*")
@@ -127,6 +133,19 @@ def strip_volatile(text: str, extra_paths: tuple[str, ...] = ()) -> str:
     return text
 
 
+def _em_width(text: str) -> float:
+    """Approximate width of ``text`` in ems: wide (CJK) characters 1, others ½.
+
+    >>> _em_width("市级"), _em_width("2019-05-19")
+    (2.0, 5.0)
+    """
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in _html.unescape(text))
+
+
+def _mark_short(m: re.Match[str]) -> str:
+    return f'<td class="nw">{m.group(1)}</td>' if _em_width(m.group(1)) <= SHORT_CELL_EMS else m.group(0)
+
+
 def _drop_stderr(nb: Any) -> None:
     """Warnings printed to stderr are for the analyst, not for readers of the bulletin."""
     for cell in nb.cells:
@@ -142,6 +161,7 @@ def _postprocess(body: str, extra_paths: tuple[str, ...]) -> str:
     body = body.replace('<table border="1" class="dataframe', '<table class="dataframe')
     body = _NUM_CELL.sub(r'<td class="num">\1</td>', body)
     body = _LABEL_CELL.sub(lambda m: f'<td class="{_LABEL_CLASSES[m.group(1)]}">{m.group(1)}</td>', body)
+    body = _PLAIN_CELL.sub(_mark_short, body)
     # Never touch inline data (base64 may contain "/tmp"-like runs).
     parts = _DATA_URI.split(body)
     uris = _DATA_URI.findall(body)
