@@ -23,12 +23,14 @@ spellings): none of these are errors, a good reader must accept them.
 from __future__ import annotations
 
 import calendar
+import datetime as dt
+import math
 import shutil
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -48,6 +50,10 @@ from hzlib.contracts import (
 from hzlib.paths import DATA_DIR, PLANS_DIR
 from hzlib.scoring.inputs import SCORING_INPUT_COLUMNS
 from hzlib.textfmt import fmt_number
+
+if TYPE_CHECKING:
+    from hzlib.periods import Period
+    from hzlib.plan.schema import Target
 
 __all__ = [
     "SAMPLE_PLAN_IDS",
@@ -842,14 +848,39 @@ def generate_indicators(spec: SampleSpec, plans_dir: Path | None = None) -> tupl
 UNREPORTED_SHARE = 0.15
 
 
+def _duty_count(t: Target, period: Period, rng: np.random.Generator) -> float | None:
+    """An illustrative cumulative count of a recurring duty since its start, at ``period``'s end:
+    the times due (value × whole periods elapsed), one short in about a quarter of the
+    cases; None when the duty starts after the period."""
+    from hzlib.targets import periods_elapsed
+
+    assert t.frequency is not None and t.value is not None
+    start = t.frequency.start or dt.date(period.year, 1, 1)
+    if start > period.end_date:
+        return None
+    due = math.ceil(float(t.value) * periods_elapsed(t.frequency.per, start, period.end_date) - 1e-9)
+    short = 1 if due >= 1 and rng.random() < 0.25 else 0
+    return float(max(0, due - short))
+
+
+def _coverage_share(in_force: bool, rng: np.random.Generator) -> float:
+    """An illustrative coverage in %: once due, 100 in most cases, otherwise a little below
+    (90–99.5); before its deadline, part of the way (55–95)."""
+    if not in_force:
+        return float(np.round(rng.uniform(55.0, 95.0), 1))
+    return 100.0 if rng.random() < 0.6 else float(np.round(rng.uniform(90.0, 99.5), 1))
+
+
 def generate_tasks(spec: SampleSpec, indicators: pd.DataFrame, plans_dir: Path | None = None) -> pd.DataFrame:
     """Illustrative reported values for the targets the other tables cannot measure.
 
     For each target neither the ledger nor ``indicators`` measures
     (:func:`hzlib.tasks.reportable_targets`), a value near its checkpoint at the data quarter (or near the time-progress share of the
     annual value when nothing is due yet): counts and amounts 75–125% of it,
-    percentages within a few points. About :data:`UNREPORTED_SHARE` of them stay
-    unreported. Every row's 数据来源 is 示意数据.
+    percentages within a few points. Recurring duties (``measure: frequency``) report the
+    cumulative count since the duty's start (:func:`_duty_count`), coverage duties a
+    share of 100 or a little below (:func:`_coverage_share`). About
+    :data:`UNREPORTED_SHARE` of them stay unreported. Every row's 数据来源 is 示意数据.
     """
     from hzlib.errors import InputError
     from hzlib.plan import load_plan
@@ -867,7 +898,8 @@ def generate_tasks(spec: SampleSpec, indicators: pd.DataFrame, plans_dir: Path |
     if q < 1:
         return pd.DataFrame(columns=cols)
     period = quarter_period(plan.year, f"{spec.year}Q{q}")
-    checkpoints = checkpoints_frame(plan, period).set_index("target_id")["checkpoint"]
+    frame = checkpoints_frame(plan, period).set_index("target_id")
+    checkpoints, in_force = frame["checkpoint"], frame["is_checkpoint"]
     rows = []
     for t in reportable_targets(plan, set(indicators["indicator"].astype(str))):
         rng = _rng(spec.seed, "task", t.id)
@@ -875,7 +907,14 @@ def generate_tasks(spec: SampleSpec, indicators: pd.DataFrame, plans_dir: Path |
             continue
         cp = checkpoints.get(t.id)
         base = cp if cp is not None and not pd.isna(cp) else (t.value or 0.0) * (1.0 if t.is_percent else float(period.progress))
-        if t.measure is Measure.DEADLINE and t.value is None:  # a task with no number: done (1) or not yet (0)
+        if t.measure is Measure.FREQUENCY:
+            count = _duty_count(t, period, rng)
+            if count is None:  # the duty starts after the period: nothing to report yet
+                continue
+            v = count
+        elif t.measure is Measure.COVERAGE:
+            v = _coverage_share(bool(in_force.get(t.id, True)), rng)
+        elif t.measure is Measure.DEADLINE and t.value is None:  # a task with no number: done (1) or not yet (0)
             v = float(rng.random() < 0.8)
         elif t.is_percent:
             hi = 100.0 if t.measure in (Measure.RATE, Measure.SHARE, Measure.DEADLINE) else None
@@ -1134,7 +1173,9 @@ def write_sample(plan_id: str, out_dir: Path | str | None = None, *, messy: bool
     }
     if not data.tasks.empty:
         files["tasks.csv"] = (f"任务完成情况：台账和统计指标算不出的 {len(data.tasks)} 项目标的报送值（示意），"
-                              "按目标编号、期别、完成值、计量单位填写；个别目标故意未报送")
+                              "按目标编号、期别、完成值、计量单位填写；个别目标故意未报送。"
+                              "工作频次类目标（每周、每月、每季度……）的完成值是自起算日以来的累计次数，"
+                              "按人计的是各人累计次数中的最少者；覆盖类目标（全覆盖、一对一）的完成值是已覆盖的百分比")
     from .scoring import scoring_inputs
 
     scoring = scoring_inputs(spec.plan_id, spec.seed)

@@ -3,19 +3,32 @@
 Whitespace (spaces, line breaks) is ignored on both sides, since the seed
 texts break lines and pad numbers with spaces; every other character must
 match exactly.
+
+>>> normalise("13个 新开工\\n项目")
+'13个新开工项目'
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import ERROR, WARNING, Problem
-from .schema import Plan, Source
+from .schema import Plan
 
-__all__ = ["default_seeds_dir", "verify_quotes", "verify_sources"]
+__all__ = ["Quoted", "default_seeds_dir", "normalise", "plan_quotes", "verify_quotes", "verify_sources"]
 
 _WS = re.compile(r"\s+")
+
+
+class Quoted(NamedTuple):
+    """One quote of a plan file: where it sits in the file, its seed file (None: the plan's) and the text."""
+
+    column: str
+    file: str | None
+    quote: str
 
 
 def default_seeds_dir() -> Path | None:
@@ -25,34 +38,41 @@ def default_seeds_dir() -> Path | None:
     return seeds_dir()
 
 
-def _norm(text: str) -> str:
+def normalise(text: str) -> str:
+    """``text`` without any whitespace: the form quotes and seed texts are compared in."""
     return _WS.sub("", text)
 
 
-def _sources(plan: Plan) -> list[tuple[str, Source]]:
-    out: list[tuple[str, Source]] = []
+def plan_quotes(plan: Plan) -> list[Quoted]:
+    """Every quote of ``plan``: targets and their alternatives, allocations, ambiguities,
+    deviations, the project list and the non-targets (passages deliberately not encoded)."""
+    out: list[Quoted] = []
     for t in plan.targets:
-        out.append((f"targets({t.id}).source", t.source))
-        out += [(f"targets({t.id}).alternatives[{i}].source", a.source) for i, a in enumerate(t.alternatives)]
-    out += [(f"allocations({a.id}).source", a.source) for a in plan.allocations]
-    out += [(f"ambiguities({a.id}).source", a.source) for a in plan.ambiguities]
-    out += [(f"deviations({d.id}).source", d.source) for d in plan.deviations]
+        out.append(Quoted(f"targets({t.id}).source", t.source.file, t.source.quote))
+        out += [Quoted(f"targets({t.id}).alternatives[{i}].source", a.source.file, a.source.quote) for i, a in enumerate(t.alternatives)]
+    out += [Quoted(f"allocations({a.id}).source", a.source.file, a.source.quote) for a in plan.allocations]
+    out += [Quoted(f"ambiguities({a.id}).source", a.source.file, a.source.quote) for a in plan.ambiguities]
+    out += [Quoted(f"deviations({d.id}).source", d.source.file, d.source.quote) for d in plan.deviations]
     if plan.project_list is not None:
-        out.append(("project_list.source", plan.project_list.source))
+        out.append(Quoted("project_list.source", plan.project_list.source.file, plan.project_list.source.quote))
+    out += [Quoted(f"non_targets[{i}]", n.file, n.quote) for i, n in enumerate(plan.non_targets)]
     return out
 
 
 def verify_quotes(plan: Plan, seeds_dir: Path, file: str | None = None) -> list[Problem]:
     """Return an error for each quote not found in its seed file."""
-    return verify_sources(_sources(plan), plan.source_file, seeds_dir, file or f"{plan.id}.yaml")
+    return verify_sources(plan_quotes(plan), plan.source_file, seeds_dir, file or f"{plan.id}.yaml")
 
 
-def verify_sources(sources: list[tuple[str, Source]], default_file: str | None, seeds_dir: Path, name: str) -> list[Problem]:
-    """Check each ``(field path, source)``: its quote must be in its seed file (``default_file`` when unset)."""
+def verify_sources(quotes: Iterable[Quoted], default_file: str | None, seeds_dir: Path, name: str) -> list[Problem]:
+    """Check each quote against its seed file (``default_file`` when the quote names none).
+
+    A quote whose document has no text here is a warning (未核对出处), not an error.
+    """
     cache: dict[str, str] = {}
     problems: list[Problem] = []
-    for column, src in sources:
-        seed = src.file or default_file
+    for column, src_file, quote in quotes:
+        seed = src_file or default_file
         if seed is None:
             problems.append(Problem(name, None, column, "未核对出处：没有给出原文文件（source_file）", WARNING))
             continue
@@ -62,7 +82,7 @@ def verify_sources(sources: list[tuple[str, Source]], default_file: str | None, 
                 problems.append(Problem(name, None, column, f"找不到出处文件 {seed}"))
                 cache[seed] = ""
                 continue
-            cache[seed] = _norm(path.read_text(encoding="utf-8"))
-        if cache[seed] and _norm(src.quote) not in cache[seed]:
-            problems.append(Problem(name, None, column, f"引文在 {seed} 中找不到：“{src.quote}”", ERROR))
+            cache[seed] = normalise(path.read_text(encoding="utf-8"))
+        if cache[seed] and normalise(quote) not in cache[seed]:
+            problems.append(Problem(name, None, column, f"引文在 {seed} 中找不到：“{quote}”", ERROR))
     return problems

@@ -30,7 +30,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..errors import InputError, Problem
-from ..plan.quotes import verify_sources
+from ..plan.quotes import Quoted, verify_sources
 from ..plan.schema import Source
 from ..units import ALL_UNITS, COUNT_UNITS, MONEY_UNITS, PERCENT
 from ..yamldoc import YamlDoc, read_yaml_model, yaml_ids, yaml_path
@@ -914,4 +914,5 @@ def _sources(rules: ScoringRules) -> list[tuple[str, Source]]:
 
 def verify_rule_quotes(rules: ScoringRules, seeds_dir: Path, file: str | None = None) -> list[Problem]:
     """An error for each quote of the rules file not found verbatim in its seed text (whitespace ignored)."""
-    return verify_sources(_sources(rules), rules.source_file, seeds_dir, file or f"{rules.id}.yaml")
+    quotes = [Quoted(column, src.file, src.quote) for column, src in _sources(rules)]
+    return verify_sources(quotes, rules.source_file, seeds_dir, file or f"{rules.id}.yaml")
