@@ -145,12 +145,14 @@ def periods_elapsed(per: Period_, start: dt.date, end: dt.date) -> int:
     1
     >>> periods_elapsed(Period_.WEEK, dt.date(2023, 1, 1), dt.date(2023, 3, 31))
     12
+    >>> periods_elapsed(Period_.TWO_MONTHS, dt.date(2019, 8, 20), dt.date(2019, 12, 31))  # Sep–Oct, Nov–Dec (Jul–Aug began before)
+    2
     """
     if end < start:
         return 0
     if per is Period_.WEEK:
         return ((end - start).days + 1) // 7
-    months = {Period_.MONTH: 1, Period_.QUARTER: 3, Period_.HALF_YEAR: 6, Period_.YEAR: 12}[per]
+    months = {Period_.MONTH: 1, Period_.TWO_MONTHS: 2, Period_.QUARTER: 3, Period_.HALF_YEAR: 6, Period_.YEAR: 12}[per]
     # period ends (last day of a month that closes a block of `months`, counted in the calendar year) inside [start, end]
     count = 0
     for m in range(months, 13, months):

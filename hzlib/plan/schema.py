@@ -155,17 +155,18 @@ Batch = Literal["plan", "reserve", "start", "advance", "complete"]
 
 
 class Period_(str, Enum):
-    """The period a recurring duty repeats in (每周、每月、每季度、每半年、每年)."""
+    """The period a recurring duty repeats in (每周、每月、每两月、每季度、每半年、每年)."""
 
     WEEK = "week"
     MONTH = "month"
+    TWO_MONTHS = "two_months"  # 每两月（双月）: blocks Jan–Feb, Mar–Apr, … counted in the calendar year
     QUARTER = "quarter"
     HALF_YEAR = "half_year"
     YEAR = "year"
 
     @property
     def zh(self) -> str:
-        return {"week": "每周", "month": "每月", "quarter": "每季度", "half_year": "每半年", "year": "每年"}[self.value]
+        return {"week": "每周", "month": "每月", "two_months": "每两月", "quarter": "每季度", "half_year": "每半年", "year": "每年"}[self.value]
 
 
 class Phasing(str, Enum):
