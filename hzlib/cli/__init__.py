@@ -18,11 +18,11 @@ __all__ = ["main", "build_parser"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import data, plans, report, sample, score
+    from . import data, plans, report, sample, score, whatif
 
     parser = argparse.ArgumentParser(prog="hz", description="高质量项目建设推进年 季度跟踪工具 / quarterly plan tracking")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (plans, data, report, score, sample):
+    for module in (plans, data, report, score, whatif, sample):
         module.register(sub)
     return parser
 

@@ -94,7 +94,14 @@ class ReportModel:
         return self.coverage.end_zh
 
     @property
+    def assumed(self) -> bool:
+        """A what-if scenario's model: its figures beyond the data are assumptions (情景假设)."""
+        return bool(self.extra.get("assumed"))
+
+    @property
     def heading(self) -> str:
+        if self.assumed and isinstance(self.extra.get("heading"), str):
+            return str(self.extra["heading"])
         p = self.period
         end = p.end_date
         head = f"{self.plan.jurisdiction}{self.plan.year}年重点项目建设季度通报"
@@ -103,7 +110,10 @@ class ReportModel:
 
     @property
     def banner(self) -> str:
-        """What every page must say about the data: its end, a partial period, sample data."""
+        """What every page must say about the data: its end, a partial period, sample data (or, for a
+        what-if scenario, that its figures are assumptions)."""
+        if self.assumed and isinstance(self.extra.get("banner"), str):
+            return str(self.extra["banner"])
         parts = [f"数据截至{self.data_end_zh}"]
         if self.partial:
             parts.append(f"所请求的{Period.parse(self.requested).label_zh()}尚无完整数据，本报告按截至{self.data_end_zh}的数据评价")

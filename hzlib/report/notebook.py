@@ -15,7 +15,7 @@ from ..errors import HzError, UsageError
 from .load import load_report
 from .model import ReportModel
 
-__all__ = ["open_report", "check_parameters"]
+__all__ = ["open_report", "check_parameters", "install_error_handler"]
 
 
 def check_parameters(plan: object, quarter: object, data_dir: object, allow_partial: object) -> None:
@@ -40,7 +40,7 @@ def _short_traceback(shell: Any, etype: type, value: BaseException, tb: Any, tb_
     return lines
 
 
-def _install_handler() -> None:
+def install_error_handler() -> None:
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - plain Python
@@ -52,6 +52,6 @@ def _install_handler() -> None:
 
 def open_report(plan: str, quarter: str, data_dir: str = "", allow_partial: bool = False) -> ReportModel:
     """Check the parameters and build the report model of ``plan`` at ``quarter``."""
-    _install_handler()
+    install_error_handler()
     check_parameters(plan, quarter, data_dir, allow_partial)
     return load_report(plan, quarter, data_dir or None, allow_partial=allow_partial)

@@ -1,4 +1,4 @@
-"""What-if modelling: the pure parts that come before the evaluation.
+"""What-if modelling: scenario files, their effect on the plan and the data, and the comparison with the baseline.
 
 A scenario (``params/scenarios/<plan-id>/<name>.yaml``, see ``docs/whatif.md``)
 states assumptions from a base quarter on. This package validates it and turns
@@ -17,9 +17,25 @@ Modules:
 - :mod:`~hzlib.whatif.apply` — :func:`apply_scenario` and its steps.
 - :mod:`~hzlib.whatif.tables` — look-ups in the contract tables shared by the
   checks and the changes.
+- :mod:`~hzlib.whatif.compare` — :func:`compare`: the baseline report model at
+  the base quarter against each scenario's report model at the year end (the
+  same :func:`hzlib.report.build_report`), target by target, with the growth
+  outlook; every scenario figure marked 情景假设 (pure).
+- :mod:`~hzlib.whatif.views`, :mod:`~hzlib.whatif.figures` — tables and charts of
+  a comparison (they read the model only).
+- :mod:`~hzlib.whatif.live` — the notebook's sliders (widgets only when a front
+  end renders them).
+- :mod:`~hzlib.whatif.load` — the I/O edge: :func:`load_whatif` (``hz whatif``),
+  :func:`open_whatif` (``notebooks/05_whatif.ipynb``), :func:`scenario_models`
+  (for the runner).
 
-Intended call sequence (for ``hz whatif``, the ``05_whatif`` notebook and the
-report model)::
+In one call (files read, scenarios checked, compared)::
+
+    w = load_whatif("zhenba-2024", "2024Q2", scenarios=["q3-slow"], assume=["Q3=6%,Q4=10%"])
+    w.table()              # one row per scenario and target (stable English columns)
+    w.growth               # growth still needed, sensitivity grid, break-even, history band
+
+Step by step::
 
     plan = load_plan(plan_id)
     data = load_data(plan_id).data                         # EvaluationData (contract tables)
@@ -27,9 +43,7 @@ report model)::
     #   or: scenario, problems = scenario_from_args(plan_id, "2024Q2", growth="Q3=6%,Q4=10%", plan=plan, tables=data)
     #   or (sliders): scenario, problems = validate_scenario({...}, plan=plan, tables=data)
     plan2, data2, changes = apply_scenario(plan, data, scenario)   # new objects, inputs untouched
-    base = evaluate(plan, quarter, data)                   # the one evaluation, unchanged
-    what_if = evaluate(plan2, quarter, data2)              # any quarter from the base quarter to Q4
-    # report: print(*changes), compare base and what_if side by side
+    w = compare(plan, data, "2024Q2", [scenario])          # applies it; both through build_report, side by side
 
     # growth questions without a scenario (one indicator, fractions):
     required_growth_compared(target, profile, cum_growth, quarter).sentence_zh()
@@ -42,6 +56,7 @@ report model)::
 """
 
 from .apply import Change, apply_scenario
+from .compare import ASSUMED_ZH, COMPARE_COLUMNS, GrowthOutlook, ScenarioResult, WhatIf, compare
 from .growth import (
     BreakEven,
     GrowthPath,
@@ -56,6 +71,7 @@ from .growth import (
     required_growth_compared,
     sensitivity_grid,
 )
+from .load import load_whatif, open_whatif, scenario_models
 from .scenario import (
     SCENARIOS_DIR,
     Scenario,
@@ -69,6 +85,15 @@ from .scenario import (
 )
 
 __all__ = [
+    "ASSUMED_ZH",
+    "COMPARE_COLUMNS",
+    "GrowthOutlook",
+    "ScenarioResult",
+    "WhatIf",
+    "compare",
+    "load_whatif",
+    "open_whatif",
+    "scenario_models",
     "SCENARIOS_DIR",
     "BreakEven",
     "Change",

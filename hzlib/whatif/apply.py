@@ -90,7 +90,7 @@ def apply_scenario(plan: Plan, tables: T, scenario: Scenario) -> tuple[Plan, T, 
         ledger, c = apply_planned_dates(ledger, base)
         changes += c
     if scenario.slips:
-        ledger, c = apply_slips(ledger, scenario.slips, base)
+        ledger, c = apply_slips(ledger, scenario.slips, base, dates=scenario.dates)
         changes += c
     if scenario.pace is not None:
         progress, c = apply_pace(progress, ledger, scenario.pace, base)
@@ -234,7 +234,16 @@ def apply_planned_dates(ledger: pd.DataFrame, base: Period) -> tuple[pd.DataFram
     return out, [Change("dates", f"{base.label_zh()}以后按计划日期推算：" + "；".join(texts))]
 
 
-def select_slipped(ledger: pd.DataFrame, slip: Slip, base: Period) -> pd.Index:
+def _expected(a: pd.Series, p: pd.Series, end: pd.Timestamp, dates: str) -> pd.Series:
+    """The expected date after the base quarter end: the recorded actual date after it, else
+    (``dates: recorded``) the planned date. With ``dates: planned`` the actual column already
+    holds every expected date (:func:`apply_planned_dates`): a project it leaves without one
+    is assumed not to start (complete) this year, and a slip does not give it a date."""
+    later = a.where(a > end)
+    return later if dates == "planned" else later.fillna(p)
+
+
+def select_slipped(ledger: pd.DataFrame, slip: Slip, base: Period, *, dates: str = "recorded") -> pd.Index:
     """Index labels of the projects a slip moves (deterministic; see :class:`Slip`)."""
     end = pd.Timestamp(base.end_date)
     actual, planned = _DATE_PAIRS[slip.kind]
@@ -249,7 +258,7 @@ def select_slipped(ledger: pd.DataFrame, slip: Slip, base: Period) -> pd.Index:
     if slip.new_starts:
         mask &= ledger["is_new_start"].fillna(False).astype(bool) if "is_new_start" in ledger.columns else False
     happened = a.notna() & (a <= end)
-    expected = a.where(a > end, p)
+    expected = _expected(a, p, end, dates)
     mask &= ~happened & expected.notna()
     chosen = ledger[mask]
     if slip.share is None and slip.count is None:
@@ -263,24 +272,27 @@ def select_slipped(ledger: pd.DataFrame, slip: Slip, base: Period) -> pd.Index:
     return order.index[:n]
 
 
-def apply_slips(ledger: pd.DataFrame, slips: Sequence[Slip], base: Period) -> tuple[pd.DataFrame, list[Change]]:
+def apply_slips(ledger: pd.DataFrame, slips: Sequence[Slip], base: Period, *, dates: str = "recorded") -> tuple[pd.DataFrame, list[Change]]:
     """Move the expected start (completion) of the selected projects later by whole months.
 
     The expected date is the actual date when one is recorded after the base
     quarter end, else the planned date; the planned date itself (the
     yardstick) never moves. A moved date that would fall on or before the
     base quarter end is set to the first day after it. When a start moves past
-    an expected completion, the completion moves by the same months.
+    an expected completion, the completion moves by the same months. With
+    ``dates="planned"`` (after :func:`apply_planned_dates`) only projects with an
+    expected date after the base quarter move: one assumed not to start (complete)
+    this year keeps no date, so a slip never makes a late project happen.
     """
     end = pd.Timestamp(base.end_date)
     first_after = end + pd.Timedelta(days=1)
     out = ledger.copy()
     changes: list[Change] = []
     for slip in slips:
-        idx = select_slipped(out, slip, base)
+        idx = select_slipped(out, slip, base, dates=dates)
         actual, planned = _DATE_PAIRS[slip.kind]
         a, p = date_column(out, actual), date_column(out, planned)
-        expected = a.where(a > end, p)[idx]
+        expected = _expected(a, p, end, dates)[idx]
         moved = expected + pd.DateOffset(months=slip.months)
         moved = moved.where(moved > end, first_after)
         column = a.copy()
@@ -313,6 +325,8 @@ def _slip_text(moved: pd.DataFrame, slip: Slip, left_year: int) -> str:
         part = f"{fmt_number(slip.share)}%" if slip.share is not None else f"{slip.count} 个"
         rule = "计划日期从晚到早" if slip.order == "latest_planned" else "项目编号顺序"
         scope += f"的尚未{zh}项目中按{rule}选取 {part}"
+        if slip.count is not None and 0 < len(moved) < slip.count:
+            scope += f"，符合条件的只有 {len(moved)} 个"
     if moved.empty:
         return f"推迟{zh}{slip.months}个月：{scope}项目中没有尚未{zh}的项目，未作改动"
     text = f"推迟{zh}{slip.months}个月（{scope}）：{_names(moved)}"

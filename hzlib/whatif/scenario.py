@@ -18,8 +18,8 @@ documented in ``docs/whatif.md``.
 >>> print(problems[0])
 情景 [growth[0](fai).flat]：0.06 像是小数写法：增速按百分数填写，6% 写作 6；如确为 0.06%，请写作 "0.06%"
 
-The same growth assumptions from a command-line string (parsed here, wired
-into ``hz whatif`` later):
+The same growth assumptions from a command-line string (``hz whatif --assume``,
+the ``assume`` parameter of ``notebooks/05_whatif.ipynb``):
 
 >>> s, problems = scenario_from_args("zhenba-2024", "2024Q2", growth="Q3=6%,Q4=10%")
 >>> problems, s.growth[0].indicator, s.growth[0].fractions(s.period)
@@ -663,9 +663,13 @@ def scenario_from_args(
     label: str = "命令行假设",
     plan: Plan | None = None,
     tables: ContractTables | None = None,
+    source: str = "命令行参数 --assume",
 ) -> tuple[Scenario | None, list[Problem]]:
-    """A scenario from command-line arguments (``--growth "Q3=6%,Q4=10%"``), checked like a file."""
-    name = "命令行参数 --growth"
+    """A scenario from command-line arguments (``hz whatif --assume "Q3=6%,Q4=10%"``), checked like a file.
+
+    ``source`` names where the string came from in every problem (the option, or a notebook parameter).
+    """
+    name = source
     items, errors = parse_growth_arg(growth) if growth else ([], [])
     if errors:
         return None, [Problem(name, None, "growth", e) for e in errors]

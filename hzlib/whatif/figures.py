@@ -1,0 +1,237 @@
+"""Charts of a :class:`~hzlib.whatif.compare.WhatIf`, drawn in the bulletin's style.
+
+Each function returns a :class:`hzlib.report.figures.Chart` (PNG without metadata, drawn
+inside :func:`hzlib.charts_style.chart_style`, text repr ``（图：title）``) whose ``data`` is
+exactly what it draws, read from the comparison model; every title says 情景假设 where a
+scenario is drawn. Figures are made without pyplot, so a notebook shows each once.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from matplotlib.colors import TwoSlopeNorm
+from matplotlib.figure import Figure
+
+from ..charts_style import PALETTE, STATUS_COLORS, STATUS_LABELS
+from ..report.figures import Chart
+from .compare import ASSUMED_ZH, GrowthOutlook, WhatIf
+
+__all__ = ["sensitivity_chart", "sensitivity_charts", "required_chart", "history_chart", "status_compare_chart", "new_starts_chart"]
+
+_MARKERS = ("o", "s", "^", "D", "v", "P")
+
+
+def _points_frame(g: GrowthOutlook, w: WhatIf) -> pd.DataFrame:
+    names = {r.id: name for name, r in w.names()}
+    return pd.DataFrame({
+        "scenario": [names.get(p.scenario_id, p.scenario_id) for p in g.points],
+        "row": [p.row * 100 for p in g.points],
+        "col": [p.col * 100 for p in g.points],
+        "year_end": [p.year_end * 100 for p in g.points],
+    })
+
+
+def sensitivity_chart(g: GrowthOutlook, w: WhatIf) -> Chart:
+    """Year-end growth over the remaining quarters' growth: a heat map centred on the target,
+    the break-even line (solved, not read off the grid) and where each scenario lands.
+    With one quarter left it is a line: year-end growth against Q4 growth."""
+    grid = g.grid
+    values = np.asarray(grid.values, dtype=float) * 100.0
+    rows = np.asarray(grid.rows) * 100.0
+    target = g.target * 100.0
+    pts = _points_frame(g, w)
+    title = f"{g.label}：其余季度增速与全年增速（{ASSUMED_ZH}测算）"
+    if grid.col_quarters:
+        cols = np.asarray(grid.cols) * 100.0
+        data = pd.DataFrame(values, index=pd.Index(rows, name=grid.row_label_zh), columns=pd.Index(cols, name=grid.col_label_zh))
+    else:
+        cols = np.asarray([], dtype=float)
+        data = pd.DataFrame({"全年增速": values}, index=pd.Index(rows, name=grid.row_label_zh))
+
+    def draw() -> Figure:
+        fig = Figure(figsize=(7.2, 5.4) if grid.col_quarters else (7.2, 3.8))
+        ax = fig.subplots()
+        be = grid.break_even
+        if grid.col_quarters:
+            lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+            norm = TwoSlopeNorm(vcenter=target, vmin=min(lo, target - 1e-6), vmax=max(hi, target + 1e-6))
+            step_c = cols[1] - cols[0] if len(cols) > 1 else 1.0
+            step_r = rows[1] - rows[0] if len(rows) > 1 else 1.0
+            mesh = ax.pcolormesh(np.append(cols - step_c / 2, cols[-1] + step_c / 2), np.append(rows - step_r / 2, rows[-1] + step_r / 2),
+                                 values, cmap="RdYlGn", norm=norm, shading="flat")
+            fig.colorbar(mesh, ax=ax, label="全年增速（%）", shrink=0.85)
+            if values.size <= 196:
+                for i, r in enumerate(rows):
+                    for j, c in enumerate(cols):
+                        ax.text(c, r, f"{values[i, j]:.1f}", ha="center", va="center", fontsize=6, color="#222222")
+            xs = np.linspace(cols[0] - step_c / 2, cols[-1] + step_c / 2, 50)
+            ys = np.array([be.row_for(x / 100.0) * 100.0 for x in xs])
+            ax.plot(xs, ys, color="#111111", linestyle="--", linewidth=1.6, label=f"恰好实现全年{target:.1f}%的组合")
+            ax.set_xlim(xs[0], xs[-1])
+            ax.set_ylim(rows[0] - step_r / 2, rows[-1] + step_r / 2)
+            ax.set_xlabel(f"{grid.col_label_zh}（%，当季同比）")
+            ax.set_ylabel(f"{grid.row_label_zh}（%，当季同比）")
+            ax.grid(False)
+            for k, p in enumerate(pts.itertuples()):
+                if math.isnan(p.row) or math.isnan(p.col):
+                    continue
+                label = f"{p.scenario}（{ASSUMED_ZH}）" + ("" if math.isnan(p.year_end) else f"：全年{p.year_end:.1f}%")
+                ax.plot([p.col], [p.row], marker=_MARKERS[k % len(_MARKERS)], markersize=9, markerfacecolor="white",
+                        markeredgecolor="#111111", linestyle="", label=label)
+            cum = g.cum_growth * 100.0
+            ax.plot([cum], [cum], marker="*", markersize=12, color="#1f5fa8", linestyle="",
+                    label=f"保持{w.base.period_zh.removeprefix(f'{w.plan.year}年')}累计增速{cum:.1f}%")
+        else:
+            ax.plot(rows, values, color=PALETTE[0], marker="o", markersize=3, label="全年增速")
+            ax.axhline(target, color="#555555", linestyle="--", linewidth=1, label=f"全年目标 {target:.1f}%")
+            ax.axvline(be.rate * 100.0, color="#111111", linestyle=":", linewidth=1.4, label=f"恰好实现目标：{be.rate * 100:.1f}%")
+            for k, p in enumerate(pts.itertuples()):
+                if math.isnan(p.row) or math.isnan(p.year_end):
+                    continue
+                ax.plot([p.row], [p.year_end], marker=_MARKERS[k % len(_MARKERS)], markersize=9, markerfacecolor="white",
+                        markeredgecolor="#111111", linestyle="", label=f"{p.scenario}（{ASSUMED_ZH}）：全年{p.year_end:.1f}%")
+            ax.set_xlabel(f"{grid.row_label_zh}（%，当季同比）")
+            ax.set_ylabel("全年增速（%）")
+        ax.set_title(title, fontsize=11)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=8)
+        fig.tight_layout()
+        return fig
+
+    return Chart(title, data, draw)
+
+
+def sensitivity_charts(w: WhatIf, limit: int = 2) -> list[Chart]:
+    """Sensitivity charts of at most ``limit`` growth targets: FAI first, then targets a scenario
+    makes assumptions for, then the rest (every grid is in :func:`hzlib.whatif.views.growth_view`
+    and the workbook)."""
+    order = sorted(w.growth, key=lambda g: (g.indicator != "fai", not g.points))
+    return [sensitivity_chart(g, w) for g in order[:limit]]
+
+
+def required_chart(w: WhatIf) -> Chart | None:
+    """Growth still needed in the remaining quarters, with last year's profile and evenly, per growth target."""
+    if not w.growth:
+        return None
+    data = pd.DataFrame({
+        "target": [g.label for g in w.growth],
+        "cum_growth": [g.cum_growth * 100 for g in w.growth],
+        "target_value": [g.target * 100 for g in w.growth],
+        "seasonal": [g.required.seasonal * 100 for g in w.growth],
+        "even": [g.required.even * 100 for g in w.growth],
+    })
+
+    def draw() -> Figure:
+        n = len(data)
+        fig = Figure(figsize=(7.2, max(2.6, 0.55 * n + 1.2)))
+        ax = fig.subplots()
+        ys = np.arange(n)[::-1]
+        ax.barh(ys + 0.18, data["seasonal"], height=0.34, color=PALETTE[0], label="按上年季节分布")
+        ax.barh(ys - 0.18, data["even"], height=0.34, color=PALETTE[1], label="按各季度均匀分布")
+        for y, s, e in zip(ys, data["seasonal"], data["even"]):
+            ax.text(s, y + 0.18, f" {s:.2f}%", va="center", fontsize=7)
+            ax.text(e, y - 0.18, f" {e:.2f}%", va="center", fontsize=7)
+        ax.plot(data["target_value"], ys, linestyle="", marker="|", markersize=14, color="#111111", label="全年目标")
+        ax.set_yticks(ys, list(data["target"]))
+        ax.set_xlabel("其余季度所需当季增速（%）")
+        ax.set_xlim(min(0.0, float(data[["seasonal", "even"]].min().min()) * 1.2), float(data[["seasonal", "even", "target_value"]].max().max()) * 1.25)
+        ax.set_title(f"其余季度所需增速：上年季节分布与均匀分布（基期{w.base.period_zh}）", fontsize=11)
+        ax.grid(axis="x", color="#e0e0e0")
+        ax.grid(axis="y", visible=False)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8)
+        fig.tight_layout()
+        return fig
+
+    return Chart("其余季度所需增速", data, draw)
+
+
+def history_chart(g: GrowthOutlook, w: WhatIf) -> Chart | None:
+    """Year-end growth if the rest of the year followed each past year (the band), the target
+    and each scenario's year end; None when there is no band (``g.band.reason_zh`` says why)."""
+    if not g.band.available:
+        return None
+    band = g.band.frame()
+    pts = _points_frame(g, w)
+    data = pd.DataFrame({"year": band["year"], "year_end": band["year_end"] * 100, "reaches": band["reaches"]})
+    target = g.target * 100
+
+    def draw() -> Figure:
+        fig = Figure(figsize=(7.2, 2.8))
+        ax = fig.subplots()
+        ax.axvspan(g.band.low * 100, g.band.high * 100, color=PALETTE[5], alpha=0.2, label="历年走势区间")
+        ax.plot(data["year_end"], [0] * len(data), "o", color=PALETTE[0], label="按各年走势推算")
+        for x, y in zip(data["year_end"], data["year"]):
+            ax.annotate(str(y), (x, 0), textcoords="offset points", xytext=(0, 8), ha="center", fontsize=7)
+        ax.axvline(target, color="#555555", linestyle="--", label=f"全年目标 {target:.1f}%")
+        for k, p in enumerate(pts.itertuples()):
+            if not math.isnan(p.year_end):
+                ax.plot([p.year_end], [-0.5], marker=_MARKERS[k % len(_MARKERS)], color="#111111", linestyle="",
+                        label=f"{p.scenario}（{ASSUMED_ZH}）{p.year_end:.1f}%")
+        ax.set_ylim(-1, 1)
+        ax.set_yticks([])
+        ax.set_xlabel("全年增速（%）")
+        ax.set_title(f"{g.label}：按历年季度走势推算的全年增速", fontsize=11)
+        ax.legend(loc="upper right", fontsize=7)
+        fig.tight_layout()
+        return fig
+
+    return Chart(f"{g.label}：历年走势区间", data, draw)
+
+
+def status_compare_chart(w: WhatIf) -> Chart:
+    """Targets by status: the baseline at the base quarter and each scenario (stacked bars)."""
+    counts = w.status_counts()
+    order = [s for s in ("met", "near", "missed", "pending", "no_data") if counts.loc[s].sum() > 0] if len(counts) else []
+    data = counts.loc[order].T
+
+    def draw() -> Figure:
+        fig = Figure(figsize=(7.2, 0.6 * len(data) + 1.4))
+        ax = fig.subplots()
+        ys = np.arange(len(data))[::-1]
+        left = np.zeros(len(data))
+        for s in order:
+            v = data[s].to_numpy(dtype=float)
+            ax.barh(ys, v, left=left, color=STATUS_COLORS[s], height=0.6, label=STATUS_LABELS[s])
+            for y, x0, x in zip(ys, left, v):
+                if x > 0:
+                    ax.text(x0 + x / 2, y, f"{int(x)}", ha="center", va="center", fontsize=8, color="white" if s in ("met", "missed") else "black")
+            left += v
+        ax.set_yticks(ys, list(data.index))
+        ax.set_xlabel("目标（项）")
+        ax.set_title(f"目标完成情况：基期与{ASSUMED_ZH}", fontsize=11)
+        ax.grid(False)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=len(order), fontsize=8)
+        fig.tight_layout()
+        return fig
+
+    return Chart(f"目标完成情况：基期与{ASSUMED_ZH}", data, draw)
+
+
+def new_starts_chart(w: WhatIf) -> Chart | None:
+    """Planned new starts started by each quarter end: the baseline (ledger as recorded) and each scenario."""
+    ns = w.new_starts()
+    if ns.empty:
+        return None
+    names = {r.id: f"{name}（{ASSUMED_ZH}）" for name, r in w.names()} | {"base": "基期（台账记录）"}
+    data = pd.DataFrame({names[s]: ns.loc[i, ["q1", "q2", "q3", "q4"]].astype(int).to_list() for i, s in zip(ns.index, ns["scenario_id"])},
+                        index=pd.Index([1, 2, 3, 4], name="quarter"))
+    planned = int(ns["planned"].iloc[0])
+
+    def draw() -> Figure:
+        fig = Figure(figsize=(7.2, 3.4))
+        ax = fig.subplots()
+        for k, col in enumerate(data.columns):
+            ax.plot(data.index, data[col], marker=_MARKERS[k % len(_MARKERS)], color=PALETTE[k % len(PALETTE)], label=col,
+                    linestyle="-" if k == 0 else "--")
+        ax.axhline(planned, color="#555555", linestyle=":", linewidth=1, label=f"计划新开工 {planned} 个")
+        ax.set_xticks([1, 2, 3, 4], ["一季度末", "上半年末", "前三季度末", "年末"])
+        ax.set_ylabel("已开工（个）")
+        ax.set_ylim(0, planned * 1.15 + 1)
+        ax.set_title(f"计划新开工项目累计开工：基期与{ASSUMED_ZH}", fontsize=11)
+        ax.legend(loc="lower right", fontsize=8)
+        fig.tight_layout()
+        return fig
+
+    return Chart(f"计划新开工项目累计开工：基期与{ASSUMED_ZH}", data, draw)
