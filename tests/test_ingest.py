@@ -254,7 +254,7 @@ def test_unreadable_date_is_an_error() -> None:
 
 def test_progress_checks_against_the_ledger() -> None:
     r = read_progress(c("progress_problems.csv"), ledger=c("good_ledger_zh.csv"), year=2024)
-    find(r, WARNING, 3, "累计完成投资（万元）", "8000", "7000", "不应减少")
+    find(r, ERROR, 3, "累计完成投资（万元）", "8000", "7000", "不应减少")  # issue 9: an error, not a warning
     find(r, ERROR, 4, "项目编号", "HZ999", "不在项目台账")
     find(r, WARNING, 5, "月份", "2023-12", "2024")
 

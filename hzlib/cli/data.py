@@ -104,10 +104,11 @@ def _suggest(args: argparse.Namespace, r: ReadResult) -> str:
     unknown = list(r.unknown_headers)
     if r.header_row is None:
         raw = read_raw(args.path, args.sheet)
-        if raw.ok and not raw.cells.empty:
-            top = raw.cells.iloc[:30]
-            best = int(top.notna().sum(axis=1).to_numpy().argmax())
-            unknown = [str(v).strip() for v in top.iloc[best].tolist() if isinstance(v, str) and v.strip()]
+        top = raw.cells.iloc[:30] if raw.ok else raw.cells.iloc[0:0]
+        best = int(top.notna().sum(axis=1).to_numpy().argmax()) if len(top) else 0
+        unknown = [str(v).strip() for v in top.iloc[best].tolist() if isinstance(v, str) and v.strip()] if len(top) else []
+        if len(unknown) < 2:
+            return f"# 没有找到像表头的行（工作表：{raw.sheet or '—'}）：请用 --sheet 指定数据所在的工作表后再试\n"
     return suggest_mapping(unknown, r.unknown_values, r.kind, r.missing)
 
 

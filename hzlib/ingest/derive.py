@@ -65,7 +65,7 @@ def make_ids(name: pd.Series, unit: pd.Series) -> pd.Series:
 def derive_ids(r: ReadResult) -> None:
     """A 项目编号 for every row of a ledger without one; rows with the same name and unit are errors."""
     f = r.frame
-    if "project_id" in r.columns or f.empty:
+    if "project_id" in r.columns or "name" not in r.columns or f.empty:
         return
     named = f["name"].notna()
     ids = make_ids(f["name"], f["unit"]).where(named, None)

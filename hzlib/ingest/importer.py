@@ -99,6 +99,13 @@ def _existing_progress(folder: Path, ledger: ReadResult, year: int | None) -> tu
     return old, [p for p in old.problems if p.severity == ERROR]
 
 
+def _in_ledger_order(progress: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
+    """Progress rows in the ledger's project order, months ascending (the same file for the same data)."""
+    order = pd.Series(range(len(ids)), index=ids.astype(str).to_numpy())
+    key = progress["project_id"].astype(str).map(order)
+    return progress.assign(_order=key).sort_values(["_order", "month"], kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
 def _merge_progress(new: pd.DataFrame, old: ReadResult | None, ledger_ids: set[str]) -> tuple[pd.DataFrame, list[str]]:
     """The folder's progress with the sheet's months replaced; what changed, in words."""
     if old is None or old.frame.empty:
@@ -124,8 +131,7 @@ def _merge_progress(new: pd.DataFrame, old: ReadResult | None, ledger_ids: set[s
             notes.append(f"  {r.project_id} {r.month}：{r.completed_cum_old:g} → {r.completed_cum:g} 万元")
         if len(changed) > 50:
             notes.append(f"  另有 {len(changed) - 50} 行数值改变")
-    merged = pd.concat([keep, new], ignore_index=True).sort_values(["project_id", "month"], kind="stable").reset_index(drop=True)
-    return merged, notes
+    return pd.concat([keep, new], ignore_index=True), notes
 
 
 def _validate(texts: dict[str, str], year: int | None) -> list[Problem]:
@@ -199,6 +205,7 @@ def import_workbook(path: str | Path, folder: Path, *, year: int | None, sheet: 
             result.problems = [Problem(e.file, e.row, e.column, "现有进度文件有错误，请先修正：" + e.message) for e in errors]
             return result
         progress, notes = _merge_progress(r.progress.frame, old, set(ledger_frame["project_id"].dropna().astype(str)))
+        progress = _in_ledger_order(progress, ledger_frame["project_id"])
         result.notes += notes
         texts["progress.csv"] = contract_csv(progress, PROGRESS_COLUMNS)
         result.rows["progress.csv"] = len(progress)

@@ -83,11 +83,24 @@ def closest_fields(header: object, n: int = 3, kinds: Iterable[str] = KINDS) -> 
     scores: dict[str, float] = {}
     for kind in kinds:
         for c in fields_of(kind):
-            words = {split_header(w)[0] for w in (c.zh, c.id, *HEADER_ALIASES[kind].get(c.id, ()))}
+            words = {split_header(w)[0] for w in (c.zh, c.id, *HEADER_ALIASES[kind].get(c.id, ()), *_MORE_WORDS.get(c.id, ()))}
             best = max(difflib.SequenceMatcher(None, name, w).ratio() for w in words if w)
             scores[c.id] = max(scores.get(c.id, 0.0), best)
+    for word, cid in _KEYWORDS:
+        if word in name and cid in scores:
+            scores[cid] += 0.5
     ranked = sorted((cid for cid, s in scores.items() if s >= 0.4), key=lambda cid: -scores[cid])
     return ranked[:n]
+
+
+#: More words an office uses for a field (a ledger's cumulative column is matched by pattern, not by alias).
+_MORE_WORDS: dict[str, tuple[str, ...]] = {
+    "completed_cum": ("累计完成投资", "本年累计完成投资", "1-6月完成投资", "上半年完成投资", "截至6月底累计完成"),
+}
+#: A word in a header that points to a field whatever the rest says.
+_KEYWORDS: tuple[tuple[str, str], ...] = (("累计", "completed_cum"), ("完成投资", "completed_cum"), ("性质", "ownership"), ("级别", "level"))
+#: Columns offices often have that no target needs: suggested under ``ignore``.
+_USUALLY_IGNORED = ("建设内容", "建设规模", "建设地点", "形象进度", "进展情况", "存在问题", "联系人", "联系电话", "责任人", "包抓领导", "工作措施")
 
 
 def _scalar_text(v: Any) -> Any:
@@ -232,13 +245,18 @@ def load_mapping(path: str | Path) -> MappingFile:
     doc, problems = read_yaml_mapping(Path(path), kind_zh="映射文件", kind_en="mapping file", mapping_hint="headers: {表头: 字段}")
     if doc is None:
         raise DataError(problems, what="映射文件")
+    problems = []
     try:
         model = _MappingModel.model_validate(doc.data)
     except ValidationError as e:
-        raise DataError(doc.validation_problems(e), what="映射文件") from None
-    mapping, problems = _check(doc, model)
-    if mapping is None:
-        raise DataError(problems, what="映射文件")
+        problems += doc.validation_problems(e)
+        try:  # check what is well-formed too, so that every problem is listed at once
+            model = _MappingModel.model_validate({k: v for k, v in doc.data.items() if k in _MappingModel.model_fields})
+        except ValidationError:
+            raise DataError(problems, what="映射文件") from None
+    mapping, more = _check(doc, model)
+    if mapping is None or problems:
+        raise DataError(problems + more, what="映射文件")
     return mapping
 
 
@@ -266,12 +284,13 @@ def suggest_mapping(unknown_headers: Iterable[str], unknown_values: dict[str, li
     ``unknown_values``: per category field, values it could not read; ``missing``: required
     fields the file lacks, to remind the reader which one to look for.
 
-    >>> print(suggest_mapping(["县区名称", "形象进度"], {"ownership": ["民企"]}))
+    >>> print(suggest_mapping(["县区名称", "形象进度", "审批文号"], {"ownership": ["民企"]}))
     # 映射文件：本单位表格的写法 → 数据契约（见 docs/data.md）。请逐行核对后保存为 data/<计划>/mapping.yaml
     headers:
       县区名称: unit  # 责任单位；其他相近：name（项目名称）
     ignore:
-      - 形象进度  # 没有相近的字段；需要时改写到 headers 下
+      - 形象进度  # 文字说明，评价不需要
+      - 审批文号  # 没有相近的字段；需要时改写到 headers 下
     values:
       ownership:
         民企: private  # 请核对：应为 民间、民营、民间投资、民营企业、私营… 之一
@@ -282,7 +301,9 @@ def suggest_mapping(unknown_headers: Iterable[str], unknown_values: dict[str, li
     mapped, ignored = [], []
     for h in dict.fromkeys(unknown_headers):
         near = closest_fields(h, kinds=(kind,))
-        if near:
+        if any(w in h for w in _USUALLY_IGNORED):
+            ignored.append(f"  - {_yaml_key(h)}  # 文字说明，评价不需要")
+        elif near:
             others = "；其他相近：" + "、".join(f"{c}（{ids[c]}）" for c in near[1:]) if len(near) > 1 else ""
             mapped.append(f"  {_yaml_key(h)}: {near[0]}  # {ids[near[0]]}{others}")
         else:

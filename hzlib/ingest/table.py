@@ -357,7 +357,7 @@ def _exclusions(data: pd.DataFrame, info: HeaderInfo, n_mapped: int) -> tuple[pd
             def words(row: pd.Series) -> str:
                 vals = [_cell_text(v) for v in row.tolist() if isinstance(v, str) and _cell_text(v)]
                 if name_col is not None and isinstance(row.get(name_col), str) and vals and vals[0] != row[name_col]:
-                    return f"{vals[0]}{row[name_col]}" if NUMERAL_RE.match(vals[0]) else vals[0]
+                    return f"{vals[0].rstrip('、.．')}、{row[name_col]}" if NUMERAL_RE.match(vals[0]) else vals[0]
                 return vals[0] if vals else ""
 
             said = rest.apply(words, axis=1).astype(object)
@@ -618,6 +618,7 @@ class _Layout:
     sheet: _Sheet
     sections: pd.DataFrame | None = None
     typed: dict[str, pd.Series] = field(default_factory=dict)  # field -> rows whose own cell had a value
+    derived: set[str] = field(default_factory=set)  # columns the sheet does not have (a blank there is not the sheet's)
 
     def rows_text(self, mask: pd.Series) -> str:
         return compact_rows(self.sheet.rows[mask])
@@ -628,6 +629,7 @@ class _Layout:
         self.info.headers[j] = header
         self.info.ids[j] = cid
         self.ids[cid] = j
+        self.derived.add(cid)
 
     def merged(self, merged: list[tuple[int, int, int, int]]) -> None:
         self.kept, filled = fill_merged(self.kept, merged)
@@ -834,7 +836,7 @@ def build_table(raw: RawTable, kind: str, *, year: int | None = None, options: R
     lay = _Layout(kept.copy(), info, ids, sheet)
     if kind == "ledger":
         lay.merged(raw.merged)
-        lay.from_sections(headings[headings.index.isin(kept.index)], mapping.values if mapping else None)
+        lay.from_sections(headings, mapping.values if mapping else None)
         lay.fill_down_units()
         defaults = mapping.defaults if mapping else {}
         if "unit" not in lay.ids and opt.sheet_unit:
@@ -871,7 +873,7 @@ def build_table(raw: RawTable, kind: str, *, year: int | None = None, options: R
             continue
         header = info.headers[ids[c.id]]
         result.columns[c.id] = header
-        cols[c.id] = sheet.column(c, kept[ids[c.id]], header)
+        cols[c.id] = sheet.column(replace(c, blank="ok") if c.id in lay.derived else c, kept[ids[c.id]], header)
     for cid in ("batch", "level"):
         if cid in cols:
             lay.conflicts(cid, cols[cid])

@@ -229,7 +229,7 @@ def check_progress(r: ReadResult, ledger: ReadResult | pd.DataFrame | None = Non
                     + " 万元降到 " + f["month"][i].fillna("").astype(str) + " 的 " + _fmt(f["completed_cum"][i])
                     + " 万元；自年初累计值不应减少 / cumulative progress went down")
 
-        out += cell_problems(where(r), r.rows, down, h_cum, msg, WARNING)
+        out += cell_problems(where(r), r.rows, down, h_cum, msg)
     # months in the ledger year
     year = r.year
     if year is None and isinstance(ledger, ReadResult):

@@ -51,7 +51,8 @@ def sheet_label(file: str, sheet: str) -> str:
 
 
 def _signature(info: HeaderInfo) -> tuple[str, ...]:
-    return tuple(sorted(info.headers.values()))
+    """What a header holds: its contract columns (the words may differ: 1-5月完成投资, 1-6月完成投资)."""
+    return tuple(sorted(info.ids.values()))
 
 
 def _choose(file: str, raws: dict[str, RawTable], headers: dict[str, HeaderInfo], kind: str) -> tuple[list[str], list[str]]:
@@ -115,7 +116,9 @@ def read_sheets(path: str | Path, kind: str, *, sheet: str | None = None, option
     results = [build_table(raws[n], kind, options=replace(opt, label=sheet_label(file, n), sheet_unit=n if len(chosen) > 1 else None)) for n in chosen]
     r = results[0] if len(results) == 1 else combine(results)
     shown = "、".join(f"“{n}”" for n in chosen)
-    r.did(Problem(file, None, None, f"读取工作表 {shown}" + (f"（{'；'.join(notes)}）" if notes else "") + " / sheets read", WARNING))
+    said = Problem(file, None, None, f"读取工作表 {shown}" + (f"（{'；'.join(notes)}）" if notes else "") + " / sheets read", WARNING)
+    r.actions.insert(0, said)
+    r.problems.insert(0, said)
     return r
 
 
