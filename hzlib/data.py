@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -23,6 +24,9 @@ from .errors import ERROR, WARNING, DataError, Problem
 from .evaluate.engine import EvaluationData
 from .paths import DATA_DIR as DEFAULT_DATA_DIR
 from .plan.schema import Level, Plan
+
+if TYPE_CHECKING:
+    from .ingest import MappingFile, ReadResult
 
 __all__ = [
     "LoadedData",
@@ -87,30 +91,26 @@ def plan_level(plan: Plan) -> str | None:
     return levels.pop() if len(levels) == 1 else None
 
 
-def check_tasks_against_plan(result: object, plan: Plan) -> None:
+def check_tasks_against_plan(result: ReadResult, plan: Plan) -> None:
     """Check a read tasks file against ``plan`` in place, even when some cells were unreadable,
     so that every problem of the file is reported at once (file-level and row-level together)."""
-    from .ingest import ReadResult
     from .tasks import check_against_plan
 
-    if not isinstance(result, ReadResult) or result.kind != "tasks" or result.frame.empty:
+    if result.kind != "tasks" or result.frame.empty:
         return
     result.frame, more = check_against_plan(result.frame, result.rows, result.where, plan, result.columns)
     result.problems += more
 
 
-def merge_progress(sheet: object, file: object) -> tuple[pd.DataFrame, list[Problem]]:
+def merge_progress(sheet: ReadResult | None, file: ReadResult | None) -> tuple[pd.DataFrame, list[Problem]]:
     """A ledger sheet's progress and a progress file's, as one table; each disagreeing row is an error.
 
-    Both are :class:`hzlib.ingest.ReadResult` (or None). Rows of the same project and month
-    must agree within :data:`PROGRESS_TOLERANCE` 万元; the file's rows come first.
+    Rows of the same project and month must agree within :data:`PROGRESS_TOLERANCE` 万元;
+    the file's rows come first.
     """
-    from .ingest import ReadResult
-
-    parts = [r for r in (file, sheet) if isinstance(r, ReadResult) and not r.frame.empty]
-    if len(parts) < 2:
-        return (parts[0].frame if parts else pd.DataFrame()), []
-    assert isinstance(sheet, ReadResult) and isinstance(file, ReadResult)
+    if sheet is None or sheet.frame.empty or file is None or file.frame.empty:
+        either = sheet if sheet is not None and not sheet.frame.empty else file
+        return (either.frame if either is not None else pd.DataFrame()), []
     a = file.frame.assign(_row=file.rows.to_numpy())
     b = sheet.frame.assign(_row=sheet.rows.to_numpy(), _label=(sheet.row_labels if sheet.row_labels is not None else pd.Series(sheet.where, index=sheet.frame.index)).to_numpy())
     both = a.merge(b, on=["project_id", "month"], suffixes=("", "_sheet"))
@@ -129,12 +129,11 @@ def merge_progress(sheet: object, file: object) -> tuple[pd.DataFrame, list[Prob
     return pd.concat([file.frame, extra], ignore_index=True), problems
 
 
-def fill_level(result: object, level: str | None) -> None:
+def fill_level(result: ReadResult, level: str | None) -> None:
     """A ledger without a level column (and no level in its title): the plan's level, reported."""
     from .contracts import LEVEL_ZH
-    from .ingest import ReadResult
 
-    if not isinstance(result, ReadResult) or result.kind != "ledger" or result.frame.empty or "level" in result.columns:
+    if result.kind != "ledger" or result.frame.empty or "level" in result.columns:
         return
     if level is None:
         result.problems.append(Problem(result.where, None, "项目级别", "表中没有“项目级别”列，标题和计划也没有说明级别：按级别区分的目标将为无数据 / no level column", WARNING))
@@ -142,11 +141,11 @@ def fill_level(result: object, level: str | None) -> None:
     result.frame["level"] = level
     result.columns["level"] = "项目级别（按计划）"
     result.did(Problem(result.where, None, "项目级别",
-                       f"表中没有“项目级别”列，标题也没有写明，按计划中重点项目目标的范围读作{LEVEL_ZH.get(level, level)}（{len(result.frame)}行）/ level from the plan", WARNING))
+                       f"表中没有“项目级别”列，标题也没有写明，按计划中重点项目目标的范围读作{LEVEL_ZH.get(level, level)}（{len(result.frame)}行） / level from the plan", WARNING))
 
 
 def load_data(plan_id: str, data_dir: str | Path | None = None, *, year: int | None = None, plan: Plan | None = None,
-              sheet: str | Mapping[str, str] | None = None, mapping: str | Path | object | None = None,
+              sheet: str | Mapping[str, str] | None = None, mapping: str | Path | MappingFile | None = None,
               month: str | int | None = None) -> LoadedData:
     """Read every input file of a plan; raise :class:`DataError` with all errors at once.
 
@@ -165,10 +164,12 @@ def load_data(plan_id: str, data_dir: str | Path | None = None, *, year: int | N
     files = data_files(folder)
     if not files:
         names = "、".join(f"{k}.csv" for k in KINDS)
-        raise DataError([Problem(str(folder), None, None,
+        from .yamlfile import display_path
+
+        raise DataError([Problem(display_path(folder), None, None,
                                  f"数据目录中没有数据文件：应有 {names}（或 .xlsx）中的至少一个；单位自己的进度表可用 "
                                  f"hz import 表格.xlsx --plan {plan_id} 转换后放入 / no data file in the folder")], what="数据目录")
-    the_map = ingest.mapping_for(mapping, folder)  # type: ignore[arg-type]
+    the_map = ingest.mapping_for(mapping, folder)
     sheets = {"ledger": sheet} if isinstance(sheet, str) else dict(sheet or {})
 
     def the_plan() -> Plan:

@@ -379,6 +379,8 @@ def test_an_empty_data_folder_is_an_error_in_chinese(tmp_path: Path, capsys: pyt
     with pytest.raises(DataError) as e:
         load_data("ankang-2019", tmp_path)
     assert "数据目录中没有数据文件" in str(e.value) and "hz import" in str(e.value)
+    assert main(["evaluate", "ankang-2019", "--data", str(tmp_path)]) == 2
+    assert "数据目录中没有数据文件" in capsys.readouterr().err
 
 
 def test_a_ledger_sheet_and_a_progress_file_must_agree(tmp_path: Path) -> None:
@@ -437,3 +439,22 @@ def test_plain_numbers_stay_fast_paths(tmp_path: Path) -> None:
     assert r.ok and len(r.frame) == n and r.frame["project_id"].is_unique
     assert r.frame["is_new_start"].tolist() == (df["项目类别"] == "新开工").tolist()
     assert r.progress.frame["completed_cum"].tolist() == df["1-6月完成投资"].astype(float).tolist()
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.iterdir() if p.suffix in (".csv", ".xlsx")))
+def test_no_row_is_dropped_silently(name: str) -> None:
+    r = validate_file(w(name), year=2019)
+    assert r.kind == "ledger"
+    assert r.source_rows == len(r.frame) + len(r.excluded)
+    for p in r.problems:
+        assert p.file.startswith(name) and p.severity in (ERROR, WARNING) and p.message
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.iterdir() if p.suffix == ".xlsx"))
+def test_corpus_cells_are_what_openpyxl_gives(name: str) -> None:
+    from hzlib.ingest import read as read_module
+    from hzlib.ingest.read import list_sheets, read_raw
+
+    for sheet in list_sheets(w(name)):
+        fast, slow = read_raw(w(name), sheet), read_module._read_xlsx_openpyxl(w(name), name, sheet)
+        assert fast.cells.equals(slow.cells) and fast.row_numbers.tolist() == slow.row_numbers.tolist(), sheet

@@ -78,12 +78,13 @@ def render_text(r: ReadResult) -> str:
         lines.append("  金额/百分比单位：" + "，".join(f"{r.columns.get(k, k)} → {u}" for k, u in r.units.items()))
     if r.actions:
         lines.append(f"  已做的处理（{len(r.actions)}）：")
-        lines += [f"    - {p}" for p in r.actions]
+        lines += [f"    - {_plain(p)}" for p in r.actions]
     if r.excluded:
         lines.append(f"  排除的行（{len(r.excluded)}）：")
         lines += _excluded_lines(r)
     done = set(map(id, r.actions))
-    warnings = sorted((p for p in r.warnings if id(p) not in done), key=_by_row)
+    # title rows and excluded rows are listed above; the report shows them all as warnings
+    warnings = sorted((p for p in r.warnings if id(p) not in done and not p.message.startswith(_LISTED_ABOVE)), key=_by_row)
     errors = sorted(r.errors, key=_by_row)
     if warnings:
         lines.append(f"  警告（{len(warnings)}）：")
@@ -94,6 +95,16 @@ def render_text(r: ReadResult) -> str:
     tail = "可以使用" if r.ok else "请修正错误后重试"
     lines.append(f"  结论：{len(errors)} 处错误，{len(warnings)} 条警告，{tail} / {len(errors)} error(s), {len(warnings)} warning(s)")
     return "\n".join(lines)
+
+
+#: Warnings whose content ``render_text`` shows in its own lines (标题, 排除的行).
+_LISTED_ABOVE = ("已排除", "跳过表头上方的标题行")
+
+
+def _plain(p: Problem) -> str:
+    """An action as a line: where and what was done (no 警告 prefix, no English tail)."""
+    where = p.file + (f" 第{p.row}行" if p.row is not None else "") + (f" [{p.column}]" if p.column else "")
+    return f"{where}：{p.message.split(' / ')[0]}"
 
 
 def _suggest(args: argparse.Namespace, r: ReadResult) -> str:

@@ -136,7 +136,7 @@ def _one_month(r: ReadResult, month: str) -> ReadResult:
     p.wan_typed = {"completed_cum": col.wan[keep].reset_index(drop=True)}
     blank = int((col.blank & r.frame["project_id"].notna()).sum())
     if blank:
-        r.did(Problem(r.where, None, col.header, f"{blank} 个项目本列为空，按截至 {month} 尚未完成投资处理（没有进度行）/ blank: no progress", WARNING))
+        r.did(Problem(r.where, None, col.header, f"{blank} 个项目本列为空，按截至 {month} 尚未完成投资处理（没有进度行） / blank: no progress", WARNING))
     return p
 
 
@@ -148,8 +148,8 @@ def _tiny_against_total(r: ReadResult, p: ReadResult) -> list[Problem]:
     tiny = p.wan_typed["completed_cum"] & (v > 0) & (v < 10) & (v < t / 1000)
     h = header_of(p, "completed_cum")
     return cell_problems(where(p), p.rows, tiny, h, lambda i: (
-        "数值 " + fmt_numbers(v[i]) + " 比该项目总投资 " + fmt_numbers(t[i]) + " 万元小约一万倍以上，疑为以亿元填写（本列按万元读入）；如确为亿元，请改为 "
-        + fmt_numbers(v[i] * 1e4) + " 或在表头写明（亿元）/ looks 10^4 too small against the total"), WARNING)
+        "数值 " + fmt_numbers(v[i]) + " 比该项目总投资 " + fmt_numbers(t[i]) + " 万元小一千倍以上，疑为以亿元填写（本列按万元读入）；如确为亿元，请改为 "
+        + fmt_numbers(v[i] * 1e4) + " 或在表头写明（亿元） / looks 10^4 too small against the total"), WARNING)
 
 
 def _falling(r: ReadResult, parts: list[ReadResult]) -> list[Problem]:
@@ -185,7 +185,7 @@ def split_progress(r: ReadResult) -> None:
     progress = parts[0] if len(parts) == 1 else _concat_progress(r, parts)
     r.progress = progress
     months = "、".join(f"“{r.cumulative[m].header}”→ {m}" for m in sorted(r.cumulative))
-    r.did(Problem(r.where, None, None, f"累计完成投资列读作月度进度：{months}（{len(progress.frame)} 行）/ cumulative column read as progress", WARNING))
+    r.did(Problem(r.where, None, None, f"累计完成投资列读作月度进度：{months}（{len(progress.frame)} 行） / cumulative column read as progress", WARNING))
 
 
 def _concat_progress(r: ReadResult, parts: list[ReadResult]) -> ReadResult:

@@ -227,7 +227,7 @@ def _check(doc: YamlDoc, model: _MappingModel) -> tuple[MappingFile | None, list
     for f, v in model.defaults.items():
         cid = _resolve_field(f)
         if cid is None or _kind_of(cid) not in ("category", "bool", "str"):
-            problems.append(doc.problem(("defaults", f), f"“{f}”不能设默认值；defaults 只用于文字、分类和是否字段（如 level、unit、ownership）/ no default for this field"))
+            problems.append(doc.problem(("defaults", f), f"“{f}”不能设默认值；defaults 只用于文字、分类和是否字段（如 level、unit、ownership） / no default for this field"))
             continue
         choice, why = _choice(cid, v)
         if choice is None:

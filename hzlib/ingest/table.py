@@ -510,7 +510,7 @@ class _Sheet:
         if cid != "completion_pct":  # a recomputed column: a wrong figure is caught by the recomputation
             self.cells(mixed, header, _says(s, "数值“{v}”不大于 1，而本列其他值是百分数（大于 1），按 {v}% 处理；如果是小数形式（如 0.8 表示 80%），请改为 80 / percent column mixes fractions and percent numbers"), WARNING)
         if as_fractions and split_header(header)[1] == "%":
-            self.problems.append(Problem(self.label, self.header_row, header, "表头注明单位为 %，但本列所有数值都不大于 1，按小数处理（0.8 表示 80%）/ all values ≤ 1: read as fractions", WARNING))
+            self.problems.append(Problem(self.label, self.header_row, header, "表头注明单位为 %，但本列所有数值都不大于 1，按小数处理（0.8 表示 80%） / all values ≤ 1: read as fractions", WARNING))
         self.result.units[cid] = "小数" if as_fractions else "%"
         return frac
 
@@ -553,7 +553,7 @@ class _Sheet:
         if f is not None:
             factor[:] = f
             if f != 1.0:
-                self.action(self.header_row, header, f"按表头单位{split_header(header)[1]}读入，已换算为万元（×{f:g}）/ converted to 万元")
+                self.action(self.header_row, header, f"按表头单位{split_header(header)[1]}读入，已换算为万元（×{f:g}） / converted to 万元")
         elif self.unit_rows is not None:
             ufactor, ublank, ubad = self.unit_rows
             factor = ufactor.copy()
@@ -579,7 +579,7 @@ class _Sheet:
         out = (values * factor).round(6)
         if has_cell_unit.any():
             def said(i: pd.Index) -> pd.Series:
-                return ("“" + s[i].map(_cell_text) + "”带有单位，读作 " + out[i].map(lambda v: f"{v:g}") + " 万元；本列请只填数字（单位写在表头）/ a unit in the cell")
+                return ("“" + s[i].map(_cell_text) + "”带有单位，读作 " + out[i].map(lambda v: f"{v:g}") + " 万元；本列请只填数字（单位写在表头） / a unit in the cell")
 
             for p in cell_problems(self.label, self.rows, has_cell_unit, header, said, WARNING):
                 self.result.did(p)
@@ -636,7 +636,7 @@ class _Layout:
         for j, mask in filled.items():
             if mask.any():
                 header = self.info.headers.get(j, f"第{j + 1}列")
-                self.sheet.action(None, header, f"合并单元格的值已逐行填入：第{self.rows_text(mask)}行（共{int(mask.sum())}行）/ merged cells filled")
+                self.sheet.action(None, header, f"合并单元格的值已逐行填入：第{self.rows_text(mask)}行（共{int(mask.sum())}行） / merged cells filled")
 
     def from_sections(self, headings: pd.Series, values: Mapping[str, Mapping[str, str]] | None) -> None:
         """Set, for the rows under each section row, the batch, level or unit it names."""
@@ -685,7 +685,7 @@ class _Layout:
         """A column the sheet does not have, the same for every row."""
         n = len(self.kept)
         self.add(cid, pd.Series([value] * n, index=self.kept.index, dtype=object), f"{_ZH[cid]}（{why}）")
-        self.sheet.action(None, _ZH[cid], f"表中没有“{_ZH[cid]}”列，{why}：{_shown(cid, value)}（{n}行）/ column derived")
+        self.sheet.action(None, _ZH[cid], f"表中没有“{_ZH[cid]}”列，{why}：{_shown(cid, value)}（{n}行） / column derived")
 
     def conflicts(self, cid: str, parsed: pd.Series) -> None:
         """Rows whose own value differs from what their section row says (warning: the row's value is kept)."""
@@ -737,7 +737,7 @@ def _columns(info: HeaderInfo, data: pd.DataFrame, kind: str, sheet: _Sheet) -> 
                and not (mapping is not None and mapping.ignores(h))]
     sheet.result.unknown_headers = unknown
     if unknown:
-        sheet.problems.append(Problem(label, header_row, None, f"以下列未识别，已忽略：{'、'.join(unknown)}（需要时写进映射文件 mapping.yaml，见 hz validate-data --suggest-map）/ unrecognised columns ignored", WARNING))
+        sheet.problems.append(Problem(label, header_row, None, f"以下列未识别，已忽略：{'、'.join(unknown)}（需要时写进映射文件 mapping.yaml，见 hz validate-data --suggest-map） / unrecognised columns ignored", WARNING))
     for j in [j for j in data.columns if j not in info.headers and data[j].notna().any()]:
         n = int(data[j].notna().sum())
         sheet.problems.append(Problem(label, header_row, f"第{j + 1}列", f"该列没有表头，其中 {n} 个值被忽略 / column without a header, {n} values ignored", WARNING))
@@ -828,7 +828,7 @@ def build_table(raw: RawTable, kind: str, *, year: int | None = None, options: R
     sheet.rows = rows_all[~drop]
     if len(kept) == 0:
         problems += sheet.problems
-        problems.append(Problem(label, header_row, None, "表头下方没有可读入的数据行（都是空行、合计行或说明）/ no data rows below the header"))
+        problems.append(Problem(label, header_row, None, "表头下方没有可读入的数据行（都是空行、合计行或说明） / no data rows below the header"))
         result.frame = empty_frame(kind)
         return result
 
@@ -852,7 +852,7 @@ def build_table(raw: RawTable, kind: str, *, year: int | None = None, options: R
     for c in contract:
         if c.required and c.id not in ids:
             result.missing.append(c.id)
-            problems.append(Problem(label, header_row, c.zh, f"缺少必需的列“{c.zh}”，可接受的表头：{'、'.join(accepted_headers(kind, c.id))}（表中另有名称时写进映射文件 mapping.yaml）/ missing required column {c.id}"))
+            problems.append(Problem(label, header_row, c.zh, f"缺少必需的列“{c.zh}”，可接受的表头：{'、'.join(accepted_headers(kind, c.id))}（表中另有名称时写进映射文件 mapping.yaml） / missing required column {c.id}"))
 
     # a per-row unit column (单位), read once for all money columns
     if unit_pos is not None:

@@ -13,7 +13,8 @@ actual start after actual completion  error     ledger
 外资总投资 on a non-foreign project   warning   ledger
 planned start after planned end       error     ledger
 dates far outside plausible years     warning   ledger
-亿元 typed in a 万元 column             warning   every money column
+亿元 typed in a 万元 column             warning   every money column (median); annual plan
+                                                against the project's total
 duplicate project + month             error     progress
 cumulative progress going down        error     progress
 month not in the ledger year          warning   progress
@@ -117,7 +118,7 @@ def check_duplicates(r: ReadResult, keys: list[str]) -> list[Problem]:
     return out
 
 
-_YI_TAIL = " 或在表头写明（亿元）/ looks 10^4 too small: 亿元 typed in a 万元 column?"
+_YI_TAIL = " 或在表头写明（亿元） / looks 10^4 too small: 亿元 typed in a 万元 column?"
 
 
 def check_wan_magnitudes(r: ReadResult) -> list[Problem]:
@@ -125,7 +126,9 @@ def check_wan_magnitudes(r: ReadResult) -> list[Problem]:
 
     A positive value typed in 万元 is suspect when it is below 1 while the
     column's median is at least 1000, or (total investment) below a
-    thousandth of the same row's annual plan.
+    thousandth of the same row's annual plan, or (annual plan) below 10 and
+    below a thousandth of the same row's total investment. (A ledger sheet's
+    cumulative column is checked against the total in ``derive``.)
     """
     f = r.frame
     out: list[Problem] = []
@@ -258,7 +261,7 @@ def check_progress(r: ReadResult, ledger: ReadResult | pd.DataFrame | None = Non
                 pid = f["project_id"][i].fillna("").astype(str)
                 name = pid.map(names).fillna("")
                 return ("累计完成投资 " + _fmt(f["completed_cum"][i]) + " 万元超过项目“" + pid + name.where(name == "", "（" + name + "）")
-                        + "”的总投资 " + _fmt(t[i]) + " 万元：请核对本行完成投资或总投资（单位是否一致）/ completed exceeds total investment")
+                        + "”的总投资 " + _fmt(t[i]) + " 万元：请核对本行完成投资或总投资（单位是否一致） / completed exceeds total investment")
 
             out += cell_problems(where(r), r.rows, over, h_cum, msg)
     return out
