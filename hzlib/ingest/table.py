@@ -834,8 +834,8 @@ def build_table(raw: RawTable, kind: str, *, year: int | None = None, options: R
 
     # what the layout leaves blank
     lay = _Layout(kept.copy(), info, ids, sheet)
+    lay.merged(raw.merged)
     if kind == "ledger":
-        lay.merged(raw.merged)
         lay.from_sections(headings, mapping.values if mapping else None)
         lay.fill_down_units()
         defaults = mapping.defaults if mapping else {}
