@@ -11,6 +11,9 @@ come out the same each time.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -45,8 +48,17 @@ def new_book() -> openpyxl.Workbook:
 
 
 def save(wb: openpyxl.Workbook, name: str) -> None:
-    wb.properties.modified = STAMP
-    wb.save(HERE / name)
+    """Save with fixed timestamps (openpyxl stamps the save time), so the bytes come out the same each run."""
+    buf = io.BytesIO()
+    wb.save(buf)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + STAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode(), data)
+            zout.writestr(zipfile.ZipInfo(item.filename, date_time=STAMP.timetuple()[:6]), data, zipfile.ZIP_DEFLATED)
+    (HERE / name).write_bytes(out.getvalue())
 
 
 def title_rows(ws: Worksheet, title: str = TITLE, width: int = len(HEAD)) -> None:
