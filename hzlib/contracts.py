@@ -16,6 +16,7 @@ from dataclasses import dataclass
 __all__ = [
     "Column",
     "LEDGER_COLUMNS",
+    "LEDGER_SHEET_COLUMNS",
     "PROGRESS_COLUMNS",
     "INDICATOR_COLUMNS",
     "PROFILE_COLUMNS",
@@ -33,7 +34,21 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a contract."""
+    """One column of a contract.
+
+    ``required``: a file without this column is refused (after what the reader can
+    derive: a 项目编号 made from name and unit, a unit from the sheet name ...).
+    An optional column absent from a file is all missing in the table, and the
+    measures that need it say so (``hzlib.evaluate.measures``: 无数据 with the reason).
+    ``blank``: what a blank cell is when the column is there: ``error``, ``warning``
+    or ``ok``; by default an error in a required text/category/month/period/int
+    column, a warning in another required column, fine in an optional one.
+
+    >>> LEDGER_COLUMNS[0].required, LEDGER_COLUMNS[0].if_blank
+    (False, 'error')
+    >>> Column("x", "甲", "money").if_blank, Column("x", "甲", "str", required=False).if_blank
+    ('warning', 'ok')
+    """
 
     id: str
     zh: str  # the Chinese header written in files we produce
@@ -41,6 +56,16 @@ class Column:
     required: bool = True
     description: str = ""
     choices: tuple[str, ...] = ()
+    blank: str | None = None
+
+    @property
+    def if_blank(self) -> str:
+        """Severity of a blank cell in this column when the file has it (error, warning or ok)."""
+        if self.blank is not None:
+            return self.blank
+        if not self.required:
+            return "ok"
+        return "error" if self.kind in ("str", "category", "month", "period", "int") else "warning"
 
 
 #: Project level (项目级别).
@@ -63,17 +88,24 @@ INFRASTRUCTURE_SECTORS = frozenset(
 #: Main procedures (主要手续) whose completion dates the ledger records.
 PROCEDURES = ("proc_planning", "proc_land", "proc_eia", "proc_energy")
 
+#: The project ledger. Only name, unit, total investment and annual plan are required in a
+#: file: a missing 项目编号 is made from name and unit, a missing 项目级别 comes from the
+#: title or the plan, a missing 是否新开工 from 项目类别 or the planned start year; what is
+#: still missing leaves the targets that need it without data (the measure registry's
+#: ``needs``), never the whole ledger refused.
 LEDGER_COLUMNS: tuple[Column, ...] = (
-    Column("project_id", "项目编号", "str", description="unique within the ledger"),
+    Column("project_id", "项目编号", "str", required=False, blank="error",
+           description="unique within the ledger; made from name and unit when the file has none"),
     Column("name", "项目名称", "str"),
     Column("unit", "责任单位", "str", description="county/district/department responsible"),
-    Column("level", "项目级别", "category", choices=LEVELS),
+    Column("level", "项目级别", "category", required=False, blank="error", choices=LEVELS),
     Column("sector", "行业领域", "str", required=False),
     Column("chain", "产业链", "str", required=False, description="empty when not on a key industry chain"),
-    Column("ownership", "投资主体", "category", choices=OWNERSHIPS),
+    Column("ownership", "投资主体", "category", required=False, blank="error", choices=OWNERSHIPS),
     Column("is_industry", "是否产业项目", "bool", required=False),
-    Column("batch", "项目类别", "category", choices=BATCHES),
-    Column("is_new_start", "是否新开工", "bool", description="a planned new start this year"),
+    Column("batch", "项目类别", "category", required=False, blank="error", choices=BATCHES),
+    Column("is_new_start", "是否新开工", "bool", required=False, blank="warning",
+           description="a planned new start this year; derived from 项目类别 or the planned start when absent"),
     Column("total_investment", "总投资（万元）", "money"),
     Column(
         "total_investment_usd", "外资总投资（万美元）", "usd", required=False,
@@ -92,6 +124,19 @@ LEDGER_COLUMNS: tuple[Column, ...] = (
     Column("land_approved", "是否获批建设用地", "bool", required=False),
     Column("profit_tax_rate", "利税率（%）", "percent", required=False),
     Column("note", "备注", "str", required=False),
+)
+
+#: Columns an office's own ledger sheet often has beyond the contract: read, checked, and
+#: moved where they belong (never part of the ledger table). ``owner`` (建设单位/项目业主)
+#: is the company building the project, not the unit responsible for it; ``completed_cum``
+#: ("1-6月完成投资": cumulative to the month its header or title names) becomes monthly
+#: progress; ``completion_pct`` ("占年度计划(%)") is recomputed and only checked.
+LEDGER_SHEET_COLUMNS: tuple[Column, ...] = (
+    Column("owner", "建设单位", "str", required=False, description="the project owner (建设单位/项目业主)"),
+    Column("completed_cum", "本年累计完成投资（万元）", "money", required=False,
+           description="cumulative since January to the month in the header or title; read as progress"),
+    Column("completion_pct", "占年度计划（%）", "percent", required=False,
+           description="completed ÷ annual plan as typed; recomputed, a mismatch is a warning"),
 )
 
 PROGRESS_COLUMNS: tuple[Column, ...] = (

@@ -1,26 +1,49 @@
 """Find and read a plan's input files (the I/O edge of evaluation).
 
 A data folder (``data/<plan-id>/`` by default) holds any of ``ledger``,
-``progress``, ``indicators``, ``profiles`` and ``tasks`` as ``.csv`` or ``.xlsx``. Every
+``progress``, ``indicators``, ``profiles`` and ``tasks`` as ``.csv`` or ``.xlsx``, and
+optionally the office's ``mapping.yaml`` (its own headers and words, see
+``docs/data.md``). A ``ledger.xlsx`` may be the office's own progress sheet: its
+cumulative completed-investment column is read as monthly progress; where a
+``progress`` file has the same project and month, the two must agree. Every
 problem of every file is collected; errors stop the run with all of them listed,
-warnings and excluded rows travel with the data into the report.
+warnings (and what the reader did to meet the sheets) travel with the data into
+the report. A folder without any data file is an error, never an empty evaluation.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .errors import ERROR, DataError, Problem
+from .errors import ERROR, WARNING, DataError, Problem
 from .evaluate.engine import EvaluationData
 from .paths import DATA_DIR as DEFAULT_DATA_DIR
-from .plan.schema import Plan
+from .plan.schema import Level, Plan
 
-__all__ = ["LoadedData", "load_data", "data_dir_for", "KINDS"]
+if TYPE_CHECKING:
+    from .ingest import MappingFile, ReadResult
+
+__all__ = [
+    "LoadedData",
+    "load_data",
+    "data_dir_for",
+    "data_files",
+    "plan_level",
+    "merge_progress",
+    "fill_level",
+    "check_tasks_against_plan",
+    "KINDS",
+    "PROGRESS_TOLERANCE",
+]
 
 KINDS = ("ledger", "progress", "indicators", "profiles", "tasks")
+#: 万元: a ledger sheet's cumulative column and a progress file agree when they differ by no more (rounding to whole 万元).
+PROGRESS_TOLERANCE = 0.5
 
 
 @dataclass
@@ -54,44 +77,137 @@ def _find(folder: Path, kind: str) -> Path | None:
     return None
 
 
-def load_data(plan_id: str, data_dir: str | Path | None = None, *, year: int | None = None, plan: Plan | None = None) -> LoadedData:
+def data_files(folder: Path) -> dict[str, Path]:
+    """The data files of a folder by kind (``ledger.csv`` or ``ledger.xlsx`` …)."""
+    return {kind: p for kind in KINDS if (p := _find(folder, kind)) is not None}
+
+
+def plan_level(plan: Plan) -> str | None:
+    """The one project level the plan's project targets are scoped to (None when none or several).
+
+    A ledger without a 项目级别 column whose title names none is read at this level (reported).
+    """
+    levels = {t.scope.level.value for t in plan.targets if t.scope.level is not Level.ALL}
+    return levels.pop() if len(levels) == 1 else None
+
+
+def check_tasks_against_plan(result: ReadResult, plan: Plan) -> None:
+    """Check a read tasks file against ``plan`` in place, even when some cells were unreadable,
+    so that every problem of the file is reported at once (file-level and row-level together)."""
+    from .tasks import check_against_plan
+
+    if result.kind != "tasks" or result.frame.empty:
+        return
+    result.frame, more = check_against_plan(result.frame, result.rows, result.where, plan, result.columns)
+    result.problems += more
+
+
+def merge_progress(sheet: ReadResult | None, file: ReadResult | None) -> tuple[pd.DataFrame, list[Problem]]:
+    """A ledger sheet's progress and a progress file's, as one table; each disagreeing row is an error.
+
+    Rows of the same project and month must agree within :data:`PROGRESS_TOLERANCE` 万元;
+    the file's rows come first.
+    """
+    if sheet is None or sheet.frame.empty or file is None or file.frame.empty:
+        either = sheet if sheet is not None and not sheet.frame.empty else file
+        return (either.frame if either is not None else pd.DataFrame()), []
+    a = file.frame.assign(_row=file.rows.to_numpy())
+    b = sheet.frame.assign(_row=sheet.rows.to_numpy(), _label=(sheet.row_labels if sheet.row_labels is not None else pd.Series(sheet.where, index=sheet.frame.index)).to_numpy())
+    both = a.merge(b, on=["project_id", "month"], suffixes=("", "_sheet"))
+    bad = both[(both["completed_cum"] - both["completed_cum_sheet"]).abs() > PROGRESS_TOLERANCE]
+    h_file = file.columns.get("completed_cum", "累计完成投资（万元）")
+    h_sheet = sheet.columns.get("completed_cum", "累计完成投资")
+    problems = [
+        Problem(file.where, int(r["_row"]), h_file,
+                f"项目“{r['project_id']}”{r['month']} 的累计完成投资为 {r['completed_cum']:g} 万元，而 {r['_label']} 第{int(r['_row_sheet'])}行“{h_sheet}”为 "
+                f"{r['completed_cum_sheet']:g} 万元：同一项目同一月份两处必须一致，请改正其中一处 / disagrees with the ledger sheet")
+        for _, r in bad.iterrows()
+    ]
+    key = ["project_id", "month"]
+    extra = sheet.frame.merge(file.frame[key], on=key, how="left", indicator=True)
+    extra = extra[extra["_merge"] == "left_only"].drop(columns="_merge")
+    return pd.concat([file.frame, extra], ignore_index=True), problems
+
+
+def fill_level(result: ReadResult, level: str | None) -> None:
+    """A ledger without a level column (and no level in its title): the plan's level, reported."""
+    from .contracts import LEVEL_ZH
+
+    if result.kind != "ledger" or result.frame.empty or "level" in result.columns:
+        return
+    if level is None:
+        result.problems.append(Problem(result.where, None, "项目级别", "表中没有“项目级别”列，标题和计划也没有说明级别：按级别区分的目标将为无数据 / no level column", WARNING))
+        return
+    result.frame["level"] = level
+    result.columns["level"] = "项目级别（按计划）"
+    result.did(Problem(result.where, None, "项目级别",
+                       f"表中没有“项目级别”列，标题也没有写明，按计划中重点项目目标的范围读作{LEVEL_ZH.get(level, level)}（{len(result.frame)}行） / level from the plan", WARNING))
+
+
+def load_data(plan_id: str, data_dir: str | Path | None = None, *, year: int | None = None, plan: Plan | None = None,
+              sheet: str | Mapping[str, str] | None = None, mapping: str | Path | MappingFile | None = None,
+              month: str | int | None = None) -> LoadedData:
     """Read every input file of a plan; raise :class:`DataError` with all errors at once.
 
-    ``plan`` (default: read by id) checks a tasks file against the plan's targets."""
+    ``plan`` (default: read by id when needed) checks a tasks file against the plan's
+    targets and gives a ledger without a level column its level. ``sheet``: the ledger
+    workbook's sheet (a name), or a sheet per kind (``{"ledger": "1-6月"}``); ``mapping``:
+    the office's mapping file (default ``mapping.yaml`` in the data folder); ``month``:
+    the month a ledger sheet's cumulative column runs to when its header and title do
+    not say (``2019-06``).
+    """
     from . import ingest
 
     folder = data_dir_for(plan_id, data_dir)
     if not folder.is_dir():
         raise DataError([Problem(str(folder), None, None, "找不到数据目录 / data folder not found")], what="数据目录")
-    readers = {
-        "ledger": ingest.read_ledger,
-        "progress": ingest.read_progress,
-        "indicators": ingest.read_indicators,
-        "profiles": ingest.read_profiles,
-        "tasks": ingest.read_tasks,
-    }
+    files = data_files(folder)
+    if not files:
+        names = "、".join(f"{k}.csv" for k in KINDS)
+        from .yamlfile import display_path
+
+        raise DataError([Problem(display_path(folder), None, None,
+                                 f"数据目录中没有数据文件：应有 {names}（或 .xlsx）中的至少一个；单位自己的进度表可用 "
+                                 f"hz import 表格.xlsx --plan {plan_id} 转换后放入 / no data file in the folder")], what="数据目录")
+    the_map = ingest.mapping_for(mapping, folder)
+    sheets = {"ledger": sheet} if isinstance(sheet, str) else dict(sheet or {})
+
+    def the_plan() -> Plan:
+        nonlocal plan
+        if plan is None:
+            from .plan import load_plan
+
+            plan = load_plan(plan_id)
+        return plan
+
     frames: dict[str, pd.DataFrame] = {}
-    files: dict[str, Path] = {}
+    results: dict[str, ingest.ReadResult] = {}
     problems: list[Problem] = []
     excluded: list[object] = []
     for kind in KINDS:
-        path = _find(folder, kind)
+        path = files.get(kind)
         if path is None:
             frames[kind] = pd.DataFrame()
             continue
-        files[kind] = path
-        result = readers[kind](path, year=year if kind == "ledger" else None)
+        result = ingest.read_data(path, kind, sheet=sheets.get(kind), year=year if kind == "ledger" else None,
+                                  month=month if kind == "ledger" else None, mapping=the_map)
+        if kind == "ledger" and "level" not in result.columns and not result.frame.empty:
+            fill_level(result, plan_level(the_plan()))
         if kind == "tasks":
-            from .plan import load_plan
-            from .tasks import check_read_tasks
-
-            check_read_tasks(result, plan if plan is not None else load_plan(plan_id))
+            check_tasks_against_plan(result, the_plan())
+        results[kind] = result
         frames[kind] = result.frame
         problems += result.problems
         excluded += list(result.excluded)
-    if "progress" in files and not frames["ledger"].empty and not frames["progress"].empty:
+    sheet_progress = results["ledger"].progress if "ledger" in results else None
+    if sheet_progress is not None:
+        frames["progress"], disagree = merge_progress(sheet_progress, results.get("progress"))
+        problems += disagree
+        files.setdefault("progress", files["ledger"])
+    if "progress" in results and not frames["ledger"].empty and not results["progress"].frame.empty:
         known = set(frames["ledger"]["project_id"].astype(str))
-        unknown = frames["progress"].loc[~frames["progress"]["project_id"].astype(str).isin(known), "project_id"]
+        p = results["progress"].frame
+        unknown = p.loc[~p["project_id"].astype(str).isin(known), "project_id"]
         for pid in sorted(set(unknown.astype(str)))[:50]:
             problems.append(Problem(files["progress"].name, None, "project_id", f"进度表中的项目编号 {pid} 不在项目台账中"))
     errors = [p for p in problems if p.severity == ERROR]

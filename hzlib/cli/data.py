@@ -1,10 +1,14 @@
-"""``hz validate-data``: read a data file and report what was read, left out and wrong.
+"""``hz validate-data``: read a data file and report what was read, done, left out and wrong.
+``hz import``: an office's workbook, as it is, into the contract files of a plan's data folder.
 ``hz tasks-template``: the blank 任务完成情况 table of the targets still to be collected.
 
     hz validate-data 台账.xlsx
+    hz validate-data 进度表.xlsx --plan ankang-2019 --sheet 1-6月 --map mapping.yaml
+    hz validate-data 进度表.xlsx --suggest-map > data/ankang-2019/mapping.yaml
     hz validate-data progress.csv --kind progress --ledger 台账.xlsx --year 2024
     hz validate-data 指标.csv --format json
     hz validate-data tasks.csv --plan hanzhong-2022
+    hz import 进度表.xlsx --plan ankang-2019 [--sheet 1-6月] [--map FILE] [--month 2019-06] [--dry-run]
     hz tasks-template hanzhong-2022 --quarter 2022Q3 --out tasks.csv
 
 Exit code 0 when there is no error (warnings allowed), 2 with errors.
@@ -15,18 +19,42 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import defaultdict
 from typing import Any
 
 from ..errors import Problem
 from ..ingest import KIND_NAMES_ZH, KINDS, ReadResult, validate_file
 
-__all__ = ["register", "cmd_validate_data", "render_text"]
+__all__ = ["register", "cmd_validate_data", "cmd_import", "render_text", "render_import"]
 
 from ._common import EXIT_INPUT, EXIT_OK
 
 
+def _by_row(p: Problem) -> tuple[str, int]:
+    return (p.file, p.row or 0)
+
+
+def _excluded_lines(r: ReadResult) -> list[str]:
+    """Excluded rows grouped by reason: 空行：第6、12行 …"""
+    from ..ingest.table import compact_rows
+
+    groups: dict[str, list[int]] = defaultdict(list)
+    texts: dict[str, list[str]] = defaultdict(list)
+    for e in r.excluded:
+        why, _, said = e.reason.partition("（")
+        groups[why].append(e.row)
+        if said:
+            texts[why].append(said.rstrip("）"))
+    out = []
+    for why, rows in groups.items():
+        shown = "、".join(dict.fromkeys(texts[why]))
+        shown = f"：{shown[:80]}{'…' if len(shown) > 80 else ''}" if shown else ""
+        out.append(f"    - {why} {len(rows)} 行（第{compact_rows(rows)}行）{shown}")
+    return out
+
+
 def render_text(r: ReadResult) -> str:
-    """A Chinese summary of a read: encoding, rows, exclusions, warnings, errors.
+    """A Chinese summary of a read: sheets, encoding, rows, what was done, exclusions, warnings, errors.
 
     >>> import pandas as pd
     >>> print(render_text(ReadResult(kind="ledger", file="a.csv", frame=pd.DataFrame(), encoding="UTF-8")).splitlines()[0])
@@ -34,22 +62,30 @@ def render_text(r: ReadResult) -> str:
     """
     mark = "✓" if r.ok else "✗"
     lines = [f"{mark} {r.file}（{KIND_NAMES_ZH.get(r.kind, r.kind)}）"]
-    if r.sheet:
-        lines.append(f"  工作表：{r.sheet}")
+    if r.sheets:
+        lines.append(f"  工作表：{'、'.join(r.sheets)}")
+    if r.title:
+        lines.append(f"  标题：{r.title[:80]}")
     if r.encoding:
         lines.append(f"  编码：{r.encoding}")
     if r.header_row is not None:
         lines.append(f"  表头：第{r.header_row}行")
     lines.append(f"  读取数据行：{r.source_rows}，保留：{r.kept_rows}，排除：{len(r.excluded)}")
+    if r.progress is not None:
+        months = "、".join(sorted(set(r.progress.frame["month"].astype(str))))
+        lines.append(f"  月度进度：{len(r.progress.frame)} 行（{months}）")
     if r.units:
         lines.append("  金额/百分比单位：" + "，".join(f"{r.columns.get(k, k)} → {u}" for k, u in r.units.items()))
+    if r.actions:
+        lines.append(f"  已做的处理（{len(r.actions)}）：")
+        lines += [f"    - {_plain(p)}" for p in r.actions]
     if r.excluded:
         lines.append(f"  排除的行（{len(r.excluded)}）：")
-        lines += [f"    - 第{e.row}行：{e.reason}" for e in r.excluded]
-    def by_row(p: Problem) -> int:
-        return p.row or 0
-
-    warnings, errors = sorted(r.warnings, key=by_row), sorted(r.errors, key=by_row)
+        lines += _excluded_lines(r)
+    done = set(map(id, r.actions))
+    # title rows and excluded rows are listed above; the report shows them all as warnings
+    warnings = sorted((p for p in r.warnings if id(p) not in done and not p.message.startswith(_LISTED_ABOVE)), key=_by_row)
+    errors = sorted(r.errors, key=_by_row)
     if warnings:
         lines.append(f"  警告（{len(warnings)}）：")
         lines += [f"    - {p}" for p in warnings]
@@ -61,13 +97,55 @@ def render_text(r: ReadResult) -> str:
     return "\n".join(lines)
 
 
-def cmd_validate_data(args: argparse.Namespace) -> int:
-    r = validate_file(args.path, args.kind, sheet=args.sheet, year=args.year, ledger=args.ledger)
-    if args.plan:
-        from ..plan import load_plan
-        from ..tasks import check_read_tasks
+#: Warnings whose content ``render_text`` shows in its own lines (标题, 排除的行).
+_LISTED_ABOVE = ("已排除", "跳过表头上方的标题行")
 
-        check_read_tasks(r, load_plan(args.plan))
+
+def _plain(p: Problem) -> str:
+    """An action as a line: where and what was done (no 警告 prefix, no English tail)."""
+    where = p.file + (f" 第{p.row}行" if p.row is not None else "") + (f" [{p.column}]" if p.column else "")
+    return f"{where}：{p.message.split(' / ')[0]}"
+
+
+def _suggest(args: argparse.Namespace, r: ReadResult) -> str:
+    """The starting mapping file for ``--suggest-map`` (headers of the best row when none was recognised)."""
+    from ..ingest import suggest_mapping
+    from ..ingest.read import read_raw
+
+    unknown = list(r.unknown_headers)
+    if r.header_row is None:
+        raw = read_raw(args.path, args.sheet)
+        top = raw.cells.iloc[:30] if raw.ok else raw.cells.iloc[0:0]
+        best = int(top.notna().sum(axis=1).to_numpy().argmax()) if len(top) else 0
+        unknown = [str(v).strip() for v in top.iloc[best].tolist() if isinstance(v, str) and v.strip()] if len(top) else []
+        if len(unknown) < 2:
+            return f"# 没有找到像表头的行（工作表：{raw.sheet or '—'}）：请用 --sheet 指定数据所在的工作表后再试\n"
+    return suggest_mapping(unknown, r.unknown_values, r.kind, r.missing)
+
+
+def _plan_context(plan_id: str | None) -> tuple[Any, int | None, str | None]:
+    if not plan_id:
+        return None, None, None
+    from ..data import plan_level
+    from ..plan import load_plan
+
+    plan = load_plan(plan_id)
+    return plan, plan.year, plan_level(plan)
+
+
+def cmd_validate_data(args: argparse.Namespace) -> int:
+    plan, plan_year, level = _plan_context(args.plan)
+    year = args.year if args.year is not None else plan_year
+    r = validate_file(args.path, args.kind, sheet=args.sheet, year=year, ledger=args.ledger, month=args.month, mapping=args.map)
+    if plan is not None:
+        from ..data import check_tasks_against_plan, fill_level
+
+        if r.kind == "ledger" and "level" not in r.columns and not r.frame.empty:
+            fill_level(r, level)
+        check_tasks_against_plan(r, plan)
+    if args.suggest_map:
+        sys.stdout.write(_suggest(args, r))
+        return EXIT_OK
     if args.format == "json":
         data: dict[str, Any] = r.as_dict()
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
@@ -77,17 +155,58 @@ def cmd_validate_data(args: argparse.Namespace) -> int:
     return EXIT_OK if r.ok else EXIT_INPUT
 
 
+def render_import(res: Any) -> str:
+    """What ``hz import`` read, did and wrote (or why it wrote nothing), in Chinese."""
+    r: ReadResult = res.read
+    lines = [render_text(r)]
+    if not res.ok:
+        lines.append(f"✗ 未写入任何文件：{len(res.problems)} 处错误，请修正后重试 / nothing written")
+        if r.ok:
+            lines += [f"    - {p}" for p in res.problems]
+        return "\n".join(lines)
+    if res.notes:
+        lines.append("  原有文件：")
+        lines += [f"    - {n}" for n in res.notes]
+    verb = "将写入（--dry-run，未写入）" if res.dry_run else "已写入"
+    lines.append(f"  {verb} {res.folder}：")
+    lines += [f"    - {name}：{n} 行" for name, n in res.rows.items()]
+    if not res.dry_run:
+        lines.append("  下一步：用 git diff 核对改动；之后 hz evaluate / hz run 读取这些文件")
+    return "\n".join(lines)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Read an office's workbook and write the plan's contract files."""
+    from ..data import data_dir_for
+    from ..ingest.importer import import_workbook
+
+    plan, year, level = _plan_context(args.plan)
+    folder = data_dir_for(plan.id, args.data)
+    res = import_workbook(args.path, folder, year=args.year if args.year is not None else year, sheet=args.sheet, mapping=args.map,
+                          month=args.month, default_level=level, dry_run=args.dry_run)
+    print(render_import(res))
+    return EXIT_OK if res.ok else EXIT_INPUT
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``validate-data`` to the ``hz`` command."""
     p = sub.add_parser("validate-data", help="检查数据文件（台账、进度、指标、基数、任务完成情况）/ check a data file")
     p.add_argument("path", metavar="PATH", help=".csv 或 .xlsx 文件")
     p.add_argument("--kind", choices=KINDS, help="文件类型；不填时按列名和文件名判断")
-    p.add_argument("--sheet", help="xlsx 工作表名（默认第一个）")
-    p.add_argument("--year", type=int, help="台账年度，用于核对月份和日期")
+    _reading_options(p)
     p.add_argument("--ledger", help="核对进度时使用的项目台账文件")
-    p.add_argument("--plan", help="核对任务完成情况表时使用的计划 id（目标编号、计量单位、期别）")
+    p.add_argument("--plan", help="计划 id：年度、项目级别（台账没有级别列时），核对任务完成情况表（目标编号、计量单位、期别）")
+    p.add_argument("--suggest-map", action="store_true", help="只打印一个初始映射文件（未识别的表头 → 最接近的字段），核对后保存为 data/<计划>/mapping.yaml")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_validate_data)
+
+    i = sub.add_parser("import", help="把单位自己的进度表转成计划数据目录中的标准文件（ledger.csv、progress.csv）/ import a workbook")
+    i.add_argument("path", metavar="WORKBOOK", help="单位的进度表（.xlsx 或 .csv），原样即可")
+    i.add_argument("--plan", required=True, help="计划 id：写入 data/<计划>/，按计划年度读取")
+    _reading_options(i)
+    i.add_argument("--data", help="数据目录（默认 data/<plan>/）")
+    i.add_argument("--dry-run", action="store_true", help="只检查并说明将写入什么，不写文件")
+    i.set_defaults(func=cmd_import)
 
     t = sub.add_parser("tasks-template", help="生成任务完成情况报送表（台账和统计指标算不出的目标）/ blank tasks table")
     t.add_argument("plan", metavar="PLAN", help="计划 id")
@@ -97,10 +216,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     t.set_defaults(func=cmd_tasks_template)
 
 
+def _reading_options(p: argparse.ArgumentParser) -> None:
+    """The options of every command that reads an office's file: sheet, mapping file, year, month."""
+    p.add_argument("--sheet", help="xlsx 工作表名（默认：表头能识别的工作表；各县区一个工作表时全部读取）")
+    p.add_argument("--map", metavar="FILE", help="映射文件：本单位的表头和取值 → 数据契约（默认 data/<计划>/mapping.yaml）")
+    p.add_argument("--year", type=int, help="年度，用于核对月份和日期、读取“3月”这样的日期（默认：计划年度或标题中的年份）")
+    p.add_argument("--month", help="累计完成投资列截至的月份，如 2019-06（表头和标题都没写时）")
+
+
 def cmd_tasks_template(args: argparse.Namespace) -> int:
     """Write the blank tasks table of a plan."""
     from ..contracts import TASK_COLUMNS
-    from ..data import data_dir_for, load_data
+    from ..data import data_dir_for, data_files, load_data
     from ..errors import InputError
     from ..evaluate.coverage import data_coverage
     from ..plan import load_plan
@@ -109,7 +236,7 @@ def cmd_tasks_template(args: argparse.Namespace) -> int:
     plan = load_plan(args.plan)
     available: set[str] = set()
     quarter = args.quarter
-    if data_dir_for(plan.id, args.data).is_dir():
+    if data_files(data_dir_for(plan.id, args.data)):
         try:
             loaded = load_data(plan.id, args.data, year=plan.year, plan=plan)
         except InputError as e:

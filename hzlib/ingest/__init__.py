@@ -19,19 +19,23 @@ why, the encoding and the number of source rows. Nothing is dropped silently:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeAlias
 
 import pandas as pd
 
 from ..errors import UsageError
 from .aliases import CONTRACTS, KINDS
-from .read import RawTable, read_raw
+from .mapping import MappingFile, load_mapping, mapping_for, suggest_mapping
+from .read import RawTable, list_sheets, read_raw
 from .result import KIND_NAMES_ZH, ExcludedRow, ReadResult
-from .table import build_table, find_header
-from .validate import check_indicators, check_ledger, check_profiles, check_progress, check_tasks
+from .table import ReadOptions, find_header
+from .workbook import read_table
 
 __all__ = [
     "ReadResult",
     "ExcludedRow",
+    "ReadOptions",
+    "MappingFile",
     "KINDS",
     "KIND_NAMES_ZH",
     "read_ledger",
@@ -42,6 +46,10 @@ __all__ = [
     "read_data",
     "validate_file",
     "guess_kind",
+    "load_mapping",
+    "mapping_for",
+    "suggest_mapping",
+    "list_sheets",
 ]
 
 #: File-name words that point to a kind (checked when the headers do not decide).
@@ -53,70 +61,73 @@ _NAME_HINTS: dict[str, tuple[str, ...]] = {
     "tasks": ("任务", "报送", "task"),
 }
 
-
-def _finish(r: ReadResult, ledger: ReadResult | pd.DataFrame | None = None) -> ReadResult:
-    if r.frame.empty and not r.columns:
-        return r
-    if r.kind == "ledger":
-        r.problems += check_ledger(r)
-    elif r.kind == "progress":
-        r.problems += check_progress(r, ledger)
-    elif r.kind == "indicators":
-        r.problems += check_indicators(r)
-    elif r.kind == "tasks":
-        r.problems += check_tasks(r)
-    else:
-        r.problems += check_profiles(r)
-    return r
+Ledger: TypeAlias = ReadResult | pd.DataFrame | str | Path | None
 
 
-def read_data(path: str | Path, kind: str, *, sheet: str | None = None, year: int | None = None,
-              ledger: ReadResult | pd.DataFrame | str | Path | None = None) -> ReadResult:
-    """Read ``path`` as a file of ``kind`` (ledger, progress, indicators, profiles, tasks)."""
+def _options(year: int | None, month: str | int | None, mapping: MappingFile | str | Path | None, default_level: str | None) -> ReadOptions:
+    return ReadOptions(year=year, month=None if month is None else str(month), mapping=mapping_for(mapping), default_level=default_level)
+
+
+def read_data(path: str | Path, kind: str, *, sheet: str | None = None, year: int | None = None, ledger: Ledger = None,
+              month: str | int | None = None, mapping: MappingFile | str | Path | None = None, default_level: str | None = None) -> ReadResult:
+    """Read ``path`` as a file of ``kind`` (ledger, progress, indicators, profiles, tasks).
+
+    ``sheet``: the xlsx sheet (default: the sheet(s) whose header matches); ``year``: the
+    plan or ledger year; ``month``: the month a ledger sheet's cumulative column runs to when
+    neither its header nor its title says (``2019-06``); ``mapping``: an office's mapping
+    file (path or :class:`MappingFile`); ``default_level``: the project level of a ledger
+    without a level column whose title names none; ``ledger``: a ledger (result, frame or
+    path) a progress file is checked against.
+    """
     if kind not in KINDS:
         raise UsageError(f"未知的文件类型 {kind!r}，应为 {'、'.join(KINDS)} / unknown kind")
-    raw = read_raw(path, sheet)
+    opt = _options(year, month, mapping, default_level)
     if isinstance(ledger, (str, Path)):
-        ledger = read_ledger(ledger, year=year)
-    return _finish(build_table(raw, kind, year=year), ledger)
+        ledger = read_table(ledger, "ledger", options=opt)
+    return read_table(path, kind, sheet=sheet, options=opt, ledger=ledger)
 
 
-def read_ledger(path: str | Path, *, sheet: str | None = None, year: int | None = None) -> ReadResult:
+def read_ledger(path: str | Path, *, sheet: str | None = None, year: int | None = None, month: str | int | None = None,
+                mapping: MappingFile | str | Path | None = None, default_level: str | None = None) -> ReadResult:
     """Read a project ledger (项目台账). ``year`` is the ledger year, used for plausibility checks.
+
+    An office's own sheet is read as it is (title, 序号, 合计 row, section rows, merged
+    cells, one sheet per county); its cumulative completed-investment column becomes
+    ``result.progress``. See :func:`read_data` for the options.
 
     >>> read_ledger.__name__
     'read_ledger'
     """
-    return read_data(path, "ledger", sheet=sheet, year=year)
+    return read_data(path, "ledger", sheet=sheet, year=year, month=month, mapping=mapping, default_level=default_level)
 
 
-def read_progress(path: str | Path, *, sheet: str | None = None, year: int | None = None,
-                  ledger: ReadResult | pd.DataFrame | str | Path | None = None) -> ReadResult:
+def read_progress(path: str | Path, *, sheet: str | None = None, year: int | None = None, ledger: Ledger = None,
+                  mapping: MappingFile | str | Path | None = None) -> ReadResult:
     """Read monthly cumulative progress (月度进度). With ``ledger`` (a result, frame or path),
     project ids are checked against it and completed investment against total investment;
     ``year`` (or the ledger's year) is the year months should fall in, and lets a bare
     month (6, 6月) be read.
     """
-    return read_data(path, "progress", sheet=sheet, year=year, ledger=ledger)
+    return read_data(path, "progress", sheet=sheet, year=year, ledger=ledger, mapping=mapping)
 
 
-def read_indicators(path: str | Path, *, sheet: str | None = None, year: int | None = None) -> ReadResult:
+def read_indicators(path: str | Path, *, sheet: str | None = None, year: int | None = None, mapping: MappingFile | str | Path | None = None) -> ReadResult:
     """Read aggregate indicators by jurisdiction and period (统计指标)."""
-    return read_data(path, "indicators", sheet=sheet, year=year)
+    return read_data(path, "indicators", sheet=sheet, year=year, mapping=mapping)
 
 
-def read_profiles(path: str | Path, *, sheet: str | None = None, year: int | None = None) -> ReadResult:
+def read_profiles(path: str | Path, *, sheet: str | None = None, year: int | None = None, mapping: MappingFile | str | Path | None = None) -> ReadResult:
     """Read last year's quarterly levels of indicators (上年季度基数)."""
-    return read_data(path, "profiles", sheet=sheet, year=year)
+    return read_data(path, "profiles", sheet=sheet, year=year, mapping=mapping)
 
 
-def read_tasks(path: str | Path, *, sheet: str | None = None, year: int | None = None) -> ReadResult:
+def read_tasks(path: str | Path, *, sheet: str | None = None, year: int | None = None, mapping: MappingFile | str | Path | None = None) -> ReadResult:
     """Read reported achievements of targets (任务完成情况): target id, period, value, unit."""
-    return read_data(path, "tasks", sheet=sheet, year=year)
+    return read_data(path, "tasks", sheet=sheet, year=year, mapping=mapping)
 
 
-def _score(raw: RawTable, kind: str) -> float:
-    info = find_header(raw.cells, kind)
+def _score(raw: RawTable, kind: str, extra: dict[str, str] | None = None) -> float:
+    info = find_header(raw.cells, kind, extra)
     if info is None:
         return 0.0
     required = {c.id for c in CONTRACTS[kind] if c.required}
@@ -124,17 +135,22 @@ def _score(raw: RawTable, kind: str) -> float:
     return len(required & found) / len(required) + 0.01 * len(found)
 
 
-def guess_kind(path: str | Path, raw: RawTable | None = None, sheet: str | None = None) -> str:
+def guess_kind(path: str | Path, raw: RawTable | None = None, sheet: str | None = None, mapping: MappingFile | None = None) -> str:
     """Which kind of file ``path`` is, from its headers (and its name when the headers are unclear).
 
-    The kind whose required columns are best covered wins; file-name words
-    (台账, 进度, 指标, 基数 ...) break ties. Falls back to ``ledger``.
+    The kind whose required columns are best covered wins (in any sheet of a workbook);
+    file-name words (台账, 进度, 指标, 基数 ...) break ties. Falls back to ``ledger``.
     """
-    raw = raw if raw is not None else read_raw(path, sheet)
+    if raw is not None:
+        raws = [raw]
+    else:
+        names = list_sheets(path) if sheet is None else []
+        raws = [read_raw(path, n) for n in names] if len(names) > 1 else [read_raw(path, sheet)]
     name = Path(path).stem.lower()
     scores: dict[str, float] = {}
     for kind in KINDS:
-        s = _score(raw, kind) if raw.ok and not raw.cells.empty else 0.0
+        extra = mapping.headers_for(kind) if mapping else None
+        s = max((_score(r, kind, extra) for r in raws if r.ok and not r.cells.empty), default=0.0)
         if any(w in name for w in _NAME_HINTS[kind]):
             s += 0.05
         scores[kind] = s
@@ -142,8 +158,8 @@ def guess_kind(path: str | Path, raw: RawTable | None = None, sheet: str | None 
     return best if scores[best] > 0 else "ledger"
 
 
-def validate_file(path: str | Path, kind: str | None = None, *, sheet: str | None = None, year: int | None = None,
-                  ledger: ReadResult | pd.DataFrame | str | Path | None = None) -> ReadResult:
+def validate_file(path: str | Path, kind: str | None = None, *, sheet: str | None = None, year: int | None = None, ledger: Ledger = None,
+                  month: str | int | None = None, mapping: MappingFile | str | Path | None = None, default_level: str | None = None) -> ReadResult:
     """Read and check any data file; ``kind=None`` guesses it from the columns and the file name.
 
     >>> import tempfile, pathlib
@@ -153,10 +169,7 @@ def validate_file(path: str | Path, kind: str | None = None, *, sheet: str | Non
     >>> r.kind, round(float(r.frame.loc[0, "cum_yoy"]), 3)
     ('indicators', 0.092)
     """
+    m = mapping_for(mapping)
     if kind is None:
-        raw = read_raw(path, sheet)
-        kind = guess_kind(path, raw)
-        if isinstance(ledger, (str, Path)):
-            ledger = read_ledger(ledger, year=year)
-        return _finish(build_table(raw, kind, year=year), ledger)
-    return read_data(path, kind, sheet=sheet, year=year, ledger=ledger)
+        kind = guess_kind(path, sheet=sheet, mapping=m)
+    return read_data(path, kind, sheet=sheet, year=year, ledger=ledger, month=month, mapping=m, default_level=default_level)

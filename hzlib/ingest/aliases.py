@@ -16,6 +16,12 @@ Category values map to contract choices; English ids are accepted as is:
 
 >>> VALUE_ALIASES["batch"]["续建"], VALUE_ALIASES["level"]["市级重点"]
 ('advance', 'city')
+
+A ledger sheet's cumulative completed-investment column names its month, or leaves it
+to the title (:func:`cumulative_header`):
+
+>>> cumulative_header("2019年1-6月完成投资（万元）"), cumulative_header("本年累计完成投资"), cumulative_header("本月完成投资")
+((2019, 6), (None, None), None)
 >>> BOOL_VALUES["√"], BOOL_VALUES["否"]
 (True, False)
 """
@@ -24,11 +30,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 
 from ..contracts import (
     BATCHES,
     INDICATOR_COLUMNS,
     LEDGER_COLUMNS,
+    LEDGER_SHEET_COLUMNS,
     LEVELS,
     OWNERSHIPS,
     PROFILE_COLUMNS,
@@ -40,6 +48,11 @@ from ..contracts import (
 __all__ = [
     "KINDS",
     "CONTRACTS",
+    "SHEET_COLUMNS",
+    "fields_of",
+    "cumulative_header",
+    "not_this_year_header",
+    "span_end",
     "HEADER_ALIASES",
     "HEADER_PATTERNS",
     "IGNORED_HEADERS",
@@ -65,6 +78,19 @@ CONTRACTS: dict[str, tuple[Column, ...]] = {
     "tasks": TASK_COLUMNS,
 }
 
+#: Columns a file of a kind may carry beyond its contract (read, checked, moved or derived).
+SHEET_COLUMNS: dict[str, tuple[Column, ...]] = {"ledger": LEDGER_SHEET_COLUMNS}
+
+
+def fields_of(kind: str) -> tuple[Column, ...]:
+    """Every column a file of ``kind`` may have: the contract's, then the sheet-only ones.
+
+    >>> [c.id for c in fields_of("ledger")][-3:]
+    ['owner', 'completed_cum', 'completion_pct']
+    """
+    return CONTRACTS[kind] + SHEET_COLUMNS.get(kind, ())
+
+
 _ID = ("项目编号", "项目代码", "项目编码", "编号", "代码", "id", "项目id", "project_id", "projectid", "code")
 
 #: Accepted headers per kind and contract id (compared normalised, without the bracketed unit).
@@ -73,7 +99,8 @@ HEADER_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "ledger": {
         "project_id": _ID,
         "name": ("项目名称", "名称", "项目", "name", "project_name", "project"),
-        "unit": ("责任单位", "县区", "主抓单位", "牵头单位", "责任县区", "县区部门", "县区/部门", "县区(部门)", "所属县区", "unit"),
+        "unit": ("责任单位", "县区", "主抓单位", "牵头单位", "责任县区", "县区部门", "县区/部门", "县区(部门)", "所属县区",
+                 "县区名称", "县市区", "所属县市区", "区县", "所属区县", "所在县区", "责任部门", "牵头部门", "责任县区部门", "unit"),
         "level": ("项目级别", "级别", "重点项目级别", "level"),
         "sector": ("行业领域", "行业", "领域", "所属行业", "行业类别", "sector"),
         "chain": ("产业链", "所属产业链", "重点产业链", "chain"),
@@ -83,7 +110,8 @@ HEADER_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "is_new_start": ("是否新开工", "是否新开工项目", "新开工", "is_new_start"),
         "total_investment": ("总投资", "计划总投资", "项目总投资", "总投资额", "total_investment"),
         "total_investment_usd": ("外资总投资", "外资项目总投资", "总投资美元", "total_investment_usd"),
-        "annual_plan": ("年度计划投资", "本年计划投资", "年度计划", "年度投资计划", "本年度计划投资", "年计划投资", "annual_plan"),
+        "annual_plan": ("年度计划投资", "本年计划投资", "年度计划", "年度投资计划", "本年度计划投资", "年计划投资", "本年计划", "本年度计划",
+                        "年计划", "annual_plan"),
         "planned_start": ("计划开工时间", "计划开工日期", "计划开工", "planned_start"),
         "actual_start": ("实际开工时间", "实际开工日期", "实际开工", "actual_start"),
         "planned_completion": ("计划竣工时间", "计划竣工日期", "计划竣工", "planned_completion"),
@@ -96,6 +124,13 @@ HEADER_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "land_approved": ("是否获批建设用地", "获批建设用地", "是否获批用地", "land_approved"),
         "profit_tax_rate": ("利税率", "profit_tax_rate"),
         "note": ("备注", "说明", "note", "notes", "remark", "remarks"),
+        # an office's own sheet (LEDGER_SHEET_COLUMNS); completed_cum is matched by cumulative_header
+        "owner": ("建设单位", "项目业主", "业主单位", "项目建设单位", "项目业主单位", "业主", "建设业主", "owner"),
+        "completion_pct": (
+            "占年度计划", "占年度计划比例", "占年度计划投资", "占年度计划投资比例", "占年度计划的比例", "占年计划",
+            "完成年度计划", "完成年度计划比例", "完成年度投资计划", "占年度投资计划", "年度计划完成率", "投资完成率",
+            "计划完成率", "年度投资完成率", "完成率", "completion_pct",
+        ),
     },
     "progress": {
         "project_id": _ID,
@@ -136,6 +171,93 @@ HEADER_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "note": ("备注", "说明", "note", "remark"),
     },
 }
+
+# ---------------------------------------------------------------- periods written in words
+
+_DASH = r"\s*[-—–~～至到]\s*"
+_ZH_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
+_MONTH_NUM = r"(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+#: Words that end a span of months from January: 1-6月, 1月至6月, 截至6月底, 上半年, 前三季度 ...
+_SPAN_RES: tuple[tuple[re.Pattern[str], int | None], ...] = (
+    (re.compile(rf"(?:1|一)月?份?{_DASH}{_MONTH_NUM}月(?:份|底|末)?"), None),
+    (re.compile(rf"截[至止]\s*(?:20\d\d年)?{_MONTH_NUM}月(?:份|底|末|止)?"), None),
+    (re.compile(rf"{_MONTH_NUM}月(?:底|末)"), None),
+    (re.compile(r"上半年|1-2季度|一二季度|二季度末"), 6),
+    (re.compile(r"前三季度|1-3季度|三季度末"), 9),
+    (re.compile(r"(?:第?一|1)季度"), 3),
+    (re.compile(r"全年|1-12月|年底|年末"), 12),
+)
+_YEAR_RE = re.compile(r"(20\d\d)\s*年")
+
+
+def _month_number(text: str) -> int:
+    return int(text) if text.isdigit() else _ZH_NUM[text]
+
+
+def span_end(text: str) -> tuple[int | None, int | None, str]:
+    """The year and the last month of a January-to-month span written in ``text``, and the words.
+
+    >>> span_end("2019年××市市级重点建设项目进度表（1-6月）")
+    (2019, 6, '1-6月')
+    >>> span_end("截至9月底累计完成"), span_end("2024年上半年"), span_end("2023年项目台账")
+    ((None, 9, '截至9月底'), (2024, 6, '上半年'), (2023, None, ''))
+    """
+    t = unicodedata.normalize("NFKC", str(text))
+    y = _YEAR_RE.search(t)
+    year = int(y.group(1)) if y else None
+    for pattern, month in _SPAN_RES:
+        m = pattern.search(t)
+        if m:
+            return year, (month if month is not None else _month_number(m.group(1))), m.group(0)
+    return year, None, ""
+
+
+_CUM_BODY = re.compile(r"完成(固定资产)?投资(额)?$|累计完成(额)?$|完成额$|累计投资(额)?$")
+_CUM_FULL = re.compile(r"(累计)?完成(固定资产)?投资(额|完成额)?|累计完成(额)?|累计投资(额)?|完成额")
+_THIS_YEAR = re.compile(r"^(本年度?|今年|年度|年初至今|自年初|年内|当年)")
+_NOT_THIS_YEAR = re.compile(r"开工以来|自开工|开工至今|项目累计|建设以来|以前年度|历年|至上年|上年")
+_ONE_MONTH = re.compile(rf"(本月|当月|^(20\d\d年)?{_MONTH_NUM}月份?)(累计)?完成")
+
+
+def not_this_year_header(text: object) -> str | None:
+    """Why a completed-investment header is not this year's cumulative figure, or None.
+
+    >>> not_this_year_header("开工以来累计完成投资"), not_this_year_header("6月完成投资"), not_this_year_header("1-6月完成投资")
+    ('自开工以来的累计数，不是本年累计', '单月完成数，不是自年初累计', None)
+    """
+    name = split_header(text)[0]
+    if not _CUM_BODY.search(name):
+        return None
+    if _NOT_THIS_YEAR.search(name):
+        return "自开工以来的累计数，不是本年累计"
+    if _ONE_MONTH.search(name) and span_end(name)[1] is None:
+        return "单月完成数，不是自年初累计"
+    return None
+
+
+def cumulative_header(text: object) -> tuple[int | None, int | None] | None:
+    """``(year, month)`` when ``text`` heads this year's cumulative completed investment, else None.
+
+    The month is the end of the span the header names (1-6月, 截至6月底, 上半年); None when
+    the header leaves it to the sheet's title (本年累计完成投资, 累计完成投资).
+
+    >>> cumulative_header("1—6月累计完成投资"), cumulative_header("截至6月底累计完成"), cumulative_header("完成投资")
+    ((None, 6), (None, 6), None)
+    """
+    name = split_header(text)[0]
+    if not _CUM_BODY.search(name) or not_this_year_header(text) is not None:
+        return None
+    year, month, words = span_end(name)
+    rest = _YEAR_RE.sub("", name.replace(words, "", 1) if words else name)
+    rest = re.sub(r"^(止|为止)", "", rest)
+    this_year = _THIS_YEAR.match(rest)
+    rest = rest[this_year.end():] if this_year else rest
+    if not _CUM_FULL.fullmatch(rest):
+        return None
+    if month is None and this_year is None and "累计" not in rest:
+        return None  # "完成投资" alone: since when? (a mapping file can say)
+    return year, month
+
 
 #: Headers matched by pattern (a year written into the header).
 HEADER_PATTERNS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
@@ -247,7 +369,7 @@ def split_header(text: object) -> tuple[str, str | None]:
 
 def _table(kind: str) -> dict[str, str]:
     out: dict[str, str] = {}
-    for col in CONTRACTS[kind]:
+    for col in fields_of(kind):
         for alias in (col.id, split_header(col.zh)[0], *HEADER_ALIASES[kind].get(col.id, ())):
             out.setdefault(split_header(alias)[0].replace("_", ""), col.id)
             out.setdefault(split_header(alias)[0], col.id)
@@ -257,17 +379,28 @@ def _table(kind: str) -> dict[str, str]:
 _TABLES: dict[str, dict[str, str]] = {k: _table(k) for k in KINDS}
 
 
-def match_header(text: object, kind: str) -> str | None:
+def match_header(text: object, kind: str, extra: Mapping[str, str] | None = None) -> str | None:
     """The contract id a header stands for in a file of ``kind``, or None.
+
+    ``extra`` maps headers (normalised, with or without the bracketed unit) to ids: an
+    office's mapping file (:mod:`hzlib.ingest.mapping`), looked at first.
 
     >>> match_header("Project ID", "ledger"), match_header("累计同比增速(%)", "indicators")
     ('project_id', 'cum_yoy')
     >>> match_header("总投资（万美元）", "ledger"), match_header("外资总投资", "ledger")
     ('total_investment_usd', 'total_investment_usd')
+    >>> match_header("县（市、区）", "ledger"), match_header("建设单位", "ledger"), match_header("1-6月完成投资", "ledger")
+    ('unit', 'owner', 'completed_cum')
+    >>> match_header("区县名", "ledger", {"区县名": "unit"})
+    'unit'
     """
     name, unit = split_header(text)
     if not name:
         return None
+    if extra:
+        hit = extra.get(normalise_header(text)) or extra.get(name)
+        if hit:
+            return hit
     table = _TABLES[kind]
     hit = table.get(name) or table.get(name.replace("_", ""))
     if hit:
@@ -276,9 +409,13 @@ def match_header(text: object, kind: str) -> str | None:
         if twin is not None and unit is not None and ("美" in unit or "usd" in unit):
             return twin
         return hit
+    if kind == "ledger" and cumulative_header(text) is not None:
+        return "completed_cum"
     for pattern, cid in HEADER_PATTERNS[kind]:
         if pattern.match(name):
             return cid
+    if unit:  # brackets that belong to the name: 县（区）, 县（市、区）
+        return table.get(re.sub(r"[、,，/]", "", name + unit))
     return None
 
 
@@ -288,7 +425,7 @@ def accepted_headers(kind: str, column_id: str) -> list[str]:
     >>> accepted_headers("progress", "month")[:3]
     ['月份', '月度', '统计月份']
     """
-    col = next(c for c in CONTRACTS[kind] if c.id == column_id)
+    col = next(c for c in fields_of(kind) if c.id == column_id)
     out = [col.zh]
     for alias in (*HEADER_ALIASES[kind].get(column_id, ()), column_id):
         if alias not in out and split_header(alias)[0] != split_header(col.zh)[0]:

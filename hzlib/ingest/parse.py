@@ -43,6 +43,12 @@ __all__ = [
     "parse_usd_unit",
     "parse_percent",
     "parse_date",
+    "parse_dates",
+    "IMPOSSIBLE",
+    "NEEDS_YEAR",
+    "AMBIGUOUS",
+    "UNREADABLE",
+    "ambiguous_numbers",
     "parse_month",
     "parse_period",
     "parse_bool",
@@ -263,6 +269,13 @@ _NOT_YET = re.compile(r"^(未|尚未|暂未|待)(开工|竣工|办结|办理|投
 _PART = {None: 1, "初": 1, "上旬": 1, "中旬": 11, "下旬": 21}
 
 
+#: Why a date cell was not read as typed (see :func:`parse_dates`).
+IMPOSSIBLE = "impossible"  # 2019-02-30, 2019-13-01: the form is right, the date does not exist
+NEEDS_YEAR = "needs_year"  # 3月, 3月5日 without a plan year
+AMBIGUOUS = "ambiguous"  # a number 2025.1: Excel stores 2025.10 as 2025.1 (October or January?)
+UNREADABLE = "unreadable"
+
+
 def _ymd(y: int, m: int, d: int) -> pd.Timestamp | None:
     if not (1 <= m <= 12):
         return None
@@ -273,58 +286,124 @@ def _ymd(y: int, m: int, d: int) -> pd.Timestamp | None:
     return pd.Timestamp(y, m, d)
 
 
-def _one_date(v: object) -> object:
-    """One cell to a Timestamp, "NaT" (not yet happened), or None (unreadable)."""
+_DAY_IN_YEAR = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$")
+_MONTH_IN_YEAR = re.compile(r"^(\d{1,2})\s*月份?(初|上旬|中旬|下旬|底|末)?$")
+
+
+def _serial(x: float) -> pd.Timestamp:
+    return (_EXCEL_EPOCH + pd.Timedelta(days=int(x))).normalize()
+
+
+def _is_ambiguous_number(v: object) -> bool:
+    """A number such as 2025.1 in a date or month column: typed 2025.1, or 2025.10 with the zero dropped?
+
+    >>> _is_ambiguous_number(2025.1), _is_ambiguous_number(2025.12), _is_ambiguous_number("2025.1")
+    (True, False, False)
+    """
+    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+        return False
+    x = float(v)
+    return not x.is_integer() and 1900 <= x < 2100 and round((x - int(x)) * 10, 9) == 1
+
+
+def _one_date_why(v: object, year: int | None = None) -> tuple[object, str | None]:
+    """One cell to ``(Timestamp | "NaT" | None, why)``: ``why`` is None when read as typed,
+    else :data:`IMPOSSIBLE`, :data:`NEEDS_YEAR`, :data:`UNREADABLE` (value None) or
+    :data:`AMBIGUOUS` (value read, to be checked)."""
     if isinstance(v, (dt.datetime, dt.date, pd.Timestamp)):
-        return pd.Timestamp(v)
+        return pd.Timestamp(v), None
     if isinstance(v, bool):
-        return None
+        return None, UNREADABLE
     if isinstance(v, (int, float, np.integer, np.floating)):
         x = float(v)
         if 20000 <= x < 80000:
-            return (_EXCEL_EPOCH + pd.Timedelta(days=int(x))).normalize()
+            return _serial(x), None
         text = str(int(x)) if x.is_integer() else repr(x)
     else:
         text = unicodedata.normalize("NFKC", str(v)).strip().lower()
     if _NOT_YET.match(text):
-        return "NaT"
+        return "NaT", None
     for pattern in (_FULL, _COMPACT):
         m = pattern.match(text)
         if m:
-            return _ymd(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            d = _ymd(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            return d, (None if d is not None else IMPOSSIBLE)
     for pattern in (_MONTH, _COMPACT_MONTH):
         m = pattern.match(text)
         if m:
             part = m.group(3) if m.re is _MONTH else None
             day = -1 if part in ("底", "末") else _PART.get(part, 1)
-            return _ymd(int(m.group(1)), int(m.group(2)), day)
+            d = _ymd(int(m.group(1)), int(m.group(2)), day)
+            return d, (IMPOSSIBLE if d is None else AMBIGUOUS if _is_ambiguous_number(v) else None)
+    for pattern in (_DAY_IN_YEAR, _MONTH_IN_YEAR):
+        m = pattern.match(text)
+        if m:
+            if year is None:
+                return None, NEEDS_YEAR
+            if m.re is _DAY_IN_YEAR:
+                d = _ymd(year, int(m.group(1)), int(m.group(2)))
+            else:
+                d = _ymd(year, int(m.group(1)), -1 if m.group(2) in ("底", "末") else _PART.get(m.group(2), 1))
+            return d, (None if d is not None else IMPOSSIBLE)
     if _SERIAL.match(text):
         x = float(text)
         if 20000 <= x < 80000:
-            return (_EXCEL_EPOCH + pd.Timedelta(days=int(x))).normalize()
-    return None
+            return _serial(x), None
+    return None, UNREADABLE
 
 
-def parse_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _one_date(v: object) -> object:
+    """One cell to a Timestamp, "NaT" (not yet happened), or None (unreadable)."""
+    return _one_date_why(v)[0]
+
+
+def parse_dates(s: pd.Series, year: int | None = None) -> tuple[pd.Series, pd.Series]:
+    """Dates with the reason of each cell not read as typed: ``(datetime64[ns] values, why)``.
+
+    ``why`` is None for a cell read as typed, else :data:`IMPOSSIBLE` (2019-02-30),
+    :data:`NEEDS_YEAR` (3月 without ``year``), :data:`UNREADABLE` (all three NaT), or
+    :data:`AMBIGUOUS` (a number 2025.1 read as January: it may have been typed 2025.10).
+    With ``year`` (the plan year), 3月 is the 1st of March and 3月5日 the 5th.
+
+    >>> d, why = parse_dates(pd.Series(["3月", "2019-02-30", 2025.1, "3月5日", "2019.3"], dtype=object), year=2019)
+    >>> [None if pd.isna(x) else x.strftime("%Y-%m-%d") for x in d], list(why)
+    (['2019-03-01', None, '2025-01-01', '2019-03-05', '2019-03-01'], [None, 'impossible', 'ambiguous', None, None])
+    """
+    blank = blank_mask(s)
+    codes, uniques = factorize_cells(s.where(~blank).to_numpy(dtype=object))
+    results = [_one_date_why(u, year) for u in uniques]
+    stamps = np.array([r.to_datetime64() if isinstance(r, pd.Timestamp) else np.datetime64("NaT") for r, _ in results] + [np.datetime64("NaT")],
+                      dtype="datetime64[ns]")
+    whys = np.array([w for _, w in results] + [None], dtype=object)
+    return pd.Series(stamps[codes], index=s.index, dtype="datetime64[ns]"), pd.Series(whys[codes], index=s.index, dtype=object)
+
+
+def parse_date(s: pd.Series, year: int | None = None) -> tuple[pd.Series, pd.Series]:
     """Dates in the forms people type; returns ``(datetime64[ns] values, bad)``.
 
     Accepted: 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305, Excel serial
     numbers (45356), real Excel dates; month-only forms (2024.3, 2024-03, 2024年3月,
     202403) mean the 1st of the month (月底/月末 the last day, 中旬 the 11th,
-    下旬 the 21st). 未开工/未竣工/未办结 mean "not yet" (NaT).
+    下旬 the 21st). 未开工/未竣工/未办结 mean "not yet" (NaT). With ``year``, 3月 and
+    3月5日 are dates of that year. :func:`parse_dates` says why a cell is bad.
 
     >>> d, bad = parse_date(pd.Series(["2024/3/5", "2024年3月底", "未竣工", "2024-02-30", "明年"], dtype=object))
     >>> [None if pd.isna(x) else x.strftime("%Y-%m-%d") for x in d], list(bad)
     (['2024-03-05', '2024-03-31', None, None, None], [False, False, False, True, True])
     """
-    blank = blank_mask(s)
-    codes, uniques = factorize_cells(s.where(~blank).to_numpy(dtype=object))
-    results = [_one_date(u) for u in uniques]
-    stamps = np.array([r.to_datetime64() if isinstance(r, pd.Timestamp) else np.datetime64("NaT") for r in results] + [np.datetime64("NaT")], dtype="datetime64[ns]")
-    unreadable = np.array([r is None for r in results] + [False], dtype=bool)
-    values = pd.Series(stamps[codes], index=s.index, dtype="datetime64[ns]")
-    bad = pd.Series(unreadable[codes], index=s.index, dtype=bool)
-    return values, bad
+    values, why = parse_dates(s, year)
+    return values, (why.notna() & (why != AMBIGUOUS)).astype(bool)
+
+
+def ambiguous_numbers(s: pd.Series) -> pd.Series:
+    """Cells holding a number such as 2025.1 (Excel's 2025.10 with the zero dropped) in a date or month column.
+
+    >>> list(ambiguous_numbers(pd.Series([2025.1, "2025.10", 2025.3, None], dtype=object)))
+    [True, False, False, False]
+    """
+    codes, uniques = factorize_cells(s.to_numpy(dtype=object))
+    flags = np.array([_is_ambiguous_number(u) for u in uniques] + [False], dtype=bool)
+    return pd.Series(flags[codes], index=s.index, dtype=bool)
 
 
 _MONTH_ONLY = re.compile(r"^(\d{1,2})\s*月?份?$")

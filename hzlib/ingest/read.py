@@ -43,7 +43,7 @@ import pandas as pd
 from ..errors import ERROR, Problem
 from .cells import factorize_cells
 
-__all__ = ["RawTable", "read_raw", "CSV_SUFFIXES", "EXCEL_SUFFIXES", "decode_bytes"]
+__all__ = ["RawTable", "read_raw", "list_sheets", "CSV_SUFFIXES", "EXCEL_SUFFIXES", "decode_bytes"]
 
 CSV_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
 EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
@@ -59,6 +59,8 @@ class RawTable:
     encoding: str | None = None
     sheet: str | None = None
     problems: list[Problem] = field(default_factory=list)
+    #: Merged ranges of an xlsx sheet: (first row, first column, last row, last column), 0-based grid positions.
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -298,7 +300,7 @@ def _read_xlsx_openpyxl(path: Path, name: str, sheet: str | None) -> RawTable:
 
 def _no_sheet(name: str, sheet: str, names: list[str]) -> RawTable:
     listed = "、".join(names)
-    return _empty(name, [Problem(name, None, None, f"工作表“{sheet}”不存在，文件中的工作表有：{listed} / no sheet named {sheet!r}")], sheet=sheet)
+    return _empty(name, [Problem(name, None, None, f"工作表“{sheet}”不存在，文件中的工作表有：{listed}；请用 --sheet 指定其中一个 / no sheet named {sheet!r}")], sheet=sheet)
 
 
 def _read_xlsx(path: Path, name: str, sheet: str | None) -> RawTable:
@@ -318,7 +320,9 @@ def _read_xlsx(path: Path, name: str, sheet: str | None) -> RawTable:
                 title = sheet
             else:
                 return _no_sheet(name, sheet, names)
-            rows = wb.get_sheet_by_name(title).to_python(skip_empty_area=False)  # from A1, so row numbers match
+            ws = wb.get_sheet_by_name(title)
+            rows = ws.to_python(skip_empty_area=False)  # from A1, so row numbers match
+            merged = [(int(a[0]), int(a[1]), int(b[0]), int(b[1])) for a, b in (ws.merged_cell_ranges or [])]
     except (pc.CalamineError, OSError, ValueError) as e:
         return _empty(name, [Problem(name, None, None, _OPEN_MESSAGE.format(e))])
     try:
@@ -334,7 +338,36 @@ def _read_xlsx(path: Path, name: str, sheet: str | None) -> RawTable:
         for (r, c), text in errors.items():
             grid.iat[r, c] = text
     cells = _trim(_clean_cells(grid, _openpyxl_like))
-    return RawTable(name, cells, np.arange(1, len(cells) + 1), None, title)
+    return RawTable(name, cells, np.arange(1, len(cells) + 1), None, title, merged=merged)
+
+
+def list_sheets(path: str | Path) -> list[str]:
+    """The worksheet names of an xlsx file, in workbook order (empty for a CSV or an unreadable file).
+
+    >>> list_sheets("表.csv")
+    []
+    """
+    p = Path(path)
+    if p.suffix.lower() not in EXCEL_SUFFIXES or not p.is_file():
+        return []
+    try:
+        import python_calamine as pc
+    except ImportError:  # an environment not yet updated
+        import openpyxl
+
+        try:
+            wb = openpyxl.load_workbook(p, read_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+            return []
+        try:
+            return list(wb.sheetnames)
+        finally:
+            wb.close()
+    try:
+        with pc.CalamineWorkbook.from_path(str(p)) as wb:
+            return [m.name for m in wb.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
+    except (pc.CalamineError, OSError, ValueError):  # an unreadable file is reported when it is read
+        return []
 
 
 def read_raw(path: str | Path, sheet: str | None = None) -> RawTable:

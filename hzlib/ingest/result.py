@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..errors import ERROR, WARNING, DataError, Problem
 
-__all__ = ["ExcludedRow", "ReadResult", "KIND_NAMES_ZH"]
+__all__ = ["ExcludedRow", "ReadResult", "CumulativeColumn", "KIND_NAMES_ZH"]
 
 #: Chinese names of the kinds of files.
 KIND_NAMES_ZH = {"ledger": "项目台账", "progress": "月度进度", "indicators": "统计指标", "profiles": "上年季度基数", "tasks": "任务完成情况"}
@@ -33,6 +33,17 @@ class ExcludedRow:
 
     def as_dict(self) -> dict[str, object]:
         return {"file": self.file, "row": self.row, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class CumulativeColumn:
+    """A ledger sheet's cumulative completed investment to one month (万元, aligned with the frame)."""
+
+    header: str
+    month: str  # YYYY-MM
+    values: pd.Series
+    wan: pd.Series  # rows read as typed in 万元 (the 亿元-typed check)
+    blank: pd.Series  # rows whose cell was blank (no completion reported)
 
 
 @dataclass
@@ -62,6 +73,38 @@ class ReadResult:
     wan_typed: dict[str, pd.Series] = field(default_factory=dict, repr=False)
     #: For each plain-number column, the rows typed with a percent sign ("85%").
     percent_typed: dict[str, pd.Series] = field(default_factory=dict, repr=False)
+    #: What the reader did to meet the sheet (sheet chosen, values filled, fields derived,
+    #: ids made, units converted); each is also a warning in ``problems``.
+    actions: list[Problem] = field(default_factory=list)
+    #: The file as problems name it: the file name, with the sheet when the workbook has several.
+    label: str = ""
+    #: Per row of ``frame``, the label of the sheet it came from (several sheets read as one table).
+    row_labels: pd.Series | None = field(default=None, repr=False)
+    #: Columns the sheet had beyond the contract (``hzlib.contracts.LEDGER_SHEET_COLUMNS``), aligned with ``frame``.
+    extra: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    #: A ledger sheet's cumulative completed-investment columns by month (read by ``build_table``).
+    cumulative: dict[str, CumulativeColumn] = field(default_factory=dict, repr=False)
+    #: Monthly progress made from those columns (``hzlib.ingest.derive.split_progress``), if any.
+    progress: ReadResult | None = field(default=None, repr=False)
+    #: Sheets read (several when one sheet per county).
+    sheets: list[str] = field(default_factory=list)
+    #: What the rows above the header said (title text; the period and level it names).
+    title: str = ""
+    #: Headers not recognised, and category values not recognised per field (for ``--suggest-map``).
+    unknown_headers: list[str] = field(default_factory=list)
+    unknown_values: dict[str, list[str]] = field(default_factory=dict)
+    #: Required fields missing from the file (ids).
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def where(self) -> str:
+        """The file (and sheet) as problems name it."""
+        return self.label or self.file
+
+    def did(self, problem: Problem) -> None:
+        """Record something the reader did (a warning the report shows, and an action ``hz import`` lists)."""
+        self.actions.append(problem)
+        self.problems.append(problem)
 
     @property
     def errors(self) -> list[Problem]:
@@ -100,11 +143,15 @@ class ReadResult:
             "header_row": self.header_row,
             "source_rows": self.source_rows,
             "kept_rows": self.kept_rows,
+            "sheets": list(self.sheets),
+            "title": self.title,
             "columns": dict(self.columns),
             "units": dict(self.units),
+            "actions": [p.as_dict() for p in self.actions],
             "excluded": [e.as_dict() for e in self.excluded],
             "errors": len(self.errors),
             "warnings": len(self.warnings),
             "problems": [p.as_dict() for p in self.problems],
             "ok": self.ok,
+            "progress_rows": 0 if self.progress is None else len(self.progress.frame),
         }

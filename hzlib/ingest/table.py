@@ -2,9 +2,12 @@
 
 Steps, in order: find the header row (the first row among the first 30 with the
 most recognised headers; a second header row below merged group headers is
-joined to it), skip the title rows above it (reported), exclude blank rows,
-totals rows (合计/总计/小计), repeated header rows, group title rows
-(一、汉台区) and footnotes (注：…) with a reason each, map the headers to
+joined to it), read the title rows above it (reported; the year, period, level
+and money unit they name), exclude blank rows, totals rows (合计/总计/小计),
+repeated header rows, section rows (一、新开工项目, （二）汉台区) and footnotes
+(注：…) with a reason each; fill what the sheet's layout leaves blank (merged
+cells, the values section rows set for the rows under them, a unit written once
+above its projects, the sheet name as the unit) and report it; map the headers to
 contract columns, then parse each column by its kind. Cell problems name the
 row users see and the header as written.
 
@@ -20,12 +23,13 @@ row users see and the header as written.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
+from ..contracts import Column
 from ..errors import ERROR, WARNING, Problem
 from .aliases import (
     CONTRACTS,
@@ -33,16 +37,26 @@ from .aliases import (
     UNIT_COLUMN_HEADERS,
     VALUE_ALIASES,
     accepted_headers,
+    cumulative_header,
+    fields_of,
     match_header,
+    normalise_value,
+    not_this_year_header,
     split_header,
 )
+from .layout import NUMERAL_RE, SECTION_RE, UNIT_HINT_RE, TitleInfo, fill_merged, parse_title, section_values
+from .mapping import MappingFile
 from .parse import (
+    AMBIGUOUS,
+    IMPOSSIBLE,
+    NEEDS_YEAR,
+    ambiguous_numbers,
     blank_mask,
     excel_error_mask,
     on_uniques,
     parse_bool,
     parse_category,
-    parse_date,
+    parse_dates,
     parse_int,
     parse_month,
     parse_number,
@@ -53,9 +67,19 @@ from .parse import (
     to_text,
 )
 from .read import RawTable
-from .result import ExcludedRow, ReadResult
+from .result import CumulativeColumn, ExcludedRow, ReadResult
 
-__all__ = ["build_table", "find_header", "HeaderInfo", "cell_problems", "compact_rows", "empty_frame", "MAX_ROWS_PER_PROBLEM"]
+__all__ = [
+    "build_table",
+    "find_header",
+    "HeaderInfo",
+    "ReadOptions",
+    "cell_problems",
+    "compact_rows",
+    "empty_frame",
+    "month_of",
+    "MAX_ROWS_PER_PROBLEM",
+]
 
 #: Problems of one kind in one column are listed row by row up to this many, then summarised.
 MAX_ROWS_PER_PROBLEM = 200
@@ -63,12 +87,31 @@ MAX_ROWS_PER_PROBLEM = 200
 HEADER_SCAN_ROWS = 30
 
 _TOTAL_RE = re.compile(r"^\s*[^\d]{0,15}?(合\s*计|总\s*计|小\s*计)\s*[:：]?\s*$")
-_SECTION_RE = re.compile(r"^\s*([一二三四五六七八九十百]+\s*[、.．]|[(（]\s*[一二三四五六七八九十]+\s*[)）]|第[一二三四五六七八九十]+[部类批])")
 _NOTE_RE = re.compile(r"^\s*(注\s*\d*\s*[:：.、]|说明\s*[:：]|备注\s*[:：]|填表|填报|制表|审核人|负责人|联系人|联系电话|数据来源\s*[:：]|来源\s*[:：])")
-_UNIT_HINT_RE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|亿元|元)")
+_ZH = {c.id: c.zh for c in fields_of("ledger")}
+#: A ledger sheet's cumulative completed-investment column, read like any money column.
+_CUMULATIVE = next(c for c in fields_of("ledger") if c.id == "completed_cum")
 
-#: Required columns whose blank cells are errors (others: warnings).
-_BLANK_IS_ERROR_KINDS = frozenset({"str", "category", "month", "period", "int"})
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What the caller knows that a sheet may not say.
+
+    ``year``: the plan or ledger year (``--year``, the plan's year); ``month``: the month
+    (``YYYY-MM``, or ``6`` with a year) a cumulative completed-investment column runs to
+    when neither its header nor the title says (``--month``); ``mapping``: the office's
+    mapping file; ``default_level``: the project level of the plan's targets, for a
+    ledger without a level column whose title does not name one; ``sheet_unit``: the
+    sheet's name, the unit of its rows when there is no unit column (one sheet per
+    county); ``label``: the file as problems name it (file and sheet).
+    """
+
+    year: int | None = None
+    month: str | None = None
+    mapping: MappingFile | None = None
+    default_level: str | None = None
+    sheet_unit: str | None = None
+    label: str | None = None
 
 
 def compact_rows(rows: Iterable[int]) -> str:
@@ -90,7 +133,7 @@ def compact_rows(rows: Iterable[int]) -> str:
 
 
 def cell_problems(
-    file: str,
+    file: str | pd.Series,
     rows: pd.Series,
     mask: pd.Series,
     column: str | None,
@@ -98,6 +141,8 @@ def cell_problems(
     severity: str = ERROR,
 ) -> list[Problem]:
     """One problem per flagged row (up to :data:`MAX_ROWS_PER_PROBLEM`, then one summary naming the rest).
+
+    ``file`` is the file's label, or one label per row (rows read from several sheets).
 
     >>> rows = pd.Series([2, 3, 4]); mask = pd.Series([True, False, True])
     >>> [str(p) for p in cell_problems("a.csv", rows, mask, "总投资", "不是数字")]
@@ -113,11 +158,12 @@ def cell_problems(
         msgs = message[mask].astype(str).tolist()
     else:
         msgs = [message] * len(rn)
-    out = [Problem(file, r, column, m, severity) for r, m in zip(rn[:MAX_ROWS_PER_PROBLEM], msgs[:MAX_ROWS_PER_PROBLEM])]
+    files = file[mask].astype(str).tolist() if isinstance(file, pd.Series) else [file] * len(rn)
+    out = [Problem(f, r, column, m, severity) for f, r, m in zip(files[:MAX_ROWS_PER_PROBLEM], rn[:MAX_ROWS_PER_PROBLEM], msgs[:MAX_ROWS_PER_PROBLEM])]
     rest = rn[MAX_ROWS_PER_PROBLEM:]
     if rest:
         first = msgs[MAX_ROWS_PER_PROBLEM]
-        out.append(Problem(file, None, column, f"另有 {len(rest)} 行同样的问题（如“{first}”）：第{compact_rows(rest)}行 / {len(rest)} more rows", severity))
+        out.append(Problem(files[MAX_ROWS_PER_PROBLEM], None, column, f"另有 {len(rest)} 行同样的问题（如“{first}”）：第{compact_rows(rest)}行 / {len(rest)} more rows", severity))
     return out
 
 
@@ -170,12 +216,12 @@ class HeaderInfo:
     score: int = 0
 
 
-def _score_row(values: list[object], kind: str) -> tuple[int, dict[int, str]]:
+def _score_row(values: list[object], kind: str, extra: Mapping[str, str] | None = None) -> tuple[int, dict[int, str]]:
     ids: dict[int, str] = {}
     for j, v in enumerate(values):
         t = _cell_text(v)
         if t:
-            cid = match_header(t, kind)
+            cid = match_header(t, kind, extra)
             if cid is not None:
                 ids[j] = cid
     return len(set(ids.values())), ids
@@ -188,8 +234,10 @@ def _looks_like_value(v: object) -> bool:
     return bool(re.fullmatch(r"[-+\d.,/%年月日\s]+", t)) if t else False
 
 
-def find_header(cells: pd.DataFrame, kind: str) -> HeaderInfo | None:
+def find_header(cells: pd.DataFrame, kind: str, extra: Mapping[str, str] | None = None) -> HeaderInfo | None:
     """The header row of ``cells`` for ``kind``: the top row with the most recognised headers (at least 2).
+
+    ``extra``: an office's own headers (mapping file), see :func:`.aliases.match_header`.
 
     >>> cells = pd.DataFrame([["台账", None], [None, None], ["编号", "项目名称"], ["P1", "桥"]], dtype=object)
     >>> h = find_header(cells, "ledger"); h.pos, h.ids
@@ -199,7 +247,7 @@ def find_header(cells: pd.DataFrame, kind: str) -> HeaderInfo | None:
     n = min(len(cells), HEADER_SCAN_ROWS)
     rows = cells.iloc[:n].to_numpy(dtype=object).tolist()
     for i, values in enumerate(rows):
-        score, ids = _score_row(values, kind)
+        score, ids = _score_row(values, kind, extra)
         if score >= 2 and (best is None or score > best[0]):
             best = (score, i, ids)
     if best is None:
@@ -224,7 +272,7 @@ def find_header(cells: pd.DataFrame, kind: str) -> HeaderInfo | None:
                 par = parents.get(j, "")
                 p_name, p_unit = split_header(par)
                 for cand in (child, f"{child}{p_name}", f"{p_name}{child}"):
-                    cid = match_header(cand, kind)
+                    cid = match_header(cand, kind, extra)
                     if cid is not None and cid not in ids.values():
                         shown = f"{par}/{child}" if par and par != child else child
                         if p_unit and not split_header(child)[1]:
@@ -243,10 +291,16 @@ def find_header(cells: pd.DataFrame, kind: str) -> HeaderInfo | None:
     return info
 
 
-def _exclusions(data: pd.DataFrame, info: HeaderInfo, n_mapped: int) -> tuple[pd.Series, pd.Series]:
-    """Reason per data row (None to keep) and the text that triggered it."""
+def _exclusions(data: pd.DataFrame, info: HeaderInfo, n_mapped: int) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Reason per data row (None to keep), the text that triggered it, and the section headings.
+
+    Section rows are single-cell group titles (一、汉台区; 汉台区), a numbered heading in the
+    first filled cell followed only by subtotals (一、新开工项目 | … | 12345), and rows whose
+    序号 is a Chinese numeral (一 | 新开工项目 | …). ``headings`` holds their text by row.
+    """
     reason = pd.Series([None] * len(data), index=data.index, dtype=object)
     text = pd.Series([None] * len(data), index=data.index, dtype=object)
+    headings = pd.Series([], dtype=object)
     filled = data.notna()
     count = filled.sum(axis=1)
     reason[count == 0] = "空行"
@@ -268,14 +322,16 @@ def _exclusions(data: pd.DataFrame, info: HeaderInfo, n_mapped: int) -> tuple[pd
                 same += data[j].isin({h, h.split("/")[-1]}).astype(int)
         hit = (same >= max(2, len(info.headers) // 2)) & reason.isna()
         reason[hit] = "重复的表头行"
+    id_cols = [j for j, cid in info.ids.items() if cid == "project_id" and j in data.columns]
+    no_id = ~filled[id_cols].any(axis=1) if id_cols else pd.Series(True, index=data.index)
     # one filled cell: a group title (一、汉台区) or a footnote (注：…)
     single = (count == 1) & reason.isna()
     if single.any():
-        first = data[single].bfill(axis=1).iloc[:, 0].astype("string")
+        first = _first_filled(data[single]).astype("string")
         col_of = filled[single].idxmax(axis=1)
         note = first.str.match(_NOTE_RE).fillna(False).astype(bool)
-        section = first.str.match(_SECTION_RE).fillna(False).astype(bool)
-        not_id = ~col_of.isin([j for j, cid in info.ids.items() if cid == "project_id"])
+        section = first.str.match(SECTION_RE).fillna(False).astype(bool)
+        not_id = ~col_of.isin(id_cols)
         generic = (n_mapped >= 4) & not_id & ~first.str.fullmatch(r"[-+\d.,\s%]+").fillna(False).astype(bool)
         idx_note = note[note].index
         idx_sec = section[section | (generic & ~note)].index
@@ -283,224 +339,253 @@ def _exclusions(data: pd.DataFrame, info: HeaderInfo, n_mapped: int) -> tuple[pd
         reason[idx_sec] = "分组标题行"
         text[idx_note] = first[idx_note].astype(object)
         text[idx_sec] = first[idx_sec].astype(object)
-    return reason, text
+        headings = first[idx_sec].astype(object)
+    # several filled cells: a numbered heading with subtotals, or a 序号 that is a Chinese numeral
+    multi = (count >= 2) & reason.isna() & no_id
+    if multi.any():
+        cells = data[multi]
+        heading = _matches(_first_filled(cells), SECTION_RE)
+        numbered = pd.Series(False, index=cells.index)
+        seq = [j for j, h in info.headers.items() if split_header(h)[0] in ("序号", "no", "no.", "#") and j in data.columns]
+        if seq:
+            numbered = _matches(cells[seq[0]], NUMERAL_RE)
+        hit = (heading | numbered).astype(bool)
+        if hit.any():
+            name_col = next((j for j, cid in info.ids.items() if cid == "name" and j in data.columns), None)
+            rest = cells[hit]
+
+            def words(row: pd.Series) -> str:
+                vals = [_cell_text(v) for v in row.tolist() if isinstance(v, str) and _cell_text(v)]
+                if name_col is not None and isinstance(row.get(name_col), str) and vals and vals[0] != row[name_col]:
+                    return f"{vals[0].rstrip('、.．')}、{row[name_col]}" if NUMERAL_RE.match(vals[0]) else vals[0]
+                return vals[0] if vals else ""
+
+            said = rest.apply(words, axis=1).astype(object)
+            reason[said.index] = "分组标题行"
+            text[said.index] = said
+            headings = pd.concat([headings, said]).sort_index()
+    return reason, text, headings
 
 
-def build_table(raw: RawTable, kind: str, *, year: int | None = None) -> ReadResult:
-    """Normalise ``raw`` into the contract table of ``kind`` (cell checks only; see :mod:`.validate`)."""
-    file = raw.file
-    problems: list[Problem] = list(raw.problems)
-    result = ReadResult(kind=kind, file=file, frame=empty_frame(kind), problems=problems, encoding=raw.encoding, sheet=raw.sheet, year=year)
-    if not raw.ok:
-        return result
-    cells = raw.cells
-    contract = CONTRACTS[kind]
-    if cells.empty:
-        problems.append(Problem(file, None, None, "文件为空，没有表头也没有数据 / the file is empty"))
-        return result
-    info = find_header(cells, kind)
-    if info is None:
-        need = "、".join(c.zh for c in contract if c.required)
-        problems.append(Problem(file, None, None, f"在前 {HEADER_SCAN_ROWS} 行中找不到表头行：应有 {need} 等列 / no header row found"))
-        return result
-    rownums = pd.Series(raw.row_numbers, index=cells.index)
-    header_row = int(rownums.iloc[info.pos])
-    result.header_row = header_row
+def _first_filled(cells: pd.DataFrame) -> pd.Series:
+    """The leftmost filled cell of each row (None for a blank row)."""
+    arr = cells.to_numpy(dtype=object)
+    filled = cells.notna().to_numpy()
+    if arr.shape[1] == 0:
+        return pd.Series([None] * len(cells), index=cells.index, dtype=object)
+    first = arr[np.arange(len(arr)), filled.argmax(axis=1)]
+    return pd.Series(np.where(filled.any(axis=1), first, None), index=cells.index, dtype=object)
 
-    # rows above the header: titles (reported), unit hints
-    unit_hint: str | None = None
-    above = cells.iloc[: info.first_pos]
-    for i in range(len(above)):
-        vals = [_cell_text(v) for v in above.iloc[i].tolist() if _cell_text(v)]
+
+def _matches(s: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
+    """Text cells that ``pattern`` matches at their start (once per distinct value)."""
+    hit = on_uniques(s, lambda u: u.map(lambda v: isinstance(v, str) and bool(pattern.match(v))))
+    return hit.astype("boolean").fillna(False).astype(bool)
+
+
+def _title(cells: pd.DataFrame, info: HeaderInfo, rownums: pd.Series, label: str, problems: list[Problem]) -> TitleInfo:
+    """Report the rows above the header and read what they say (year, period, level, money unit)."""
+    lines: list[str] = []
+    for i in range(info.first_pos):
+        vals = [_cell_text(v) for v in cells.iloc[i].tolist() if _cell_text(v)]
         if not vals:
             continue
         line = " ".join(vals)
-        m = _UNIT_HINT_RE.search(line)
-        if m:
-            unit_hint = m.group(1)
-        problems.append(Problem(file, int(rownums.iloc[i]), None, f"跳过表头上方的标题行：“{line[:60]}” / skipped a title row above the header", WARNING))
+        lines.append(line)
+        problems.append(Problem(label, int(rownums.iloc[i]), None, f"跳过表头上方的标题行：“{line[:60]}” / skipped a title row above the header", WARNING))
+    title = parse_title(lines)
     for v in cells.iloc[info.first_pos : info.pos + 1].to_numpy(dtype=object).ravel():
-        m = _UNIT_HINT_RE.search(_cell_text(v))
+        m = UNIT_HINT_RE.search(_cell_text(v))
         if m:
-            unit_hint = m.group(1)
+            title = replace(title, money_unit=m.group(1))
+    return title
 
-    data = cells.iloc[info.pos + 1 :]
-    rows_all = rownums.iloc[info.pos + 1 :]
-    result.source_rows = len(data)
-    if len(data) == 0:
-        problems.append(Problem(file, header_row, None, "只有表头，没有数据行 / header only, no data rows"))
-        return result
 
-    # columns
-    id_to_pos: dict[str, int] = {}
-    for j in sorted(info.ids):
-        cid = info.ids[j]
-        if cid in id_to_pos:
-            problems.append(Problem(file, header_row, info.headers[j], f"与“{info.headers[id_to_pos[cid]]}”是同一列（{cid}），只读取前一列 / duplicate column, the first one is used", WARNING))
-            continue
-        id_to_pos[cid] = j
-    unit_pos = next((j for j, h in info.headers.items() if j not in info.ids and split_header(h)[0] in UNIT_COLUMN_HEADERS), None)
-    unknown = [h for j, h in info.headers.items() if j not in info.ids and j != unit_pos and split_header(h)[0] not in IGNORED_HEADERS]
-    if unknown:
-        problems.append(Problem(file, header_row, None, f"以下列未识别，已忽略：{'、'.join(unknown)} / unrecognised columns ignored", WARNING))
-    headerless = [j for j in data.columns if j not in info.headers and data[j].notna().any()]
-    for j in headerless:
-        n = int(data[j].notna().sum())
-        problems.append(Problem(file, header_row, f"第{j + 1}列", f"该列没有表头，其中 {n} 个值被忽略 / column without a header, {n} values ignored", WARNING))
-    missing = [c for c in contract if c.required and c.id not in id_to_pos]
-    for c in missing:
-        problems.append(Problem(file, header_row, c.zh, f"缺少必需的列“{c.zh}”，可接受的表头：{'、'.join(accepted_headers(kind, c.id))} / missing required column {c.id}"))
+def month_of(text: object, year: int | None) -> str | None:
+    """``YYYY-MM`` from ``2019-06``, ``2019年6月``, or ``6``/``6月`` with ``year``; None if unreadable.
 
-    # rows
-    reason, trigger = _exclusions(data, info, len(id_to_pos))
-    drop = reason.notna()
-    for idx in reason[drop].index:
-        r = int(rows_all[idx])
-        why = str(reason[idx])
-        t = trigger[idx]
-        full = f"{why}（“{t}”）" if isinstance(t, str) and t else why
-        result.excluded.append(ExcludedRow(file, r, full))
-        if why != "空行":
-            problems.append(Problem(file, r, None, f"已排除{full}，不作为数据读入 / excluded row: {why}", WARNING))
-    kept = data[~drop]
-    rows = rows_all[~drop]
-    if len(kept) == 0:
-        problems.append(Problem(file, header_row, None, "表头下方没有可读入的数据行（都是空行、合计行或说明）/ no data rows below the header"))
-        result.frame = empty_frame(kind)
-        return result
+    >>> month_of("2019-06", None), month_of(6, 2019), month_of("6月", None)
+    ('2019-06', '2019-06', None)
+    """
+    if text is None:
+        return None
+    m, bad = parse_month(pd.Series([text], dtype=object), year)
+    return None if bool(bad.iloc[0]) or m.iloc[0] is None else str(m.iloc[0])
 
-    # a per-row unit column (单位), read once for all money columns
+
+@dataclass
+class _Sheet:
+    """The kept rows of one sheet and what parsing them needs: where problems point, units, the year."""
+
+    result: ReadResult
+    label: str
+    rows: pd.Series
+    header_row: int
+    year: int | None
+    mapping: MappingFile | None
+    unit_hint: str | None = None
     unit_rows: tuple[pd.Series, pd.Series, pd.Series] | None = None
-    unit_header = info.headers.get(unit_pos, "单位") if unit_pos is not None else "单位"
-    if unit_pos is not None:
-        ucol = to_text(kept[unit_pos])
-        parsed = {u: parse_unit(u) for u in pd.unique(ucol.dropna().to_numpy(dtype=object))}
-        ufactor = pd.to_numeric(ucol.map(lambda u: parsed[u][0], na_action="ignore"), errors="coerce").astype(float)
-        ubad = ucol.notna() & ufactor.isna()
-        ublank = ucol.isna()
-        problems += cell_problems(file, rows, ubad, unit_header, lambda i: ucol[i].map(lambda u: parsed[u][1]))
-        if ublank.any() and unit_hint is None:
-            problems.append(Problem(file, header_row, unit_header, "部分行未填金额单位，这些行按万元处理 / no unit on some rows, assumed 万元", WARNING))
-        unit_rows = (ufactor, ublank, ubad)
+    unit_header: str = "单位"
+    problems: list[Problem] = field(default_factory=list)
+    wan: dict[str, pd.Series] = field(default_factory=dict)  # money column -> rows read as typed in 万元
 
-    cols: dict[str, pd.Series] = {}
-    wan_mask: dict[str, pd.Series] = {}
-    for c in contract:
-        if c.id not in id_to_pos:
-            continue
-        j = id_to_pos[c.id]
-        header = info.headers[j]
-        result.columns[c.id] = header
-        s = kept[j]
+    def cells(self, mask: pd.Series, column: str | None, message: str | pd.Series | Callable[[pd.Index], pd.Series], severity: str = ERROR) -> None:
+        self.problems += cell_problems(self.label, self.rows, mask, column, message, severity)
+
+    def action(self, row: int | None, column: str | None, message: str) -> None:
+        self.result.did(Problem(self.label, row, column, message, WARNING))
+
+    def column(self, c: Column, s: pd.Series, header: str) -> pd.Series:
+        """Parse one column of kind ``c.kind``; every unreadable cell becomes a problem."""
         err = excel_error_mask(s)
-        problems += cell_problems(file, rows, err, header, _says(s, "单元格是 Excel 错误值“{v}”，请修正公式或填入数值 / Excel error value"))
+        self.cells(err, header, _says(s, "单元格是 Excel 错误值“{v}”，请修正公式或填入数值 / Excel error value"))
         s = s.where(~err, None)
         blank = blank_mask(s) & ~err
-        if c.required:
-            sev = ERROR if c.kind in _BLANK_IS_ERROR_KINDS else WARNING
-            what = "必填项为空" if sev == ERROR else "为空，按缺失值处理"
-            problems += cell_problems(file, rows, blank, header, f"“{header}”{what} / empty cell in a required column", sev)
+        if c.if_blank != "ok":
+            what = "必填项为空" if c.if_blank == "error" else "为空，按缺失值处理"
+            self.cells(blank, header, f"“{header}”{what} / empty cell in a required column", ERROR if c.if_blank == "error" else WARNING)
+        if self.mapping is not None and self.mapping.values_for(c.id):
+            own = self.mapping.values_for(c.id)
+            s = on_uniques(s, lambda u: u.map(lambda v: own.get(normalise_value(_cell_text(v)), v)))
         if c.kind == "str":
-            cols[c.id] = to_text(s)
-        elif c.kind == "money":
-            values, problems_m, wan = _money(file, rows, s, header, header_row, unit_rows, unit_header, unit_hint, result, c.id)
-            problems += problems_m
-            cols[c.id] = values
-            wan_mask[c.id] = wan
-        elif c.kind == "usd":
-            values, problems_u = _usd(file, rows, s, header, header_row, result, c.id)
-            problems += problems_u
-            cols[c.id] = values
-        elif c.kind == "number":
-            txt = to_text(s)
-            pct = txt.str.contains(r"[%％]\s*$", regex=True, na=False).astype(bool)
-            values, cell_units, bad = parse_number(txt.where(~pct, txt.str.replace(r"[%％]\s*$", "", regex=True)))
-            problems += cell_problems(file, rows, bad, header, _says(s, "不是数字：“{v}”，应填写数值（如 12 或 85.5），不要带文字 / not a number"))
-            problems += cell_problems(file, rows, cell_units.notna(), header, _says(s, "“{v}”带有单位；本列只填数字，单位写在“计量单位”列 / put the unit in its own column"))
-            cols[c.id] = values.where(cell_units.isna())
-            result.percent_typed[c.id] = pct.reset_index(drop=True)
-        elif c.kind == "percent":
-            frac, bad, mixed, as_fractions = parse_percent(s)
-            problems += cell_problems(file, rows, bad, header, _says(s, "无法识别的百分数“{v}”，应写成 9.2、9.2% 或 0.092 / not a percent"))
-            problems += cell_problems(
-                file, rows, mixed, header,
-                _says(s, "数值“{v}”不大于 1，而本列其他值是百分数（大于 1），按 {v}% 处理；如果是小数形式（如 0.8 表示 80%），请改为 80 / percent column mixes fractions and percent numbers"),
-                WARNING,
-            )
-            if as_fractions and split_header(header)[1] == "%":
-                problems.append(Problem(file, header_row, header, "表头注明单位为 %，但本列所有数值都不大于 1，按小数处理（0.8 表示 80%）/ all values ≤ 1: read as fractions", WARNING))
-            result.units[c.id] = "小数" if as_fractions else "%"
-            cols[c.id] = frac
-        elif c.kind in _SIMPLE_KINDS:
+            return to_text(s)
+        if c.kind == "money":
+            values, self.wan[c.id] = self.money(s, header, c.id)
+            return values
+        if c.kind == "usd":
+            return self.usd(s, header, c.id)
+        if c.kind == "number":
+            return self.number(s, header, c.id)
+        if c.kind == "percent":
+            return self.percent(s, header, c.id)
+        if c.kind == "date":
+            return self.date(s, header)
+        if c.kind == "month":
+            values, bad = parse_month(s, self.year)
+            self.cells(bad, header, _says(s, _SIMPLE_KINDS["month"][1]))
+            self.ambiguous(s, header, "月份")
+            return values
+        if c.kind in _SIMPLE_KINDS:
             parser, message = _SIMPLE_KINDS[c.kind]
-            values, bad = parse_month(s, year) if c.kind == "month" else parser(s)
-            problems += cell_problems(file, rows, bad, header, _says(s, message))
-            cols[c.id] = values
-        elif c.kind == "category":
+            values, bad = parser(s)
+            self.cells(bad, header, _says(s, message))
+            return values
+        if c.kind == "category":
             aliases = VALUE_ALIASES[c.id]
             v, bad = parse_category(s, aliases)
             zh = "、".join(k for k in aliases if not k.isascii())
-            problems += cell_problems(file, rows, bad, header, _says(s, f"无法识别的取值“{{v}}”，应为 {zh} 之一（或 {'/'.join(c.choices)}）/ unknown value"))
-            cols[c.id] = v
-        else:  # pragma: no cover - contracts only use the kinds above
-            cols[c.id] = to_text(s)
+            self.cells(bad, header, _says(s, f"无法识别的取值“{{v}}”，应为 {zh} 之一（或 {'/'.join(c.choices)}）；本单位的写法可以写进映射文件 mapping.yaml 的 values / unknown value"))
+            if bad.any():
+                self.result.unknown_values[c.id] = sorted({_cell_text(x) for x in s[bad]})
+            return v
+        return to_text(s)  # pragma: no cover - contracts only use the kinds above
 
-    frame = empty_frame(kind, len(kept))
-    for c in contract:
-        if c.id in cols:
-            frame[c.id] = cols[c.id].reset_index(drop=True).astype(_dtype(c.kind))
-    result.frame = frame
-    result.rows = rows.reset_index(drop=True).astype("int64")
-    result.wan_typed = {k: v.reset_index(drop=True) for k, v in wan_mask.items()}
-    return result
+    def ambiguous(self, s: pd.Series, header: str, what: str) -> None:
+        amb = ambiguous_numbers(s)
+        self.cells(amb, header, lambda i: s[i].map(lambda v: (
+            f"数字单元格 {v:g} 有歧义：可能是 {int(v)}年1月，也可能是 {int(v)}年10月（Excel 会把 {int(v)}.10 存成数字 {v:g}），"
+            f"按 {int(v)}年1月 读入；请核对后写成文本 {int(v)}-10 或 {int(v)}-01 / ambiguous number in a {what} column")), WARNING)
 
+    def date(self, s: pd.Series, header: str) -> pd.Series:
+        values, why = parse_dates(s, self.year)
+        y = self.year or 2024
+        self.cells(why.eq("unreadable"), header, _says(s, "无法识别的日期“{v}”，应写成 " + f"{y}-03-05、{y}/3/5、{y}年3月5日 或 {y}.3 / unreadable date"))
+        self.cells(why.eq(IMPOSSIBLE), header, _says(s, "不存在的日期“{v}”（该月没有这一天，或月份不在 1–12），请核对后改正 / no such date"))
+        self.cells(why.eq(NEEDS_YEAR), header, _says(s, "“{v}”没有写年份，也不知道计划年度：请写成 2024-03-05 这样的完整日期，或用 --year 指定年度 / no year"))
+        self.ambiguous(s.where(why.eq(AMBIGUOUS)), header, "日期")
+        return values
 
-#: Column kinds read by one parser with one message for unreadable cells ({v} is the cell text).
-_SIMPLE_KINDS: dict[str, tuple[Callable[[pd.Series], tuple[pd.Series, pd.Series]], str]] = {
-    "date": (parse_date, "无法识别的日期“{v}”，应写成 2024-03-05、2024/3/5、2024年3月5日 或 2024.3 / unreadable date"),
-    "month": (parse_month, "无法识别的月份“{v}”，应写成 2024-06、2024/6、2024年6月 或 202406 / unreadable month"),
-    "period": (parse_period, "无法识别的期别“{v}”，应写成 2024-06、2024Q2、2024H1、2024 或 2024年1-6月 / unreadable period"),
-    "int": (parse_int, "不是整数：“{v}” / not a whole number"),
-    "bool": (parse_bool, "无法识别的是否值“{v}”，应为 是/否、Y/N、1/0 或 TRUE/FALSE / not a yes/no value"),
-}
+    def number(self, s: pd.Series, header: str, cid: str) -> pd.Series:
+        txt = to_text(s)
+        pct = txt.str.contains(r"[%％]\s*$", regex=True, na=False).astype(bool)
+        values, cell_units, bad = parse_number(txt.where(~pct, txt.str.replace(r"[%％]\s*$", "", regex=True)))
+        self.cells(bad, header, _says(s, "不是数字：“{v}”，应填写数值（如 12 或 85.5），不要带文字 / not a number"))
+        self.cells(cell_units.notna(), header, _says(s, "“{v}”带有单位；本列只填数字，单位写在“计量单位”列 / put the unit in its own column"))
+        self.result.percent_typed[cid] = pct.reset_index(drop=True)
+        return values.where(cell_units.isna())
 
+    def percent(self, s: pd.Series, header: str, cid: str) -> pd.Series:
+        frac, bad, mixed, as_fractions = parse_percent(s)
+        self.cells(bad, header, _says(s, "无法识别的百分数“{v}”，应写成 9.2、9.2% 或 0.092 / not a percent"))
+        if cid != "completion_pct":  # a recomputed column: a wrong figure is caught by the recomputation
+            self.cells(mixed, header, _says(s, "数值“{v}”不大于 1，而本列其他值是百分数（大于 1），按 {v}% 处理；如果是小数形式（如 0.8 表示 80%），请改为 80 / percent column mixes fractions and percent numbers"), WARNING)
+        if as_fractions and split_header(header)[1] == "%":
+            self.problems.append(Problem(self.label, self.header_row, header, "表头注明单位为 %，但本列所有数值都不大于 1，按小数处理（0.8 表示 80%） / all values ≤ 1: read as fractions", WARNING))
+        self.result.units[cid] = "小数" if as_fractions else "%"
+        return frac
 
-def _usd(
-    file: str, rows: pd.Series, s: pd.Series, header: str, header_row: int, result: ReadResult, cid: str
-) -> tuple[pd.Series, list[Problem]]:
-    """Parse a US-dollar column to 万美元 (never converted to 万元: no exchange rate is guessed)."""
-    problems: list[Problem] = []
-    factor, ok = _header_factor(file, header, header_row, result, cid, parse_usd_unit, problems)
-    if not ok:
-        return pd.Series(np.nan, index=s.index, dtype=float), problems
-    if factor is None:
-        problems.append(Problem(file, header_row, header, "表头未注明外资金额单位，按万美元处理 / no unit in the header, assumed 万美元", WARNING))
-        result.units[cid] = "万美元（默认）"
-        factor = 1.0
-    values, cell_units, bad = parse_number(s)
-    problems += cell_problems(file, rows, bad, header, _not_a_number(s))
-    cny = cell_units.notna()
-    problems += cell_problems(file, rows, cny, header, _says(s, "“{v}”是人民币金额，本列应填写万美元 / a CNY amount in a US-dollar column"))
-    out = (values.where(~cny) * factor).round(6)
-    problems += cell_problems(file, rows, out < 0, header, _negative(s))
-    return out, problems
+    def header_factor(self, header: str, cid: str, parse: Callable[[object], tuple[float | None, str | None]]) -> tuple[float | None, bool]:
+        """The factor of the unit in the header's brackets: ``(factor, True)``; ``(None, True)``
+        when the header names no unit; ``(None, False)`` after reporting a unit ``parse`` rejects."""
+        header_unit = split_header(header)[1]
+        if not header_unit:
+            return None, True
+        self.result.units[cid] = header_unit
+        f, msg = parse(header_unit)
+        if f is None:
+            self.problems.append(Problem(self.label, self.header_row, header, f"表头：{msg}"))
+            return None, False
+        return f, True
 
+    def usd(self, s: pd.Series, header: str, cid: str) -> pd.Series:
+        """Parse a US-dollar column to 万美元 (never converted to 万元: no exchange rate is guessed)."""
+        factor, ok = self.header_factor(header, cid, parse_usd_unit)
+        if not ok:
+            return pd.Series(np.nan, index=s.index, dtype=float)
+        if factor is None:
+            self.problems.append(Problem(self.label, self.header_row, header, "表头未注明外资金额单位，按万美元处理 / no unit in the header, assumed 万美元", WARNING))
+            self.result.units[cid] = "万美元（默认）"
+            factor = 1.0
+        values, cell_units, bad = parse_number(s)
+        self.cells(bad, header, _not_a_number(s))
+        cny = cell_units.notna()
+        self.cells(cny, header, _says(s, "“{v}”是人民币金额，本列应填写万美元 / a CNY amount in a US-dollar column"))
+        out = (values.where(~cny) * factor).round(6)
+        self.cells(out < 0, header, _negative(s))
+        return out
 
-def _header_factor(
-    file: str, header: str, header_row: int, result: ReadResult, cid: str,
-    parse: Callable[[object], tuple[float | None, str | None]], problems: list[Problem],
-) -> tuple[float | None, bool]:
-    """The factor of the unit in the header's brackets: ``(factor, True)``; ``(None, True)``
-    when the header names no unit; ``(None, False)`` after reporting a unit ``parse`` rejects."""
-    header_unit = split_header(header)[1]
-    if not header_unit:
-        return None, True
-    result.units[cid] = header_unit
-    f, msg = parse(header_unit)
-    if f is None:
-        problems.append(Problem(file, header_row, header, f"表头：{msg}"))
-        return None, False
-    return f, True
+    def money(self, s: pd.Series, header: str, cid: str) -> tuple[pd.Series, pd.Series]:
+        """Parse a money column to 万元; returns the values and the mask of values read as typed in 万元."""
+        f, ok = self.header_factor(header, cid, parse_unit)
+        if not ok:
+            return pd.Series(np.nan, index=s.index, dtype=float), pd.Series(False, index=s.index)
+        factor = pd.Series(1.0, index=s.index)
+        if f is not None:
+            factor[:] = f
+            if f != 1.0:
+                self.action(self.header_row, header, f"按表头单位{split_header(header)[1]}读入，已换算为万元（×{f:g}） / converted to 万元")
+        elif self.unit_rows is not None:
+            ufactor, ublank, ubad = self.unit_rows
+            factor = ufactor.copy()
+            if ublank.any():
+                factor[ublank] = parse_unit(self.unit_hint or "万元")[0]
+            factor[ubad] = np.nan
+            self.result.units[cid] = "按“" + self.unit_header + "”列"
+        elif self.unit_hint is not None:
+            factor[:] = parse_unit(self.unit_hint)[0]
+            self.result.units[cid] = self.unit_hint
+            if self.unit_hint != "万元":
+                self.action(self.header_row, header, f"按标题中的“单位：{self.unit_hint}”读入，已换算为万元 / converted to 万元")
+        else:
+            self.problems.append(Problem(self.label, self.header_row, header, "表头未注明金额单位，按万元处理；如为亿元请在表头写明“（亿元）” / no unit in the header, assumed 万元", WARNING))
+            self.result.units[cid] = "万元（默认）"
+        values, cell_units, bad = parse_number(s)
+        self.cells(bad, header, _not_a_number(s))
+        has_cell_unit = cell_units.notna()
+        if has_cell_unit.any():
+            cf = cell_units[has_cell_unit].map(lambda u: parse_unit(u)[0])
+            factor = factor.copy()
+            factor[has_cell_unit] = cf.astype(float)
+        out = (values * factor).round(6)
+        if has_cell_unit.any():
+            def said(i: pd.Index) -> pd.Series:
+                return ("“" + s[i].map(_cell_text) + "”带有单位，读作 " + out[i].map(lambda v: f"{v:g}") + " 万元；本列请只填数字（单位写在表头） / a unit in the cell")
+
+            for p in cell_problems(self.label, self.rows, has_cell_unit, header, said, WARNING):
+                self.result.did(p)
+        self.cells(out < 0, header, _negative(s))
+        wan = (factor == 1.0) & ~has_cell_unit & out.notna()
+        return out, wan
 
 
 def _not_a_number(s: pd.Series) -> Callable[[pd.Index], pd.Series]:
@@ -511,49 +596,308 @@ def _negative(s: pd.Series) -> Callable[[pd.Index], pd.Series]:
     return lambda i: "金额为负数：“" + s[i].astype(str) + "” / negative amount"
 
 
-def _money(
-    file: str,
-    rows: pd.Series,
-    s: pd.Series,
-    header: str,
-    header_row: int,
-    unit_rows: tuple[pd.Series, pd.Series, pd.Series] | None,
-    unit_header: str,
-    unit_hint: str | None,
-    result: ReadResult,
-    cid: str,
-) -> tuple[pd.Series, list[Problem], pd.Series]:
-    """Parse a money column to 万元; returns values, problems and the mask of values read as typed in 万元."""
-    problems: list[Problem] = []
-    f, ok = _header_factor(file, header, header_row, result, cid, parse_unit, problems)
-    if not ok:
-        return pd.Series(np.nan, index=s.index, dtype=float), problems, pd.Series(False, index=s.index)
-    factor = pd.Series(1.0, index=s.index)
-    if f is not None:
-        factor[:] = f
-    else:
-        default = unit_hint
-        if unit_rows is not None:
-            ufactor, ublank, ubad = unit_rows
-            factor = ufactor.copy()
-            if ublank.any():
-                factor[ublank] = parse_unit(default or "万元")[0]
-            factor[ubad] = np.nan
-            result.units[cid] = "按“" + unit_header + "”列"
-        elif default is not None:
-            factor[:] = parse_unit(default)[0]
-            result.units[cid] = default
-        else:
-            problems.append(Problem(file, header_row, header, "表头未注明金额单位，按万元处理；如为亿元请在表头写明“（亿元）” / no unit in the header, assumed 万元", WARNING))
-            result.units[cid] = "万元（默认）"
-    values, cell_units, bad = parse_number(s)
-    problems += cell_problems(file, rows, bad, header, _not_a_number(s))
-    has_cell_unit = cell_units.notna()
-    if has_cell_unit.any():
-        cf = cell_units[has_cell_unit].map(lambda u: parse_unit(u)[0])
-        factor = factor.copy()
-        factor[has_cell_unit] = cf.astype(float)
-    out = (values * factor).round(6)
-    problems += cell_problems(file, rows, out < 0, header, _negative(s))
-    wan = (factor == 1.0) & ~has_cell_unit & out.notna()
-    return out, problems, wan
+#: Column kinds read by one parser with one message for unreadable cells ({v} is the cell text).
+_SIMPLE_KINDS: dict[str, tuple[Callable[[pd.Series], tuple[pd.Series, pd.Series]], str]] = {
+    "month": (parse_month, "无法识别的月份“{v}”，应写成 2024-06、2024/6、2024年6月 或 202406 / unreadable month"),
+    "period": (parse_period, "无法识别的期别“{v}”，应写成 2024-06、2024Q2、2024H1、2024 或 2024年1-6月 / unreadable period"),
+    "int": (parse_int, "不是整数：“{v}” / not a whole number"),
+    "bool": (parse_bool, "无法识别的是否值“{v}”，应为 是/否、Y/N、1/0 或 TRUE/FALSE / not a yes/no value"),
+}
+
+
+# ---------------------------------------------------------------- the layout: what the sheet leaves blank
+
+
+@dataclass
+class _Layout:
+    """The kept rows' raw cells while the layout fills them: columns added, values filled."""
+
+    kept: pd.DataFrame
+    info: HeaderInfo
+    ids: dict[str, int]  # contract id -> column position
+    sheet: _Sheet
+    sections: pd.DataFrame | None = None
+    typed: dict[str, pd.Series] = field(default_factory=dict)  # field -> rows whose own cell had a value
+    derived: set[str] = field(default_factory=set)  # columns the sheet does not have (a blank there is not the sheet's)
+
+    def rows_text(self, mask: pd.Series) -> str:
+        return compact_rows(self.sheet.rows[mask])
+
+    def add(self, cid: str, values: pd.Series, header: str) -> None:
+        j = max([int(c) for c in self.kept.columns] + [-1]) + 1
+        self.kept[j] = values.astype(object)
+        self.info.headers[j] = header
+        self.info.ids[j] = cid
+        self.ids[cid] = j
+        self.derived.add(cid)
+
+    def merged(self, merged: list[tuple[int, int, int, int]]) -> None:
+        self.kept, filled = fill_merged(self.kept, merged)
+        for j, mask in filled.items():
+            if mask.any():
+                header = self.info.headers.get(j, f"第{j + 1}列")
+                self.sheet.action(None, header, f"合并单元格的值已逐行填入：第{self.rows_text(mask)}行（共{int(mask.sum())}行） / merged cells filled")
+
+    def from_sections(self, headings: pd.Series, values: Mapping[str, Mapping[str, str]] | None) -> None:
+        """Set, for the rows under each section row, the batch, level or unit it names."""
+        if headings.empty:
+            return
+        self.sections = section_values(headings, self.kept.index, values)
+        for cid in ("batch", "level", "unit"):
+            sv = self.sections[cid]
+            if sv.isna().all():
+                continue
+            if cid in self.ids:
+                col = self.kept[self.ids[cid]]
+                self.typed[cid] = ~blank_mask(col)
+                fill = blank_mask(col) & sv.notna()
+                self.kept.loc[fill, self.ids[cid]] = sv[fill]
+            else:
+                fill = sv.notna()
+                self.add(cid, sv, f"{_ZH[cid]}（分组标题行）")
+            if fill.any():
+                words = {v: _shown(cid, v) for v in sv[fill].unique()}
+                parts = [f"{words[v]} {int((fill & sv.eq(v)).sum())} 行（第{self.rows_text(fill & sv.eq(v))}行）" for v in words]
+                self.sheet.action(None, _ZH[cid], f"按分组标题行填写{_ZH[cid]}：{'、'.join(parts)} / set from section rows")
+
+    def fill_down_units(self) -> None:
+        """A unit written once above its projects: blank unit cells take the unit above them (within a section)."""
+        if "unit" not in self.ids:
+            return
+        j = self.ids["unit"]
+        col = self.kept[j]
+        blank = blank_mask(col)
+        if not blank.any() or blank.all():
+            return
+        group = pd.Series(0, index=col.index)
+        if self.sections is not None:
+            sv = self.sections["unit"].fillna("")
+            group = (sv != sv.shift()).cumsum()
+        above = col.where(~blank).groupby(group).ffill()
+        fill = blank & above.notna()
+        if not fill.any():
+            return
+        self.kept.loc[fill, j] = above[fill]
+        parts = [f"第{self.rows_text(fill & above.eq(v))}行（{v}）" for v in dict.fromkeys(above[fill])]
+        self.sheet.action(None, self.info.headers[j], f"单位只写在每组第一行，空白行沿用上方的单位：{'、'.join(parts)} / unit filled down")
+
+    def constant(self, cid: str, value: str, why: str) -> None:
+        """A column the sheet does not have, the same for every row."""
+        n = len(self.kept)
+        self.add(cid, pd.Series([value] * n, index=self.kept.index, dtype=object), f"{_ZH[cid]}（{why}）")
+        self.sheet.action(None, _ZH[cid], f"表中没有“{_ZH[cid]}”列，{why}：{_shown(cid, value)}（{n}行） / column derived")
+
+    def conflicts(self, cid: str, parsed: pd.Series) -> None:
+        """Rows whose own value differs from what their section row says (warning: the row's value is kept)."""
+        if self.sections is None or cid not in self.typed:
+            return
+        sv = self.sections[cid]
+        bad = self.typed[cid] & sv.notna() & parsed.notna() & (parsed.astype(object) != sv)
+        header = self.info.headers[self.ids[cid]]
+        self.sheet.cells(bad, header, lambda i: (
+            f"{_ZH[cid]}“" + parsed[i].map(lambda v: _shown(cid, v)) + "”与所在分组“" + sv[i].map(lambda v: _shown(cid, v))
+            + "”不一致，按本行读入；请核对 / differs from its section row"), WARNING)
+
+
+def _shown(cid: str, value: object) -> str:
+    """A contract value as people write it: start → 新开工, city → 市级."""
+    from ..contracts import BATCH_ZH, LEVEL_ZH, OWNERSHIP_ZH
+
+    table = {"batch": {**BATCH_ZH, "start": "新开工", "advance": "续建"}, "level": LEVEL_ZH, "ownership": OWNERSHIP_ZH}.get(cid, {})
+    return table.get(str(value), str(value))
+
+
+def _columns(info: HeaderInfo, data: pd.DataFrame, kind: str, sheet: _Sheet) -> tuple[dict[str, int], list[int], int | None]:
+    """Contract id -> column position; the cumulative completed-investment columns; the money-unit column.
+
+    Reports duplicate columns, columns not read (unknown, or not this year's cumulative
+    figure) and filled columns without a header.
+    """
+    label, header_row, mapping = sheet.label, sheet.header_row, sheet.mapping
+    ids: dict[str, int] = {}
+    cumulative: list[int] = []
+    for j in sorted(info.ids):
+        cid = info.ids[j]
+        if cid == "completed_cum" and kind == "ledger":
+            cumulative.append(j)
+            continue
+        if cid in ids:
+            sheet.problems.append(Problem(label, header_row, info.headers[j], f"与“{info.headers[ids[cid]]}”是同一列（{cid}），只读取前一列 / duplicate column, the first one is used", WARNING))
+            continue
+        ids[cid] = j
+    unit_pos = next((j for j, h in info.headers.items() if j not in info.ids and split_header(h)[0] in UNIT_COLUMN_HEADERS), None)
+    not_read: list[int] = []
+    for j, h in info.headers.items():
+        why = not_this_year_header(h) if j not in info.ids and kind in ("ledger", "progress") else None
+        if why is not None:
+            not_read.append(j)
+            sheet.problems.append(Problem(label, header_row, h, f"{why}，不读取；本年累计完成投资请写成“1-6月完成投资”这样的列 / not this year's cumulative figure", WARNING))
+    unknown = [h for j, h in info.headers.items()
+               if j not in info.ids and j != unit_pos and j not in not_read and split_header(h)[0] not in IGNORED_HEADERS
+               and not (mapping is not None and mapping.ignores(h))]
+    sheet.result.unknown_headers = unknown
+    if unknown:
+        sheet.problems.append(Problem(label, header_row, None, f"以下列未识别，已忽略：{'、'.join(unknown)}（需要时写进映射文件 mapping.yaml，见 hz validate-data --suggest-map） / unrecognised columns ignored", WARNING))
+    for j in [j for j in data.columns if j not in info.headers and data[j].notna().any()]:
+        n = int(data[j].notna().sum())
+        sheet.problems.append(Problem(label, header_row, f"第{j + 1}列", f"该列没有表头，其中 {n} 个值被忽略 / column without a header, {n} values ignored", WARNING))
+    return ids, cumulative, unit_pos
+
+
+def _cumulative_month(header: str, title: TitleInfo, sheet: _Sheet, month_option: str | None) -> str | None:
+    """The ``YYYY-MM`` a cumulative column runs to: its header, else the title, else ``--month``; reported when unknown."""
+    hy, hm = cumulative_header(header) or (None, None)
+    month, year = hm or title.month, hy or title.year or sheet.year
+    given = month_of(month_option, year) if month_option is not None else None
+    if month_option is not None and given is None:
+        sheet.problems.append(Problem(sheet.label, None, None, f"--month“{month_option}”无法识别：应写成 2019-06，或给出年度时写 6 / unreadable --month"))
+        return None
+    if month is not None and year is not None:
+        found = f"{year:04d}-{month:02d}"
+        if given is not None and given != found:
+            where = "表头" if hm else "标题"
+            sheet.problems.append(Problem(sheet.label, sheet.header_row, header, f"{where}写的是截至 {found}，而指定的月份（--month 或映射文件）是 {given}：请核对后只保留一个 / the month given differs from the sheet's"))
+            return None
+        return found
+    if given is not None:
+        return given
+    if month is not None:
+        sheet.problems.append(Problem(sheet.label, sheet.header_row, header, f"知道累计到 {month} 月，但不知道年份：请在表头或标题中写明年份（如“2019年1-{month}月”），或用 --year 指定 / year unknown"))
+        return None
+    sheet.problems.append(Problem(sheet.label, sheet.header_row, header, "不知道本列是截至几月的累计完成投资：请在表头或标题中写明（如“1-6月完成投资”“（1-6月）”），或用 --month 2019-06 指定 / month unknown"))
+    return None
+
+
+def build_table(raw: RawTable, kind: str, *, year: int | None = None, options: ReadOptions | None = None) -> ReadResult:
+    """Normalise ``raw`` into the contract table of ``kind`` (cell checks only; see :mod:`.validate`).
+
+    ``year`` is the file's year (kept for callers that give only that); ``options`` says
+    what else the caller knows (:class:`ReadOptions`).
+    """
+    opt = options or ReadOptions()
+    year = opt.year if opt.year is not None else year
+    label = opt.label or raw.file
+    problems: list[Problem] = list(raw.problems)
+    result = ReadResult(kind=kind, file=raw.file, frame=empty_frame(kind), problems=problems, encoding=raw.encoding, sheet=raw.sheet,
+                        year=year, label=label if label != raw.file else "", sheets=[raw.sheet] if raw.sheet else [])
+    if not raw.ok:
+        return result
+    cells = raw.cells
+    contract = CONTRACTS[kind]
+    if cells.empty:
+        problems.append(Problem(label, None, None, "文件为空，没有表头也没有数据 / the file is empty"))
+        return result
+    mapping = opt.mapping
+    info = find_header(cells, kind, mapping.headers_for(kind) if mapping else None)
+    if info is None:
+        need = "、".join(c.zh for c in contract if c.required)
+        problems.append(Problem(label, None, None, f"在前 {HEADER_SCAN_ROWS} 行中找不到表头行：应有 {need} 等列 / no header row found"))
+        return result
+    rownums = pd.Series(raw.row_numbers, index=cells.index)
+    header_row = int(rownums.iloc[info.pos])
+    result.header_row = header_row
+    title = _title(cells, info, rownums, label, problems)
+    result.title = title.text
+    if year is None and title.year is not None:
+        year = result.year = title.year
+    elif year is not None and title.year is not None and title.year != year:
+        problems.append(Problem(label, None, None, f"标题写的是 {title.year} 年，而计划（或 --year）是 {year} 年，请核对是否用错了表 / the title names another year", WARNING))
+
+    data = cells.iloc[info.pos + 1 :]
+    rows_all = rownums.iloc[info.pos + 1 :]
+    result.source_rows = len(data)
+    if len(data) == 0:
+        problems.append(Problem(label, header_row, None, "只有表头，没有数据行 / header only, no data rows"))
+        return result
+
+    sheet = _Sheet(result, label, rows_all, header_row, year, mapping, unit_hint=title.money_unit)
+    ids, cumulative, unit_pos = _columns(info, data, kind, sheet)
+
+    # rows
+    reason, trigger, headings = _exclusions(data, info, len(ids) + len(cumulative))
+    drop = reason.notna()
+    for idx in reason[drop].index:
+        r = int(rows_all[idx])
+        why = str(reason[idx])
+        t = trigger[idx]
+        full = f"{why}（“{t}”）" if isinstance(t, str) and t else why
+        result.excluded.append(ExcludedRow(result.file, r, full))
+        if why != "空行":
+            problems.append(Problem(label, r, None, f"已排除{full}，不作为数据读入 / excluded row: {why}", WARNING))
+    kept = data[~drop]
+    sheet.rows = rows_all[~drop]
+    if len(kept) == 0:
+        problems += sheet.problems
+        problems.append(Problem(label, header_row, None, "表头下方没有可读入的数据行（都是空行、合计行或说明） / no data rows below the header"))
+        result.frame = empty_frame(kind)
+        return result
+
+    # what the layout leaves blank
+    lay = _Layout(kept.copy(), info, ids, sheet)
+    lay.merged(raw.merged)
+    if kind == "ledger":
+        lay.from_sections(headings, mapping.values if mapping else None)
+        lay.fill_down_units()
+        defaults = mapping.defaults if mapping else {}
+        if "unit" not in lay.ids and opt.sheet_unit:
+            lay.constant("unit", opt.sheet_unit, f"按工作表名“{opt.sheet_unit}”")
+        for cid, value in defaults.items():
+            if cid not in lay.ids and cid in {c.id for c in fields_of(kind)}:
+                lay.constant(cid, value, "按映射文件的 defaults")
+        if "level" not in lay.ids and title.level is not None:
+            lay.constant("level", title.level, f"按标题中的“{title.level_words}”")
+        elif "level" not in lay.ids and opt.default_level is not None:
+            lay.constant("level", opt.default_level, "按计划中重点项目目标的范围")
+    kept, ids = lay.kept, lay.ids
+    for c in contract:
+        if c.required and c.id not in ids:
+            result.missing.append(c.id)
+            problems.append(Problem(label, header_row, c.zh, f"缺少必需的列“{c.zh}”，可接受的表头：{'、'.join(accepted_headers(kind, c.id))}（表中另有名称时写进映射文件 mapping.yaml） / missing required column {c.id}"))
+
+    # a per-row unit column (单位), read once for all money columns
+    if unit_pos is not None:
+        sheet.unit_header = info.headers.get(unit_pos, "单位")
+        ucol = to_text(kept[unit_pos])
+        parsed = {u: parse_unit(u) for u in pd.unique(ucol.dropna().to_numpy(dtype=object))}
+        ufactor = pd.to_numeric(ucol.map(lambda u: parsed[u][0], na_action="ignore"), errors="coerce").astype(float)
+        ubad = ucol.notna() & ufactor.isna()
+        ublank = ucol.isna()
+        sheet.cells(ubad, sheet.unit_header, lambda i: ucol[i].map(lambda u: parsed[u][1]))
+        if ublank.any() and title.money_unit is None:
+            sheet.problems.append(Problem(label, header_row, sheet.unit_header, "部分行未填金额单位，这些行按万元处理 / no unit on some rows, assumed 万元", WARNING))
+        sheet.unit_rows = (ufactor, ublank, ubad)
+
+    cols: dict[str, pd.Series] = {}
+    for c in fields_of(kind):
+        if c.id not in ids:
+            continue
+        header = info.headers[ids[c.id]]
+        result.columns[c.id] = header
+        cols[c.id] = sheet.column(replace(c, blank="ok") if c.id in lay.derived else c, kept[ids[c.id]], header)
+    for cid in ("batch", "level"):
+        if cid in cols:
+            lay.conflicts(cid, cols[cid])
+    for j in cumulative:
+        header = info.headers[j]
+        month = _cumulative_month(header, title, sheet, opt.month or (mapping.month if mapping else None))
+        values = sheet.column(_CUMULATIVE, kept[j], header)
+        wan = sheet.wan.pop("completed_cum")
+        result.units[header] = result.units.pop("completed_cum", "万元")
+        if month is not None:
+            if month in result.cumulative:
+                sheet.problems.append(Problem(label, header_row, header, f"与“{result.cumulative[month].header}”都是截至 {month} 的累计完成投资，只读取前一列 / two columns for one month", WARNING))
+                continue
+            blank = blank_mask(kept[j]).reset_index(drop=True)
+            result.cumulative[month] = CumulativeColumn(header, month, values.reset_index(drop=True), wan.reset_index(drop=True), blank)
+    problems += sheet.problems
+
+    frame = empty_frame(kind, len(kept))
+    for c in contract:
+        if c.id in cols:
+            frame[c.id] = cols[c.id].reset_index(drop=True).astype(_dtype(c.kind))
+    extra = {c.id: cols[c.id].reset_index(drop=True).astype(_dtype(c.kind)) for c in fields_of(kind)[len(contract):] if c.id in cols and c.id != "completed_cum"}
+    result.frame = frame
+    result.extra = pd.DataFrame(extra, index=frame.index)
+    result.rows = sheet.rows.reset_index(drop=True).astype("int64")
+    result.wan_typed = {k: v.reset_index(drop=True) for k, v in sheet.wan.items() if k in {c.id for c in contract}}
+    return result

@@ -13,9 +13,10 @@ actual start after actual completion  error     ledger
 外资总投资 on a non-foreign project   warning   ledger
 planned start after planned end       error     ledger
 dates far outside plausible years     warning   ledger
-亿元 typed in a 万元 column             warning   every money column
+亿元 typed in a 万元 column             warning   every money column (median); annual plan
+                                                against the project's total
 duplicate project + month             error     progress
-cumulative progress going down        warning   progress
+cumulative progress going down        error     progress
 month not in the ledger year          warning   progress
 project id not in the ledger          error     progress (when a ledger is given)
 completed > total investment          error     progress (when a ledger is given)
@@ -42,6 +43,9 @@ from .table import cell_problems, compact_rows
 
 __all__ = [
     "header_of",
+    "where",
+    "row_refs",
+    "fmt_numbers",
     "check_duplicates",
     "check_wan_magnitudes",
     "check_dates",
@@ -65,9 +69,30 @@ def header_of(r: ReadResult, cid: str) -> str:
     return next(c.zh for c in CONTRACTS[r.kind] if c.id == cid)
 
 
-def _fmt(x: pd.Series) -> pd.Series:
+def fmt_numbers(x: pd.Series) -> pd.Series:
     """Numbers for messages: 12000.0 -> '12000', 0.25 -> '0.25'."""
     return x.map(lambda v: f"{v:.6f}".rstrip("0").rstrip("."), na_action="ignore").astype(str)
+
+
+_fmt = fmt_numbers
+
+
+def where(r: ReadResult) -> str | pd.Series:
+    """The label problems name: the file (and sheet), or one label per row when rows come from several sheets."""
+    return r.row_labels if r.row_labels is not None else r.where
+
+
+def row_refs(r: ReadResult, idx: list[int]) -> str:
+    """Rows of ``r.frame`` (positions) as users find them: 第3、7行, or 汉台区 第3行、南郑区 第7行 across sheets.
+
+    >>> r = ReadResult(kind="ledger", file="a.csv", frame=pd.DataFrame({"x": [1, 2]}), rows=pd.Series([3, 7]))
+    >>> row_refs(r, [0, 1])
+    '第3、7行'
+    """
+    rows = [int(r.rows.iloc[i]) for i in idx]
+    if r.row_labels is None or r.row_labels.iloc[idx].nunique() <= 1:
+        return f"第{compact_rows(rows) if len(rows) > 6 else '、'.join(map(str, sorted(rows)))}行"
+    return "、".join(f"{r.row_labels.iloc[i]} 第{n}行" for i, n in zip(idx, rows))
 
 
 def check_duplicates(r: ReadResult, keys: list[str]) -> list[Problem]:
@@ -79,18 +104,21 @@ def check_duplicates(r: ReadResult, keys: list[str]) -> list[Problem]:
     dup = f[keys].duplicated(keep=False) & present
     if not dup.any():
         return []
-    rows = r.rows[dup]
     key = f.loc[dup, keys].astype(str).agg("/".join, axis=1)
-    grouped = rows.groupby(key, sort=False).agg(list)
     names = "/".join(header_of(r, k) for k in keys)
     col = header_of(r, keys[0]) if len(keys) == 1 else names
     what = "项目编号" if keys == ["project_id"] else names
+    en = "duplicate project id" if keys == ["project_id"] else "duplicate key"
     out = []
-    for k, rs in grouped.items():
-        rs = sorted(int(x) for x in rs)
-        en = "duplicate project id" if keys == ["project_id"] else "duplicate key"
-        out.append(Problem(r.file, rs[1], col, f"{what}“{k}”重复，共 {len(rs)} 行：第{compact_rows(rs) if len(rs) > 6 else '、'.join(map(str, rs))}行 / {en}"))
+    for k, idx in key.groupby(key, sort=False).groups.items():
+        pos = sorted((f.index.get_loc(i) for i in idx), key=lambda i: (str(r.row_labels.iloc[i]) if r.row_labels is not None else "", int(r.rows.iloc[i])))
+        second = pos[1]
+        label = str(r.row_labels.iloc[second]) if r.row_labels is not None else r.where
+        out.append(Problem(label, int(r.rows.iloc[second]), col, f"{what}“{k}”重复，共 {len(pos)} 行：{row_refs(r, pos)} / {en}"))
     return out
+
+
+_YI_TAIL = " 或在表头写明（亿元） / looks 10^4 too small: 亿元 typed in a 万元 column?"
 
 
 def check_wan_magnitudes(r: ReadResult) -> list[Problem]:
@@ -98,7 +126,9 @@ def check_wan_magnitudes(r: ReadResult) -> list[Problem]:
 
     A positive value typed in 万元 is suspect when it is below 1 while the
     column's median is at least 1000, or (total investment) below a
-    thousandth of the same row's annual plan.
+    thousandth of the same row's annual plan, or (annual plan) below 10 and
+    below a thousandth of the same row's total investment. (A ledger sheet's
+    cumulative column is checked against the total in ``derive``.)
     """
     f = r.frame
     out: list[Problem] = []
@@ -111,13 +141,21 @@ def check_wan_magnitudes(r: ReadResult) -> list[Problem]:
         small = pos & (v < 1) & (med >= 1000)
         if cid == "total_investment" and "annual_plan" in f.columns:
             small |= pos & (v < f["annual_plan"] / 1000)
+        # against the project's own total: an annual plan of 3 where the total is 45000
+        by_total = pos & ~small & (v < 10) & (v < f["total_investment"] / 1000) if cid == "annual_plan" and "total_investment" in r.columns else pos & False
+        h = header_of(r, cid)
         if small.any():
-            h = header_of(r, cid)
             def msg(i: pd.Index, v: pd.Series = v, med: float = med) -> pd.Series:
                 return ("数值 " + _fmt(v[i]) + f" 比同列其他数值（中位数 {med:g}）小约一万倍，疑为以亿元填写（本列按万元读入）；如确为亿元，请改为 "
-                        + _fmt(v[i] * 1e4) + " 或在表头写明（亿元）/ looks 10^4 too small: 亿元 typed in a 万元 column?")
+                        + _fmt(v[i] * 1e4) + _YI_TAIL)
 
-            out += cell_problems(r.file, r.rows, small, h, msg, WARNING)
+            out += cell_problems(where(r), r.rows, small, h, msg, WARNING)
+        if by_total.any():
+            def msg_total(i: pd.Index, v: pd.Series = v) -> pd.Series:
+                return ("数值 " + _fmt(v[i]) + " 比该项目总投资 " + _fmt(f["total_investment"][i]) + " 万元小一千倍以上，疑为以亿元填写（本列按万元读入）；如确为亿元，请改为 "
+                        + _fmt(v[i] * 1e4) + _YI_TAIL)
+
+            out += cell_problems(where(r), r.rows, by_total, h, msg_total, WARNING)
     return out
 
 
@@ -131,7 +169,7 @@ def check_dates(r: ReadResult) -> list[Problem]:
         d = r.frame[c.id]
         far = d.notna() & ((d.dt.year < lo) | (d.dt.year > hi))
         msg = lambda i, d=d: "日期 " + d[i].dt.strftime("%Y-%m-%d").fillna("") + f" 超出合理年份范围（{lo}–{hi}），请核对 / implausible year"  # noqa: E731
-        out += cell_problems(r.file, r.rows, far, header_of(r, c.id), msg, WARNING)
+        out += cell_problems(where(r), r.rows, far, header_of(r, c.id), msg, WARNING)
     return out
 
 
@@ -145,7 +183,7 @@ def _order(r: ReadResult, first: str, then: str, severity: str, zh: str) -> list
         return (header_of(r, first) + " " + a[i].dt.strftime("%Y-%m-%d").fillna("") + " 晚于 " + header_of(r, then) + " "
                 + b[i].dt.strftime("%Y-%m-%d").fillna("") + f"：{zh}")
 
-    return cell_problems(r.file, r.rows, bad, header_of(r, first), msg, severity)
+    return cell_problems(where(r), r.rows, bad, header_of(r, first), msg, severity)
 
 
 def check_ledger(r: ReadResult) -> list[Problem]:
@@ -158,11 +196,11 @@ def check_ledger(r: ReadResult) -> list[Problem]:
             return ("年度计划投资 " + _fmt(f["annual_plan"][i]) + " 万元大于总投资 " + _fmt(f["total_investment"][i])
                     + " 万元，请核对单位或数值 / annual plan exceeds total investment")
 
-        out += cell_problems(r.file, r.rows, over, header_of(r, "annual_plan"), msg, WARNING)
+        out += cell_problems(where(r), r.rows, over, header_of(r, "annual_plan"), msg, WARNING)
     if "total_investment_usd" in r.columns and "ownership" in r.columns:
         stray = f["total_investment_usd"].notna() & f["ownership"].ne("foreign") & f["ownership"].notna()
         out += cell_problems(
-            r.file, r.rows, stray, header_of(r, "total_investment_usd"),
+            where(r), r.rows, stray, header_of(r, "total_investment_usd"),
             "填写了外资总投资，但投资主体不是外商投资；外资门槛只用于外资项目 / US-dollar amount on a project that is not foreign-funded",
             WARNING,
         )
@@ -194,7 +232,7 @@ def check_progress(r: ReadResult, ledger: ReadResult | pd.DataFrame | None = Non
                     + " 万元降到 " + f["month"][i].fillna("").astype(str) + " 的 " + _fmt(f["completed_cum"][i])
                     + " 万元；自年初累计值不应减少 / cumulative progress went down")
 
-        out += cell_problems(r.file, r.rows, down, h_cum, msg, WARNING)
+        out += cell_problems(where(r), r.rows, down, h_cum, msg)
     # months in the ledger year
     year = r.year
     if year is None and isinstance(ledger, ReadResult):
@@ -205,23 +243,27 @@ def check_progress(r: ReadResult, ledger: ReadResult | pd.DataFrame | None = Non
     if year is not None:
         other = years.notna() & (years != f"{year:04d}")
         msg = lambda i: "月份 " + f["month"][i].fillna("").astype(str) + f" 不在台账年度 {year} 年内 / month outside the ledger year"  # noqa: E731
-        out += cell_problems(r.file, r.rows, other, header_of(r, "month"), msg, WARNING)
+        out += cell_problems(where(r), r.rows, other, header_of(r, "month"), msg, WARNING)
     # against the ledger
     lf = ledger.frame if isinstance(ledger, ReadResult) else ledger
     if lf is not None and "project_id" in lf.columns and "project_id" in r.columns:
         known = lf["project_id"].dropna()
         unknown = f["project_id"].notna() & ~f["project_id"].isin(known)
         msg = lambda i: "项目编号“" + f["project_id"][i].fillna("").astype(str) + "”不在项目台账中 / project id not in the ledger"  # noqa: E731
-        out += cell_problems(r.file, r.rows, unknown, header_of(r, "project_id"), msg)
+        out += cell_problems(where(r), r.rows, unknown, header_of(r, "project_id"), msg)
         if "total_investment" in lf.columns and "completed_cum" in r.columns:
             total = lf.drop_duplicates("project_id").set_index("project_id")["total_investment"]
             t = f["project_id"].map(total)
             over = t.notna() & f["completed_cum"].notna() & (f["completed_cum"] > t + 1e-6)
-            def msg(i: pd.Index) -> pd.Series:
-                return ("累计完成投资 " + _fmt(f["completed_cum"][i]) + " 万元超过项目“" + f["project_id"][i].fillna("").astype(str)
-                        + "”的总投资 " + _fmt(t[i]) + " 万元 / completed exceeds total investment")
+            names = lf.drop_duplicates("project_id").set_index("project_id")["name"] if "name" in lf.columns else pd.Series(dtype=object)
 
-            out += cell_problems(r.file, r.rows, over, h_cum, msg)
+            def msg(i: pd.Index) -> pd.Series:
+                pid = f["project_id"][i].fillna("").astype(str)
+                name = pid.map(names).fillna("")
+                return ("累计完成投资 " + _fmt(f["completed_cum"][i]) + " 万元超过项目“" + pid + name.where(name == "", "（" + name + "）")
+                        + "”的总投资 " + _fmt(t[i]) + " 万元：请核对本行完成投资或总投资（单位是否一致） / completed exceeds total investment")
+
+            out += cell_problems(where(r), r.rows, over, h_cum, msg)
     return out
 
 
@@ -244,7 +286,7 @@ def check_tasks(r: ReadResult) -> list[Problem]:
         unit = f["unit"].fillna("").astype(str).str.strip()
         bad = pct.to_numpy(dtype=bool) & ~unit.isin(["%", "％", "百分比"]).to_numpy(dtype=bool)
         out += cell_problems(
-            r.file, r.rows, pd.Series(bad, index=f.index), header_of(r, "value"),
+            where(r), r.rows, pd.Series(bad, index=f.index), header_of(r, "value"),
             lambda i: "完成值带百分号，但计量单位是“" + unit[i] + "”；百分比目标的计量单位应填 % / percent sign with a non-percent unit",
         )
     return out
