@@ -164,7 +164,7 @@ def load_data(plan_id: str, data_dir: str | Path | None = None, *, year: int | N
     files = data_files(folder)
     if not files:
         names = "、".join(f"{k}.csv" for k in KINDS)
-        from .yamlfile import display_path
+        from .yamldoc import display_path
 
         raise DataError([Problem(display_path(folder), None, None,
                                  f"数据目录中没有数据文件：应有 {names}（或 .xlsx）中的至少一个；单位自己的进度表可用 "

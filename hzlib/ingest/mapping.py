@@ -41,7 +41,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..errors import DataError, Problem
-from ..yamlfile import YamlDoc, read_yaml_mapping
+from ..yamldoc import YamlDoc, read_yaml_doc
 from .aliases import (
     BOOL_VALUES,
     HEADER_ALIASES,
@@ -242,7 +242,7 @@ def _check(doc: YamlDoc, model: _MappingModel) -> tuple[MappingFile | None, list
 
 def load_mapping(path: str | Path) -> MappingFile:
     """Read and check a mapping file; :class:`DataError` with every problem (file, line, field)."""
-    doc, problems = read_yaml_mapping(Path(path), kind_zh="映射文件", kind_en="mapping file", mapping_hint="headers: {表头: 字段}")
+    doc, problems = read_yaml_doc(Path(path), what="映射文件", what_en="mapping file", shape_hint="（headers: {表头: 字段}）")
     if doc is None:
         raise DataError(problems, what="映射文件")
     problems = []

@@ -312,11 +312,16 @@ class _ProjectBase(_Strict):
         return self
 
 
+#: Fields a project added by a scenario must give: the ledger may derive them for an office's
+#: sheet, but a scenario's own project states them (its id is how slips and removals name it).
+_NEW_PROJECT_REQUIRED = frozenset({"project_id", "name", "unit", "level", "ownership", "batch", "is_new_start", "total_investment", "annual_plan"})
+
+
 def _project_fields() -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for c in LEDGER_COLUMNS:
         kind = Annotated[str, BeforeValidator(_category(c.id))] if c.kind == "category" else _KIND_TYPES[c.kind]
-        fields[c.id] = (kind, ...) if c.required else (kind | None, None)
+        fields[c.id] = (kind, ...) if c.id in _NEW_PROJECT_REQUIRED else (kind | None, None)
     return fields
 
 
