@@ -17,25 +17,38 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
 
 from .errors import UsageError
 
-__all__ = ["Period", "PeriodError", "time_progress", "quarter_of", "QUARTERS"]
+__all__ = ["Period", "PeriodError", "PERIOD_FORMS_ZH", "time_progress", "quarter_of", "QUARTERS"]
 
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
 
+_ZH_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+#: Cumulative Chinese names of a year's parts → (end month, kind). 下半年 ends in December, so
+#: as a cumulative period (from January, like every period here) it is the whole year.
+_ZH_PARTS = {"上半年": (6, "half"), "前三季度": (9, "quarter"), "下半年": (12, "year"), "全年": (12, "year")}
+
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^(\d{4})-(\d{1,2})$"), "month"),
-    (re.compile(r"^(\d{4})[Qq]([1-4])$"), "quarter"),
-    (re.compile(r"^(\d{4})[Hh]([12])$"), "half"),
+    (re.compile(r"^(\d{4})[-/](\d{1,2})$"), "month"),
+    (re.compile(r"^(\d{4})年(\d{1,2})月份?$"), "month"),
+    (re.compile(r"^(\d{4})年?1[-~至到](\d{1,2})月$"), "month"),
+    (re.compile(r"^(\d{4})-?Q([1-4])$"), "quarter"),
+    (re.compile(r"^(\d{4})年?第?([一二三四1-4])季度$"), "quarter_zh"),
+    (re.compile(r"^(\d{4})H([12])$"), "half"),
+    (re.compile(r"^(\d{4})年?(上半年|前三季度|下半年|全年)$"), "part_zh"),
     (re.compile(r"^(\d{4})$"), "year"),
 )
 
+#: The forms :meth:`Period.parse` reads, as shown in messages and help texts.
+PERIOD_FORMS_ZH = "2024Q2、2024年二季度、2024年上半年、2024年前三季度、2024年1-6月、2024年6月、2024-06、2024H1 或 2024"
+
 
 class PeriodError(UsageError):
-    """A period string that is not one of 2019-06, 2019Q2, 2019H1, 2019."""
+    """A period string that is not one of the forms :meth:`Period.parse` reads."""
 
 
 @dataclass(frozen=True, order=True)
@@ -52,14 +65,22 @@ class Period:
 
     @classmethod
     def parse(cls, text: str | Period) -> Period:
-        """Read ``2019-06``, ``2019Q2``, ``2019H1`` or ``2019``.
+        """Read a period the way statisticians and data files write it (full-width digits, spaces and
+        lower case are fine): ``2019-06``, ``2019/6``, ``2019年6月``, ``2019年1-6月`` (months),
+        ``2019Q2``, ``2019-Q2``, ``2019年二季度``, ``2019年第二季度``, ``2019年前三季度`` (quarters),
+        ``2019H1``, ``2019年上半年`` (half-years), ``2019``, ``2019年全年`` (years).
+
+        This is the one period parser: command-line options, notebook parameters and the
+        period columns of data files all use it.
 
         >>> Period.parse("2024Q3")
         Period(year=2024, end_month=9, kind='quarter')
+        >>> [Period.parse(s).label() for s in ("2024年二季度", "2024年上半年", "2024年1-6月", "２０２４ｑ２", "2024年前三季度")]
+        ['2024Q2', '2024H1', '2024-06', '2024Q2', '2024Q3']
         """
         if isinstance(text, Period):
             return text
-        s = str(text).strip()
+        s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).upper()
         for pattern, kind in _PATTERNS:
             m = pattern.match(s)
             if not m:
@@ -68,17 +89,34 @@ class Period:
             if kind == "month":
                 month = int(m.group(2))
                 if not 1 <= month <= 12:
-                    raise PeriodError(f"月份超出范围 / month out of range: {s!r}")
+                    raise PeriodError(f"月份超出范围 / month out of range: {str(text)!r}")
                 return cls(year, month, "month")
             if kind == "quarter":
                 return cls(year, 3 * int(m.group(2)), "quarter")
+            if kind == "quarter_zh":
+                return cls(year, 3 * _ZH_NUMBER[m.group(2)], "quarter")
             if kind == "half":
                 return cls(year, 6 * int(m.group(2)), "half")
+            if kind == "part_zh":
+                end, part_kind = _ZH_PARTS[m.group(2)]
+                return cls(year, end, part_kind)
             return cls(year, 12, "year")
         raise PeriodError(
-            f"无法识别的期别 {s!r}：应为 2019-06、2019Q2、2019H1 或 2019 "
-            f"/ unrecognised period {s!r}: expected 2019-06, 2019Q2, 2019H1 or 2019"
+            f"无法识别的期别 {str(text).strip()!r}：应为 {PERIOD_FORMS_ZH} "
+            f"/ unrecognised period {str(text).strip()!r}: expected e.g. 2024Q2, 2024-06, 2024H1 or 2024"
         )
+
+    def to_quarter(self) -> Period:
+        """The same period written as a quarter (2024-06, 2024H1, 2024 → 2024Q2, 2024Q2, 2024Q4).
+
+        A month that does not end a quarter is a :class:`PeriodError`.
+
+        >>> Period.parse("2024年1-6月").to_quarter().label(), Period.parse("2024").to_quarter().label()
+        ('2024Q2', '2024Q4')
+        """
+        if not self.is_quarter_end:
+            raise PeriodError(f"{self.label_zh()}（{self.label()}）不是季度末：请写季度，如 {self.year}Q{self.quarter}")
+        return Period(self.year, self.end_month, "quarter")
 
     @property
     def quarter(self) -> int:

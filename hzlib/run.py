@@ -4,34 +4,46 @@ Layout: ``reports/<plan>/<quarter>/`` holds the executed notebooks, ``bulletin.h
 ``bulletin.pdf``, ``bulletin.xlsx``, the other notebooks' HTML and ``manifest.json``;
 ``reports/index.html`` lists every plan and quarter. Everything is written into a
 staging folder and moved into place only when complete: a failed run never leaves
-a half-written report or replaces a good one (the failed notebook is kept under
-``reports/<plan>/<quarter>.failed/`` for inspection).
+a half-written report or replaces a good one (a notebook that fails is kept under
+``reports/<plan>/<quarter>.failed/`` for inspection, and the message names it).
+
+Ctrl-C and SIGTERM stop a run with one line (exit code 130 and 143) after removing its
+staging folder; what a killed run (SIGKILL, power cut) left behind is removed by the
+next run (:func:`hzlib.render.atomic.remove_leftovers`). A folder that cannot be written
+(read-only, full) is a :class:`hzlib.errors.RenderError` naming it, never a traceback.
+The notebook kernels are started by :mod:`hzlib.kernels` (local IPC, never outliving the run).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import html
 import json
 import platform
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .arithmetic import Status
-from .errors import UsageError
+from .errors import HzError, UsageError
+from .kernels import kernel_options, stop_kernels
 from .paths import NOTEBOOK_DIR, ROOT
 from .periods import Period
+from .render.atomic import remove_leftovers, writing
 from .safety import check_id, check_quarter
 
 if TYPE_CHECKING:
     from .render.pdf import PdfRenderer
 
-__all__ = ["RunResult", "run_plan", "write_index", "NOTEBOOKS", "ROOT"]
+__all__ = ["RunResult", "Interrupted", "run_plan", "main_run", "write_index", "interrupts_as_exceptions", "NOTEBOOKS", "ROOT"]
 
 #: notebook file -> output HTML name
 NOTEBOOKS = {
@@ -52,6 +64,52 @@ class RunResult:
     folder: Path | None
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C (SIGINT) or SIGTERM during ``hz run``, raised wherever the program is, so that
+    every staging folder is removed on the way out."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
+    def describe(self) -> str:
+        if self.signum == signal.SIGINT:
+            return "已中断（Ctrl-C）"
+        return f"已终止（收到 {signal.Signals(self.signum).name}）"
+
+
+@contextlib.contextmanager
+def interrupts_as_exceptions() -> Iterator[None]:
+    """Within the block, SIGINT and SIGTERM raise :class:`Interrupted` (once: a second signal
+    while cleaning up is ignored). A signal the process was started ignoring (a shell's
+    background job) stays ignored, as Python itself does for SIGINT."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    raised: list[int] = []
+
+    def handler(signum: int, frame: object) -> None:
+        if raised:
+            return
+        raised.append(signum)
+        raise Interrupted(signum)
+
+    previous: dict[signal.Signals, Any] = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(sig) is not signal.SIG_IGN:
+            previous[sig] = signal.signal(sig, handler)
+    try:
+        yield
+    finally:
+        for s, old in previous.items():
+            signal.signal(s, old)
 
 
 def sha256(path: Path) -> str:
@@ -110,6 +168,18 @@ def _error_summary(nb_path: Path) -> str:
     return "未知错误"
 
 
+class _NotebookFailed(Exception):
+    """A notebook failed; its error is already in the run's result."""
+
+
+def _shown(path: Path, out_dir: Path) -> str:
+    """``path`` as the messages show it: relative to the folder holding ``out_dir``."""
+    try:
+        return path.relative_to(out_dir.parent).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def run_plan(
     plan_id: str,
     quarter: str,
@@ -121,11 +191,11 @@ def run_plan(
     progress: Any = None,
     pdf: PdfRenderer | None = None,
 ) -> RunResult:
-    """Execute and render every notebook for one plan and quarter (``pdf``: a renderer to share across plans)."""
+    """Execute and render every notebook for one plan and quarter (``2024Q2``, any form
+    :meth:`Period.parse` reads that ends a quarter, or ``latest``); ``pdf``: a renderer shared across plans."""
     import papermill as pm
 
     from .data import data_dir_for
-    from .errors import HzError
     from .plan import plan_path
     from .render.atomic import atomic_write_text, staging_dir
     from .render.html import notebook_to_html
@@ -134,40 +204,48 @@ def run_plan(
     check_id(plan_id, "plan")
     started = dt.datetime.now(dt.UTC)
     try:
+        q_asked = quarter if quarter == "latest" else Period.parse(quarter).to_quarter().label()
         inputs = load_inputs(plan_id, data_dir)
         plan, loaded = inputs.plan, inputs.loaded
-        model = load_report(plan_id, quarter, data_dir, allow_partial=allow_partial, inputs=inputs)
-        q = check_quarter(model.period.label() if quarter == "latest" else Period.parse(quarter).label())
+        model = load_report(plan_id, q_asked, data_dir, allow_partial=allow_partial, inputs=inputs)
+        q = check_quarter(model.period.to_quarter().label() if q_asked == "latest" else q_asked)
         params = {"plan": plan_id, "quarter": q, "data_dir": str(data_dir or ""), "allow_partial": allow_partial}
         for nb in NOTEBOOKS:
             check_parameters(NOTEBOOK_DIR / nb, params)
     except HzError as e:
         return RunResult(plan_id, quarter, False, None, errors=[e.render()])
     final = out_dir / plan_id / q
-    final.parent.mkdir(parents=True, exist_ok=True)
     result = RunResult(plan_id, q, False, None)
     failed_dir = out_dir / plan_id / f"{q}.failed"
     try:
-        with staging_dir(final) as stage:
+        with writing(final.parent):
+            final.parent.mkdir(parents=True, exist_ok=True)
+            result.notes += [f"已删除上次中断的运行留下的 {_shown(p, out_dir)}" for p in remove_leftovers(final.parent)]
+            shutil.rmtree(failed_dir, ignore_errors=True)  # from an earlier run: this run decides again
+        with writing(final.parent), staging_dir(final) as stage:
             for nb, html_name in NOTEBOOKS.items():
                 out_nb = stage / nb
                 try:
                     pm.execute_notebook(
                         str(NOTEBOOK_DIR / nb), str(out_nb), parameters=params, kernel_name="python3",
-                        progress_bar=False, cwd=str(NOTEBOOK_DIR),
+                        progress_bar=False, cwd=str(NOTEBOOK_DIR), **kernel_options(),
                     )
-                except pm.PapermillExecutionError as e:
+                except BaseException as e:
+                    if not isinstance(e, pm.PapermillExecutionError):
+                        stop_kernels()
+                        raise
                     failed_dir.mkdir(parents=True, exist_ok=True)
                     shutil.copy2(out_nb, failed_dir / nb)
-                    result.errors.append(f"{plan_id} {q} {nb}：第 {e.cell_index + 1} 个单元格出错：{e.ename}: {e.evalue}")
-                    continue
+                    result.errors.append(
+                        f"{nb} 第 {e.cell_index + 1} 个单元格出错：{e.ename}: {e.evalue}"
+                        f"（出错的 notebook 已保存为 {_shown(failed_dir / nb, out_dir)}）"
+                    )
+                    raise _NotebookFailed from e
                 if "html" in formats or "pdf" in formats:
                     title = f"{plan.jurisdiction} {q} {'季度通报' if nb.startswith('quarterly') else nb[:-6]}"
                     atomic_write_text(stage / html_name, notebook_to_html(out_nb, title=title))
                 if progress:
                     progress(f"{plan_id} {q} {nb}")
-            if result.errors:
-                raise RuntimeError("notebook failed")
             if "xlsx" in formats:
                 from .render.excel import write_tables_xlsx
                 from .report.tables import excel_tables
@@ -180,10 +258,10 @@ def run_plan(
                     try:
                         (pdf.render if pdf else html_to_pdf)(stage / "bulletin.html", stage / "bulletin.pdf")
                     except PDFError as e:
-                        result.errors.append(f"{plan_id} {q} PDF：{e}")
-                        raise RuntimeError("pdf failed") from e
+                        result.errors.append(f"PDF：{e}")
+                        raise _NotebookFailed from e
                 else:
-                    result.warnings.append(f"{plan_id} {q}：{missing_engine_message()}")
+                    result.warnings.append(missing_engine_message())
             if "html" not in formats:
                 for name in NOTEBOOKS.values():
                     (stage / name).unlink(missing_ok=True)
@@ -210,13 +288,14 @@ def run_plan(
                 "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             }
             atomic_write_text(stage / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
-    except RuntimeError:
+    except _NotebookFailed:
         return result
-    except Exception as e:
-        result.errors.append(f"{plan_id} {q}：{type(e).__name__}: {e}")
+    except HzError as e:
+        result.errors.append(e.render())
         return result
-    if failed_dir.exists():
-        shutil.rmtree(failed_dir, ignore_errors=True)
+    except Exception as e:  # a bug in hzlib: say what, without a traceback
+        result.errors.append(f"程序错误 / internal error：{type(e).__name__}: {e}")
+        return result
     result.ok = True
     result.folder = final
     return result
@@ -255,43 +334,67 @@ def write_index(out_dir: Path) -> Path:
 </tbody></table></main></body></html>
 """
     path = out_dir / "index.html"
-    atomic_write_text(path, page)
+    with writing(path):
+        remove_leftovers(out_dir)
+        atomic_write_text(path, page)
     return path
 
 
 def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, ...], data_dir: str | None,
              allow_partial: bool = False) -> int:
-    """Run every plan; a failing plan does not stop the others. Returns the exit code."""
+    """Run every plan; a failing plan does not stop the others; Ctrl-C or SIGTERM stops all.
+    Prints one block per plan and returns the exit code (0, 1 when a plan failed, 128 + signal)."""
     from .plan import list_plan_ids
 
     bad = [f for f in formats if f not in ("html", "pdf", "xlsx")]
     if bad:
         raise UsageError(f"未知输出格式 {bad}（可用：html,pdf,xlsx）")
     if quarter != "latest":
-        check_quarter(Period.parse(quarter).label())
+        quarter = check_quarter(Period.parse(quarter).to_quarter().label())
     known = set(list_plan_ids())
     for p in plans:
         check_id(p, "plan")
         if p not in known:
             raise UsageError(f"没有计划 {p!r}（可用：{'、'.join(sorted(known))}）")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    results = []
+    results: list[RunResult] = []
+    current = ""
+    folders: list[Path] = [out_dir]
     from .render.pdf import PdfRenderer
 
-    pdf = PdfRenderer()  # the PDF engine starts once for all plans (and is killed at exit if we fail)
-    for p in plans:
-        print(f"… {p} {quarter}", file=sys.stderr, flush=True)
-        r = run_plan(p, quarter, out_dir=out_dir, formats=formats, data_dir=data_dir, allow_partial=allow_partial, pdf=pdf)
-        results.append(r)
-        mark = "✓" if r.ok else "✗"
-        print(f"{mark} {p} {r.quarter}" + (f" → {r.folder.relative_to(out_dir.parent) if r.folder else ''}" if r.ok else ""), flush=True)
-        for w in r.warnings:
-            print(f"  - 警告：{w}")
-        for e in r.errors:
-            print(f"  - {e}")
-    pdf.close()
-    write_index(out_dir)
+    pdf = PdfRenderer()  # the PDF engine starts once for all plans
+    with interrupts_as_exceptions():
+        try:
+            with writing(out_dir):
+                out_dir.mkdir(parents=True, exist_ok=True)
+            for p in plans:
+                current = f"{p} {'最新季度' if quarter == 'latest' else quarter}"
+                folders = [out_dir, out_dir / p]
+                print(f"… {current}", file=sys.stderr, flush=True)
+                r = run_plan(p, quarter, out_dir=out_dir, formats=formats, data_dir=data_dir, allow_partial=allow_partial, pdf=pdf)
+                results.append(r)
+                _print_result(r, out_dir)
+            current = "索引"
+            index = write_index(out_dir)
+        except Interrupted as e:
+            for folder in folders:  # a signal between creating a staging folder and using it
+                with contextlib.suppress(OSError):
+                    remove_leftovers(folder, own=True)
+            print(f"✗ {e.describe()}：{current} 未完成，临时文件已删除，已有的通报未改动", file=sys.stderr, flush=True)
+            return e.exit_code
+        finally:
+            pdf.close()
     failed = [r for r in results if not r.ok]
-    print(f"\n共 {len(results)} 个计划：成功 {len(results) - len(failed)} 个，失败 {len(failed)} 个。索引：{out_dir / 'index.html'}")
+    print(f"\n共 {len(results)} 个计划：成功 {len(results) - len(failed)} 个，失败 {len(failed)} 个。索引：{index}")
     return 1 if failed else 0
 
+
+def _print_result(r: RunResult, out_dir: Path) -> None:
+    mark = "✓" if r.ok else "✗"
+    where = f" → {_shown(r.folder, out_dir)}" if r.ok and r.folder else ""
+    print(f"{mark} {r.plan} {r.quarter}{where}", flush=True)
+    for n in r.notes:
+        print(f"  - 提示：{n}")
+    for w in r.warnings:
+        print(f"  - 警告：{w}")
+    for e in r.errors:
+        print("  - " + e.replace("\n", "\n    "))

@@ -121,11 +121,16 @@ def reportable_targets(plan: Plan, available_indicators: Iterable[str] = ()) -> 
 
 
 def template(plan: Plan, period: str, available_indicators: Iterable[str] = ()) -> pd.DataFrame:
-    """A blank tasks table (contract ids as columns) for ``period``, one row per reportable target."""
+    """A blank tasks table (contract ids as columns) for ``period``, one row per reportable target.
+
+    The table is written out for people to fill in a spreadsheet, so plan text that a spreadsheet
+    would run as a formula is escaped (:func:`hzlib.safety.csv_safe`)."""
+    from .safety import csv_safe
+
     rows = [
         {"target_id": t.id, "label": t.label, "period": period, "value": None, "unit": t.unit,
          "jurisdiction": t.scope.jurisdiction, "source": "", "note": ""}
         for t in reportable_targets(plan, available_indicators)
     ]
-    return pd.DataFrame(rows, columns=["target_id", "label", "period", "value", "unit", "jurisdiction", "source", "note"])
+    return csv_safe(pd.DataFrame(rows, columns=["target_id", "label", "period", "value", "unit", "jurisdiction", "source", "note"]))
 

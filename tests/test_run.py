@@ -1,15 +1,23 @@
-"""End to end: hz run renders a plan to HTML, PDF and Excel, atomically, with provenance."""
+"""End to end: hz run renders a plan to HTML, PDF and Excel, atomically, with provenance;
+faults (a failing notebook, an unwritable or full folder, leftovers of a killed run) give one
+clear message each. Interrupts are in test_signals.py."""
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from hzlib.cli import main
+from hzlib.errors import RenderError
+from hzlib.render.atomic import remove_leftovers
 from hzlib.render.pdf import chromium_available
 from hzlib.run import NOTEBOOK_DIR, check_parameters, run_plan, write_index
 
@@ -104,3 +112,96 @@ def test_script_names_are_escaped_in_tables() -> None:
     df = pd.DataFrame({"项目名称": ["<script>alert(1)</script>"], "责任单位": ["甲县"], "级别": ["市级"]})
     html = html_table(df, narrow=("级别",)).data
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
+
+
+# ---- faults -----------------------------------------------------------------------------
+def dead_pid() -> int:
+    """The id of a process that has ended."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_leftovers_of_killed_runs_are_removed_and_live_ones_kept(tmp_path: Path) -> None:
+    dead = dead_pid()
+    (tmp_path / f".2019Q2.staging.{dead}.abcd1234").mkdir()
+    (tmp_path / f".2019Q2.staging.{dead}.abcd1234" / "bulletin.html").write_text("半成品", encoding="utf-8")
+    (tmp_path / ".2019Q1.staging.k2j3h4g5").mkdir()  # written before temp names carried a pid
+    (tmp_path / f".index.html.{dead}.x1y2z3.tmp").write_text("半", encoding="utf-8")
+    (tmp_path / f".2019Q3.old.{dead}.q1w2e3r4").mkdir()  # moved aside by a run killed before it put the new one
+    live = tmp_path / f".2019Q4.staging.{os.getpid()}.zzzz0000"
+    live.mkdir()
+    (tmp_path / "2019Q2.failed").mkdir()
+    (tmp_path / ".hidden.txt").write_text("用户的文件", encoding="utf-8")
+    removed = {p.name for p in remove_leftovers(tmp_path)}
+    assert removed == {f".2019Q2.staging.{dead}.abcd1234", ".2019Q1.staging.k2j3h4g5", f".index.html.{dead}.x1y2z3.tmp"}
+    assert (tmp_path / "2019Q3").is_dir() and live.is_dir() and (tmp_path / ".hidden.txt").exists()
+
+
+def test_a_failing_notebook_is_kept_named_and_reported_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOK_DIR, notebooks, ignore=shutil.ignore_patterns(".*", "kernel-*"))
+    nb = nbformat.read(notebooks / "01_targets.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell('raise ValueError("测试用的错误")'))
+    nbformat.write(nb, notebooks / "01_targets.ipynb")
+    monkeypatch.setattr("hzlib.run.NOTEBOOK_DIR", notebooks)
+    out = tmp_path / "reports"
+    stale = out / "ankang-2019" / "2019Q2.failed"
+    stale.mkdir(parents=True)
+    (stale / "03_projects.ipynb").write_text("{}", encoding="utf-8")  # from an earlier run
+    dead = dead_pid()
+    (out / "ankang-2019" / f".2019Q2.staging.{dead}.abcd1234").mkdir()
+    r = run_plan("ankang-2019", "2019Q2", out_dir=out, formats=("html",))
+    assert not r.ok and len(r.errors) == 1, r.errors
+    assert "01_targets.ipynb" in r.errors[0] and "测试用的错误" in r.errors[0]
+    assert "reports/ankang-2019/2019Q2.failed/01_targets.ipynb" in r.errors[0]
+    assert sorted(p.name for p in stale.iterdir()) == ["01_targets.ipynb"]  # only the notebook that failed, now
+    assert sorted(p.name for p in (out / "ankang-2019").iterdir()) == ["2019Q2.failed"]  # no report, no staging
+    assert any("已删除上次中断的运行留下的" in n for n in r.notes)
+
+
+def test_an_error_before_the_notebooks_is_printed_once_without_a_failed_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "zhenba-2024", "--quarter", "2025Q1", "--out", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert out.count("不在计划年度") == 1
+    assert not list(tmp_path.glob("*/*.failed")) and not list(tmp_path.glob("*/2025Q1"))
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "reports"
+    blocker.write_text("不是文件夹", encoding="utf-8")
+    assert main(["run", "ankang-2019", "--quarter", "2019Q2", "--out", str(blocker / "sub")]) == 1
+    err = capsys.readouterr().err
+    assert "无法写入" in err and "路径中有同名文件而不是文件夹" in err and "Traceback" not in err
+
+
+def test_a_full_disk_is_a_render_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(*args: object, **kwargs: object) -> str:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    dead = dead_pid()
+    (tmp_path / "ankang-2019").mkdir()
+    (tmp_path / "ankang-2019" / f".2019Q2.staging.{dead}.abcd1234").mkdir()
+    monkeypatch.setattr("hzlib.render.atomic.tempfile.mkdtemp", full)
+    monkeypatch.setattr("hzlib.render.atomic.tempfile.mkstemp", full)
+    r = run_plan("ankang-2019", "2019Q2", out_dir=tmp_path, formats=("html",))
+    assert not r.ok and len(r.errors) == 1 and "磁盘空间已满" in r.errors[0] and "ankang-2019" in r.errors[0]
+    assert not (tmp_path / "ankang-2019" / "2019Q2").exists()
+    assert not (tmp_path / "ankang-2019" / f".2019Q2.staging.{dead}.abcd1234").exists()  # cleaned before the write failed
+    with pytest.raises(RenderError, match=r"无法写入 .*index\.html.*磁盘空间已满"):
+        write_index(tmp_path)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_folder_is_a_render_error(tmp_path: Path) -> None:
+    (tmp_path / "ankang-2019").mkdir()
+    tmp_path.chmod(0o555)
+    (tmp_path / "ankang-2019").chmod(0o555)
+    try:
+        r = run_plan("ankang-2019", "2019Q2", out_dir=tmp_path, formats=("html",))
+        assert not r.ok and "没有写入权限" in r.errors[0]
+        with pytest.raises(RenderError, match="没有写入权限"):
+            write_index(tmp_path)
+    finally:
+        (tmp_path / "ankang-2019").chmod(0o755)
+        tmp_path.chmod(0o755)

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import HzError, InputError
-from ._common import EXIT_OK
+from ._common import EXIT_OK, fill_help
 
 __all__ = ["main", "build_parser"]
 
@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in (plans, data, report, score, whatif, sample):
         module.register(sub)
+    fill_help(parser)
     return parser
 
 
@@ -37,6 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return e.exit_code
     except BrokenPipeError:  # pragma: no cover - `hz ... | head`
         return EXIT_OK
+    except KeyboardInterrupt:
+        print("\n已中断 / interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

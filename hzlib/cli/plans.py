@@ -1,4 +1,5 @@
-"""``hz check``, ``hz targets``: plan files and their quarterly checkpoints."""
+"""``hz check``, ``hz targets``, ``hz indicators``: plan files, their quarterly checkpoints,
+and the indicators a plan's targets may name."""
 
 from __future__ import annotations
 
@@ -6,11 +7,17 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ERROR
-from ._common import EXIT_INPUT, EXIT_OK, print_problems
+from ._common import EXIT_INPUT, EXIT_OK, add_quarter, print_problems
 
-__all__ = ["register"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..evaluate.measures import Indicator
+
+__all__ = ["register", "indicators_frame"]
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -30,11 +37,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         warnings = [p for p in problems if p.severity != ERROR] + check_plan(plan, path.name)
         seeds = Path(args.seeds) if args.seeds else default_seeds_dir()
         if seeds is not None:
-            bad_quotes = verify_quotes(plan, seeds, path.name)
+            quotes = verify_quotes(plan, seeds, path.name)
+            bad_quotes = [p for p in quotes if p.severity == ERROR]
+            warnings += [p for p in quotes if p.severity != ERROR]
             if bad_quotes:
                 print(f"✗ {path.name}：{len(bad_quotes)} 处引文与原文不符", file=sys.stderr)
                 print_problems(bad_quotes)
                 status = EXIT_INPUT
+                continue
         n_alloc = sum(len(a.rows) for a in plan.allocations)
         print(f"✓ {path.name}：{plan.title}（{plan.year}年），{len(plan.targets)} 个目标，任务分解 {n_alloc} 行，{len(warnings)} 条警告")
         for w in warnings:
@@ -51,13 +61,7 @@ def cmd_targets(args: argparse.Namespace) -> int:
 
     plan = load_plan(args.plan)
     df = checkpoints_frame(plan, args.quarter)
-    if args.format == "csv":
-        df.to_csv(sys.stdout, index=False, lineterminator="\n")
-        return EXIT_OK
-    if args.format == "json":
-        records = json.loads(df.to_json(orient="records", force_ascii=False))
-        json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
-        print()
+    if _print_machine(df, args.format):
         return EXIT_OK
     from ..periods import Period
 
@@ -76,14 +80,107 @@ def cmd_targets(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_machine(df: pd.DataFrame, fmt: str) -> bool:
+    """Print ``df`` as csv (safe to open in a spreadsheet) or json records; False for ``table``."""
+    from ..safety import csv_text
+
+    if fmt == "csv":
+        sys.stdout.write(csv_text(df))
+        return True
+    if fmt == "json":
+        records = json.loads(df.to_json(orient="records", force_ascii=False))
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return True
+    return False
+
+
+#: What a target of each measure is written in (the plan file's ``unit``).
+_UNIT_KIND = {"growth": "%", "share": "%", "rate": "%", "amount": "万元/亿元", "count": "个", "quantity": "公里、亩…"}
+
+
+def _needs_zh(ind: Indicator) -> str:
+    """The data files and columns an indicator is measured from, in Chinese."""
+    from ..contracts import LEDGER_COLUMNS
+    from ..evaluate.measures import STATISTICS
+    from ..plan.schema import Basis
+
+    headers = {c.id: c.zh for c in LEDGER_COLUMNS}
+    parts = []
+    if Basis.LEDGER in ind.bases:
+        cols = [headers.get(c, c) for c in ind.needs]
+        text = "台账" + (f"（{'、'.join(cols)}）" if cols else "")
+        if ind.needs_progress:
+            text += " + 月度进度（累计完成投资）"
+        if ind.pool == "all":
+            text += "，含谋划、储备项目"
+        parts.append(text)
+    if Basis.STATISTICS in ind.bases:
+        if ind.share_of is not None:
+            num, den = ind.share_of
+            parts.append(f"统计指标 {num}（{STATISTICS[num]}）与 {den}（{STATISTICS[den]}）的累计值，或 {ind.id} 的公布占比")
+        else:
+            parts.append(f"统计指标 {ind.id} 的累计同比增速（增速目标）或累计值（金额目标）")
+    return "；".join(parts)
+
+
+def indicators_frame() -> pd.DataFrame:
+    """Every indicator of the measure registry, one row each, with what it needs.
+
+    >>> df = indicators_frame()
+    >>> df.set_index("indicator").loc["start_rate", ["name", "measures", "unit", "bases"]].tolist()
+    ['开工率', 'rate', '%', 'ledger']
+    """
+    import pandas as pd
+
+    from ..evaluate.measures import REGISTRY
+
+    rows = []
+    for ind in REGISTRY.values():
+        measures = [m.value for m in ind.measures]
+        rows.append({
+            "indicator": ind.id,
+            "name": ind.zh,
+            "measures": ",".join(measures),
+            "unit": "，".join(dict.fromkeys(_UNIT_KIND.get(m, "") for m in measures)),
+            "bases": ",".join(b.value for b in ind.bases),
+            "bases_zh": "、".join(b.zh for b in ind.bases),
+            "needs": _needs_zh(ind),
+            "description": ind.description,
+            "example": ind.example,
+        })
+    return pd.DataFrame(rows)
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    df = indicators_frame()
+    if _print_machine(df, args.format):
+        return EXIT_OK
+    print(f"计划文件中目标的 indicator 可以写以下 {len(df)} 个指标；measure 须为其“目标类型”之一，unit 为相应单位。\n")
+    for r in df.itertuples():
+        print(f"{r.indicator}  {r.name}")
+        print(f"  目标类型：{r.measures.replace(',', '、')}（{r.unit}）；口径：{r.bases_zh}")
+        print(f"  所需数据：{r.needs}")
+        print(f"  说明：{r.description}")
+        print(f"  示例：{r.example}\n")
+    print("口径：重点项目台账按台账和月度进度计算，统计数据取统计部门公布的指标（格式见 docs/data.md）。"
+          "\n不在此列的指标（如引进内资、观摩次数）由责任部门报送：目标写 basis: report，"
+          "数值填入任务完成情况表（hz tasks-template 生成空表）。")
+    return EXIT_OK
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("check", help="校验计划文件并报告内部不一致 / validate plan files")
-    p.add_argument("plans", nargs="+", metavar="PLAN", help="计划 id（params/plans/ 下的文件名，不含 .yaml）或计划文件路径")
-    p.add_argument("--seeds", help="原文目录，用于核对引文（默认 ../shared/seeds，存在时）")
+    p = sub.add_parser("check", help="校验计划文件（计划 id 或 .yaml 文件路径）并报告内部不一致 / validate plan files (id or path)")
+    p.add_argument("plans", nargs="+", metavar="PLAN", help="计划 id（params/plans/ 下的文件名，不含 .yaml）或计划文件路径（如 my-plan.yaml）")
+    p.add_argument("--seeds", metavar="DIR", help="原文目录，用于核对引文（默认 ../shared/seeds，存在时）")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("targets", help="打印某季度的季度目标 / quarterly checkpoints")
-    p.add_argument("plan", metavar="PLAN", help="计划 id")
-    p.add_argument("--quarter", required=True, help="季度，如 2024Q2 或 2024年二季度")
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="输出格式（默认 table）")
+    p.add_argument("plan", metavar="PLAN", help="计划 id 或计划文件路径")
+    add_quarter(p, required=True)
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="输出格式（默认 table；csv 可用 Excel 打开）")
     p.set_defaults(func=cmd_targets)
+
+    p = sub.add_parser("indicators", help="列出目标可用的全部指标（indicator）及所需数据 / list measurable indicators")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="输出格式（默认 table；csv、json 另含计算说明）")
+    p.set_defaults(func=cmd_indicators)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from ..errors import UsageError
+from ._common import add_allow_partial, add_data, add_quarter, quarter_label
 
 __all__ = ["register"]
 
@@ -22,7 +23,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     df = m.targets
     ordered = df[cols + [c for c in df.columns if c not in cols]]
     if args.format == "csv":
-        ordered.to_csv(sys.stdout, index=False, lineterminator="\n")
+        from ..safety import csv_text
+
+        sys.stdout.write(csv_text(ordered))
     elif args.format == "json":
         json.dump(json.loads(ordered.to_json(orient="records", force_ascii=False)), sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -53,25 +56,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not plans:
         raise UsageError("请给出计划 id 或 --all")
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
-    return main_run(plans, args.quarter, Path(args.out), formats, args.data, args.allow_partial)
+    return main_run(plans, quarter_label(args.quarter), Path(args.out), formats, args.data, args.allow_partial)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("evaluate", help="评价某季度各项目标 / evaluate targets against actuals")
-    p.add_argument("plan", metavar="PLAN")
-    p.add_argument("--quarter", default="latest", help="如 2024Q2，或 latest（默认）")
-    p.add_argument("--data", help="数据目录（默认 data/<plan>/）")
-    p.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table")
-    p.add_argument("--output", help="xlsx 输出文件")
-    p.add_argument("--allow-partial", action="store_true", help="数据不到所请求季度末时，按数据截止月评价（每页注明“数据截至…”）")
+    p.add_argument("plan", metavar="PLAN", help="计划 id（params/plans/ 下的文件名，不含 .yaml）")
+    add_quarter(p)
+    add_data(p)
+    p.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table",
+                   help="输出格式（默认 table；csv 可用 Excel 打开；xlsx 需 --output）")
+    p.add_argument("--output", metavar="FILE", help="xlsx 输出文件")
+    add_allow_partial(p)
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("run", help="执行 notebook 并生成通报 / render bulletins")
-    p.add_argument("plans", nargs="*", metavar="PLAN")
+    p.add_argument("plans", nargs="*", metavar="PLAN", help="计划 id，可写多个（或用 --all）")
     p.add_argument("--all", action="store_true", help="全部内置计划")
-    p.add_argument("--quarter", default="latest", help="如 2024Q2，或 latest（默认）")
-    p.add_argument("--formats", default="html,pdf,xlsx")
-    p.add_argument("--out", default="reports")
-    p.add_argument("--data", help="数据目录（默认 data/<plan>/）")
-    p.add_argument("--allow-partial", action="store_true", help="数据不到所请求季度末时，按数据截止月评价（每页注明“数据截至…”）")
+    add_quarter(p)
+    p.add_argument("--formats", default="html,pdf,xlsx", help="输出格式，逗号分隔：html、pdf、xlsx（默认全部；没有 Chromium 时跳过 pdf）")
+    p.add_argument("--out", metavar="DIR", default="reports", help="输出目录（默认 reports/），通报写入 DIR/<计划>/<季度>/")
+    add_data(p)
+    add_allow_partial(p)
     p.set_defaults(func=cmd_run)

@@ -454,26 +454,14 @@ def parse_month(s: pd.Series, year: int | None = None) -> tuple[pd.Series, pd.Se
     return parsed, (parsed.isna() & ~blank).astype(bool)
 
 
-_ZH_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-
-
 def _one_period(v: object) -> str | None:
     if isinstance(v, (dt.datetime, dt.date, pd.Timestamp)):
         return f"{v.year:04d}-{v.month:02d}"
     text = _text_of(v) if not isinstance(v, str) else v
-    t = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
     try:
-        return Period.parse(t.upper().replace("-Q", "Q")).label()
+        return Period.parse(text).label()
     except PeriodError:
-        pass
-    m = re.match(r"^(\d{4})年?(?:第)?([一二三四1-4])季度$", t)
-    if m:
-        return f"{m.group(1)}Q{_ZH_Q[m.group(2)]}"
-    m = re.match(r"^(\d{4})年?(上半年|下半年|前三季度|全年)$", t)
-    if m:
-        return {"上半年": f"{m.group(1)}H1", "下半年": f"{m.group(1)}", "前三季度": f"{m.group(1)}Q3", "全年": m.group(1)}[m.group(2)]
-    month = _one_month(t, None)
-    return month
+        return _one_month(unicodedata.normalize("NFKC", text).strip().replace(" ", ""), None)
 
 
 def parse_period(s: pd.Series) -> tuple[pd.Series, pd.Series]:

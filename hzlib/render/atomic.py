@@ -1,5 +1,11 @@
 """Write files and folders so that readers never see half of them.
 
+Temporary names carry the writing process's id (``.bulletin.xlsx.<pid>.<random>.tmp``,
+``.2024Q2.staging.<pid>.<random>``), so that :func:`remove_leftovers` can tell the
+leftovers of a killed run from the work of a run still going, and removes only the former.
+A file system that refuses a write (read-only, full, no permission) is a
+:class:`hzlib.errors.RenderError` naming the path and the reason in Chinese.
+
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
 >>> atomic_write_text(d / "a.txt", "通报")
@@ -10,20 +16,103 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "staging_dir"]
+from ..errors import RenderError
+
+__all__ = ["atomic_write_bytes", "atomic_write_text", "staging_dir", "remove_leftovers", "process_alive", "write_failure", "writing"]
+
+#: errno → why a write failed, in Chinese.
+_REASONS = {
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.EROFS: "文件系统只读",
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.ENOTDIR: "路径中有同名文件而不是文件夹",
+    errno.EEXIST: "同名文件已存在",
+    errno.ENAMETOOLONG: "路径太长",
+}
+
+#: ``.<name>.staging.<pid>.<random>``, ``.<name>.old.<pid>.<random>`` and ``.<name>.<pid>.<random>.tmp``;
+#: names written before the pid was added (no pid) count as leftovers too.
+_LEFTOVER = re.compile(r"^\.(?P<name>.+?)\.(?:(?P<kind>staging|old)\.(?:(?P<pid>\d+)\.)?[^.]+|(?:(?P<tpid>\d+)\.)?[^.]+\.tmp)$")
+
+
+def write_failure(error: OSError, path: str | os.PathLike[str] | None = None) -> RenderError:
+    """A :class:`RenderError` for a failed write: which path, and why in Chinese.
+
+    >>> print(write_failure(OSError(errno.ENOSPC, "No space left on device"), "reports/index.html"))
+    无法写入 reports/index.html：磁盘空间已满（No space left on device）
+    """
+    where = path if path is not None else (error.filename or "输出文件夹")
+    reason = _REASONS.get(error.errno or 0, "写入失败")
+    detail = error.strerror or str(error)
+    return RenderError(f"无法写入 {os.fspath(where)}：{reason}（{detail}）")
+
+
+@contextlib.contextmanager
+def writing(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Turn an ``OSError`` raised inside the block into a :func:`write_failure` for ``path``."""
+    try:
+        yield
+    except OSError as e:
+        raise write_failure(e, e.filename or path) from e
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (this process counts)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def remove_leftovers(folder: str | os.PathLike[str], *, own: bool = False) -> list[Path]:
+    """Remove what killed runs left in ``folder`` (not below it): staging folders and temp files
+    of processes that no longer exist (and this process's own with ``own=True``, for an
+    interrupted run on its way out). A report folder a killed run had moved aside
+    (``.<name>.old.…``) is put back when nothing replaced it. Returns the paths removed."""
+    folder = Path(folder)
+    removed: list[Path] = []
+    if not folder.is_dir():
+        return removed
+    for entry in sorted(folder.iterdir()):
+        m = _LEFTOVER.match(entry.name)
+        if not m:
+            continue
+        pid = m.group("pid") or m.group("tpid")
+        if pid is not None and process_alive(int(pid)) and not (own and int(pid) == os.getpid()):
+            continue
+        final = folder / m.group("name")
+        if m.group("kind") == "old" and entry.is_dir() and not final.exists():
+            os.rename(entry, final)
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                entry.unlink()
+        removed.append(entry)
+    return removed
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to a temp file next to ``path``, fsync, then rename over ``path``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -46,27 +135,27 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "
 def staging_dir(final_dir: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temp folder next to ``final_dir``; on success it replaces ``final_dir``.
 
-    On an exception the temp folder is removed and an existing ``final_dir``
-    is left untouched.
+    On an exception (including Ctrl-C) the temp folder is removed and an existing
+    ``final_dir`` is left untouched.
     """
     final = Path(final_dir)
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.staging.", dir=final.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.staging.{os.getpid()}.", dir=final.parent))
     try:
         yield tmp
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    os.chmod(tmp, 0o755)
     old: Path | None = None
-    if final.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old.", dir=final.parent))
-        old.rmdir()
-        os.rename(final, old)
     try:
+        os.chmod(tmp, 0o755)
+        if final.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old.{os.getpid()}.", dir=final.parent))
+            old.rmdir()
+            os.rename(final, old)
         os.rename(tmp, final)
     except BaseException:
-        if old is not None:
+        if old is not None and not final.exists():
             os.rename(old, final)
         shutil.rmtree(tmp, ignore_errors=True)
         raise

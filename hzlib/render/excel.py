@@ -5,6 +5,9 @@ Headers are the DataFrame's Chinese column names (with units, e.g.
 ``（%）`` are stored rounded to 2 decimals with number format ``0.00``; the header row is bold and frozen;
 column widths count CJK characters double. Workbook timestamps are fixed, and
 the zip entries get a fixed date, so the same tables give the same file.
+Text a spreadsheet would run as a formula (``=HYPERLINK(…)``, ``+1``, ``@SUM(1)``, ``-2+3``,
+see :func:`hzlib.safety.runs_as_formula`) is stored as a string cell with Excel's
+quote prefix, unchanged: it shows as typed and never runs, even after editing the cell.
 
 >>> sheet_title("项目/进度:[一季度]*?", set())
 '项目进度一季度'
@@ -27,6 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from ..safety import runs_as_formula
 from .atomic import atomic_write_bytes
 
 __all__ = ["FIXED_TIME", "PERCENT_SUFFIX", "sheet_title", "write_tables_xlsx"]
@@ -106,6 +110,15 @@ def _number_format(col: object, values: list[Any]) -> str | None:
     return "#,##0.00"
 
 
+def _as_text(ws: Any, row: int, values: list[Any]) -> None:
+    """Store the formula-like text of ``row`` as string cells (openpyxl makes ``=…`` a formula)."""
+    for i, v in enumerate(values, start=1):
+        if runs_as_formula(v):
+            cell = ws.cell(row=row, column=i)
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
 def _fixed_zip(data: bytes, when: _dt.datetime) -> bytes:
     """Rewrite the zip with fixed entry dates and a stable entry order."""
     src = zipfile.ZipFile(io.BytesIO(data))
@@ -154,6 +167,7 @@ def write_tables_xlsx(
         ws = wb.create_sheet(sheet_title(name, used))
         columns = [str(c) for c in frame.columns]
         ws.append(columns)
+        _as_text(ws, 1, columns)
         for cell in ws[1]:
             cell.font = head_font
             cell.fill = head_fill
@@ -167,6 +181,7 @@ def write_tables_xlsx(
                     _round2(v) if _is_percent(c) and isinstance(v, float) else v for c, v in zip(columns, values)
                 ]
             ws.append(values)
+            _as_text(ws, ws.max_row, values)
             for i, v in enumerate(values):
                 col_values[i].append(v)
         for i, col in enumerate(columns, start=1):

@@ -5,6 +5,9 @@ Under IPython (a notebook, papermill, nbval), :func:`open_report` registers a ha
 for :class:`hzlib.errors.HzError`: the cell still fails (papermill and ``hz run`` see
 the error and stop), but what is shown is the message, e.g.
 ``UsageError: 没有计划 'nosuch'（可用：ankang-2019、…）``, not a stack of frames.
+``hz run`` reports that line with the cell and the notebook kept under ``.failed/``; the
+``papermill`` command prints it as its only error line (``错误 / error: …``, exit code 1)
+through :mod:`hzlib.papermill_plugin`, instead of papermill's own stack.
 """
 
 from __future__ import annotations
