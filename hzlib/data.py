@@ -22,7 +22,7 @@ import pandas as pd
 
 from .errors import ERROR, WARNING, DataError, Problem
 from .evaluate.engine import EvaluationData
-from .paths import DATA_DIR as DEFAULT_DATA_DIR
+from .inputs import KINDS, data_dir_for, data_files
 from .plan.schema import Level, Plan
 
 if TYPE_CHECKING:
@@ -41,7 +41,6 @@ __all__ = [
     "PROGRESS_TOLERANCE",
 ]
 
-KINDS = ("ledger", "progress", "indicators", "profiles", "tasks")
 #: 万元: a ledger sheet's cumulative column and a progress file agree when they differ by no more (rounding to whole 万元).
 PROGRESS_TOLERANCE = 0.5
 
@@ -56,30 +55,6 @@ class LoadedData:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity != ERROR]
-
-
-def data_dir_for(plan_id: str, data_dir: str | Path | None = None) -> Path:
-    """``data_dir`` if given (a folder holding the files, or a parent holding ``<plan-id>/``)."""
-    from .safety import check_id
-
-    check_id(plan_id, "plan")
-    if data_dir is None:
-        return DEFAULT_DATA_DIR / plan_id
-    d = Path(data_dir)
-    return d / plan_id if (d / plan_id).is_dir() else d
-
-
-def _find(folder: Path, kind: str) -> Path | None:
-    for ext in (".csv", ".xlsx"):
-        p = folder / f"{kind}{ext}"
-        if p.exists():
-            return p
-    return None
-
-
-def data_files(folder: Path) -> dict[str, Path]:
-    """The data files of a folder by kind (``ledger.csv`` or ``ledger.xlsx`` …)."""
-    return {kind: p for kind in KINDS if (p := _find(folder, kind)) is not None}
 
 
 def plan_level(plan: Plan) -> str | None:

@@ -21,7 +21,7 @@ import weakref
 from pathlib import Path
 from typing import Any
 
-__all__ = ["kernel_options", "stop_kernels"]
+__all__ = ["kernel_options", "new_kernel_manager", "stop_kernels"]
 
 #: Kernel managers this process created (weakly held; see :func:`stop_kernels`).
 _KERNELS: weakref.WeakSet[Any] = weakref.WeakSet()
@@ -46,17 +46,19 @@ def _kernel_socket_dir() -> Path:
 
 
 @functools.cache
-def _tracked_kernel_manager() -> type:
-    """jupyter_client's kernel manager, remembering its instances for :func:`stop_kernels`;
-    IPC sockets go to :func:`_kernel_socket_dir`, not the kernel's working folder."""
+def _tracked_kernel_manager(blocking: bool = False) -> type:
+    """jupyter_client's kernel manager (async for nbclient/papermill, ``blocking`` for a kernel
+    kept by :class:`hzlib.runner.kernel.WarmKernel`), remembering its instances for
+    :func:`stop_kernels`; IPC sockets go to :func:`_kernel_socket_dir`, not the kernel's working folder."""
     import itertools
 
-    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_client.manager import AsyncKernelManager, KernelManager
     from traitlets import default
 
     numbers = itertools.count(1)
+    base = KernelManager if blocking else AsyncKernelManager
 
-    class TrackedKernelManager(AsyncKernelManager):
+    class TrackedKernelManager(base):  # type: ignore[valid-type,misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             _KERNELS.add(self)
@@ -84,6 +86,14 @@ def stop_kernels() -> None:
                 os.killpg(pgid, signal.SIGKILL)
             elif pid:
                 os.kill(pid, signal.SIGKILL)
+
+
+def new_kernel_manager(kernel_name: str = "python3") -> Any:
+    """A blocking kernel manager set up as described above (IPC sockets, tracked)."""
+    kwargs: dict[str, Any] = {"kernel_name": kernel_name}
+    if os.name == "posix":
+        kwargs["transport"] = "ipc"
+    return _tracked_kernel_manager(blocking=True)(**kwargs)
 
 
 def kernel_options() -> dict[str, Any]:

@@ -21,6 +21,7 @@ import datetime as dt
 import hashlib
 import html
 import json
+import pickle
 import platform
 import shutil
 import signal
@@ -28,13 +29,13 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .arithmetic import Status
 from .errors import HzError, UsageError
-from .kernels import kernel_options, stop_kernels
 from .paths import NOTEBOOK_DIR, ROOT
 from .periods import Period
 from .render.atomic import remove_leftovers, writing
@@ -42,6 +43,7 @@ from .safety import check_id, check_quarter
 
 if TYPE_CHECKING:
     from .render.pdf import PdfRenderer
+    from .runner.worker import Worker
 
 __all__ = ["RunResult", "Interrupted", "run_plan", "main_run", "write_index", "interrupts_as_exceptions", "NOTEBOOKS", "ROOT"]
 
@@ -190,60 +192,108 @@ def run_plan(
     allow_partial: bool = False,
     progress: Any = None,
     pdf: PdfRenderer | None = None,
+    worker: Worker | None = None,
+    scenario: str | None = None,
+    key: str | None = None,
 ) -> RunResult:
     """Execute and render every notebook for one plan and quarter (``2024Q2``, any form
-    :meth:`Period.parse` reads that ends a quarter, or ``latest``); ``pdf``: a renderer shared across plans."""
-    import papermill as pm
+    :meth:`Period.parse` reads that ends a quarter, or ``latest``), or for a what-if ``scenario``.
 
-    from .data import data_dir_for
-    from .plan import plan_path
+    The report model is computed once here and handed to the notebooks (which run one after
+    another in ``worker``'s kept kernel), the Excel workbook and the manifest. ``worker``
+    defaults to a new one for this report; ``pdf`` overrides its PDF engine; ``key`` (see
+    :mod:`hzlib.runner.keys`) is recorded in the manifest.
+    """
+    from .runner.worker import Worker
+
+    own = worker is None
+    w = worker or Worker()
+    try:
+        return _run_plan(plan_id, quarter, out_dir=out_dir, formats=formats, data_dir=data_dir, allow_partial=allow_partial,
+                         progress=progress, pdf=pdf, worker=w, scenario=scenario, key=key)
+    finally:
+        if own:
+            w.close()
+
+
+def _start_pdf(renderer: PdfRenderer, stage: Path, result: RunResult) -> Future[Any] | None:
+    """Print ``bulletin.html`` in the background (the engine is another process; this thread only waits)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .render.pdf import missing_engine_message, pdf_available
+
+    if not pdf_available():
+        result.warnings.append(missing_engine_message())
+        return None
+    ex = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hz-pdf")
+    future = ex.submit(renderer.render, stage / "bulletin.html", stage / "bulletin.pdf")
+    ex.shutdown(wait=False)  # the job goes on; the report waits for it before it is committed
+    return future
+
+
+def _report_folder(q: str, scenario_id: str | None) -> str:
+    return q if not scenario_id else f"{q}-{check_id(scenario_id, 'scenario')}"
+
+
+def _run_plan(plan_id: str, quarter: str, *, out_dir: Path, formats: tuple[str, ...], data_dir: str | None, allow_partial: bool,
+              progress: Any, pdf: PdfRenderer | None, worker: Worker, scenario: str | None, key: str | None) -> RunResult:
+    import nbformat
+
+    from .inputs import data_dir_for, file_hash
     from .render.atomic import atomic_write_text, staging_dir
     from .render.html import notebook_to_html
-    from .report import load_inputs, load_report
+    from .report import load_inputs
+    from .report.notebook import build_model, model_key
+    from .runner.kernel import NotebookError
 
     check_id(plan_id, "plan")
     started = dt.datetime.now(dt.UTC)
     try:
         q_asked = quarter if quarter == "latest" else Period.parse(quarter).to_quarter().label()
         inputs = load_inputs(plan_id, data_dir)
-        plan, loaded = inputs.plan, inputs.loaded
-        model = load_report(plan_id, q_asked, data_dir, allow_partial=allow_partial, inputs=inputs)
+        plan = inputs.plan
+        model = build_model(plan_id, q_asked, data_dir or "", allow_partial, scenario or "", inputs=inputs)
         q = check_quarter(model.period.to_quarter().label() if q_asked == "latest" else q_asked)
-        params = {"plan": plan_id, "quarter": q, "data_dir": str(data_dir or ""), "allow_partial": allow_partial}
+        if scenario:
+            q = check_quarter(str(model.extra.get("base_quarter", q))) if q_asked == "latest" else q
+        params: dict[str, Any] = {"plan": plan_id, "quarter": q, "data_dir": str(data_dir or ""), "allow_partial": allow_partial,
+                                  "scenario": scenario or ""}
         for nb in NOTEBOOKS:
             check_parameters(NOTEBOOK_DIR / nb, params)
+        cache_key = model_key(plan_id, q, str(data_dir or ""), allow_partial, scenario or "")
     except HzError as e:
         return RunResult(plan_id, quarter, False, None, errors=[e.render()])
-    final = out_dir / plan_id / q
-    result = RunResult(plan_id, q, False, None)
-    failed_dir = out_dir / plan_id / f"{q}.failed"
+    scenario_id = str(model.extra.get("scenario_id")) if scenario else None
+    final = out_dir / plan_id / _report_folder(q, scenario_id)
+    result = RunResult(plan_id, final.name, False, None)
+    failed_dir = out_dir / plan_id / f"{final.name}.failed"
     try:
         with writing(final.parent):
             final.parent.mkdir(parents=True, exist_ok=True)
             result.notes += [f"已删除上次中断的运行留下的 {_shown(p, out_dir)}" for p in remove_leftovers(final.parent)]
             shutil.rmtree(failed_dir, ignore_errors=True)  # from an earlier run: this run decides again
         with writing(final.parent), staging_dir(final) as stage:
+            model_file = stage / ".model.pkl"  # the notebooks present this model: computed once, above
+            model_file.write_bytes(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+            worker.kernel.preload(model_file, cache_key)
+            model_file.unlink()
+            printing: Future[Any] | None = None  # the PDF prints while the other notebooks run
             for nb, html_name in NOTEBOOKS.items():
                 out_nb = stage / nb
                 try:
-                    pm.execute_notebook(
-                        str(NOTEBOOK_DIR / nb), str(out_nb), parameters=params, kernel_name="python3",
-                        progress_bar=False, cwd=str(NOTEBOOK_DIR), **kernel_options(),
-                    )
-                except BaseException as e:
-                    if not isinstance(e, pm.PapermillExecutionError):
-                        stop_kernels()
-                        raise
+                    executed = worker.kernel.run(NOTEBOOK_DIR / nb, params, cwd=NOTEBOOK_DIR)
+                except NotebookError as e:
                     failed_dir.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(out_nb, failed_dir / nb)
-                    result.errors.append(
-                        f"{nb} 第 {e.cell_index + 1} 个单元格出错：{e.ename}: {e.evalue}"
-                        f"（出错的 notebook 已保存为 {_shown(failed_dir / nb, out_dir)}）"
-                    )
+                    nbformat.write(e.executed, failed_dir / nb)
+                    result.errors.append(f"{e}（出错的 notebook 已保存为 {_shown(failed_dir / nb, out_dir)}）")
                     raise _NotebookFailed from e
+                nbformat.write(executed, out_nb)
                 if "html" in formats or "pdf" in formats:
-                    title = f"{plan.jurisdiction} {q} {'季度通报' if nb.startswith('quarterly') else nb[:-6]}"
-                    atomic_write_text(stage / html_name, notebook_to_html(out_nb, title=title))
+                    kind = "季度通报" if nb.startswith("quarterly") else nb[:-6]
+                    title = f"{plan.jurisdiction} {q} {kind}" + (f"（情景假设：{model.extra.get('scenario_label')}）" if scenario else "")
+                    atomic_write_text(stage / html_name, notebook_to_html(executed, title=title, base_dir=NOTEBOOK_DIR))
+                if html_name == "bulletin.html" and "pdf" in formats:
+                    printing = _start_pdf(pdf or worker.pdf, stage, result)
                 if progress:
                     progress(f"{plan_id} {q} {nb}")
             if "xlsx" in formats:
@@ -251,36 +301,35 @@ def run_plan(
                 from .report.tables import excel_tables
 
                 write_tables_xlsx(excel_tables(model), stage / "bulletin.xlsx", title=f"{plan.jurisdiction}{q}季度通报")
-            if "pdf" in formats:
-                from .render.pdf import PDFError, html_to_pdf, missing_engine_message, pdf_available
+            if printing is not None:
+                from .render.pdf import PDFError
 
-                if pdf_available():
-                    try:
-                        (pdf.render if pdf else html_to_pdf)(stage / "bulletin.html", stage / "bulletin.pdf")
-                    except PDFError as e:
-                        result.errors.append(f"PDF：{e}")
-                        raise _NotebookFailed from e
-                else:
-                    result.warnings.append(missing_engine_message())
+                try:
+                    printing.result()
+                except PDFError as e:
+                    result.errors.append(f"PDF：{e}")
+                    raise _NotebookFailed from e
             if "html" not in formats:
                 for name in NOTEBOOKS.values():
                     (stage / name).unlink(missing_ok=True)
-            files = {"plan": plan_path(plan_id)} | {f"data/{k}": p for k, p in loaded.files.items()}
-            files |= {f"notebooks/{nb}": NOTEBOOK_DIR / nb for nb in NOTEBOOKS}
+            files = dict(inputs.files) | {f"notebooks/{nb}": NOTEBOOK_DIR / nb for nb in NOTEBOOKS}
             manifest = {
                 "plan": plan_id,
                 "title": plan.title,
                 "jurisdiction": plan.jurisdiction,
                 "quarter": q,
+                "scenario": scenario_id,
                 "parameters": params,
                 "formats": list(formats),
+                "key": key,
                 "period_evaluated": model.period.label(),
                 "data_end": model.coverage.end.label() if model.coverage.end else None,
                 "partial": model.partial,
+                "assumed": model.assumed,
                 "overall_status": model.overall_status,
                 "summary": model.summary,
                 "illustrative": model.illustrative,
-                "inputs": {k: {"file": p.name, "sha256": sha256(p)} for k, p in sorted(files.items())},
+                "inputs": {k: {"file": p.name, "sha256": file_hash(p)} for k, p in sorted(files.items()) if p.exists()},
                 "data_folder": data_dir_for(plan_id, data_dir).name,
                 "versions": _versions(),
                 "git_commit": _git_commit(),
@@ -341,10 +390,19 @@ def write_index(out_dir: Path) -> Path:
 
 
 def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, ...], data_dir: str | None,
-             allow_partial: bool = False) -> int:
-    """Run every plan; a failing plan does not stop the others; Ctrl-C or SIGTERM stops all.
-    Prints one block per plan and returns the exit code (0, 1 when a plan failed, 128 + signal)."""
+             allow_partial: bool = False, *, jobs: int | None = None, scheduler: str | None = None, force: bool = False,
+             scenarios: tuple[str, ...] = ()) -> int:
+    """Render every plan (and, with ``scenarios``, one what-if report per plan and scenario).
+
+    A report whose inputs, notebooks, code and settings are unchanged since it was rendered is
+    not rendered again (``force``: render anyway). The others are spread over ``jobs``
+    processes (default: one per core) or over the Dask ``scheduler``. A failing report does
+    not stop the others; Ctrl-C or SIGTERM stops all. Prints one block per report and returns
+    the exit code (0, 1 when a report failed, 128 + signal).
+    """
     from .plan import list_plan_ids
+    from .runner.keys import Job, cached_folder, job_key
+    from .runner.pool import Progress, default_jobs, run_jobs
 
     bad = [f for f in formats if f not in ("html", "pdf", "xlsx")]
     if bad:
@@ -356,35 +414,52 @@ def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, 
         check_id(p, "plan")
         if p not in known:
             raise UsageError(f"没有计划 {p!r}（可用：{'、'.join(sorted(known))}）")
-    results: list[RunResult] = []
-    current = ""
-    folders: list[Path] = [out_dir]
-    from .render.pdf import PdfRenderer
+    todo = [Job(p, quarter, formats, data_dir, allow_partial) for p in plans]
+    if scenarios:
+        from .whatif.scenario import list_scenarios
 
-    pdf = PdfRenderer()  # the PDF engine starts once for all plans
+        todo = [Job(p, quarter, formats, data_dir, allow_partial, s) for p in plans for s in scenarios if s in list_scenarios(p)]
+        if not todo:
+            raise UsageError(f"所选计划都没有情景 {'、'.join(scenarios)}（params/scenarios/<计划>/<情景>.yaml）")
+    expected = ("manifest.json",) + (tuple(NOTEBOOKS.values()) if "html" in formats else ()) + (("bulletin.xlsx",) if "xlsx" in formats else ())
+    results: list[RunResult] = []
+    current = "准备"
     with interrupts_as_exceptions():
         try:
             with writing(out_dir):
                 out_dir.mkdir(parents=True, exist_ok=True)
-            for p in plans:
-                current = f"{p} {'最新季度' if quarter == 'latest' else quarter}"
-                folders = [out_dir, out_dir / p]
-                print(f"… {current}", file=sys.stderr, flush=True)
-                r = run_plan(p, quarter, out_dir=out_dir, formats=formats, data_dir=data_dir, allow_partial=allow_partial, pdf=pdf)
+            keyed = [(job, job_key(job)) for job in todo]
+            run: list[tuple[Job, str]] = []
+            for job, key in keyed:
+                folder = None if force else cached_folder(job, key, out_dir, expected)
+                if folder is None:
+                    run.append((job, key))
+                    continue
+                r = RunResult(job.plan, folder.name, True, folder, notes=["输入、notebook、程序和设置都未变化，沿用上次生成的通报（--force 重新生成）"])
                 results.append(r)
                 _print_result(r, out_dir)
+            n = min(jobs or default_jobs(), max(1, len(run)))
+            current = "、".join(j.label for j, _ in run[:3]) + ("等" if len(run) > 3 else "")
+            progress = Progress(len(run)) if run else None
+            results += run_jobs(run, out_dir, n_jobs=n, scheduler=scheduler, progress=progress,
+                                on_result=lambda r: _print_result(r, out_dir))
+            if progress is not None:
+                progress.close()
             current = "索引"
             index = write_index(out_dir)
         except Interrupted as e:
-            for folder in folders:  # a signal between creating a staging folder and using it
+            from .kernels import stop_kernels
+
+            stop_kernels()
+            for folder in [out_dir, *(out_dir / j.plan for j in todo)]:  # this run's staging folders
                 with contextlib.suppress(OSError):
                     remove_leftovers(folder, own=True)
             print(f"✗ {e.describe()}：{current} 未完成，临时文件已删除，已有的通报未改动", file=sys.stderr, flush=True)
             return e.exit_code
-        finally:
-            pdf.close()
     failed = [r for r in results if not r.ok]
-    print(f"\n共 {len(results)} 个计划：成功 {len(results) - len(failed)} 个，失败 {len(failed)} 个。索引：{index}")
+    skipped = sum(1 for r in results if r.ok and r.notes and r.notes[0].startswith("输入、notebook"))
+    tail = f"（其中 {skipped} 个未变化，未重新生成）" if skipped else ""
+    print(f"\n共 {len(results)} 个通报：成功 {len(results) - len(failed)} 个{tail}，失败 {len(failed)} 个。索引：{index}")
     return 1 if failed else 0
 
 

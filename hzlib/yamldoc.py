@@ -37,6 +37,8 @@ from .errors import ERROR, Problem
 __all__ = ["YamlDoc", "read_yaml_doc", "read_yaml_model", "yaml_path", "yaml_ids", "display_path", "zh_message", "line_map", "fmt_path", "nearest_line"]
 
 M = TypeVar("M", bound=BaseModel)
+#: libyaml's safe loader when PyYAML has it (several times faster on long plan files), else the pure-Python one.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _PYDANTIC_ZH = {
     "missing": "缺少必填字段",
@@ -258,8 +260,8 @@ def read_yaml_doc(path: Path, *, what: str, what_en: str = "file", id_keys: Coll
     except UnicodeDecodeError as e:
         return None, [Problem(name, None, None, f"{what}应为 UTF-8 编码：{e.reason}")]
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_LOADER)
+        data = _LOADER(text).get_single_data() if node is not None else None
     except yaml.MarkedYAMLError as e:
         line = e.problem_mark.line + 1 if e.problem_mark else None
         return None, [Problem(name, line, None, f"YAML 语法错误：{e.problem}")]

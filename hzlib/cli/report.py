@@ -56,7 +56,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not plans:
         raise UsageError("请给出计划 id 或 --all")
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
-    return main_run(plans, quarter_label(args.quarter), Path(args.out), formats, args.data, args.allow_partial)
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs 应为正整数")
+    return main_run(plans, quarter_label(args.quarter), Path(args.out), formats, args.data, args.allow_partial,
+                    jobs=args.jobs, scheduler=args.scheduler, force=args.force, scenarios=tuple(args.scenario or ()))
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -74,8 +77,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("plans", nargs="*", metavar="PLAN", help="计划 id，可写多个（或用 --all）")
     p.add_argument("--all", action="store_true", help="全部内置计划")
     add_quarter(p)
-    p.add_argument("--formats", default="html,pdf,xlsx", help="输出格式，逗号分隔：html、pdf、xlsx（默认全部；没有 Chromium 时跳过 pdf）")
+    p.add_argument("--formats", default="html,pdf,xlsx", help="输出格式，逗号分隔：html、pdf、xlsx（默认全部；没有 PDF 引擎时跳过 pdf）")
     p.add_argument("--out", metavar="DIR", default="reports", help="输出目录（默认 reports/），通报写入 DIR/<计划>/<季度>/")
     add_data(p)
     add_allow_partial(p)
+    p.add_argument("--jobs", type=int, metavar="N", help="同时生成的通报数（默认每个 CPU 核一个）")
+    p.add_argument("--scheduler", metavar="ADDR", help="Dask 集群调度器地址，如 tcp://10.0.0.5:8786（见 docs/scaling.md）")
+    p.add_argument("--force", action="store_true", help="输入未变化也重新生成（默认沿用上次的通报）")
+    p.add_argument("--scenario", action="append", metavar="NAME",
+                   help="另生成情景假设通报（params/scenarios/<计划>/<NAME>.yaml），写入 DIR/<计划>/<季度>-<NAME>/；可写多次")
     p.set_defaults(func=cmd_run)

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..data import LoadedData, data_dir_for, load_data
+from ..data import LoadedData, load_data
 from ..errors import WARNING, Problem
+from ..inputs import data_dir_for, input_files
 from ..plan import load_plan, plan_path
 from ..plan.schema import Plan
 from ..scoring.report import ScoringSetup
@@ -58,9 +59,8 @@ def load_inputs(plan_id: str, data_dir: str | Path | None = None) -> LoadedRepor
     """Read the plan, every data file of ``data/<plan-id>/`` (or ``data_dir``) and the scoring inputs, all problems at once."""
     plan = load_plan(plan_id)
     loaded = load_data(plan_id, data_dir, year=plan.year, plan=plan)
-    scoring, score_files = load_scoring(plan, data_dir_for(plan_id, data_dir))
-    files = {"plan": plan_path(plan_id)} | {f"data/{k}": p for k, p in loaded.files.items()} | score_files
-    return LoadedReport(plan, loaded, scoring, files)
+    scoring, _ = load_scoring(plan, data_dir_for(plan_id, data_dir))
+    return LoadedReport(plan, loaded, scoring, input_files(plan_id, data_dir, plan_file=plan_path(plan_id)))
 
 
 def load_report(plan_id: str, period: str = "latest", data_dir: str | Path | None = None, *,

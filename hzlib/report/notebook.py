@@ -12,13 +12,22 @@ through :mod:`hzlib.papermill_plugin`, instead of papermill's own stack.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import pickle
+from collections import OrderedDict
+from pathlib import Path
 from typing import Any
 
 from ..errors import HzError, UsageError
-from .load import load_report
+from .load import LoadedReport, load_report
 from .model import ReportModel
 
-__all__ = ["open_report", "check_parameters", "install_error_handler"]
+__all__ = ["open_report", "check_parameters", "install_error_handler", "model_key", "build_model", "preload", "CACHE_SIZE"]
+
+#: Report models kept in this process (a kernel that runs one notebook after another).
+CACHE_SIZE = 8
+_MODELS: OrderedDict[str, ReportModel] = OrderedDict()
 
 
 def check_parameters(plan: object, quarter: object, data_dir: object, allow_partial: object) -> None:
@@ -53,8 +62,67 @@ def install_error_handler() -> None:
         ip.set_custom_exc((HzError,), _short_traceback)
 
 
-def open_report(plan: str, quarter: str, data_dir: str = "", allow_partial: bool = False) -> ReportModel:
-    """Check the parameters and build the report model of ``plan`` at ``quarter``."""
+def model_key(plan: str, quarter: str, data_dir: str = "", allow_partial: bool = False, scenario: str = "") -> str:
+    """A key for the model of these parameters over the content of every file it reads
+    (plan, data, scoring, scenario): the same key means the same model.
+
+    >>> model_key("ankang-2019", "2019Q2") == model_key("ankang-2019", "2019Q2")
+    True
+    """
+    from ..inputs import file_hash, input_files
+
+    scenario_file = None
+    if scenario:
+        from ..whatif.scenario import scenario_path
+
+        scenario_file = scenario_path(plan, scenario)
+    files = input_files(plan, data_dir or None, scenario=scenario_file)
+    doc = {"params": [plan, quarter, data_dir, allow_partial, scenario],
+           "files": {role: file_hash(path) for role, path in sorted(files.items()) if path.exists()}}
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def build_model(plan: str, quarter: str, data_dir: str = "", allow_partial: bool = False, scenario: str = "",
+                inputs: LoadedReport | None = None) -> ReportModel:
+    """The report model of these parameters (a what-if ``scenario``'s model when one is named);
+    ``inputs``: the plan and data already read."""
+    if scenario:
+        from ..whatif import scenario_models
+
+        models = scenario_models(plan, quarter, [scenario], data_dir=data_dir or None, allow_partial=allow_partial)
+        return next(iter(models.values()))
+    return load_report(plan, quarter, data_dir or None, allow_partial=allow_partial, inputs=inputs)
+
+
+def _remember(key: str, model: ReportModel) -> None:
+    _MODELS[key] = model
+    _MODELS.move_to_end(key)
+    while len(_MODELS) > CACHE_SIZE:
+        _MODELS.popitem(last=False)
+
+
+def preload(path: str | Path, key: str) -> None:
+    """Put a model ``hz run`` computed (pickled at ``path``) in this process's cache under ``key``,
+    so the report's notebooks present that model instead of computing it again."""
+    with Path(path).open("rb") as f:
+        model = pickle.load(f)  # written by hz run itself, a moment ago
+    if not isinstance(model, ReportModel):
+        raise UsageError(f"{path} 不是报告模型")
+    _remember(key, model)
+
+
+def open_report(plan: str, quarter: str, data_dir: str = "", allow_partial: bool = False, scenario: str = "") -> ReportModel:
+    """Check the parameters and return the report model of ``plan`` at ``quarter`` (of a what-if
+    ``scenario`` when one is named): the one already built for the same inputs in this process,
+    or a new one."""
     install_error_handler()
     check_parameters(plan, quarter, data_dir, allow_partial)
-    return load_report(plan, quarter, data_dir or None, allow_partial=allow_partial)
+    if not isinstance(scenario, str):
+        raise UsageError(f"参数 scenario 应为 str，实际为 {type(scenario).__name__}：{scenario!r}")
+    key = model_key(plan, quarter, data_dir, allow_partial, scenario)
+    if key in _MODELS:
+        _MODELS.move_to_end(key)
+        return _MODELS[key]
+    model = build_model(plan, quarter, data_dir, allow_partial, scenario)
+    _remember(key, model)
+    return model

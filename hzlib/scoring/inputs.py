@@ -39,6 +39,7 @@ from ..ingest.parse import blank_mask, parse_bool, parse_number, to_text
 from ..ingest.read import read_raw
 from ..ingest.result import ExcludedRow
 from ..ingest.table import HEADER_SCAN_ROWS, cell_problems
+from ..inputs import SCORING_INPUTS_FILE  # the file name in a plan's data folder, shared with hz run
 from ..render.atomic import atomic_write_text
 from ..tasks import convert_value, same_unit
 from .engine import UNIT_INPUT_COLUMNS, ScoringInputs
@@ -48,7 +49,6 @@ __all__ = ["SCORING_INPUT_COLUMNS", "SCORING_INPUTS_FILE", "read_scoring_inputs"
            "scoring_template", "write_scoring_template"]
 
 #: File name of the reported inputs in a plan's data folder.
-SCORING_INPUTS_FILE = "scoring_inputs.csv"
 
 #: Columns of ``scoring_inputs.csv`` (Chinese headers as written in files we produce).
 SCORING_INPUT_COLUMNS: tuple[Column, ...] = (

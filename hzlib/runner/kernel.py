@@ -1,0 +1,140 @@
+"""Execute many notebooks in one kept kernel: papermill's parameters, nbclient's execution.
+
+Starting a kernel and importing pandas and matplotlib costs about 1.5 s per notebook
+when each notebook gets its own kernel (plain papermill). A :class:`WarmKernel` starts
+one kernel, imports what the report notebooks need once, and then runs notebook after
+notebook in it; between notebooks the user namespace is cleared (``%reset -f``), so a
+notebook sees only its own variables, while imported modules (and the report model
+cache of :mod:`hzlib.report.notebook`) stay warm. The executed notebook is the same as
+papermill's: parameters injected by :func:`papermill.parameterize.parameterize_notebook`
+in an ``injected-parameters`` cell.
+
+>>> WarmKernel.__doc__.splitlines()[0]
+'One kernel kept for many notebooks (start it with ``with WarmKernel() as k:``).'
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..errors import RenderError
+
+__all__ = ["WarmKernel", "NotebookError", "WARM_UP"]
+
+# nbformat imports jsonschema, whose URI/IRI format checkers import rfc3987_syntax (installed with
+# JupyterLab), which builds a parser grammar at import: 1.5–2 s per process for checks nbformat
+# never makes. A runner process does not pay for it.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+#: Code run once in a new kernel: the imports every report notebook makes.
+WARM_UP = "import hzlib.report, hzlib.report.views, hzlib.report.figures, hzlib.report.notebook, hzlib.charts_style\n"
+
+
+class NotebookError(RenderError):
+    """A cell of a notebook raised: which notebook, which cell, the error in one line."""
+
+    def __init__(self, notebook: str, cell: int, ename: str, evalue: str, executed: Any) -> None:
+        self.notebook, self.cell, self.ename, self.evalue, self.executed = notebook, cell, ename, evalue, executed
+        super().__init__(f"{notebook}：第 {cell + 1} 个单元格出错：{ename}: {evalue}")
+
+
+class WarmKernel:
+    """One kernel kept for many notebooks (start it with ``with WarmKernel() as k:``).
+
+    ``timeout``: seconds a cell may take. The kernel starts on the first :meth:`run`.
+    ``starts`` counts kernel starts (a dead kernel is restarted for the next notebook).
+    """
+
+    def __init__(self, kernel_name: str = "python3", timeout: float = 600) -> None:
+        self.kernel_name = kernel_name
+        self.timeout = timeout
+        self.starts = 0
+        self._km: Any = None
+        self._kc: Any = None
+
+    def __enter__(self) -> WarmKernel:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _start(self) -> None:
+        from ..kernels import new_kernel_manager
+
+        self._km = new_kernel_manager(self.kernel_name)
+        self._km.start_kernel(extra_arguments=["--HistoryManager.enabled=False"])
+        self._kc = self._km.client()
+        self._kc.start_channels()
+        self._kc.wait_for_ready(timeout=60)
+        self.starts += 1
+        self._execute_quietly(WARM_UP)
+
+    def _client(self, nb: Any) -> Any:
+        from nbclient import NotebookClient
+
+        client = NotebookClient(nb, km=self._km, timeout=self.timeout, kernel_name=self.kernel_name,
+                                allow_errors=False, record_timing=False)
+        client.kc = self._kc  # the kept client: no new channels per notebook
+        return client
+
+    def _execute_quietly(self, code: str) -> None:
+        """Run ``code`` in the kernel (through nbclient, like the notebooks: one channel discipline)."""
+        import nbformat
+        from nbclient.exceptions import CellExecutionError
+
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+        try:
+            self._client(nb).execute()
+        except CellExecutionError as e:
+            raise RenderError(f"内核执行准备代码失败：{getattr(e, 'ename', '')}: {getattr(e, 'evalue', e)}") from None
+
+    def preload(self, model_file: str | Path, key: str) -> None:
+        """Put a pickled report model in the kernel's model cache (see :func:`hzlib.report.notebook.preload`)."""
+        if not self.alive():
+            self.close()
+            self._start()
+        self._execute_quietly(f"import hzlib.report.notebook as _hz_nb; _hz_nb.preload({str(model_file)!r}, {key!r}); del _hz_nb")
+
+    def alive(self) -> bool:
+        return self._km is not None and self._km.is_alive()
+
+    def run(self, notebook: str | Path, parameters: dict[str, Any], *, cwd: str | Path | None = None) -> Any:
+        """Execute ``notebook`` with ``parameters``; return the executed notebook (NotebookNode).
+
+        Raises :class:`NotebookError` naming the failing cell; the partly executed
+        notebook is in ``error.executed`` (for the ``.failed/`` folder).
+        """
+        from nbclient.exceptions import CellExecutionError
+        from papermill.execute import prepare_notebook_metadata, remove_error_markers
+        from papermill.iorw import load_notebook_node
+        from papermill.parameterize import parameterize_notebook
+
+        if not self.alive():
+            self.close()
+            self._start()
+        path = Path(notebook)
+        nb = parameterize_notebook(load_notebook_node(str(path)), parameters, kernel_name=self.kernel_name)
+        nb = remove_error_markers(prepare_notebook_metadata(nb, str(path), str(path.name), False))
+        prep = "get_ipython().run_line_magic('reset', '-f')\n" + (f"import os; os.chdir({str(cwd)!r})\n" if cwd is not None else "")
+        self._execute_quietly(prep)
+        try:
+            self._client(nb).execute()
+        except CellExecutionError as e:
+            cell = next((i for i, c in enumerate(nb.cells) if any(o.get("output_type") == "error" for o in c.get("outputs", []))), 0)
+            raise NotebookError(path.name, cell, getattr(e, "ename", "Error"), getattr(e, "evalue", str(e)), nb) from None
+        return nb
+
+    def close(self) -> None:
+        if self._kc is not None:
+            try:
+                self._kc.stop_channels()
+            except Exception:
+                pass
+        if self._km is not None:
+            try:
+                self._km.shutdown_kernel(now=True)
+            except Exception:
+                pass
+        self._km = self._kc = None

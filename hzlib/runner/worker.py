@@ -1,0 +1,69 @@
+"""What renders reports in one process: a kept kernel and a kept PDF engine.
+
+A :class:`Worker` is made once per process (``hz run`` in one process, each of its
+``--jobs`` processes, each Dask worker) and renders report after report with the same
+kernel (imports paid once, the report model cache warm) and the same PDF engine.
+
+>>> w = Worker()
+>>> w.kernel.starts, w.pdf_starts
+(0, 0)
+>>> w.close()
+"""
+
+from __future__ import annotations
+
+import atexit
+import threading
+from typing import TYPE_CHECKING
+
+from .kernel import WarmKernel
+
+if TYPE_CHECKING:
+    from ..render.pdf import PdfRenderer
+
+__all__ = ["Worker", "process_worker"]
+
+
+class Worker:
+    """One kernel and one PDF engine, both started on first use and kept for every report."""
+
+    def __init__(self) -> None:
+        self.kernel = WarmKernel()
+        self._pdf: PdfRenderer | None = None
+
+    @property
+    def pdf(self) -> PdfRenderer:
+        if self._pdf is None:
+            from ..render.pdf import PdfRenderer
+
+            self._pdf = PdfRenderer()
+        return self._pdf
+
+    @property
+    def pdf_starts(self) -> int:
+        return 0 if self._pdf is None else self._pdf.starts
+
+    def close(self) -> None:
+        self.kernel.close()
+        if self._pdf is not None:
+            self._pdf.close()
+            self._pdf = None
+
+    def __enter__(self) -> Worker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_LOCAL = threading.local()
+
+
+def process_worker() -> Worker:
+    """This process's worker (made on first call, closed at exit): for pool and Dask workers."""
+    w = getattr(_LOCAL, "worker", None)
+    if w is None:
+        w = Worker()
+        _LOCAL.worker = w
+        atexit.register(w.close)
+    return w
