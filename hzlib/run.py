@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import html
 import json
 import pickle
@@ -112,14 +111,6 @@ def interrupts_as_exceptions() -> Iterator[None]:
     finally:
         for s, old in previous.items():
             signal.signal(s, old)
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _git_commit() -> str | None:
