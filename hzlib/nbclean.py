@@ -32,8 +32,11 @@ def strip_volatile_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def refresh(paths: list[Path]) -> None:
     import papermill as pm
 
+    from .kernels import kernel_options
+
     for path in paths:
-        pm.execute_notebook(str(path), str(path), kernel_name="python3", progress_bar=False, cwd=str(path.parent))
+        pm.execute_notebook(str(path), str(path), kernel_name="python3", progress_bar=False, cwd=str(path.parent),
+                            **kernel_options())
         nb = strip_volatile_metadata(nbformat.read(path, as_version=4))
         nbformat.write(nb, path)
         print(f"refreshed {path.name}")

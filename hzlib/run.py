@@ -147,20 +147,6 @@ def check_parameters(notebook: Path, params: dict[str, Any]) -> None:
             raise UsageError(f"{notebook.name} 的参数 {name!r} 应为 {inferred}，实际为 {type(value).__name__}")
 
 
-def _error_summary(nb_path: Path) -> str:
-    import nbformat
-
-    try:
-        nb = nbformat.read(nb_path, as_version=4)
-    except Exception:
-        return "无法读取出错的 notebook"
-    for i, cell in enumerate(nb.cells):
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "error":
-                return f"第 {i + 1} 个单元格：{out.get('ename')}: {out.get('evalue')}"
-    return "未知错误"
-
-
 class _NotebookFailed(Exception):
     """A notebook failed; its error is already in the run's result."""
 
@@ -199,6 +185,7 @@ def run_plan(
 
     own = worker is None
     w = worker or Worker()
+    w.kernel.start()  # warms up while the data is read
     try:
         return _run_plan(plan_id, quarter, out_dir=out_dir, formats=formats, data_dir=data_dir, allow_partial=allow_partial,
                          progress=progress, pdf=pdf, worker=w, scenario=scenario, key=key)

@@ -101,11 +101,6 @@ def quarter_period(plan_year: int, quarter: str | Period) -> Period:
     return p
 
 
-def _at(p: Period) -> str:
-    """'一季度' at a quarter end, '8月' otherwise."""
-    return _QZH[p.quarter] if p.is_quarter_end else f"{p.end_month}月"
-
-
 def _schedule_value(schedule: dict[str, float], months: int, unit: str) -> tuple[float, str]:
     """The schedule's value at the end of month ``months``: given points at quarter ends,
     linear in months between them, from zero before the first, the last after the last."""

@@ -4,6 +4,7 @@ forms the data files use."""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import pytest
 
@@ -86,3 +87,14 @@ def test_hz_accepts_the_chinese_forms(capsys: pytest.CaptureFixture[str]) -> Non
     assert '"period": "2024-06"' in capsys.readouterr().out
     assert main(["run", "zhenba-2024", "--quarter", "2024-05"]) == 2
     assert "不是季度末" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["import", "{missing}", "--plan", "ankang-2019", "--dry-run"],
+                                  ["validate-data", "{missing}"]])
+def test_a_missing_file_is_one_chinese_line_not_a_traceback(argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "没有这个文件.xlsx"
+    code = main([a.format(missing=missing) for a in argv])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "找不到文件" in err and "没有这个文件.xlsx" in err
+    assert "Traceback" not in err

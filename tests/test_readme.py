@@ -57,6 +57,7 @@ def test_readme_commands_run_as_written(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     shutil.rmtree(project / "data")
     shutil.copytree(ROOT / "data", project / "data")
+    shutil.copytree(ROOT / "tests" / "workbook_corpus", project / "tests" / "workbook_corpus")  # the README's example workbook
     env = os.environ | {"PYTHONPATH": str(project), "MPLBACKEND": "Agg"}
     ran = 0
     for command in shell_commands():

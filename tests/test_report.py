@@ -231,3 +231,21 @@ def test_target_rows_name_the_basis_next_to_the_figure() -> None:
     m = load_report("hanzhong-2023", "2023Q3")
     shown = target_rows(m.targets).set_index("目标")
     assert shown.loc["产业项目投资占比（力争）", "口径"] == "重点项目台账（市级）"
+
+
+def test_a_models_charts_are_drawn_once_and_dropped_with_the_model() -> None:
+    import gc
+    import weakref
+
+    from hzlib.report import figures
+
+    m = load_report("ankang-2019", "2019Q2")
+    first = figures.status_chart(m)
+    assert figures.status_chart(m) is first  # the notebooks of one report share the drawing
+    assert figures.growth_charts(m, limit=1) is not figures.growth_charts(m)  # arguments are part of the key
+    other = load_report("ankang-2019", "2019Q2")
+    assert figures.status_chart(other) is not first and figures.status_chart(other).png == first.png
+    gone = weakref.ref(m)
+    del m, first
+    gc.collect()
+    assert gone() is None  # no chart keeps its model alive

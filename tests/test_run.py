@@ -17,7 +17,7 @@ import pytest
 
 from hzlib.cli import main
 from hzlib.errors import RenderError
-from hzlib.render.atomic import remove_leftovers
+from hzlib.render.atomic import host_tag, owner, remove_leftovers, staging_dir
 from hzlib.render.pdf import chromium_available
 from hzlib.run import NOTEBOOK_DIR, check_parameters, run_plan, write_index
 
@@ -131,11 +131,27 @@ def test_leftovers_of_killed_runs_are_removed_and_live_ones_kept(tmp_path: Path)
     (tmp_path / f".2019Q3.old.{dead}.q1w2e3r4").mkdir()  # moved aside by a run killed before it put the new one
     live = tmp_path / f".2019Q4.staging.{os.getpid()}.zzzz0000"
     live.mkdir()
+    here, elsewhere = host_tag(), "0" * 8 if host_tag() != "0" * 8 else "1" * 8
+    (tmp_path / f".2020Q1.staging.{dead}-{here}.aaaa1111").mkdir()  # this machine's, process gone
+    (tmp_path / f".2020Q2.staging.{dead}-{elsewhere}.bbbb2222").mkdir()  # another machine's: kept
+    (tmp_path / f".index.html.{dead}-{elsewhere}.c3d4.tmp").write_text("半", encoding="utf-8")
+    mine = tmp_path / f".2020Q3.staging.{owner()}.cccc3333"
+    mine.mkdir()
     (tmp_path / "2019Q2.failed").mkdir()
     (tmp_path / ".hidden.txt").write_text("用户的文件", encoding="utf-8")
     removed = {p.name for p in remove_leftovers(tmp_path)}
-    assert removed == {f".2019Q2.staging.{dead}.abcd1234", ".2019Q1.staging.k2j3h4g5", f".index.html.{dead}.x1y2z3.tmp"}
-    assert (tmp_path / "2019Q3").is_dir() and live.is_dir() and (tmp_path / ".hidden.txt").exists()
+    assert removed == {f".2019Q2.staging.{dead}.abcd1234", ".2019Q1.staging.k2j3h4g5", f".index.html.{dead}.x1y2z3.tmp",
+                       f".2020Q1.staging.{dead}-{here}.aaaa1111"}
+    assert (tmp_path / "2019Q3").is_dir() and live.is_dir() and mine.is_dir() and (tmp_path / ".hidden.txt").exists()
+    assert (tmp_path / f".2020Q2.staging.{dead}-{elsewhere}.bbbb2222").is_dir()
+    assert {p.name for p in remove_leftovers(tmp_path, own=True)} == {mine.name, live.name}
+
+
+def test_temporary_names_carry_this_process_and_machine(tmp_path: Path) -> None:
+    with staging_dir(tmp_path / "2019Q2") as staging:
+        assert staging.name.startswith(f".2019Q2.staging.{os.getpid()}-{host_tag()}.")
+        assert remove_leftovers(tmp_path) == []  # a live run's folder is not a leftover
+    assert (tmp_path / "2019Q2").is_dir() and [p.name for p in tmp_path.iterdir()] == ["2019Q2"]
 
 
 def test_a_failing_notebook_is_kept_named_and_reported_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -173,6 +189,17 @@ def test_an_output_folder_that_cannot_be_made_is_one_message(tmp_path: Path, cap
     assert main(["run", "ankang-2019", "--quarter", "2019Q2", "--out", str(blocker / "sub")]) == 1
     err = capsys.readouterr().err
     assert "无法写入" in err and "路径中有同名文件而不是文件夹" in err and "Traceback" not in err
+
+
+def test_a_kernel_that_cannot_start_is_one_message_in_the_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_sockets(*args: object, **kwargs: object) -> object:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("hzlib.kernels.new_kernel_manager", no_sockets)
+    r = run_plan("ankang-2019", "2019Q2", out_dir=tmp_path, formats=("html",))
+    assert not r.ok and len(r.errors) == 1
+    assert "内核启动失败：磁盘空间已满" in r.errors[0]
+    assert not (tmp_path / "ankang-2019" / "2019Q2").exists() and not list((tmp_path / "ankang-2019").glob(".*"))
 
 
 def test_a_full_disk_is_a_render_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,11 +14,12 @@ __all__ = ["register"]
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from ..report import load_report
+    from ..report import load_inputs, load_report
     from ..report.views import target_rows
     from ..textfmt import render_table
 
-    m = load_report(args.plan, args.quarter, args.data, allow_partial=args.allow_partial)
+    inputs = load_inputs(args.plan, args.data, sheet=args.sheet, mapping=args.map, month=args.month)
+    m = load_report(args.plan, args.quarter, args.data, allow_partial=args.allow_partial, inputs=inputs)
     cols = ["target_id", "indicator", "scope", "period", "checkpoint", "actual", "gap", "unit", "status", "basis"]
     df = m.targets
     ordered = df[cols + [c for c in df.columns if c not in cols]]
@@ -71,6 +72,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="输出格式（默认 table；csv 可用 Excel 打开；xlsx 需 --output）")
     p.add_argument("--output", metavar="FILE", help="xlsx 输出文件")
     add_allow_partial(p)
+    p.add_argument("--sheet", help="台账 xlsx 的工作表名（默认：表头能识别的工作表；也可写在 data/<计划>/mapping.yaml 中）")
+    p.add_argument("--map", metavar="FILE", help="映射文件：本单位的表头和取值 → 数据契约（默认 data/<计划>/mapping.yaml）")
+    p.add_argument("--month", help="台账中累计完成投资列截至的月份，如 2019-06（表头和标题都没写时）")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("run", help="执行 notebook 并生成通报 / render bulletins")

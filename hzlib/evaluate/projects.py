@@ -25,7 +25,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..arithmetic import milestone_count
 from ..contracts import BATCH_ZH, PROCEDURES
 from ..periods import Period
 
@@ -254,12 +253,3 @@ def ownership_shares(status: pd.DataFrame) -> dict[str, float]:
     private = float(status.loc[_col(status, "ownership", "").eq("private"), "completed_cum"].sum())
     industry = float(status.loc[_bool(status, "is_industry"), "completed_cum"].sum())
     return {"private_share": private / total, "industry_share": industry / total}
-
-
-def milestone_shortfall(started: int, total: int, rate: float) -> int:
-    """Projects still to start to reach ``rate`` of ``total``: max(0, ⌈rate·total⌉ − started).
-
-    >>> milestone_shortfall(60, 87, 0.8)
-    10
-    """
-    return max(0, milestone_count(rate, total) - started)

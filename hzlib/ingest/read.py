@@ -40,7 +40,7 @@ from xml.etree import ElementTree as ET
 import numpy as np
 import pandas as pd
 
-from ..errors import ERROR, Problem
+from ..errors import ERROR, DataError, Problem
 from .cells import factorize_cells
 
 __all__ = ["RawTable", "read_raw", "list_sheets", "CSV_SUFFIXES", "EXCEL_SUFFIXES", "decode_bytes"]
@@ -373,11 +373,11 @@ def list_sheets(path: str | Path) -> list[str]:
 def read_raw(path: str | Path, sheet: str | None = None) -> RawTable:
     """Read the cells of a CSV or xlsx file. Content problems come back as problems.
 
-    Raises ``FileNotFoundError`` when the file does not exist.
+    Raises :class:`~hzlib.errors.DataError` naming the path when there is no such file.
     """
     p = Path(path)
     if not p.is_file():
-        raise FileNotFoundError(f"找不到文件 / file not found: {p.name}")
+        raise DataError([Problem(str(p), None, None, "找不到文件（请检查路径和文件名） / no such file")], "数据文件")
     name = p.name
     suffix = p.suffix.lower()
     if suffix in EXCEL_SUFFIXES:

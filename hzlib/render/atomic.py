@@ -1,8 +1,11 @@
 """Write files and folders so that readers never see half of them.
 
-Temporary names carry the writing process's id (``.bulletin.xlsx.<pid>.<random>.tmp``,
-``.2024Q2.staging.<pid>.<random>``), so that :func:`remove_leftovers` can tell the
-leftovers of a killed run from the work of a run still going, and removes only the former.
+Temporary names carry the writing process's id and a short hash of its machine's name
+(``.bulletin.xlsx.<pid>-<host>.<random>.tmp``, ``.2024Q2.staging.<pid>-<host>.<random>``), so
+that :func:`remove_leftovers` can tell the leftovers of a killed run from the work of a run
+still going, and removes only the former. On a file system shared by several machines a
+process id means something only on its own machine: another machine's temporary names are
+left to a run on that machine.
 A file system that refuses a write (read-only, full, no permission) is a
 :class:`hzlib.errors.RenderError` naming the path and the reason in Chinese.
 
@@ -17,9 +20,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
+import hashlib
 import os
 import re
 import shutil
+import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,9 +46,28 @@ _REASONS = {
     errno.ENAMETOOLONG: "路径太长",
 }
 
-#: ``.<name>.staging.<pid>.<random>``, ``.<name>.old.<pid>.<random>`` and ``.<name>.<pid>.<random>.tmp``;
-#: names written before the pid was added (no pid) count as leftovers too.
-_LEFTOVER = re.compile(r"^\.(?P<name>.+?)\.(?:(?P<kind>staging|old)\.(?:(?P<pid>\d+)\.)?[^.]+|(?:(?P<tpid>\d+)\.)?[^.]+\.tmp)$")
+#: ``.<name>.staging.<owner>.<random>``, ``.<name>.old.<owner>.<random>`` and ``.<name>.<owner>.<random>.tmp``
+#: with ``<owner>`` = ``<pid>-<host>`` (see :func:`owner`); names written before the pid was added
+#: (no owner) count as leftovers too, names with a pid and no host as this machine's.
+_OWNER = r"(?P<{p}>\d+)(?:-(?P<{h}>[0-9a-f]{{8}}))?\."
+_LEFTOVER = re.compile(
+    r"^\.(?P<name>.+?)\.(?:(?P<kind>staging|old)\.(?:" + _OWNER.format(p="pid", h="host")
+    + r")?[^.]+|(?:" + _OWNER.format(p="tpid", h="thost") + r")?[^.]+\.tmp)$")
+
+
+@functools.cache
+def host_tag() -> str:
+    """Eight hex digits naming this machine (from its host name), for temporary names."""
+    return hashlib.sha1(socket.gethostname().encode("utf-8")).hexdigest()[:8]
+
+
+def owner() -> str:
+    r"""``<pid>-<host>``: this process on this machine, as temporary names carry it.
+
+    >>> re.fullmatch(r"\d+-[0-9a-f]{8}", owner()) is not None
+    True
+    """
+    return f"{os.getpid()}-{host_tag()}"
 
 
 def write_failure(error: OSError, path: str | os.PathLike[str] | None = None) -> RenderError:
@@ -81,8 +106,8 @@ def process_alive(pid: int) -> bool:
 
 def remove_leftovers(folder: str | os.PathLike[str], *, own: bool = False) -> list[Path]:
     """Remove what killed runs left in ``folder`` (not below it): staging folders and temp files
-    of processes that no longer exist (and this process's own with ``own=True``, for an
-    interrupted run on its way out). A report folder a killed run had moved aside
+    of processes of this machine that no longer exist (and this process's own with ``own=True``,
+    for an interrupted run on its way out). A report folder a killed run had moved aside
     (``.<name>.old.…``) is put back when nothing replaced it. Returns the paths removed."""
     folder = Path(folder)
     removed: list[Path] = []
@@ -93,6 +118,9 @@ def remove_leftovers(folder: str | os.PathLike[str], *, own: bool = False) -> li
         if not m:
             continue
         pid = m.group("pid") or m.group("tpid")
+        host = m.group("host") or m.group("thost")
+        if host is not None and host != host_tag():
+            continue  # another machine's: its process ids mean nothing here
         if pid is not None and process_alive(int(pid)) and not (own and int(pid) == os.getpid()):
             continue
         final = folder / m.group("name")
@@ -112,7 +140,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to a temp file next to ``path``, fsync, then rename over ``path``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{owner()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -140,7 +168,7 @@ def staging_dir(final_dir: str | os.PathLike[str]) -> Iterator[Path]:
     """
     final = Path(final_dir)
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.staging.{os.getpid()}.", dir=final.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.staging.{owner()}.", dir=final.parent))
     try:
         yield tmp
     except BaseException:
@@ -150,7 +178,7 @@ def staging_dir(final_dir: str | os.PathLike[str]) -> Iterator[Path]:
     try:
         os.chmod(tmp, 0o755)
         if final.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old.{os.getpid()}.", dir=final.parent))
+            old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old.{owner()}.", dir=final.parent))
             old.rmdir()
             os.rename(final, old)
         os.rename(tmp, final)

@@ -254,6 +254,12 @@ class PdfRenderer:
             os.replace(tmp, dest)
         return dest
 
+    def warm(self) -> None:
+        """Start the engine now (WeasyPrint's worker imports its libraries in the background)."""
+        if self.engine == "weasyprint" and self._worker is None:
+            self._worker = _Worker(self.timeout)
+            self.starts += 1
+
     def close(self) -> None:
         """Stop the engine (a later :meth:`render` starts it again)."""
         if self._worker is not None:

@@ -1,6 +1,7 @@
 """The report's charts, from a :class:`~hzlib.report.model.ReportModel`.
 
-Each function returns a :class:`Chart`: the PNG (drawn in :func:`hzlib.charts_style.chart_style`,
+Each function returns a :class:`Chart` (drawn once per model and kept while the model lives:
+the notebooks of one report share it): the PNG (drawn in :func:`hzlib.charts_style.chart_style`,
 without touching matplotlib's global settings), its title, and ``data``: the numbers it
 draws with their statuses, exactly as the model has them, so a test can check that a
 chart and a table never disagree. Colours come from the statuses in the model (the one
@@ -9,7 +10,10 @@ status rule), never from thresholds recomputed here.
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import weakref
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -19,7 +23,27 @@ from ..plan.schema import Measure, Phasing
 from ..targets import checkpoint
 from .model import ReportModel
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 __all__ = ["Chart", "ranking_chart", "status_chart", "growth_charts", "start_rate_chart", "completion_chart", "batch_chart", "checkpoint_paths_chart"]
+
+
+def _once(fn: F) -> F:
+    """Draw each chart of a model once: the same model's chart is shown by several notebooks of
+    a report (they run in one kernel). A model is immutable and hashed by identity; its charts
+    are kept only as long as the model itself (a worker rendering hundreds of reports keeps
+    no chart of a model it has dropped)."""
+    memo: weakref.WeakKeyDictionary[ReportModel, dict[Any, Any]] = weakref.WeakKeyDictionary()
+
+    @functools.wraps(fn)
+    def once(m: ReportModel, *args: Any, **kwargs: Any) -> Any:
+        charts_of_m = memo.setdefault(m, {})
+        key = (args, tuple(sorted(kwargs.items())))
+        if key not in charts_of_m:
+            charts_of_m[key] = fn(m, *args, **kwargs)
+        return charts_of_m[key]
+
+    return once  # type: ignore[return-value]
 
 
 class Chart:
@@ -39,12 +63,14 @@ class Chart:
         return f"（图：{self.title}）"
 
 
+@_once
 def status_chart(m: ReportModel) -> Chart:
     counts = m.summary
     data = pd.DataFrame({"status": list(counts), "targets": list(counts.values())})
     return Chart("目标完成情况", data, lambda: charts.status_chart(counts))
 
 
+@_once
 def growth_charts(m: ReportModel, limit: int = 6) -> list[Chart]:
     """Cumulative growth by quarter against the target, for the plan's jurisdiction: every
     indicator with a growth target, then FAI even without one (what the data says)."""
@@ -70,6 +96,7 @@ def growth_charts(m: ReportModel, limit: int = 6) -> list[Chart]:
     return out
 
 
+@_once
 def start_rate_chart(m: ReportModel) -> Chart | None:
     u = m.units
     if u.empty or not (u["new_starts"] > 0).any():
@@ -83,6 +110,7 @@ def start_rate_chart(m: ReportModel) -> Chart | None:
     return Chart("分单位开工率", data, lambda: charts.unit_rate_chart(list(data["unit"]), list(data["rate"]), cp, title, statuses=list(data["status"])))
 
 
+@_once
 def completion_chart(m: ReportModel) -> Chart | None:
     u = m.units
     if u.empty or not (u["annual_plan"] > 0).any():
@@ -95,6 +123,7 @@ def completion_chart(m: ReportModel) -> Chart | None:
                  lambda: charts.completion_chart(list(data["unit"]), list(data["rate"]), tp, near, statuses=list(data["status"])))
 
 
+@_once
 def batch_chart(m: ReportModel) -> Chart | None:
     if m.batches.empty:
         return None
@@ -103,6 +132,7 @@ def batch_chart(m: ReportModel) -> Chart | None:
     return Chart("四个一批", data, lambda: charts.batch_chart(b))
 
 
+@_once
 def checkpoint_paths_chart(m: ReportModel) -> Chart | None:
     """Phased targets' checkpoints by quarter as % of their annual value (one line per distinct path)."""
     plan = m.plan
@@ -127,6 +157,7 @@ def checkpoint_paths_chart(m: ReportModel) -> Chart | None:
     return Chart("各季度目标进度", frame, lambda: charts.checkpoint_paths_chart(frame))
 
 
+@_once
 def ranking_chart(m: ReportModel) -> Chart | None:
     """Each kind's units by score (or mean rank), best on top; 红旗 and prizes green, 蜗牛 red."""
     rk = m.ranking

@@ -55,10 +55,14 @@ def load_scoring(plan: Plan, folder: Path) -> tuple[ScoringSetup | None, dict[st
     return ScoringSetup(rules, ScoringInputs(r.frame[["unit", "unit_kind", "input_id", "value"]]), tuple(r.problems)), files
 
 
-def load_inputs(plan_id: str, data_dir: str | Path | None = None) -> LoadedReport:
-    """Read the plan, every data file of ``data/<plan-id>/`` (or ``data_dir``) and the scoring inputs, all problems at once."""
+def load_inputs(plan_id: str, data_dir: str | Path | None = None, *, sheet: str | None = None,
+                mapping: str | Path | None = None, month: str | None = None) -> LoadedReport:
+    """Read the plan, every data file of ``data/<plan-id>/`` (or ``data_dir``) and the scoring inputs, all problems at once.
+
+    ``sheet``, ``mapping``, ``month``: how to read an office's own workbook (see ``docs/data.md``);
+    by default the folder's ``mapping.yaml`` (which may name the sheet and month) is used."""
     plan = load_plan(plan_id)
-    loaded = load_data(plan_id, data_dir, year=plan.year, plan=plan)
+    loaded = load_data(plan_id, data_dir, year=plan.year, plan=plan, sheet=sheet, mapping=mapping, month=month)
     scoring, _ = load_scoring(plan, data_dir_for(plan_id, data_dir))
     return LoadedReport(plan, loaded, scoring, input_files(plan_id, data_dir, plan_file=plan_path(plan_id)))
 

@@ -16,6 +16,7 @@ in an ``injected-parameters`` cell.
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,20 @@ sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 #: Code run once in a new kernel: the imports every report notebook makes.
 WARM_UP = "import hzlib.report, hzlib.report.views, hzlib.report.figures, hzlib.report.notebook, hzlib.charts_style\n"
+
+
+def _why(error: BaseException) -> str:
+    """Why a kernel did not start, in Chinese where the system gave a reason.
+
+    >>> import errno
+    >>> _why(OSError(errno.ENOSPC, "No space left on device"))
+    '磁盘空间已满（No space left on device）'
+    """
+    if isinstance(error, OSError) and error.errno is not None:
+        from ..render.atomic import write_failure
+
+        return str(write_failure(error)).split("：", 1)[1]
+    return f"{type(error).__name__}: {error}"
 
 
 class NotebookError(RenderError):
@@ -53,6 +68,8 @@ class WarmKernel:
         self.starts = 0
         self._km: Any = None
         self._kc: Any = None
+        self._warming: threading.Thread | None = None
+        self._warm_error: BaseException | None = None
 
     def __enter__(self) -> WarmKernel:
         return self
@@ -60,16 +77,46 @@ class WarmKernel:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _start(self) -> None:
+    def start(self) -> None:
+        """Start the kernel and import what the notebooks need, in the background: the caller
+        goes on (reading data, building the report model) while the kernel warms up."""
+        if self._warming is not None or self.alive():
+            return
         from ..kernels import new_kernel_manager
 
-        self._km = new_kernel_manager(self.kernel_name)
-        self._km.start_kernel(extra_arguments=["--HistoryManager.enabled=False"])
-        self._kc = self._km.client()
-        self._kc.start_channels()
-        self._kc.wait_for_ready(timeout=60)
-        self.starts += 1
-        self._execute_quietly(WARM_UP)
+        def warm() -> None:
+            if self._warm_error is not None:  # the kernel did not start (below): nothing to wait for
+                return
+            try:
+                self._kc = self._km.client()
+                self._kc.start_channels()
+                self._kc.wait_for_ready(timeout=60)
+                self._execute_quietly(WARM_UP)
+            except BaseException as e:  # handed to the thread that waits for the kernel
+                self._warm_error = e
+
+        self._warm_error = None
+        try:
+            self._km = new_kernel_manager(self.kernel_name)
+            self._km.start_kernel(extra_arguments=["--HistoryManager.enabled=False"])
+            self.starts += 1
+        except Exception as e:  # raised by the first use (inside the report's own error handling), like a failed warm-up
+            self._warm_error = e
+        self._warming = threading.Thread(target=warm, name="hz-kernel-warm-up", daemon=True)
+        self._warming.start()
+
+    def _ready(self) -> None:
+        """Wait for :meth:`start` (starting the kernel first when needed, or again when it died)."""
+        if self._warming is None and not self.alive():
+            self.close()
+            self.start()
+        if self._warming is not None:
+            self._warming.join()
+            self._warming = None
+            if self._warm_error is not None:
+                e, self._warm_error = self._warm_error, None
+                self.close()
+                raise RenderError(f"内核启动失败：{_why(e)}") from None
 
     def _client(self, nb: Any) -> Any:
         from nbclient import NotebookClient
@@ -92,9 +139,7 @@ class WarmKernel:
 
     def preload(self, model_file: str | Path, key: str) -> None:
         """Put a pickled report model in the kernel's model cache (see :func:`hzlib.report.notebook.preload`)."""
-        if not self.alive():
-            self.close()
-            self._start()
+        self._ready()
         self._execute_quietly(f"import hzlib.report.notebook as _hz_nb; _hz_nb.preload({str(model_file)!r}, {key!r}); del _hz_nb")
 
     def alive(self) -> bool:
@@ -106,27 +151,32 @@ class WarmKernel:
         Raises :class:`NotebookError` naming the failing cell; the partly executed
         notebook is in ``error.executed`` (for the ``.failed/`` folder).
         """
+        import nbformat
         from nbclient.exceptions import CellExecutionError
         from papermill.execute import prepare_notebook_metadata, remove_error_markers
         from papermill.iorw import load_notebook_node
         from papermill.parameterize import parameterize_notebook
 
-        if not self.alive():
-            self.close()
-            self._start()
+        self._ready()
         path = Path(notebook)
         nb = parameterize_notebook(load_notebook_node(str(path)), parameters, kernel_name=self.kernel_name)
         nb = remove_error_markers(prepare_notebook_metadata(nb, str(path), str(path.name), False))
+        # a fresh namespace (imports stay warm) and the working folder, in a first cell removed afterwards
         prep = "get_ipython().run_line_magic('reset', '-f')\n" + (f"import os; os.chdir({str(cwd)!r})\n" if cwd is not None else "")
-        self._execute_quietly(prep)
+        nb.cells.insert(0, nbformat.v4.new_code_cell(prep, metadata={"tags": ["hz-housekeeping"]}))
         try:
             self._client(nb).execute()
         except CellExecutionError as e:
-            cell = next((i for i, c in enumerate(nb.cells) if any(o.get("output_type") == "error" for o in c.get("outputs", []))), 0)
-            raise NotebookError(path.name, cell, getattr(e, "ename", "Error"), getattr(e, "evalue", str(e)), nb) from None
+            cell = next((i for i, c in enumerate(nb.cells) if any(o.get("output_type") == "error" for o in c.get("outputs", []))), 1)
+            del nb.cells[0]
+            raise NotebookError(path.name, max(cell - 1, 0), getattr(e, "ename", "Error"), getattr(e, "evalue", str(e)), nb) from None
+        del nb.cells[0]
         return nb
 
     def close(self) -> None:
+        if self._warming is not None:
+            self._warming.join(timeout=60)
+            self._warming = None
         if self._kc is not None:
             try:
                 self._kc.stop_channels()

@@ -49,6 +49,16 @@ def render_job(job: Job, key: str, out_dir: str) -> RunResult:
     return r
 
 
+def _size(job: Job) -> int:
+    """How much a report reads (bytes of its input files): a proxy for how long it takes."""
+    from ..inputs import input_files
+
+    try:
+        return sum(p.stat().st_size for p in input_files(job.plan, job.data_dir).values() if p.exists())
+    except OSError:
+        return 0
+
+
 class Progress:
     """Reports done/total, the one running, failures so far and time left: one line kept up to
     date on a terminal, plain log lines otherwise (CI)."""
@@ -121,7 +131,10 @@ def _process_pool(n: int) -> Iterator[Any]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"), initializer=_init_child)
+    # fork: the children start from this (light) process at once; they make their kernels and
+    # engines themselves, after the fork
+    ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_child)
     try:
         yield pool
     except BaseException:
@@ -174,7 +187,7 @@ def run_jobs(jobs: Sequence[tuple[Job, str]], out_dir: Path, *, n_jobs: int = 1,
 
     with _process_pool(min(n_jobs, len(jobs))) as pool:
         pending = {}
-        for job, key in jobs:
+        for job, key in sorted(jobs, key=lambda jk: -_size(jk[0])):  # largest first: the last report to finish is a small one
             pending[pool.submit(render_job, job, key, str(out_dir))] = job
             if progress is not None:
                 progress.start(job.label)

@@ -13,6 +13,7 @@ kernel (imports paid once, the report model cache warm) and the same PDF engine.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import threading
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,14 @@ class Worker:
             self._pdf = PdfRenderer()
         return self._pdf
 
+    def warm_pdf(self) -> None:
+        """Start the PDF engine early (it then prints the first report without waiting for its imports)."""
+        from ..render.pdf import PDFError, pdf_available
+
+        if pdf_available():
+            with contextlib.suppress(PDFError):
+                self.pdf.warm()
+
     @property
     def pdf_starts(self) -> int:
         return 0 if self._pdf is None else self._pdf.starts
@@ -60,10 +69,17 @@ _LOCAL = threading.local()
 
 
 def process_worker() -> Worker:
-    """This process's worker (made on first call, closed at exit): for pool and Dask workers."""
+    """This process's worker (made on first call, closed at exit): for pool and Dask workers.
+    Its kernel starts warming up at once, while the first report's data is read."""
     w = getattr(_LOCAL, "worker", None)
     if w is None:
         w = Worker()
+        w.kernel.start()
+        w.warm_pdf()
         _LOCAL.worker = w
         atexit.register(w.close)
+        # a pool process ends through multiprocessing, which runs its own finalizers, not atexit's
+        from multiprocessing.util import Finalize
+
+        Finalize(w, w.close, exitpriority=10)
     return w
