@@ -13,10 +13,11 @@ from collections.abc import Sequence
 
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import StrMethodFormatter
 
 from .charts_style import STATUS_COLORS, STATUS_LABELS, status_color
 
-__all__ = ["ranking_chart", "checkpoint_paths_chart", "growth_chart", "unit_rate_chart", "completion_chart", "batch_chart", "status_chart"]
+__all__ = ["ranking_chart", "checkpoint_paths_chart", "growth_chart", "growth_axis_limits", "unit_rate_chart", "completion_chart", "batch_chart", "status_chart"]
 
 _Q = ["一季度", "二季度", "三季度", "四季度"]
 
@@ -37,6 +38,29 @@ def checkpoint_paths_chart(paths: pd.DataFrame, title: str = "季度目标进度
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+#: The least span (percentage points) of a growth chart's y axis: a 0.2 pp change is not drawn as a fall
+#: from the top of the chart to its bottom.
+GROWTH_MIN_SPAN_PP = 6.0
+
+
+def growth_axis_limits(values: Sequence[float | None], min_span: float = GROWTH_MIN_SPAN_PP) -> tuple[float, float]:
+    """The y range (%) of a growth chart: every value shown with room for its label, at least
+    ``min_span`` percentage points tall, centred on the values.
+
+    >>> growth_axis_limits([10.3, 10.3, 10.1])
+    (6.6, 13.8)
+    >>> growth_axis_limits([-5.0, 12.0])
+    (-6.7, 13.7)
+    """
+    shown = [float(v) for v in values if v is not None and not math.isnan(v)]
+    lo, hi = (min(shown), max(shown)) if shown else (0.0, 0.0)
+    if hi - lo < min_span:
+        mid = (hi + lo) / 2
+        lo, hi = mid - min_span / 2, mid + min_span / 2
+    pad = (hi - lo) * 0.1
+    return round(lo - pad, 6), round(hi + pad, 6)
 
 
 def growth_chart(
@@ -62,6 +86,8 @@ def growth_chart(
         ax.plot(xs[through - 1 :], [act[-1]] + [required] * (4 - through), color="#ef6c00", marker="s", linestyle=":",
                 label=f"其余季度需增长 {required:.2f}%")
     ax.set_xticks(xs, _Q)
+    ax.set_ylim(*growth_axis_limits([*cps, *act, required]))
+    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:g}"))
     ax.set_ylabel("增速（%）")
     ax.set_title(label)
     ax.legend(loc="best", fontsize=8)

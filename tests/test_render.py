@@ -22,6 +22,8 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from hzlib import charts_style
@@ -681,3 +683,23 @@ def test_write_tables_xlsx_handles_missing_values(tmp_path):
     assert ws["C2"].value == "达标" and ws["C3"].value is None
     with pytest.raises(ValueError):
         write_tables_xlsx({}, tmp_path / "empty.xlsx")
+
+
+@given(st.lists(st.one_of(st.none(), st.floats(min_value=-60, max_value=200)), min_size=1, max_size=9))
+def test_a_growth_axis_shows_every_value_and_is_never_a_magnifying_glass(values: list[float | None]) -> None:
+    from hzlib.charts import GROWTH_MIN_SPAN_PP, growth_axis_limits
+
+    lo, hi = growth_axis_limits(values)
+    assert hi - lo >= GROWTH_MIN_SPAN_PP
+    assert all(lo < v < hi for v in values if v is not None)
+
+
+def test_a_small_change_in_growth_is_drawn_small() -> None:
+    """汉中 2023: 10.3%, 10.3%, 10.1% once filled the whole height of the chart."""
+    from hzlib import charts
+
+    with charts_style.chart_style():
+        fig = charts.growth_chart("固定资产投资", [10.3, 10.3, 10.1], [None] * 4, None, 3)
+    lo, hi = fig.axes[0].get_ylim()
+    assert (10.3 - 10.1) / (hi - lo) < 0.05
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()][1:3] == ["7", "8"]

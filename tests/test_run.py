@@ -191,6 +191,19 @@ def test_an_output_folder_that_cannot_be_made_is_one_message(tmp_path: Path, cap
     assert "无法写入" in err and "路径中有同名文件而不是文件夹" in err and "Traceback" not in err
 
 
+def test_one_worker_renders_reports_one_after_another_into_a_relative_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As ``make report`` does: ``--out reports`` relative to where hz runs, several reports per
+    worker (the kernel's working folder is the notebooks' after the first report)."""
+    from hzlib.runner.worker import Worker
+
+    monkeypatch.chdir(tmp_path)
+    with Worker() as w:
+        results = [run_plan(plan, q, out_dir=Path("reports"), formats=("html",), worker=w)
+                   for plan, q in (("ankang-2019", "2019Q2"), ("zhenba-2024", "2024Q2"))]
+    assert [r.errors for r in results] == [[], []]
+    assert (tmp_path / "reports" / "zhenba-2024" / "2024Q2" / "bulletin.html").is_file()
+
+
 def test_a_kernel_that_cannot_start_is_one_message_in_the_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def no_sockets(*args: object, **kwargs: object) -> object:
         raise OSError(errno.ENOSPC, "No space left on device")

@@ -138,7 +138,11 @@ class WarmKernel:
             raise RenderError(f"内核执行准备代码失败：{getattr(e, 'ename', '')}: {getattr(e, 'evalue', e)}") from None
 
     def preload(self, model_file: str | Path, key: str) -> None:
-        """Put a pickled report model in the kernel's model cache (see :func:`hzlib.report.notebook.preload`)."""
+        """Put a pickled report model in the kernel's model cache (see :func:`hzlib.report.notebook.preload`).
+
+        The path is made absolute here: the kernel's working folder is the notebooks' (see :meth:`run`),
+        not the caller's."""
+        model_file = Path(model_file).absolute()
         self._ready()
         self._execute_quietly(f"import hzlib.report.notebook as _hz_nb; _hz_nb.preload({str(model_file)!r}, {key!r}); del _hz_nb")
 
