@@ -178,6 +178,7 @@ class SampleSpec:
     ownership_mix: dict[str, float] = field(default_factory=lambda: {"private": 0.55, "state": 0.25, "government": 0.18, "foreign": 0.02})
     private_investment_share: float | None = None
     industry_share: float = 0.55
+    infrastructure_plan_share: float | None = None  # 基础设施 projects carry this share of the annual plan
     chain_share: float = 0.6
     chains: list[str] = field(default_factory=list)
     new_start_share: float = 0.4
@@ -570,6 +571,27 @@ def _names(df: pd.DataFrame, spec: SampleSpec, rng: np.random.Generator, fast: b
     return names + suffix
 
 
+def _calibrate_infrastructure(sector: np.ndarray, annual: np.ndarray, active: np.ndarray, free: np.ndarray, amount: float,
+                              rng: np.random.Generator) -> np.ndarray:
+    """Sectors such that the active 基础设施 projects carry about ``amount`` of annual plan (万元, never
+    more): a random prefix of the ``free`` projects (active, not industry, sector not fixed) is 基础设施,
+    the rest of them 社会事业 or 生态环保. Active projects with a fixed sector keep it and count.
+
+    >>> s = np.array(["基础设施"] * 4, dtype=object)
+    >>> out = _calibrate_infrastructure(s, np.array([10.0, 10, 10, 10]), np.full(4, True), np.full(4, True), 25.0, np.random.default_rng(1))
+    >>> int((out == "基础设施").sum()), set(out) - {"基础设施"} <= {"社会事业", "生态环保"}
+    (2, True)
+    """
+    out = sector.copy()
+    fixed_infra = annual[active & ~free & (sector == "基础设施")].sum()
+    rows = rng.permutation(np.flatnonzero(free))
+    keep = np.cumsum(annual[rows]) <= max(amount - fixed_infra, 0.0)
+    out[rows[keep]] = "基础设施"
+    others = np.array(_OTHER_SECTORS[1:], dtype=object)
+    out[rows[~keep]] = others[rng.integers(0, len(others), size=int((~keep).sum()))]
+    return out
+
+
 def generate_ledger_frame(spec: SampleSpec, *, fast_names: bool = False) -> pd.DataFrame:
     """The project ledger of ``spec`` in contract columns (ids of ``LEDGER_COLUMNS``)."""
     rng = _rng(spec.seed, "ledger")
@@ -593,6 +615,9 @@ def generate_ledger_frame(spec: SampleSpec, *, fast_names: bool = False) -> pd.D
         df["chain"] = np.where(chain != "", chain, np.where(on_chain, drawn, ""))
 
     annual = _annual_plan(df, spec, rng)
+    if spec.infrastructure_plan_share is not None:
+        df["sector"] = _calibrate_infrastructure(df["sector"].to_numpy(dtype=object), annual, active, active & ~fixed & ~is_ind,
+                                                 spec.infrastructure_plan_share * annual[active].sum(), _rng(spec.seed, "infrastructure"))
 
     # Ownership: from the mix, or calibrated so private projects carry a given share of the plan.
     keys = list(spec.ownership_mix)

@@ -167,3 +167,15 @@ def test_generate_100k():
     assert ledger["project_id"].is_unique
     m = progress["completed_cum"].to_numpy().reshape(len(ledger), 12)
     assert (np.diff(m, axis=1) >= -1e-9).all()
+
+
+def test_infrastructure_projects_carry_the_stated_share_of_the_plan(samples):
+    """港务区: 基础设施 key projects carry about 7% of the annual plan (the spec), never more, and
+    short of it by less than one project; every other sector keeps its projects."""
+    spec = SampleSpec.load("xian-port-2023")
+    led = samples["xian-port-2023"].ledger
+    active = led["annual_plan"] > 0
+    infra = led.loc[active & (led["sector"] == "基础设施"), "annual_plan"].sum()
+    amount = spec.infrastructure_plan_share * led.loc[active, "annual_plan"].sum()
+    assert amount - led.loc[active, "annual_plan"].max() < infra <= amount
+    assert set(led.loc[~led["is_industry"], "sector"]) <= {"基础设施", "社会事业", "生态环保"}
