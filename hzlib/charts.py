@@ -83,8 +83,9 @@ def growth_chart(
         if not math.isnan(v):
             ax.annotate(f"{v:.1f}%", (x, v), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8)
     if required is not None and not math.isnan(required) and through < 4:
-        ax.plot(xs[through - 1 :], [act[-1]] + [required] * (4 - through), color="#ef6c00", marker="s", linestyle=":",
-                label=f"其余季度需增长 {required:.2f}%")
+        # growth still needed over the remaining quarters, not a cumulative value: markers only, no line from the cumulative path
+        ax.plot(xs[through:], [required] * (4 - through), color="#ef6c00", marker="s", linestyle="none",
+                label=f"其余季度需增长 {required:.2f}%（非累计）")
     ax.set_xticks(xs, _Q)
     ax.set_ylim(*growth_axis_limits([*cps, *act, required]))
     ax.yaxis.set_major_formatter(StrMethodFormatter("{x:g}"))

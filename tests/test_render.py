@@ -703,3 +703,22 @@ def test_a_small_change_in_growth_is_drawn_small() -> None:
     lo, hi = fig.axes[0].get_ylim()
     assert (10.3 - 10.1) / (hi - lo) < 0.05
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()][1:3] == ["7", "8"]
+
+
+def test_required_growth_is_not_drawn_as_a_continuation_of_the_cumulative_line() -> None:
+    """The growth still needed is over the remaining quarters (not cumulative): markers at Q4 only."""
+    from hzlib import charts
+
+    with charts_style.chart_style():
+        fig = charts.growth_chart("固定资产投资", [8.6, 8.5, 8.9], [12, 12, 12, 12], 20.4, 3)
+    needed = [ln for ln in fig.axes[0].get_lines() if "需增长" in str(ln.get_label())]
+    assert len(needed) == 1 and list(needed[0].get_xdata()) == [4] and needed[0].get_linestyle() == "None"
+    assert "非累计" in str(needed[0].get_label())
+
+
+def test_the_target_tables_text_columns_keep_a_readable_width() -> None:
+    from hzlib.report import views
+    from hzlib.report.notebook import open_report
+
+    head = views.targets_view(open_report("xian-port-2023", "2023Q3")).data.split("</thead>")[0]
+    assert '<th style="min-width: 6em">口径</th>' in head and '<th style="min-width: 9em">说明</th>' in head

@@ -77,11 +77,13 @@ class HTMLTable:
         return len(self.frame)
 
 
-def html_table(df: pd.DataFrame, *, caption: str | None = None, text: str | None = None, narrow: tuple[str, ...] = ()) -> HTMLTable:
+def html_table(df: pd.DataFrame, *, caption: str | None = None, text: str | None = None, narrow: tuple[str, ...] = (),
+               min_ems: dict[str, float] | None = None) -> HTMLTable:
     """An escaped HTML table without the index.
 
     ``narrow``: columns of short labels that must never wrap (级别, 状态, dates); their
-    cells get ``class="nowrap"``. A cell whose whole text is a status label (达标 …)
+    cells get ``class="nowrap"``. ``min_ems``: the least width (ems) of text columns that
+    the table's automatic layout would otherwise squeeze to a few characters per line. A cell whose whole text is a status label (达标 …)
     also gets its status class, so colour follows the one status vocabulary.
 
     >>> html_table(pd.DataFrame({"状态": ["达标"], "名称": ["<b>"]}), narrow=("状态",)).data.split("<tbody>")[1].split("</tbody>")[0].strip()
@@ -92,7 +94,8 @@ def html_table(df: pd.DataFrame, *, caption: str | None = None, text: str | None
     by_label = {st.zh: STATUS_CLASSES[st.value] for st in Status}
     cols = [str(c) for c in df.columns]
     nw = [c in narrow for c in cols]
-    head = "".join(f"<th>{escape(c)}</th>" for c in cols)
+    widths = min_ems or {}
+    head = "".join(f'<th style="min-width: {widths[c]:g}em">{escape(c)}</th>' if c in widths else f"<th>{escape(c)}</th>" for c in cols)
     body = []
     for row in df.itertuples(index=False, name=None):
         cells = []
@@ -192,7 +195,7 @@ def targets_view(m: ReportModel, which: str = "judged") -> HTMLTable:
     sel = t[t["status"].isin(JUDGED)] if which == "judged" else t[~t["status"].isin(JUDGED)]
     df = target_rows(sel)
     label = "本期考核目标" if which == "judged" else "未到期或无数据目标"
-    return html_table(df, text=f"（{label}：{len(df)} 项）", narrow=("状态", "差距"))
+    return html_table(df, text=f"（{label}：{len(df)} 项）", narrow=("状态", "差距"), min_ems={"口径": 6, "说明": 9})
 
 
 def plan_notes_view(m: ReportModel) -> HTMLTable:
