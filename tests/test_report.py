@@ -86,6 +86,13 @@ def test_zhenba_completed_projects_count_actual_completions_not_planned_ones() -
     assert len(listed) == len(m.actions["missed_completion"]) > 0
 
 
+def test_an_empty_action_list_says_so_instead_of_an_empty_table() -> None:
+    m = load_report("ankang-2019", "2019Q2")
+    assert m.actions["missed_completion"].empty
+    shown = actions_view(m, "missed_completion")
+    assert len(shown) == 0 and "<table" not in shown.data and "本期无此类项目" in shown.data
+
+
 def test_reported_value_for_a_ledger_target_is_not_used() -> None:
     plan = load_plan("zhenba-2024")
     loaded = load_data("zhenba-2024", year=2024)

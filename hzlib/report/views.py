@@ -288,7 +288,8 @@ def actions_view(m: ReportModel, kind: str) -> HTMLTable:
     df = m.actions.get(kind, pd.DataFrame())
     title = ACTION_TITLES[kind]
     if df.empty:
-        return html_table(pd.DataFrame(columns=["项目名称", "责任单位", "级别"]), text=f"（{title}：0 个）")
+        empty = pd.DataFrame(columns=["项目名称", "责任单位", "级别"])
+        return HTMLTable('<p class="hz-empty">本期无此类项目。</p>', f"（{title}：0 个）", empty)
     base = pd.DataFrame({"项目名称": df["name"], "责任单位": df["unit"], "级别": df["level"].map(LEVEL_ZH).fillna("")})
     if kind == "not_started":
         base["计划开工"] = _dates(df, "planned_start")
