@@ -52,16 +52,15 @@ def test_a_worker_killed_mid_run_leaves_no_half_written_report(cluster, tmp_path
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     cmd = [sys.executable, "-m", "hzlib.cli", "run", *PLANS, "--formats", "html", "--out", str(out), "--scheduler", cluster.scheduler_address]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
-    client = distributed.Client(cluster.scheduler_address, timeout="30s")
+    client = distributed.Client(cluster.scheduler_address)
     try:
-        deadline = time.monotonic() + 600
-        while time.monotonic() < deadline and not list(out.glob("*/.*staging*")) and proc.poll() is None:
-            time.sleep(0.2)  # wait until a worker is writing a report
+        while not list(out.glob("*/.*staging*")) and proc.poll() is None:
+            time.sleep(0.2)  # polling until a worker is writing a report (the run ends by itself otherwise)
         busy = [w for w, tasks in client.processing().items() if tasks]
         if busy and proc.poll() is None:
             pid = client.run(os.getpid, workers=busy[:1])[busy[0]]
             os.kill(pid, signal.SIGKILL)  # the worker dies mid-report
-        output, _ = proc.communicate(timeout=900)
+        output, _ = proc.communicate()
     finally:
         client.close()
     text = output.decode("utf-8", "replace")

@@ -1,8 +1,9 @@
 """Ctrl-C and SIGTERM stop a real ``hz run`` with one Chinese line and exit code 130/143, and
 leave no staging folder; what a SIGKILL leaves behind is removed by the next run.
 
-Each test starts ``hz run`` as a subprocess, waits (generously, never by sleeping a fixed
-time) until its staging folder exists, sends the signal and waits for the process to end.
+Each test starts ``hz run`` as a subprocess, waits until its staging folder exists (polling; no
+time limit: the run ends by itself if the folder never comes, and the test then fails), sends the
+signal and waits for the process to end.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from pathlib import Path
 import pytest
 
 PLAN, QUARTER = "ankang-2019", "2019Q2"
-WAIT = 600.0  # seconds: a slow, busy machine; the tests normally take a few seconds each
 HZ = [sys.executable, "-c", "import sys; from hzlib.cli import main; sys.exit(main())"]
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
@@ -42,15 +42,11 @@ def staging(out: Path) -> list[Path]:
 
 
 def wait_for_staging(proc: subprocess.Popen[str], out: Path) -> None:
-    deadline = time.monotonic() + WAIT
     while not staging(out):
         if proc.poll() is not None:
             pytest.fail(f"hz run ended before staging: {proc.returncode}\n{proc.stdout.read() if proc.stdout else ''}"
                         f"{proc.stderr.read() if proc.stderr else ''}")
-        if time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail("no staging folder appeared")
-        time.sleep(0.05)
+        time.sleep(0.05)  # polling interval, not a limit
 
 
 @pytest.mark.parametrize(("sig", "code", "words"), [
@@ -62,7 +58,7 @@ def test_interrupt_stops_cleanly(tmp_path: Path, sig: signal.Signals, code: int,
     proc = start_run(out)
     wait_for_staging(proc, out)
     proc.send_signal(sig)
-    _, stderr = proc.communicate(timeout=WAIT)
+    _, stderr = proc.communicate()
     assert proc.returncode == code, stderr
     lines = [line for line in stderr.splitlines() if line.strip()]
     assert lines.count(f"✗ {words}：{PLAN} {QUARTER} 未完成，临时文件已删除，已有的通报未改动") == 1, stderr
@@ -77,10 +73,10 @@ def test_the_next_run_removes_what_a_killed_run_left(tmp_path: Path) -> None:
     wait_for_staging(proc, out)
     left = staging(out)
     proc.kill()
-    proc.communicate(timeout=WAIT)
+    proc.communicate()
     assert staging(out) == left  # SIGKILL cannot be handled: the staging folder stays …
     done = subprocess.run([*HZ, "run", PLAN, "--quarter", QUARTER, "--formats", "xlsx", "--out", str(out)],
-                          capture_output=True, text=True, timeout=WAIT)
+                          capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert staging(out) == []  # … until the next run
     assert f"已删除上次中断的运行留下的 reports/{PLAN}/{left[0].name}" in done.stdout

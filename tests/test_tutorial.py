@@ -116,7 +116,7 @@ def test_tutorial_runs_as_written(tmp_path: Path) -> None:
             continue
         output = ""
         for command, code in commands(block):
-            done = subprocess.run(["bash", "-c", command], cwd=project, env=env, capture_output=True, text=True, timeout=900)
+            done = subprocess.run(["bash", "-c", command], cwd=project, env=env, capture_output=True, text=True)
             output += done.stdout + done.stderr
             assert done.returncode == code, f"{command}\n{done.stdout}\n{done.stderr}"
             assert "Traceback" not in done.stderr, done.stderr
