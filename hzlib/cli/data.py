@@ -140,8 +140,7 @@ def cmd_validate_data(args: argparse.Namespace) -> int:
     if plan is not None:
         from ..data import check_tasks_against_plan, fill_level
 
-        if r.kind == "ledger" and "level" not in r.columns and not r.frame.empty:
-            fill_level(r, level)
+        fill_level(r, level)
         check_tasks_against_plan(r, plan)
     if args.suggest_map:
         sys.stdout.write(_suggest(args, r))

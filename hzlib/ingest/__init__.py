@@ -64,31 +64,33 @@ _NAME_HINTS: dict[str, tuple[str, ...]] = {
 Ledger: TypeAlias = ReadResult | pd.DataFrame | str | Path | None
 
 
-def _options(year: int | None, month: str | int | None, mapping: MappingFile | str | Path | None, default_level: str | None) -> ReadOptions:
-    return ReadOptions(year=year, month=None if month is None else str(month), mapping=mapping_for(mapping), default_level=default_level)
+def _options(year: int | None, month: str | int | None, mapping: MappingFile | str | Path | None) -> ReadOptions:
+    return ReadOptions(year=year, month=None if month is None else str(month), mapping=mapping_for(mapping))
 
 
 def read_data(path: str | Path, kind: str, *, sheet: str | None = None, year: int | None = None, ledger: Ledger = None,
-              month: str | int | None = None, mapping: MappingFile | str | Path | None = None, default_level: str | None = None) -> ReadResult:
+              month: str | int | None = None, mapping: MappingFile | str | Path | None = None) -> ReadResult:
     """Read ``path`` as a file of ``kind`` (ledger, progress, indicators, profiles, tasks).
 
     ``sheet``: the xlsx sheet (default: the sheet(s) whose header matches); ``year``: the
     plan or ledger year; ``month``: the month a ledger sheet's cumulative column runs to when
     neither its header nor its title says (``2019-06``); ``mapping``: an office's mapping
-    file (path or :class:`MappingFile`); ``default_level``: the project level of a ledger
-    without a level column whose title names none; ``ledger``: a ledger (result, frame or
-    path) a progress file is checked against.
+    file (path or :class:`MappingFile`); ``ledger``: a ledger (result, frame or path) a
+    progress file is checked against.
     """
     if kind not in KINDS:
         raise UsageError(f"未知的文件类型 {kind!r}，应为 {'、'.join(KINDS)} / unknown kind")
-    opt = _options(year, month, mapping, default_level)
+    return _read(path, kind, sheet, _options(year, month, mapping), ledger)
+
+
+def _read(path: str | Path, kind: str, sheet: str | None, opt: ReadOptions, ledger: Ledger, raws: dict[str, RawTable] | None = None) -> ReadResult:
     if isinstance(ledger, (str, Path)):
         ledger = read_table(ledger, "ledger", options=opt)
-    return read_table(path, kind, sheet=sheet, options=opt, ledger=ledger)
+    return read_table(path, kind, sheet=sheet, options=opt, ledger=ledger, raws=raws)
 
 
 def read_ledger(path: str | Path, *, sheet: str | None = None, year: int | None = None, month: str | int | None = None,
-                mapping: MappingFile | str | Path | None = None, default_level: str | None = None) -> ReadResult:
+                mapping: MappingFile | str | Path | None = None) -> ReadResult:
     """Read a project ledger (项目台账). ``year`` is the ledger year, used for plausibility checks.
 
     An office's own sheet is read as it is (title, 序号, 合计 row, section rows, merged
@@ -98,7 +100,7 @@ def read_ledger(path: str | Path, *, sheet: str | None = None, year: int | None 
     >>> read_ledger.__name__
     'read_ledger'
     """
-    return read_data(path, "ledger", sheet=sheet, year=year, month=month, mapping=mapping, default_level=default_level)
+    return read_data(path, "ledger", sheet=sheet, year=year, month=month, mapping=mapping)
 
 
 def read_progress(path: str | Path, *, sheet: str | None = None, year: int | None = None, ledger: Ledger = None,
@@ -135,15 +137,17 @@ def _score(raw: RawTable, kind: str, extra: dict[str, str] | None = None) -> flo
     return len(required & found) / len(required) + 0.01 * len(found)
 
 
-def guess_kind(path: str | Path, raw: RawTable | None = None, sheet: str | None = None, mapping: MappingFile | None = None) -> str:
+def guess_kind(path: str | Path, raw: RawTable | None = None, sheet: str | None = None, mapping: MappingFile | None = None,
+               raws: list[RawTable] | None = None) -> str:
     """Which kind of file ``path`` is, from its headers (and its name when the headers are unclear).
 
     The kind whose required columns are best covered wins (in any sheet of a workbook);
     file-name words (台账, 进度, 指标, 基数 ...) break ties. Falls back to ``ledger``.
+    ``raw``/``raws``: the sheet, or every sheet, already read.
     """
     if raw is not None:
         raws = [raw]
-    else:
+    elif raws is None:
         names = list_sheets(path) if sheet is None else []
         raws = [read_raw(path, n) for n in names] if len(names) > 1 else [read_raw(path, sheet)]
     name = Path(path).stem.lower()
@@ -159,7 +163,7 @@ def guess_kind(path: str | Path, raw: RawTable | None = None, sheet: str | None 
 
 
 def validate_file(path: str | Path, kind: str | None = None, *, sheet: str | None = None, year: int | None = None, ledger: Ledger = None,
-                  month: str | int | None = None, mapping: MappingFile | str | Path | None = None, default_level: str | None = None) -> ReadResult:
+                  month: str | int | None = None, mapping: MappingFile | str | Path | None = None) -> ReadResult:
     """Read and check any data file; ``kind=None`` guesses it from the columns and the file name.
 
     >>> import tempfile, pathlib
@@ -170,6 +174,10 @@ def validate_file(path: str | Path, kind: str | None = None, *, sheet: str | Non
     ('indicators', 0.092)
     """
     m = mapping_for(mapping)
-    if kind is None:
-        kind = guess_kind(path, sheet=sheet, mapping=m)
-    return read_data(path, kind, sheet=sheet, year=year, ledger=ledger, month=month, mapping=m, default_level=default_level)
+    if kind is not None:
+        return read_data(path, kind, sheet=sheet, year=year, ledger=ledger, month=month, mapping=m)
+    # a workbook's sheets are read once, for the guess and for the table
+    names = list_sheets(path) if sheet is None else []
+    raws = {n: read_raw(path, n) for n in names} if len(names) > 1 else None
+    kind = guess_kind(path, sheet=sheet, mapping=m, raws=list(raws.values()) if raws else None)
+    return _read(path, kind, sheet, _options(year, month, m), ledger, raws)

@@ -54,12 +54,17 @@ def make_ids(name: pd.Series, unit: pd.Series) -> pd.Series:
     >>> a == b, len(a)
     (True, 15)
     """
-    keys = (_key(unit) + "\x1f" + _key(name)).to_numpy(dtype=object)
+    return _ids_of(_key(unit), _key(name))
+
+
+def _ids_of(unit_key: pd.Series, name_key: pd.Series) -> pd.Series:
+    """:func:`make_ids` from the already normalised unit and name (:func:`_key`)."""
+    keys = (unit_key + "\x1f" + name_key).to_numpy(dtype=object)
     h = pd.util.hash_array(keys, categorize=False) & np.uint64((1 << 48) - 1)
     shifts = np.arange(44, -1, -4, dtype=np.uint64)
     nibbles = ((h[:, None] >> shifts) & np.uint64(0xF)).astype(np.intp)
     text = np.ascontiguousarray(_HEX[nibbles]).view("S12").ravel().astype(str)
-    return pd.Series(np.char.add("ID-", text), index=name.index, dtype=object)
+    return pd.Series(np.char.add("ID-", text), index=name_key.index, dtype=object)
 
 
 def derive_ids(r: ReadResult) -> None:
@@ -68,8 +73,9 @@ def derive_ids(r: ReadResult) -> None:
     if "project_id" in r.columns or "name" not in r.columns or f.empty:
         return
     named = f["name"].notna()
-    ids = make_ids(f["name"], f["unit"]).where(named, None)
-    key = _key(f["unit"]) + "/" + _key(f["name"])
+    unit_key, name_key = _key(f["unit"]), _key(f["name"])
+    ids = _ids_of(unit_key, name_key).where(named, None)
+    key = unit_key + "/" + name_key
     dup = key.duplicated(keep=False) & named
     if dup.any():
         for k, idx in key[dup].groupby(key[dup], sort=False).groups.items():
@@ -152,7 +158,7 @@ def _tiny_against_total(r: ReadResult, p: ReadResult) -> list[Problem]:
         + fmt_numbers(v[i] * 1e4) + " 或在表头写明（亿元） / looks 10^4 too small against the total"), WARNING)
 
 
-def _falling(r: ReadResult, parts: list[ReadResult]) -> list[Problem]:
+def _falling(r: ReadResult) -> list[Problem]:
     """A later cumulative column below an earlier one on the same row (error: 自年初累计值不应减少)."""
     out: list[Problem] = []
     for a, b in pairwise(sorted(r.cumulative)):
@@ -181,7 +187,7 @@ def split_progress(r: ReadResult) -> None:
         r.problems += check_progress(p, r)
         if "total_investment" in r.columns:
             r.problems += _tiny_against_total(r, p)
-    r.problems += _falling(r, parts)
+    r.problems += _falling(r)
     progress = parts[0] if len(parts) == 1 else _concat_progress(r, parts)
     r.progress = progress
     months = "、".join(f"“{r.cumulative[m].header}”→ {m}" for m in sorted(r.cumulative))

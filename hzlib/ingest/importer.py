@@ -91,7 +91,7 @@ class ImportResult:
         return not any(p.severity == ERROR for p in self.problems)
 
 
-def _existing_progress(folder: Path, ledger: ReadResult, year: int | None) -> tuple[ReadResult | None, list[Problem]]:
+def _existing_progress(folder: Path, year: int | None) -> tuple[ReadResult | None, list[Problem]]:
     path = folder / "progress.csv"
     if not path.is_file():
         return None, []
@@ -200,7 +200,7 @@ def import_workbook(path: str | Path, folder: Path, *, year: int | None, sheet: 
     if (folder / "ledger.xlsx").is_file():
         result.notes.append("目录中另有 ledger.xlsx：之后读取的是 ledger.csv，请把 ledger.xlsx 移走，免得两处不一致")
     if r.progress is not None:
-        old, errors = _existing_progress(folder, r, year)
+        old, errors = _existing_progress(folder, year)
         if errors:
             result.problems = [Problem(e.file, e.row, e.column, "现有进度文件有错误，请先修正：" + e.message) for e in errors]
             return result

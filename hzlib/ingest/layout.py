@@ -190,23 +190,37 @@ def fill_merged(data: pd.DataFrame, merged: list[tuple[int, int, int, int]]) -> 
     filled: dict[int, pd.Series] = {}
     if not merged or data.empty:
         return data, filled
-    first, last = int(data.index.min()), int(data.index.max())
+    rows = data.index.to_numpy(dtype=np.int64)  # grid rows, sorted
+    m = np.asarray(merged, dtype=np.int64).reshape(-1, 4)
+    r0, c0, r1, c1 = m.T
+    top = np.searchsorted(rows, r0)  # the position of each range's first row, when data has it
+    has_top = top < len(rows)
+    has_top[has_top] = rows[top[has_top]] == r0[has_top]
+    c0_pos = data.columns.get_indexer(c0)
+    keep = np.flatnonzero((r1 > r0) & has_top & (c0_pos >= 0))
+    values = data.to_numpy(dtype=object)[top[keep], c0_pos[keep]]
+    set_ = np.array([not (v is None or (isinstance(v, float) and np.isnan(v))) for v in values], dtype=bool)
+    keep, values = keep[set_], values[set_]
+    # each range's rows of data: positions top .. below-1 (merges never overlap: each cell gets at most one value)
+    start, below = top[keep], np.searchsorted(rows, r1[keep], side="right")
     out = data.copy()
-    for r0, c0, r1, c1 in merged:
-        if r1 <= r0 or r0 < first or r0 > last:
+    first_range: dict[int, int] = {}  # column -> the first range (in ``merged`` order) that filled it
+    for c in data.columns:
+        on = np.flatnonzero((c0[keep] <= c) & (c <= c1[keep]))
+        if not len(on):
             continue
-        if r0 not in out.index or c0 not in out.columns:
+        n = below[on] - start[on]
+        pos = np.repeat(start[on], n) + np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+        owner = np.repeat(on, n)
+        col = out[c].to_numpy(dtype=object).copy()
+        blank = pd.isna(col[pos])
+        if not blank.any():
             continue
-        value = out.at[r0, c0]
-        if value is None or (isinstance(value, float) and np.isnan(value)):
-            continue
-        for c in range(c0, c1 + 1):
-            if c not in out.columns:
-                continue
-            span = out.loc[r0:r1, c]  # grid rows are the (sorted) index: a label slice
-            blank = span.index[span.isna().to_numpy()]
-            if len(blank):
-                out.loc[blank, c] = value
-                mask = filled.setdefault(c, pd.Series(False, index=out.index))
-                mask[blank] = True
-    return out, filled
+        col[pos[blank]] = values[owner[blank]]
+        out[c] = pd.Series(col, index=out.index, dtype=object)
+        mask = np.zeros(len(rows), dtype=bool)
+        mask[pos[blank]] = True
+        filled[c] = pd.Series(mask, index=out.index)
+        first_range[c] = int(keep[owner[blank]].min())
+    # in the order the ranges fill the columns (the order the fills are reported)
+    return out, {c: filled[c] for c in sorted(filled, key=lambda c: (first_range[c], c))}

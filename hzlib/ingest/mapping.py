@@ -41,6 +41,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..errors import DataError, Problem
+from ..inputs import MAPPING_FILE
 from ..yamldoc import YamlDoc, read_yaml_doc
 from .aliases import (
     BOOL_VALUES,
@@ -55,9 +56,6 @@ from .aliases import (
 )
 
 __all__ = ["MappingFile", "load_mapping", "mapping_for", "field_ids", "closest_fields", "suggest_mapping", "MAPPING_FILE"]
-
-#: The mapping file's name in a plan's data folder.
-MAPPING_FILE = "mapping.yaml"
 
 
 def field_ids() -> dict[str, str]:

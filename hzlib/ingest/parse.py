@@ -266,7 +266,7 @@ _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _COMPACT_MONTH = re.compile(r"^(\d{4})(\d{2})$")
 _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 _NOT_YET = re.compile(r"^(未|尚未|暂未|待)(开工|竣工|办结|办理|投产|完成)$")
-_PART = {None: 1, "初": 1, "上旬": 1, "中旬": 11, "下旬": 21}
+_PART = {None: 1, "初": 1, "上旬": 1, "中旬": 11, "下旬": 21, "底": -1, "末": -1}
 
 
 #: Why a date cell was not read as typed (see :func:`parse_dates`).
@@ -332,7 +332,7 @@ def _one_date_why(v: object, year: int | None = None) -> tuple[object, str | Non
         m = pattern.match(text)
         if m:
             part = m.group(3) if m.re is _MONTH else None
-            day = -1 if part in ("底", "末") else _PART.get(part, 1)
+            day = _PART.get(part, 1)
             d = _ymd(int(m.group(1)), int(m.group(2)), day)
             return d, (IMPOSSIBLE if d is None else AMBIGUOUS if _is_ambiguous_number(v) else None)
     for pattern in (_DAY_IN_YEAR, _MONTH_IN_YEAR):
@@ -343,7 +343,7 @@ def _one_date_why(v: object, year: int | None = None) -> tuple[object, str | Non
             if m.re is _DAY_IN_YEAR:
                 d = _ymd(year, int(m.group(1)), int(m.group(2)))
             else:
-                d = _ymd(year, int(m.group(1)), -1 if m.group(2) in ("底", "末") else _PART.get(m.group(2), 1))
+                d = _ymd(year, int(m.group(1)), _PART.get(m.group(2), 1))
             return d, (None if d is not None else IMPOSSIBLE)
     if _SERIAL.match(text):
         x = float(text)

@@ -100,16 +100,14 @@ class ReadOptions:
     ``year``: the plan or ledger year (``--year``, the plan's year); ``month``: the month
     (``YYYY-MM``, or ``6`` with a year) a cumulative completed-investment column runs to
     when neither its header nor the title says (``--month``); ``mapping``: the office's
-    mapping file; ``default_level``: the project level of the plan's targets, for a
-    ledger without a level column whose title does not name one; ``sheet_unit``: the
-    sheet's name, the unit of its rows when there is no unit column (one sheet per
-    county); ``label``: the file as problems name it (file and sheet).
+    mapping file; ``sheet_unit``: the sheet's name, the unit of its rows when there is
+    no unit column (one sheet per county); ``label``: the file as problems name it
+    (file and sheet).
     """
 
     year: int | None = None
     month: str | None = None
     mapping: MappingFile | None = None
-    default_level: str | None = None
     sheet_unit: str | None = None
     label: str | None = None
 
@@ -310,8 +308,7 @@ def _exclusions(data: pd.DataFrame, info: HeaderInfo, n_mapped: int) -> tuple[pd
         if j not in data.columns:
             continue
         s = data[j]
-        hit = on_uniques(s, lambda u: u.map(lambda v: isinstance(v, str) and "计" in v and bool(_TOTAL_RE.match(v))))
-        hit = hit.astype("boolean").fillna(False).astype(bool) & reason.isna()
+        hit = _matches(s, _TOTAL_RE) & reason.isna()
         reason[hit] = "合计行"
         text[hit] = s[hit]
     # repeated header rows (pages glued together)
@@ -768,14 +765,13 @@ def _cumulative_month(header: str, title: TitleInfo, sheet: _Sheet, month_option
     return None
 
 
-def build_table(raw: RawTable, kind: str, *, year: int | None = None, options: ReadOptions | None = None) -> ReadResult:
+def build_table(raw: RawTable, kind: str, *, options: ReadOptions | None = None) -> ReadResult:
     """Normalise ``raw`` into the contract table of ``kind`` (cell checks only; see :mod:`.validate`).
 
-    ``year`` is the file's year (kept for callers that give only that); ``options`` says
-    what else the caller knows (:class:`ReadOptions`).
+    ``options`` says what the caller knows (:class:`ReadOptions`).
     """
     opt = options or ReadOptions()
-    year = opt.year if opt.year is not None else year
+    year = opt.year
     label = opt.label or raw.file
     problems: list[Problem] = list(raw.problems)
     result = ReadResult(kind=kind, file=raw.file, frame=empty_frame(kind), problems=problems, encoding=raw.encoding, sheet=raw.sheet,
@@ -846,8 +842,6 @@ def build_table(raw: RawTable, kind: str, *, year: int | None = None, options: R
                 lay.constant(cid, value, "按映射文件的 defaults")
         if "level" not in lay.ids and title.level is not None:
             lay.constant("level", title.level, f"按标题中的“{title.level_words}”")
-        elif "level" not in lay.ids and opt.default_level is not None:
-            lay.constant("level", opt.default_level, "按计划中重点项目目标的范围")
     kept, ids = lay.kept, lay.ids
     for c in contract:
         if c.required and c.id not in ids:

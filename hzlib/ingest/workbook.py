@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -83,8 +84,13 @@ def _choose(file: str, raws: dict[str, RawTable], headers: dict[str, HeaderInfo]
     return same, notes
 
 
-def read_sheets(path: str | Path, kind: str, *, sheet: str | None = None, options: ReadOptions | None = None) -> ReadResult:
-    """Read the sheet(s) of ``path`` holding a table of ``kind`` (cell checks and layout only)."""
+def read_sheets(path: str | Path, kind: str, *, sheet: str | None = None, options: ReadOptions | None = None,
+                raws: Mapping[str, RawTable] | None = None) -> ReadResult:
+    """Read the sheet(s) of ``path`` holding a table of ``kind`` (cell checks and layout only).
+
+    ``raws``: every sheet of the workbook by name, already read (:func:`.read.read_raw`);
+    used when no sheet is named and the workbook has several.
+    """
     opt = options or ReadOptions()
     mapping = opt.mapping
     sheet = sheet or (mapping.sheet if mapping else None)
@@ -100,7 +106,7 @@ def read_sheets(path: str | Path, kind: str, *, sheet: str | None = None, option
             return r
         r.did(Problem(label, None, None, f"按指定读取工作表“{sheet}” / sheet given", WARNING))
         return r
-    raws = {n: read_raw(path, n) for n in names}
+    raws = dict(raws) if raws is not None else {n: read_raw(path, n) for n in names}
     extra = mapping.headers_for(kind) if mapping else None
     headers = {n: info for n, raw in raws.items() if raw.ok and (info := find_header(raw.cells, kind, extra)) is not None}
     if not headers:
@@ -181,6 +187,6 @@ def finish(r: ReadResult, ledger: ReadResult | pd.DataFrame | None = None) -> Re
 
 
 def read_table(path: str | Path, kind: str, *, sheet: str | None = None, options: ReadOptions | None = None,
-               ledger: ReadResult | pd.DataFrame | None = None) -> ReadResult:
-    """Read ``path`` as a file of ``kind``: sheets, layout, cells, derivations and every check."""
-    return finish(read_sheets(path, kind, sheet=sheet, options=options), ledger)
+               ledger: ReadResult | pd.DataFrame | None = None, raws: Mapping[str, RawTable] | None = None) -> ReadResult:
+    """Read ``path`` as a file of ``kind``: sheets, layout, cells, derivations and every check (``raws``: see :func:`read_sheets`)."""
+    return finish(read_sheets(path, kind, sheet=sheet, options=options, raws=raws), ledger)
