@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from .paths import DATA_DIR, PLANS_DIR, SCORING_DIR
+from .paths import DATA_DIR, SCORING_DIR
 
 __all__ = ["KINDS", "data_dir_for", "data_files", "input_files", "file_hash", "MAPPING_FILE", "SCORING_INPUTS_FILE"]
 
@@ -53,14 +53,15 @@ def data_files(folder: Path) -> dict[str, Path]:
     return {kind: p for kind in KINDS if (p := _find(folder, kind)) is not None}
 
 
-def input_files(plan_id: str, data_dir: str | Path | None = None, *, plan_file: Path | None = None,
-                mapping: str | Path | None = None, scenario: Path | None = None) -> dict[str, Path]:
+def input_files(plan_id: str, data_dir: str | Path | None = None, *, scenario: Path | None = None) -> dict[str, Path]:
     """Every file a report of ``plan_id`` reads, by role (``plan``, ``data/ledger``, ``mapping``,
     ``scoring_rules``, ``scoring_inputs``, ``scenario``)."""
+    from .plan.loader import plan_path
+
     folder = data_dir_for(plan_id, data_dir)
-    out: dict[str, Path] = {"plan": plan_file or PLANS_DIR / f"{plan_id}.yaml"}
+    out: dict[str, Path] = {"plan": plan_path(plan_id)}
     out |= {f"data/{k}": p for k, p in data_files(folder).items()}
-    mapping_path = Path(mapping) if mapping else folder / MAPPING_FILE
+    mapping_path = folder / MAPPING_FILE
     if mapping_path.exists():
         out["mapping"] = mapping_path
     rules = SCORING_DIR / f"{plan_id}.yaml"

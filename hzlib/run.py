@@ -408,6 +408,7 @@ def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, 
                 out_dir.mkdir(parents=True, exist_ok=True)
             keyed = [(job, job_key(job)) for job in todo]
             run: list[tuple[Job, str]] = []
+            skipped = 0  # reports reused unchanged
             for job, key in keyed:
                 folder = None if force else cached_folder(job, key, out_dir, expected)
                 if folder is None:
@@ -415,6 +416,7 @@ def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, 
                     continue
                 r = RunResult(job.plan, folder.name, True, folder, notes=["输入、notebook、程序和设置都未变化，沿用上次生成的通报（--force 重新生成）"])
                 results.append(r)
+                skipped += 1
                 _print_result(r, out_dir)
             n = min(jobs or default_jobs(), max(1, len(run)))
             current = "、".join(j.label for j, _ in run[:3]) + ("等" if len(run) > 3 else "")
@@ -435,7 +437,6 @@ def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, 
             print(f"✗ {e.describe()}：{current} 未完成，临时文件已删除，已有的通报未改动", file=sys.stderr, flush=True)
             return e.exit_code
     failed = [r for r in results if not r.ok]
-    skipped = sum(1 for r in results if r.ok and r.notes and r.notes[0].startswith("输入、notebook"))
     tail = f"（其中 {skipped} 个未变化，未重新生成）" if skipped else ""
     print(f"\n共 {len(results)} 个通报：成功 {len(results) - len(failed)} 个{tail}，失败 {len(failed)} 个。索引：{index}")
     return 1 if failed else 0

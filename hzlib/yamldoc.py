@@ -34,7 +34,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ERROR, Problem
 
-__all__ = ["YamlDoc", "read_yaml_doc", "read_yaml_model", "yaml_path", "yaml_ids", "display_path", "zh_message", "line_map", "fmt_path", "nearest_line"]
+__all__ = ["YamlDoc", "read_yaml_doc", "read_yaml_model", "yaml_path", "yaml_ids", "display_path", "zh_message", "line_map", "nearest_line"]
 
 M = TypeVar("M", bound=BaseModel)
 #: libyaml's safe loader when PyYAML has it (several times faster on long plan files), else the pure-Python one.
@@ -113,17 +113,6 @@ def line_map(node: yaml.Node, path: tuple[Any, ...] = (), out: dict[tuple[Any, .
             out[path + (i,)] = v.start_mark.line + 1
             line_map(v, path + (i,), out)
     return out
-
-
-def fmt_path(loc: tuple[Any, ...]) -> str:
-    """``("targets", 3, "value")`` → ``targets[3].value``."""
-    s = ""
-    for part in loc:
-        if isinstance(part, int):
-            s += f"[{part}]"
-        else:
-            s += ("." if s else "") + str(part)
-    return s
 
 
 def nearest_line(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int | None:
@@ -259,15 +248,19 @@ def read_yaml_doc(path: Path, *, what: str, what_en: str = "file", id_keys: Coll
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
         return None, [Problem(name, None, None, f"{what}应为 UTF-8 编码：{e.reason}")]
+    loader = _LOADER(text)  # parsed once: the node tree (for line numbers), then the data from it
     try:
-        node = yaml.compose(text, Loader=_LOADER)
-        data = _LOADER(text).get_single_data() if node is not None else None
+        node = loader.get_single_node()
+        lines = line_map(node) if node is not None else {}  # before construction, which may rewrite merge keys
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as e:
         line = e.problem_mark.line + 1 if e.problem_mark else None
         return None, [Problem(name, line, None, f"YAML 语法错误：{e.problem}")]
+    finally:
+        loader.dispose()
     if not isinstance(data, dict) or node is None:
         return None, [Problem(name, 1, None, f"{what}应为一个映射{shape_hint}")]
-    return YamlDoc(name, data, line_map(node), id_keys, path), []
+    return YamlDoc(name, data, lines, id_keys, path), []
 
 
 def read_yaml_model(path: Path, model: type[M], check: Callable[[M, YamlDoc], tuple[M, list[Problem]]], *, what: str,

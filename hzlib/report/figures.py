@@ -25,7 +25,7 @@ from .model import ReportModel
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = ["Chart", "ranking_chart", "status_chart", "growth_charts", "start_rate_chart", "completion_chart", "batch_chart", "checkpoint_paths_chart"]
+__all__ = ["Chart", "or_placeholder", "ranking_chart", "status_chart", "growth_charts", "start_rate_chart", "completion_chart", "batch_chart", "checkpoint_paths_chart"]
 
 
 def _once(fn: F) -> F:
@@ -61,6 +61,16 @@ class Chart:
 
     def __repr__(self) -> str:
         return f"（图：{self.title}）"
+
+
+def or_placeholder(chart: Chart | None) -> Any:
+    """What a notebook cell shows for a chart that may be absent: the chart, or a sentence saying
+    there is no such chart this period (a chart function returns None when it has no data)."""
+    if chart is not None:
+        return chart
+    from IPython.display import Markdown
+
+    return Markdown("（本期无此图：没有相应数据）")
 
 
 @_once

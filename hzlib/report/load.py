@@ -14,7 +14,7 @@ from pathlib import Path
 from ..data import LoadedData, load_data
 from ..errors import WARNING, Problem
 from ..inputs import data_dir_for, input_files
-from ..plan import load_plan, plan_path
+from ..plan import load_plan
 from ..plan.schema import Plan
 from ..scoring.report import ScoringSetup
 from .model import ReportModel, build_report
@@ -32,27 +32,25 @@ class LoadedReport:
     files: dict[str, Path] = field(default_factory=dict)  # every input file read, by role
 
 
-def load_scoring(plan: Plan, folder: Path) -> tuple[ScoringSetup | None, dict[str, Path]]:
+def load_scoring(plan: Plan, folder: Path) -> ScoringSetup | None:
     """The plan's scoring rules (``params/scoring/<plan-id>.yaml``) and reported inputs
     (``scoring_inputs.csv`` in its data folder), when the plan has rules."""
     from ..paths import SCORING_DIR
     from ..scoring import load_rules
-    from ..scoring.engine import ScoringInputs, _empty
+    from ..scoring.engine import UNIT_INPUT_COLUMNS, ScoringInputs
     from ..scoring.inputs import SCORING_INPUTS_FILE, read_scoring_inputs
 
     path = SCORING_DIR / f"{plan.id}.yaml"
     if not path.exists():
-        return None, {}
+        return None
     rules = load_rules(path)
-    files = {"scoring_rules": path}
     csv = folder / SCORING_INPUTS_FILE
     if not csv.exists():
-        empty = ScoringInputs(_empty(("unit", "unit_kind", "input_id", "value")))
+        empty = ScoringInputs()  # no unit inputs
         note = Problem(SCORING_INPUTS_FILE, None, None, "没有评分报送表（hz scoring-template 生成空表）：台账算不出的评分项标为缺数据", WARNING)
-        return ScoringSetup(rules, empty, (note,)), files
+        return ScoringSetup(rules, empty, (note,))
     r = read_scoring_inputs(csv, rules).raise_for_errors()
-    files["scoring_inputs"] = csv
-    return ScoringSetup(rules, ScoringInputs(r.frame[["unit", "unit_kind", "input_id", "value"]]), tuple(r.problems)), files
+    return ScoringSetup(rules, ScoringInputs(r.frame[list(UNIT_INPUT_COLUMNS)]), tuple(r.problems))
 
 
 def load_inputs(plan_id: str, data_dir: str | Path | None = None, *, sheet: str | None = None,
@@ -63,8 +61,8 @@ def load_inputs(plan_id: str, data_dir: str | Path | None = None, *, sheet: str 
     by default the folder's ``mapping.yaml`` (which may name the sheet and month) is used."""
     plan = load_plan(plan_id)
     loaded = load_data(plan_id, data_dir, year=plan.year, plan=plan, sheet=sheet, mapping=mapping, month=month)
-    scoring, _ = load_scoring(plan, data_dir_for(plan_id, data_dir))
-    return LoadedReport(plan, loaded, scoring, input_files(plan_id, data_dir, plan_file=plan_path(plan_id)))
+    scoring = load_scoring(plan, data_dir_for(plan_id, data_dir))
+    return LoadedReport(plan, loaded, scoring, input_files(plan_id, data_dir))
 
 
 def load_report(plan_id: str, period: str = "latest", data_dir: str | Path | None = None, *,

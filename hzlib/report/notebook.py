@@ -89,7 +89,7 @@ def build_model(plan: str, quarter: str, data_dir: str = "", allow_partial: bool
     if scenario:
         from ..whatif import scenario_models
 
-        models = scenario_models(plan, quarter, [scenario], data_dir=data_dir or None, allow_partial=allow_partial)
+        models = scenario_models(plan, quarter, [scenario], data_dir=data_dir or None, allow_partial=allow_partial, inputs=inputs)
         return next(iter(models.values()))
     return load_report(plan, quarter, data_dir or None, allow_partial=allow_partial, inputs=inputs)
 

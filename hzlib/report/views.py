@@ -310,6 +310,8 @@ def actions_view(m: ReportModel, kind: str) -> HTMLTable:
 
 def deviations_view(m: ReportModel) -> HTMLTable:
     d = m.deviations
+    if d.empty:
+        return HTMLTable("<p>本计划未设偏离度管控要求。</p>", "（偏离度：0 项）", pd.DataFrame())
     df = pd.DataFrame({"偏离维度": d["label"], "判断": d["judgement"], "依据的目标（本期）": d["detail"].replace("", "—"), "说明": d["description"]})
     return html_table(df, text=f"（偏离度：{len(df)} 项）")
 

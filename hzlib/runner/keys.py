@@ -20,7 +20,7 @@ import functools
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..inputs import file_hash, input_files
@@ -42,7 +42,6 @@ class Job:
     data_dir: str | None = None
     allow_partial: bool = False
     scenario: str | None = None
-    notebooks: tuple[str, ...] = field(default=())
 
     @property
     def label(self) -> str:
@@ -78,7 +77,7 @@ def job_key(job: Job) -> str:
 
         scenario = scenario_path(job.plan, job.scenario)
     files = input_files(job.plan, job.data_dir, scenario=scenario)
-    notebooks = job.notebooks or tuple(sorted(p.name for p in NOTEBOOK_DIR.glob("*.ipynb")))
+    notebooks = tuple(sorted(p.name for p in NOTEBOOK_DIR.glob("*.ipynb")))
     doc = {
         "job": asdict(job) | {"notebooks": list(notebooks)},
         "inputs": {role: file_hash(p) for role, p in sorted(files.items()) if p.exists()},

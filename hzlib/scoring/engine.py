@@ -88,7 +88,7 @@ class ScoringInputs:
     and whether year-end items count; ``None`` scores as at the year end.
     """
 
-    units: pd.DataFrame
+    units: pd.DataFrame = field(default_factory=lambda: _empty(UNIT_INPUT_COLUMNS))
     projects: pd.DataFrame = field(default_factory=lambda: _empty(PROJECT_INPUT_COLUMNS))
     period: str | None = None
 
@@ -160,17 +160,9 @@ class ScoreResult:
     problems: list[Problem] = field(default_factory=list)
 
     @property
-    def rules_id(self) -> str:
-        return self.rules.id
-
-    @property
     def complete(self) -> bool:
         """True when no unit has a missing input."""
         return not bool(self.units["incomplete"].any())
-
-    def unit_items(self, unit: str) -> pd.DataFrame:
-        """The item rows of one unit."""
-        return self.items[self.items["unit"] == unit].reset_index(drop=True)
 
 
 # ---- numbers and words -------------------------------------------------------------------------
@@ -424,7 +416,7 @@ def _shortfall(item: ShortfallItem, k: _Kind) -> _Outcome:
 def _per_count(item: PerCountItem, k: _Kind) -> _Outcome:
     p = item.params
     n = len(k.index)
-    small, _, needed = _small_units(k, item, p.small_unit)
+    small, small_count, needed = _small_units(k, item, p.small_unit)
     missing = np.zeros(n, dtype=bool)
     texts: list[list[str]] = [[] for _ in range(n)]
     total = np.zeros(n)
@@ -471,8 +463,8 @@ def _per_count(item: PerCountItem, k: _Kind) -> _Outcome:
                 texts[i].append(text)
     small_text = f"（少于 {p.small_unit.fewer_than} 个的单位）" if p.small_unit else ""
     notes = [("；".join(t) + (small_text if sm else "")) for t, sm in zip(texts, small)]
-    if needed and p.small_unit and p.small_unit.count:
-        missing |= np.isnan(k.value(item.inputs[p.small_unit.count]).to_numpy())
+    if p.small_unit and p.small_unit.count:
+        missing |= np.isnan(small_count)
     return _Outcome(_clean(total), notes, missing, list(dict.fromkeys(needed)))
 
 

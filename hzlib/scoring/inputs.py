@@ -48,8 +48,6 @@ from .rules import BOOL_UNIT, ScoringRules
 __all__ = ["SCORING_INPUT_COLUMNS", "SCORING_INPUTS_FILE", "read_scoring_inputs", "load_scoring_inputs",
            "scoring_template", "write_scoring_template"]
 
-#: File name of the reported inputs in a plan's data folder.
-
 #: Columns of ``scoring_inputs.csv`` (Chinese headers as written in files we produce).
 SCORING_INPUT_COLUMNS: tuple[Column, ...] = (
     Column("unit", "单位", "str", description="the unit scored (县区, 市直部门), as named in the rules"),
@@ -109,8 +107,7 @@ def read_scoring_inputs(path: str | Path, rules: ScoringRules, *, sheet: str | N
         return r
     pos, ids, written = found
     r.header_row = int(raw.row_numbers[pos])
-    r.columns = {cid: written[j] for j, cid in ids.items()}
-    head = {cid: written[j] for j, cid in ids.items()}
+    r.columns = head = {cid: written[j] for j, cid in ids.items()}
     for c in SCORING_INPUT_COLUMNS:
         if c.required and c.id not in head:
             r.problems.append(Problem(file, r.header_row, c.zh, f"缺少必填列“{c.zh}” / missing column"))

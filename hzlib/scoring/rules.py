@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -404,12 +404,9 @@ class _ItemBase(_Strict):
     ambiguities: list[Ambiguity] = Field(default_factory=list)
     note: str | None = None
 
-    #: Roles every item of this rule must have.
-    REQUIRED_ROLES: ClassVar[tuple[str, ...]] = ()
-
-    def roles_used(self) -> set[str]:
-        """Roles the parameters refer to (besides the required ones)."""
-        return set()
+    def role_needs(self) -> dict[str, tuple[str, ...]]:
+        """Every input role the item uses, and what it must be (per and allowed unit classes)."""
+        return {self.applies_if: ("unit", "count", "money")} if self.applies_if else {}
 
     def point_amounts(self) -> list[tuple[str, float]]:
         """(field, points) of every amount the rule can add or deduct, for sign checks."""
@@ -418,7 +415,7 @@ class _ItemBase(_Strict):
     @model_validator(mode="after")
     def _roles(self) -> _ItemBase:
         problems: list[tuple[str, str]] = []
-        used = set(self.REQUIRED_ROLES) | self.roles_used() | ({self.applies_if} if self.applies_if else set())
+        used = set(self.role_needs())
         for role in sorted(used - set(self.inputs)):
             problems.append(("inputs", f"缺少输入角色 {role!r}"))
         for role in sorted(set(self.inputs) - used):
@@ -450,7 +447,10 @@ class RatioItem(_ItemBase):
 
     rule: Literal["ratio"]
     params: RatioParams
-    REQUIRED_ROLES: ClassVar[tuple[str, ...]] = ("numerator", "denominator")
+
+    def role_needs(self) -> dict[str, tuple[str, ...]]:
+        either = ("unit", "count", "money", "percent")
+        return super().role_needs() | {"numerator": either, "denominator": either}
 
 
 class ProjectBandsItem(_ItemBase):
@@ -458,11 +458,13 @@ class ProjectBandsItem(_ItemBase):
 
     rule: Literal["project_bands"]
     params: ProjectBandsParams
-    REQUIRED_ROLES: ClassVar[tuple[str, ...]] = ("project",)
 
-    def roles_used(self) -> set[str]:
+    def role_needs(self) -> dict[str, tuple[str, ...]]:
+        needs = super().role_needs() | {"project": ("project", "percent")}
         su = self.params.small_unit
-        return {su.count} if su is not None and su.count else set()
+        if su is not None and su.count:
+            needs[su.count] = ("unit", "count")
+        return needs
 
     def point_amounts(self) -> list[tuple[str, float]]:
         out = [(f"params.bands.{i}.points", b.points) for i, b in enumerate(self.params.bands)]
@@ -475,8 +477,8 @@ class ShortfallItem(_ItemBase):
     rule: Literal["shortfall_brackets"]
     params: ShortfallParams
 
-    def roles_used(self) -> set[str]:
-        return {c.id for c in self.params.checkpoints}
+    def role_needs(self) -> dict[str, tuple[str, ...]]:
+        return super().role_needs() | {c.id: ("unit", "percent") for c in self.params.checkpoints}
 
     def point_amounts(self) -> list[tuple[str, float]]:
         return [(f"params.brackets.{i}.points", b.points) for i, b in enumerate(self.params.brackets)]
@@ -488,12 +490,14 @@ class PerCountItem(_ItemBase):
     rule: Literal["per_count"]
     params: PerCountParams
 
-    def roles_used(self) -> set[str]:
+    def role_needs(self) -> dict[str, tuple[str, ...]]:
         p = self.params
-        roles = {t.input for g in p.groups for t in g.terms}
-        roles |= {p.base_if} if p.base_if else set()
-        roles |= {p.small_unit.count} if p.small_unit is not None and p.small_unit.count else set()
-        return roles
+        needs = super().role_needs() | {t.input: ("unit", "count", "money", "bool") for g in p.groups for t in g.terms}
+        if p.base_if:
+            needs[p.base_if] = ("unit", "bool")
+        if p.small_unit is not None and p.small_unit.count:
+            needs[p.small_unit.count] = ("unit", "count")
+        return needs
 
     def point_amounts(self) -> list[tuple[str, float]]:
         out: list[tuple[str, float]] = []
@@ -513,8 +517,8 @@ class ConditionItem(_ItemBase):
     rule: Literal["condition"]
     params: ConditionParams
 
-    def roles_used(self) -> set[str]:
-        return {c.input for c in self.params.conditions}
+    def role_needs(self) -> dict[str, tuple[str, ...]]:
+        return super().role_needs() | {c.input: ("unit", "bool") for c in self.params.conditions}
 
     def point_amounts(self) -> list[tuple[str, float]]:
         return [(f"params.conditions.{i}.points", c.points) for i, c in enumerate(self.params.conditions)]
@@ -652,12 +656,6 @@ class UnitKind(_Strict):
     def standard_points(self) -> float:
         """Sum of the standard points of the score items (bonuses and penalties not included)."""
         return float(sum(i.max_points for i in self.items if i.direction == "score"))
-
-    def item(self, item_id: str) -> Item:
-        for i in self.items:
-            if i.id == item_id:
-                return i
-        raise KeyError(item_id)
 
     def input_ids(self) -> list[str]:
         """Input ids the kind reads, in order of first use (items, then the disqualifying input)."""
@@ -817,32 +815,6 @@ def _input_def(rules: ScoringRules, input_id: str) -> InputDef | None:
         return None
 
 
-def _role_needs(item: Item) -> dict[str, tuple[str, ...]]:
-    """What each role of ``item`` must be: per and allowed unit classes."""
-    needs: dict[str, tuple[str, ...]] = {}
-    if item.applies_if:
-        needs[item.applies_if] = ("unit", "count", "money")
-    if isinstance(item, RatioItem):
-        needs.update(numerator=("unit", "count", "money", "percent"), denominator=("unit", "count", "money", "percent"))
-    elif isinstance(item, ProjectBandsItem):
-        needs["project"] = ("project", "percent")
-        su = item.params.small_unit
-        if su is not None and su.count:
-            needs[su.count] = ("unit", "count")
-    elif isinstance(item, ShortfallItem):
-        needs.update({c.id: ("unit", "percent") for c in item.params.checkpoints})
-    elif isinstance(item, PerCountItem):
-        p = item.params
-        needs.update({t.input: ("unit", "count", "money", "bool") for g in p.groups for t in g.terms})
-        if p.base_if:
-            needs[p.base_if] = ("unit", "bool")
-        if p.small_unit is not None and p.small_unit.count:
-            needs[p.small_unit.count] = ("unit", "count")
-    elif isinstance(item, ConditionItem):
-        needs.update({c.input: ("unit", "bool") for c in item.params.conditions})
-    return needs
-
-
 _CLASS_ZH = {"count": "计数", "money": "金额", "percent": "%", "bool": BOOL_UNIT}
 
 
@@ -859,7 +831,7 @@ def _unit_class(d: InputDef) -> str:
 def _input_problems(item: Item, rules: ScoringRules) -> list[tuple[tuple[Any, ...], str]]:
     """Unknown input ids and inputs of the wrong kind (per unit/per project, unit class) for their role."""
     out: list[tuple[tuple[Any, ...], str]] = []
-    needs = _role_needs(item)
+    needs = item.role_needs()
     for role, input_id in item.inputs.items():
         d = _input_def(rules, input_id)
         if d is None:

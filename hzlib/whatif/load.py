@@ -16,7 +16,7 @@ from pathlib import Path
 from ..errors import PlanError, Problem, UsageError
 from ..evaluate.engine import EvaluationData
 from ..plan.schema import Plan
-from ..report.load import load_inputs
+from ..report.load import LoadedReport, load_inputs
 from ..report.model import ReportModel, build_report
 from .compare import WhatIf, check_base, compare
 from .live import default_scenario
@@ -73,6 +73,7 @@ def load_whatif(
     at: str | None = None,
     default: bool = False,
     source: str = "命令行参数 --assume",
+    inputs: LoadedReport | None = None,
 ) -> WhatIf:
     """Read the plan, its data and the scenarios, and compare them with the baseline.
 
@@ -80,9 +81,9 @@ def load_whatif(
     file's base quarter, else the latest quarter the data covers. ``assume`` strings
     become one scenario each. With no scenario at all, ``default`` compares
     :func:`~hzlib.whatif.live.default_scenario` (the sliders' starting point); without it,
-    that is a :class:`UsageError`.
+    that is a :class:`UsageError`. ``inputs``: the plan and data already read (by :func:`load_inputs`).
     """
-    inputs = load_inputs(plan_id, data_dir)
+    inputs = inputs or load_inputs(plan_id, data_dir)
     plan, data = inputs.plan, inputs.loaded.data
     loaded = read_scenarios(plan_id, scenarios, plan, data)
     if (not quarter or quarter.strip().lower() == "latest") and loaded:
@@ -105,6 +106,7 @@ def scenario_models(
     data_dir: str | Path | None = None,
     allow_partial: bool = False,
     at: str | None = None,
+    inputs: LoadedReport | None = None,
 ) -> dict[str, ReportModel]:
     """For the runner (``hz run --scenario``): scenario id → its report model at ``at`` (Q4).
 
@@ -114,7 +116,7 @@ def scenario_models(
     which replace :attr:`ReportModel.heading`/:attr:`ReportModel.banner` (those speak of
     data and would say the data reach the year end). Raises what :func:`load_whatif` raises.
     """
-    w = load_whatif(plan_id, quarter, scenarios=scenarios, data_dir=data_dir, allow_partial=allow_partial, at=at)
+    w = load_whatif(plan_id, quarter, scenarios=scenarios, data_dir=data_dir, allow_partial=allow_partial, at=at, inputs=inputs)
     return {r.id: r.model for r in w.scenarios}
 
 

@@ -26,8 +26,6 @@ __all__ = [
     "compare_view",
     "growth_zh",
     "growth_view",
-    "sensitivity_zh",
-    "sensitivity_view",
     "history_markdown",
     "new_starts_zh",
     "new_starts_view",
@@ -129,22 +127,6 @@ def growth_zh(w: WhatIf) -> pd.DataFrame:
 def growth_view(w: WhatIf) -> HTMLTable:
     df = growth_zh(w)
     return html_table(df, caption="增速测算：其余季度所需增速（按上年季节分布与均匀分布）", text=f"（增速测算：{len(df)} 项目标）")
-
-
-def sensitivity_zh(g: GrowthOutlook) -> pd.DataFrame:
-    """The sensitivity grid as strings: year-end growth for each combination; ✓ where it reaches the target."""
-    frame = g.grid.frame() * 100.0
-    reach = g.grid.reaches()
-    cells = frame.map(lambda v: f"{v:.1f}%") + reach.map(lambda ok: "✓" if ok else "")
-    first = f"{g.grid.row_label_zh}＼{g.grid.col_label_zh}" if g.grid.col_quarters else g.grid.row_label_zh
-    cells.index = [_pct(x, 0) for x in g.grid.rows]
-    cells.columns = [_pct(x, 0) for x in g.grid.cols] if g.grid.col_quarters else ["全年增速"]
-    return cells.rename_axis(first).reset_index()
-
-
-def sensitivity_view(g: GrowthOutlook) -> HTMLTable:
-    df = sensitivity_zh(g)
-    return html_table(df, caption=f"{g.label}：全年增速敏感性（✓ 为实现{_pct(g.target)}目标）", text=f"（敏感性：{g.label} {len(df)} 行）")
 
 
 def history_markdown(w: WhatIf) -> str:
