@@ -307,3 +307,13 @@ def test_statistics_growth_targets_of_xian_port() -> None:
     r = row(w, "fai_growth")
     assert r["scenario_annual_value"] == 10 and r["base_annual_value"] == 12  # the scenario's own target
     assert not math.isnan(r["scenario_actual"])
+
+
+def test_a_scenario_report_says_it_is_not_scored_not_that_the_plan_has_no_rules() -> None:
+    """安康 2019 has 附件3 scoring rules: its scenario bulletin ranks by rates and says why truthfully."""
+    from hzlib.whatif import scenario_models
+
+    [model] = scenario_models("ankang-2019", "2019Q2", ["h2-steady"]).values()
+    assert model.scores is None
+    assert "情景推算不计考核评分" in model.ranking_basis and "计划未规定评比办法" not in model.ranking_basis
+    assert not any("计划未规定评比办法" in s for s in model.sentences)

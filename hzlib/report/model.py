@@ -452,6 +452,7 @@ def build_report(
     allow_partial: bool = False,
     problems: Sequence[Problem] = (),
     scoring: ScoringSetup | None = None,
+    unscored_because: str = "计划未规定评比办法",
 ) -> ReportModel:
     """The report of ``plan`` at ``period`` from the contract tables in ``data`` (pure).
 
@@ -462,7 +463,8 @@ def build_report(
     ``problems`` are the data files' warnings, shown in the report's data notes.
     ``scoring``: the plan's assessment rules and reported inputs; units are then ranked by
     their scores (read from this model and, for earlier checkpoints, the models of those
-    quarters), otherwise like with like by their rates.
+    quarters), otherwise like with like by their rates, and the ranking basis says why
+    (``unscored_because``: a scenario says it is not scored, not that the plan has no rules).
     """
     cov = data_coverage(data, plan.year)
     requested = period.label() if isinstance(period, Period) else str(period)
@@ -474,7 +476,7 @@ def build_report(
     ledger_current = cov.progress is None or cov.progress >= p.end_month
     units = _unit_statuses(ev.units, plan, p, start_cp) if ledger_current else pd.DataFrame()
     ranking = rank_units(units, plan.unit_kind_map()) if not units.empty else pd.DataFrame(columns=RANKING_COLUMNS)
-    ranking_basis = "按开工率、前期手续办结率、计划投资完成率的平均名次排名（计划未规定评比办法）"
+    ranking_basis = f"按开工率、前期手续办结率、计划投资完成率的平均名次排名（{unscored_because}）"
     trends = _indicator_trends(plan, data, p, targets)
     st = ev.status
     actions: dict[str, pd.DataFrame] = {}

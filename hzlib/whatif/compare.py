@@ -202,7 +202,8 @@ def run_scenario(plan: Plan, data: EvaluationData, base: ReportModel, scenario: 
             f"请把基期设为 {scenario.quarter}（命令行 --quarter {scenario.quarter}，notebook 参数 quarter=\"{scenario.quarter}\"）"
         )
     plan2, data2, changes = apply_scenario(plan, data, scenario)
-    model = build_report(plan2, data2, at, allow_partial=True, problems=base.data_notes)
+    # a scenario is not scored: reported scoring inputs exist only for real periods
+    model = build_report(plan2, data2, at, allow_partial=True, problems=base.data_notes, unscored_because="情景推算不计考核评分")
     result = ScenarioResult(scenario, plan2, data2, tuple(changes), model, at, base.period, base.data_end_zh)
     extra: dict[str, Any] = {
         **model.extra,
