@@ -58,7 +58,7 @@ CASES = {
     "pace-no-share.yaml": [("第5行", "pace.share", "请写 share")],
     "unknown-key.yaml": [("第7行", "growth[0](fai).quater", "未知字段")],
     "wrong-id.yaml": [("第1行", "id", "情景 id 'other-id' 应与文件名 'wrong-id' 一致")],
-    "yaml-syntax.yaml": [("第8行", "", "YAML 语法错误")],
+    "yaml-syntax.yaml": [("第7行", "", "YAML 语法错误：第7行的“{”没有对应的“}”")],
     "many-errors.yaml": [
         ("第7行", "growth[0](fai).quarters.Q3", "像是小数写法"),
         ("第9行", "growth[1](private_inv).basis", "取值不在允许范围内"),

@@ -7,7 +7,8 @@ numbers in the document do not agree with each other:
 - a task table whose rows do not add up to its stated total, or whose total
   differs from the plan target it breaks down;
 - a rate's ``base_count`` that differs from the count target it points to;
-- a target the text states twice with different values (``alternatives``).
+- a target the text states twice with different values (``alternatives``);
+- a schedule whose last point is below the annual value (the year-end checkpoint would be lower).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import math
 
 from ..errors import WARNING, Problem
 from ..units import CNY_UNITS, convert_money
-from .schema import Plan, Target
+from .schema import QUARTER_KEYS, Measure, Phasing, Plan, Target
 
 __all__ = ["check_plan"]
 
@@ -33,6 +34,21 @@ def _same_unit_value(t: Target, unit: str) -> float | None:
 
 def _fmt(x: float) -> str:
     return f"{x:,.4f}".rstrip("0").rstrip(".")
+
+
+def _schedule_short(t: Target) -> str | None:
+    """A cumulative schedule whose last point is below the annual value: the year-end checkpoint is that point.
+
+    (A point above the annual value is an error of the plan file, see :class:`~hzlib.plan.schema.Target`.)
+    """
+    if not t.schedule or t.value is None or t.measure is Measure.GROWTH or t.effective_phasing is not Phasing.SCHEDULE:
+        return None
+    last_q, last = list(t.schedule.items())[-1]
+    if last >= t.value - 1e-9:
+        return None
+    rest = "、".join(q for q in QUARTER_KEYS if QUARTER_KEYS.index(q) > QUARTER_KEYS.index(last_q)) or "Q4"
+    return (f"{t.label} 的进度安排最后一点 {last_q} 为 {_fmt(last)}{t.unit}，低于全年目标 {_fmt(t.value)}{t.unit}："
+            f"{rest} 的考核节点按 {_fmt(last)}{t.unit} 计，而不是全年目标；原文要求年末达到全年目标时，请在 schedule 中写 Q4: {_fmt(t.value)}")
 
 
 def check_plan(plan: Plan, file: str | None = None) -> list[Problem]:
@@ -65,6 +81,9 @@ def check_plan(plan: Plan, file: str | None = None) -> list[Problem]:
                     f"targets({t.id}).base_count",
                     f"base_count {t.base_count} 与 {base.label} 的 {_fmt(base.value)}{base.unit} 不一致",
                 )
+        short = _schedule_short(t)
+        if short is not None:
+            warn(f"targets({t.id}).schedule", short)
         for alt in t.alternatives:
             used = _fmt(t.value) if t.value is not None else "（无）"
             warn(

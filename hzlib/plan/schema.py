@@ -358,6 +358,12 @@ class Target(_Strict):
             for (qa, a), (qb, b) in itertools.pairwise(items):
                 if b < a:
                     problems.append((f"schedule.{qb}", f"累计进度不能下降：{qa} 为 {a:g}，{qb} 为 {b:g}"))
+            # A cumulative schedule ends the year at the annual value: a checkpoint above it asks
+            # more by a quarter than the whole year (80 at Q2 of a 50% target), a typing error.
+            for q, x in items:
+                if self.value is not None and x > self.value + 1e-9:
+                    problems.append((f"schedule.{q}", f"{q} 的进度 {x:g}{unit} 高于全年目标 {self.value:g}{unit}：累计进度到年末等于全年目标，"
+                                                      f"季度节点不能高于全年；请核对原文的全年目标和各季度进度"))
         if phasing is Phasing.DEADLINE and self.due is None and m is not Measure.DEADLINE:
             problems.append(("due", "phasing 为 deadline 时必须给出 due 日期"))
         if phasing is Phasing.PROFILE and m not in (Measure.AMOUNT, Measure.COUNT, Measure.QUANTITY):
