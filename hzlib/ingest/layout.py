@@ -18,13 +18,13 @@ reads those; :mod:`.table` applies them to the rows and reports every value it f
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from .aliases import VALUE_ALIASES, normalise_value, span_end
+from .aliases import VALUE_ALIASES, fields_of, normalise_value, span_end
 
 __all__ = [
     "TitleInfo",
@@ -33,6 +33,8 @@ __all__ = [
     "section_style",
     "section_values",
     "fill_merged",
+    "number_columns",
+    "counted_once",
     "SECTION_RE",
     "NUMERAL_RE",
     "UNIT_HINT_RE",
@@ -174,13 +176,55 @@ def section_values(headings: pd.Series, index: pd.Index, values: Mapping[str, Ma
     return spread
 
 
-def fill_merged(data: pd.DataFrame, merged: list[tuple[int, int, int, int]]) -> tuple[pd.DataFrame, dict[int, pd.Series]]:
+#: Column kinds whose merged cells hold an amount or a measure, not a label: never filled down.
+NUMBER_KINDS = {"money": "金额", "usd": "金额", "number": "数值", "percent": "数值"}
+
+
+def number_columns(ids: Mapping[int, str], kind: str) -> dict[int, str]:
+    """The columns (grid positions) of ``ids`` that hold amounts or measures, and what they hold (金额/数值).
+
+    >>> number_columns({0: "name", 1: "unit", 5: "total_investment", 7: "completed_cum"}, "ledger")
+    {5: '金额', 7: '金额'}
+    """
+    kinds = {c.id: c.kind for c in fields_of(kind)}
+    return {j: NUMBER_KINDS[kinds[cid]] for j, cid in ids.items() if kinds.get(cid) in NUMBER_KINDS}
+
+
+def counted_once(data: pd.DataFrame, merged: list[tuple[int, int, int, int]], numbers: Mapping[int, str], rows: pd.Series,
+                 headers: Mapping[int, str]) -> list[tuple[int, str, str]]:
+    """What to say about each merged range of a number column spanning rows of ``data``: its value counts once.
+
+    A 总投资 merged over the 一期 and 二期 rows is one amount: it stays in the first row only
+    (:func:`fill_merged` leaves ``numbers`` alone). ``rows``: the row number users see, by
+    ``data``'s index; ``headers``: column headers by position. Returns (row, header, message).
+
+    >>> d = pd.DataFrame({0: ["一期", "二期"], 1: [500, None]}, index=[4, 5], dtype=object)
+    >>> counted_once(d, [(4, 1, 5, 1)], {1: "金额"}, pd.Series([5, 6], index=[4, 5]), {1: "总投资"})
+    [(5, '总投资', '第5-6行“总投资”为合并单元格，金额只计入第5行，未重复计算 / merged cell counted once')]
+    """
+    out: list[tuple[int, str, str]] = []
+    index = data.index
+    for r0, c0, r1, _c1 in merged:
+        if r1 <= r0 or c0 not in numbers or r0 not in index or c0 not in data.columns:
+            continue
+        value = data.at[r0, c0]
+        inside = index[(index > r0) & (index <= r1)]
+        if value is None or (isinstance(value, float) and np.isnan(value)) or not len(inside):
+            continue
+        first, last = int(rows[r0]), int(rows[inside[-1]])
+        header = headers.get(c0, f"第{c0 + 1}列")
+        out.append((first, header, f"第{first}-{last}行“{header}”为合并单元格，{numbers[c0]}只计入第{first}行，未重复计算 / merged cell counted once"))
+    return out
+
+
+def fill_merged(data: pd.DataFrame, merged: list[tuple[int, int, int, int]], skip: Collection[int] = ()) -> tuple[pd.DataFrame, dict[int, pd.Series]]:
     """Spread the value of each merged range spanning two rows or more over its cells in ``data``.
 
     ``data``'s index and columns are grid positions; ``merged`` gives (first row, first
     column, last row, last column), 0-based, as calamine reports them. Ranges that
-    start above ``data`` are left alone (titles and headers). Returns the filled cells
-    and, per column, the mask of rows filled.
+    start above ``data`` are left alone (titles and headers), and so are the columns in
+    ``skip`` (amounts: see :func:`counted_once`). Returns the filled cells and, per
+    column, the mask of rows filled.
 
     >>> d = pd.DataFrame({0: ["A", None, None, "B"], 1: ["x", "y", "z", "w"]}, index=[3, 4, 5, 6], dtype=object)
     >>> out, filled = fill_merged(d, [(3, 0, 5, 0), (0, 0, 0, 1)])
@@ -206,6 +250,8 @@ def fill_merged(data: pd.DataFrame, merged: list[tuple[int, int, int, int]]) -> 
     out = data.copy()
     first_range: dict[int, int] = {}  # column -> the first range (in ``merged`` order) that filled it
     for c in data.columns:
+        if c in skip:
+            continue
         on = np.flatnonzero((c0[keep] <= c) & (c <= c1[keep]))
         if not len(on):
             continue

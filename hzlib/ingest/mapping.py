@@ -153,11 +153,24 @@ class MappingFile:
     defaults: dict[str, str] = field(default_factory=dict)  # field -> value for every row when the column is absent
     sheet: str | None = None
     month: str | None = None
+    #: Each header mapping as written: (header, field id, line in the file).
+    entries: tuple[tuple[str, str, int | None], ...] = ()
 
     def headers_for(self, kind: str) -> dict[str, str]:
         """The header mappings that apply to files of ``kind`` (fields of that kind only)."""
         ids = {c.id for c in fields_of(kind)}
         return {h: cid for h, cid in self.headers.items() if cid in ids}
+
+    def entries_for(self, kind: str) -> list[tuple[str, str, int | None]]:
+        """The header mappings as written (header, field, line) that apply to files of ``kind``."""
+        ids = {c.id for c in fields_of(kind)}
+        return [e for e in self.entries if e[1] in ids]
+
+    def entry_of(self, header: object) -> tuple[str, str, int | None] | None:
+        """The mapping entry a sheet's header matched (by its normalised text, or without its unit)."""
+        full, bare = normalise_header(header), split_header(header)[0]
+        return next((e for e in self.entries if normalise_header(e[0]) == full), None) or next(
+            (e for e in self.entries if split_header(e[0])[0] == bare), None)
 
     def values_for(self, cid: str) -> dict[str, str]:
         return self.values.get(cid, {})
@@ -199,6 +212,7 @@ def _check(doc: YamlDoc, model: _MappingModel) -> tuple[MappingFile | None, list
     problems: list[Problem] = []
     ids = field_ids()
     headers: dict[str, str] = {}
+    entries: list[tuple[str, str, int | None]] = []
     for h, target in model.headers.items():
         cid = _resolve_field(target)
         if cid is None:
@@ -207,6 +221,7 @@ def _check(doc: YamlDoc, model: _MappingModel) -> tuple[MappingFile | None, list
             continue
         headers[normalise_header(h)] = cid
         headers.setdefault(split_header(h)[0], cid)
+        entries.append((h, cid, doc.problem(("headers", h), "").row))
     values: dict[str, dict[str, str]] = {}
     for f, table in model.values.items():
         cid = _resolve_field(f)
@@ -235,7 +250,7 @@ def _check(doc: YamlDoc, model: _MappingModel) -> tuple[MappingFile | None, list
     if problems:
         return None, problems
     ignore = frozenset(normalise_header(h) for h in model.ignore) | frozenset(split_header(h)[0] for h in model.ignore)
-    return MappingFile(doc.name, headers, values, ignore, defaults, model.sheet, model.month), []
+    return MappingFile(doc.name, headers, values, ignore, defaults, model.sheet, model.month, tuple(entries)), []
 
 
 def load_mapping(path: str | Path) -> MappingFile:

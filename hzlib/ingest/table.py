@@ -22,6 +22,7 @@ row users see and the header as written.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -40,11 +41,12 @@ from .aliases import (
     cumulative_header,
     fields_of,
     match_header,
+    normalise_header,
     normalise_value,
     not_this_year_header,
     split_header,
 )
-from .layout import NUMERAL_RE, SECTION_RE, UNIT_HINT_RE, TitleInfo, fill_merged, parse_title, section_values
+from .layout import NUMERAL_RE, SECTION_RE, UNIT_HINT_RE, TitleInfo, counted_once, fill_merged, number_columns, parse_title, section_values
 from .mapping import MappingFile
 from .parse import (
     AMBIGUOUS,
@@ -86,7 +88,10 @@ MAX_ROWS_PER_PROBLEM = 200
 #: How many rows from the top are searched for the header.
 HEADER_SCAN_ROWS = 30
 
-_TOTAL_RE = re.compile(r"^\s*[^\d]{0,15}?(合\s*计|总\s*计|小\s*计)\s*[:：]?\s*$")
+_TOTAL_RE = re.compile(r"^\s*[^\d]{0,15}?(合\s*计|总\s*计|小\s*计)\s*[:：]?\s*([(（][^()（）]{0,20}[)）])?\s*$")
+#: A breakdown row under a total ("其中：新开工", "其中 省级项目"): a part of the total, not a project.
+_BREAKDOWN_RE = re.compile(r"^\s*其\s*中")
+_YEAR_IN_HEADER = re.compile(r"(?<!\d)(20\d\d)\s*年")
 _NOTE_RE = re.compile(r"^\s*(注\s*\d*\s*[:：.、]|说明\s*[:：]|备注\s*[:：]|填表|填报|制表|审核人|负责人|联系人|联系电话|数据来源\s*[:：]|来源\s*[:：])")
 _ZH = {c.id: c.zh for c in fields_of("ledger")}
 #: A ledger sheet's cumulative completed-investment column, read like any money column.
@@ -236,10 +241,15 @@ def find_header(cells: pd.DataFrame, kind: str, extra: Mapping[str, str] | None 
     """The header row of ``cells`` for ``kind``: the top row with the most recognised headers (at least 2).
 
     ``extra``: an office's own headers (mapping file), see :func:`.aliases.match_header`.
+    A header written over two rows is joined: group headers with their columns below
+    (投资情况 over 总投资/年度计划), and columns merged down both rows (项目名称).
 
     >>> cells = pd.DataFrame([["台账", None], [None, None], ["编号", "项目名称"], ["P1", "桥"]], dtype=object)
     >>> h = find_header(cells, "ledger"); h.pos, h.ids
     (2, {0: 'project_id', 1: 'name'})
+    >>> cells = pd.DataFrame([["项目名称", "责任单位", "投资情况", None], [None, None, "总投资", "年度计划投资"], ["桥", "汉台区", 9, 3]], dtype=object)
+    >>> h = find_header(cells, "ledger"); (h.first_pos, h.pos), h.ids, h.headers[3]
+    ((0, 1), {0: 'name', 1: 'unit', 2: 'total_investment', 3: 'annual_plan'}, '投资情况/年度计划投资')
     """
     best: tuple[int, int, dict[int, str]] | None = None
     n = min(len(cells), HEADER_SCAN_ROWS)
@@ -251,42 +261,62 @@ def find_header(cells: pd.DataFrame, kind: str, extra: Mapping[str, str] | None 
     if best is None:
         return None
     score, i, ids = best
+    if i > 0 and _adds_above(rows[i - 1], rows[i], ids, kind, extra):
+        # the best row is the lower row of a two-row header: its top row names other columns
+        i -= 1
+        score, ids = _score_row(rows[i], kind, extra)
     header_vals = rows[i]
     info = HeaderInfo(pos=i, first_pos=i, headers={j: _cell_text(v) for j, v in enumerate(header_vals) if _cell_text(v)}, ids=dict(ids), score=score)
     # A second header row under merged group headers (e.g. 手续办结时间 over 规划/土地/环评/能评).
     if i + 1 < len(cells):
-        below = cells.iloc[i + 1].tolist()
-        filled = [j for j, v in enumerate(below) if _cell_text(v)]
-        if filled and not any(_looks_like_value(below[j]) for j in filled):
-            parent = ""
-            parents: dict[int, str] = {}
-            for j in range(len(header_vals)):
-                t = _cell_text(header_vals[j])
-                parent = t if t else parent
-                parents[j] = parent
-            found: dict[int, tuple[str, str]] = {}
-            for j in filled:
-                child = _cell_text(below[j])
-                par = parents.get(j, "")
-                p_name, p_unit = split_header(par)
-                for cand in (child, f"{child}{p_name}", f"{p_name}{child}"):
-                    cid = match_header(cand, kind, extra)
-                    if cid is not None and cid not in ids.values():
-                        shown = f"{par}/{child}" if par and par != child else child
-                        if p_unit and not split_header(child)[1]:
-                            shown = f"{shown}（{p_unit}）"
-                        found[j] = (cid, shown)
-                        break
-            if found:
-                for j, (cid, shown) in found.items():
-                    info.ids[j] = cid
-                    info.headers[j] = shown
-                for j in filled:
-                    if j not in found:
-                        info.headers.setdefault(j, _cell_text(below[j]))
-                info.pos = i + 1
-                info.score = len(set(info.ids.values()))
+        _join_below(info, header_vals, cells.iloc[i + 1].tolist(), kind, extra)
     return info
+
+
+def _adds_above(above: list[object], row: list[object], ids: Mapping[int, str], kind: str, extra: Mapping[str, str] | None) -> bool:
+    """True when ``above`` is the top row of a two-row header whose lower row is ``row``:
+    it names a column (merged down, blank in ``row``) that ``row`` does not have, and holds no values."""
+    filled = [j for j, v in enumerate(above) if _cell_text(v)]
+    if not filled or any(_looks_like_value(above[j]) for j in filled):
+        return False
+    _, up = _score_row(above, kind, extra)
+    return any(not _cell_text(row[j]) and cid not in ids.values() for j, cid in up.items() if j < len(row))
+
+
+def _join_below(info: HeaderInfo, header_vals: list[object], below: list[object], kind: str, extra: Mapping[str, str] | None) -> None:
+    """Join a second header row to ``info`` when it holds the columns under group headers."""
+    filled = [j for j, v in enumerate(below) if _cell_text(v)]
+    if not filled or any(_looks_like_value(below[j]) for j in filled):
+        return
+    parent = ""
+    parents: dict[int, str] = {}
+    for j in range(len(header_vals)):
+        t = _cell_text(header_vals[j])
+        parent = t if t else parent
+        parents[j] = parent
+    found: dict[int, tuple[str, str]] = {}
+    for j in filled:
+        child = _cell_text(below[j])
+        par = parents.get(j, "")
+        p_name, p_unit = split_header(par)
+        for cand in (child, f"{child}{p_name}", f"{p_name}{child}"):
+            cid = match_header(cand, kind, extra)
+            if cid is not None and cid not in info.ids.values():
+                shown = f"{par}/{child}" if par and par != child else child
+                if p_unit and not split_header(child)[1]:
+                    shown = f"{shown}（{p_unit}）"
+                found[j] = (cid, shown)
+                break
+    if not found:
+        return
+    for j, (cid, shown) in found.items():
+        info.ids[j] = cid
+        info.headers[j] = shown
+    for j in filled:
+        if j not in found:
+            info.headers.setdefault(j, _cell_text(below[j]))
+    info.pos += 1
+    info.score = len(set(info.ids.values()))
 
 
 def _exclusions(data: pd.DataFrame, info: HeaderInfo, n_mapped: int) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -310,6 +340,10 @@ def _exclusions(data: pd.DataFrame, info: HeaderInfo, n_mapped: int) -> tuple[pd
         s = data[j]
         hit = _matches(s, _TOTAL_RE) & reason.isna()
         reason[hit] = "合计行"
+        text[hit] = s[hit]
+        # "其中：新开工 | … | 1200": a breakdown of the total above, never a project nor a section heading
+        hit = _matches(s, _BREAKDOWN_RE) & reason.isna()
+        reason[hit] = "分项小计行"
         text[hit] = s[hit]
     # repeated header rows (pages glued together)
     if info.headers:
@@ -629,7 +663,10 @@ class _Layout:
         self.derived.add(cid)
 
     def merged(self, merged: list[tuple[int, int, int, int]]) -> None:
-        self.kept, filled = fill_merged(self.kept, merged)
+        numbers = number_columns(self.info.ids, self.sheet.result.kind)  # amounts are counted once, not filled down
+        for row, header, message in counted_once(self.kept, merged, numbers, self.sheet.rows, self.info.headers):
+            self.sheet.action(row, header, message)
+        self.kept, filled = fill_merged(self.kept, merged, skip=numbers)
         for j, mask in filled.items():
             if mask.any():
                 header = self.info.headers.get(j, f"第{j + 1}列")
@@ -719,6 +756,10 @@ def _columns(info: HeaderInfo, data: pd.DataFrame, kind: str, sheet: _Sheet) -> 
             cumulative.append(j)
             continue
         if cid in ids:
+            mapped = _mapped_twice(info.headers[ids[cid]], info.headers[j], cid, kind, mapping)
+            if mapped is not None:
+                sheet.problems.append(Problem(label, header_row, info.headers[j], mapped))
+                continue
             sheet.problems.append(Problem(label, header_row, info.headers[j], f"与“{info.headers[ids[cid]]}”是同一列（{cid}），只读取前一列 / duplicate column, the first one is used", WARNING))
             continue
         ids[cid] = j
@@ -741,10 +782,105 @@ def _columns(info: HeaderInfo, data: pd.DataFrame, kind: str, sheet: _Sheet) -> 
     return ids, cumulative, unit_pos
 
 
-def _cumulative_month(header: str, title: TitleInfo, sheet: _Sheet, month_option: str | None) -> str | None:
-    """The ``YYYY-MM`` a cumulative column runs to: its header, else the title, else ``--month``; reported when unknown."""
-    hy, hm = cumulative_header(header) or (None, None)
-    month, year = hm or title.month, hy or title.year or sheet.year
+def _by_mapping(header: str, cid: str, kind: str, mapping: MappingFile) -> tuple[str, str, int | None] | None:
+    """The mapping entry that made ``header`` read as ``cid`` (None when the reader knows the header itself)."""
+    for text in dict.fromkeys((header, header.rsplit("/", 1)[-1])):
+        if match_header(text, kind) == cid:
+            return None
+        entry = mapping.entry_of(text)
+        if entry is not None and entry[1] == cid:
+            return entry
+    return None
+
+
+def _field_zh(kind: str, cid: str) -> str:
+    """The Chinese name of field ``cid`` of ``kind`` without its unit (unit → 责任单位 in a ledger)."""
+    return next((split_header(c.zh)[0] for c in fields_of(kind) if c.id == cid), cid)
+
+
+def _mapped_twice(first: str, second: str, cid: str, kind: str, mapping: MappingFile | None) -> str | None:
+    """The error when a mapping file makes two of the sheet's columns one field, else None."""
+    if mapping is None:
+        return None
+    entries = [(h, e) for h in (first, second) if (e := _by_mapping(h, cid, kind, mapping)) is not None]
+    if not entries:
+        return None
+    said = "、".join(f"第{e[2]}行把“{e[0]}”" if e[2] else f"把“{e[0]}”" for _, e in entries)
+    return (f"映射文件 {mapping.name} {said}映射到 {cid}（{_field_zh(kind, cid)}），本表的“{first}”和“{second}”因此都是这一列，"
+            "不知道该读哪一列：请在映射文件中只保留一个表头（另一列写进 ignore） / two columns mapped to one field")
+
+
+def _mapping_not_found(info: HeaderInfo, kind: str, sheet: _Sheet) -> None:
+    """Headers the mapping file names that the sheet does not have: named with the mapping line and the sheet's headers.
+
+    Checked when the mapping is written for this sheet (another of its headers is found:
+    an already normalised table is not checked against the office's words). An error when
+    the field is then missing from a ledger sheet (the column the mapping speaks of is
+    lost); a warning when another column was read as that field, or for other kinds.
+    """
+    mapping = sheet.mapping
+    if mapping is None:
+        return
+    have = {normalise_header(h) for h in info.headers.values()} | {split_header(h)[0] for h in info.headers.values()}
+    have |= {split_header(h.rsplit("/", 1)[-1])[0] for h in info.headers.values()}
+    entries = mapping.entries_for(kind)
+    found = [normalise_header(h) in have or split_header(h)[0] in have for h, _, _ in entries]
+    if not any(found):
+        return
+    listed = "、".join(f"“{h}”" for h in info.headers.values())
+    for (header, cid, line), ok in zip(entries, found):
+        if ok:
+            continue
+        used = [info.headers[j] for j, c in info.ids.items() if c == cid]
+        if used and kind != "ledger":
+            continue
+        zh = _field_zh(kind, cid)
+        then = f"本表的“{'”“'.join(used)}”按“{zh}”读入" if used else f"本表因此没有“{zh}”列"
+        severity = ERROR if kind == "ledger" and not used else WARNING
+        near = difflib.get_close_matches(header, list(info.headers.values()), n=1, cutoff=0.5)
+        then += f"（表中最接近的是“{near[0]}”）" if near else ""
+        sheet.problems.append(Problem(mapping.name, line, f"headers.{header}", (
+            f"映射文件把表头“{header}”映射到 {cid}（{zh}），但本表（{sheet.label}）中没有这个表头，{then}；本表的表头有：{listed}。"
+            "请按本表的写法改正映射文件中的表头（或删去这一行） / mapped header not in the sheet"), severity))
+
+
+def _header_year(info: HeaderInfo, cumulative: list[int]) -> tuple[int | None, str, list[str]]:
+    """The year the sheet's other headers name ("2019年计划投资"): the year, the header that says
+    it, and every header naming a year when they disagree (then the year is None)."""
+    said: dict[int, str] = {}
+    for j, h in sorted(info.headers.items(), key=lambda jh: (info.ids.get(jh[0]) != "annual_plan", jh[0])):
+        if j in cumulative or j not in info.ids:  # only columns read (not "2018年底累计完成投资")
+            continue
+        m = _YEAR_IN_HEADER.search(split_header(h.rsplit("/", 1)[-1])[0])
+        if m:
+            said.setdefault(int(m.group(1)), h.rsplit("/", 1)[-1])
+    if len(said) == 1:
+        (year, h), = said.items()
+        return year, h, []
+    return None, "", list(said.values())
+
+
+def _cumulative_month(header: str, title: TitleInfo, sheet: _Sheet, month_option: str | None,
+                      header_year: tuple[int | None, str, list[str]] = (None, "", [])) -> str | None:
+    """The ``YYYY-MM`` a cumulative column runs to: its header, else the title, else ``--month``; reported when unknown.
+
+    A header naming the month but not the year (1-6月完成投资) takes the year from the title,
+    else from the sheet's other headers (2019年计划投资), else from the plan (``--year``): the
+    last two are reported.
+    """
+    hy, hm = cumulative_header(header) or cumulative_header(header.rsplit("/", 1)[-1]) or (None, None)
+    month, year = hm or title.month, hy or title.year
+    other_year, other_header, disagree = header_year
+    shown = header.rsplit("/", 1)[-1]
+    inferred = ""
+    if year is None and other_year is not None:
+        year = other_year
+        inferred = f"“{shown}”未写年份，按“{other_header}”取 {other_year} 年"
+        if sheet.year is not None and sheet.year != other_year:
+            sheet.problems.append(Problem(sheet.label, sheet.header_row, other_header, f"表头写的是 {other_year} 年，而计划（或 --year）是 {sheet.year} 年，请核对是否用错了表 / the header names another year", WARNING))
+    elif year is None and sheet.year is not None:
+        year = sheet.year
+        inferred = f"“{shown}”未写年份，按计划年度（--plan 或 --year）取 {year} 年"
     given = month_of(month_option, year) if month_option is not None else None
     if month_option is not None and given is None:
         sheet.problems.append(Problem(sheet.label, None, None, f"--month“{month_option}”无法识别：应写成 2019-06，或给出年度时写 6 / unreadable --month"))
@@ -755,14 +891,31 @@ def _cumulative_month(header: str, title: TitleInfo, sheet: _Sheet, month_option
             where = "表头" if hm else "标题"
             sheet.problems.append(Problem(sheet.label, sheet.header_row, header, f"{where}写的是截至 {found}，而指定的月份（--month 或映射文件）是 {given}：请核对后只保留一个 / the month given differs from the sheet's"))
             return None
+        if inferred:
+            sheet.action(sheet.header_row, header, f"{inferred} / year of the cumulative column inferred")
         return found
     if given is not None:
         return given
     if month is not None:
-        sheet.problems.append(Problem(sheet.label, sheet.header_row, header, f"知道累计到 {month} 月，但不知道年份：请在表头或标题中写明年份（如“2019年1-{month}月”），或用 --year 指定 / year unknown"))
+        why = f"各表头写的年份不一致（{'、'.join(f'“{h}”' for h in disagree)}），" if disagree else ""
+        sheet.problems.append(Problem(sheet.label, sheet.header_row, header, f"知道累计到 {month} 月，但不知道年份：{why}请在表头或标题中写明年份（如“2019年1-{month}月”），或用 --year 指定 / year unknown"))
         return None
     sheet.problems.append(Problem(sheet.label, sheet.header_row, header, "不知道本列是截至几月的累计完成投资：请在表头或标题中写明（如“1-6月完成投资”“（1-6月）”），或用 --month 2019-06 指定 / month unknown"))
     return None
+
+
+def _over_total(values: pd.Series, total: pd.Series | None, header: str, sheet: _Sheet) -> None:
+    """Completed investment above the project's total in a cumulative column not read as progress
+    (its month unknown): still reported now, with the column's other problems."""
+    if total is None:
+        return
+    over = values.notna() & total.notna() & (values > total + 1e-6)
+    sheet.cells(over, header, lambda i: ("累计完成投资 " + values[i].map(_g) + " 万元超过本行总投资 " + total[i].map(_g)
+                                         + " 万元：请核对本行完成投资或总投资（单位是否一致） / completed exceeds total investment"))
+
+
+def _g(v: float) -> str:
+    return f"{v:.6f}".rstrip("0").rstrip(".")
 
 
 def build_table(raw: RawTable, kind: str, *, options: ReadOptions | None = None) -> ReadResult:
@@ -808,6 +961,7 @@ def build_table(raw: RawTable, kind: str, *, options: ReadOptions | None = None)
 
     sheet = _Sheet(result, label, rows_all, header_row, year, mapping, unit_hint=title.money_unit)
     ids, cumulative, unit_pos = _columns(info, data, kind, sheet)
+    _mapping_not_found(info, kind, sheet)
 
     # rows
     reason, trigger, headings = _exclusions(data, info, len(ids) + len(cumulative))
@@ -871,10 +1025,13 @@ def build_table(raw: RawTable, kind: str, *, options: ReadOptions | None = None)
     for cid in ("batch", "level"):
         if cid in cols:
             lay.conflicts(cid, cols[cid])
+    header_year = _header_year(info, cumulative)
     for j in cumulative:
         header = info.headers[j]
-        month = _cumulative_month(header, title, sheet, opt.month or (mapping.month if mapping else None))
+        month = _cumulative_month(header, title, sheet, opt.month or (mapping.month if mapping else None), header_year)
         values = sheet.column(_CUMULATIVE, kept[j], header)
+        if month is None:
+            _over_total(values, cols.get("total_investment"), header, sheet)
         wan = sheet.wan.pop("completed_cum")
         result.units[header] = result.units.pop("completed_cum", "万元")
         if month is not None:

@@ -12,6 +12,10 @@ annual plan > total investment        warning   ledger
 actual start after actual completion  error     ledger
 外资总投资 on a non-foreign project   warning   ledger
 planned start after planned end       error     ledger
+actual/procedure dates after the      error     ledger (period: latest cumulative column,
+sheet's period                                  else the title)
+same name under two units             warning   ledger (error when total investment and
+                                                annual plan are equal too)
 dates far outside plausible years     warning   ledger
 亿元 typed in a 万元 column             warning   every money column (median); annual plan
                                                 against the project's total
@@ -20,7 +24,8 @@ cumulative progress going down        error     progress
 month not in the ledger year          warning   progress
 project id not in the ledger          error     progress (when a ledger is given)
 completed > total investment          error     progress (when a ledger is given)
-duplicate keys                        error     indicators, profiles, tasks
+duplicate keys                        error     profiles
+same period twice (any spelling)      warning   indicators, tasks (error when the values differ)
 "85%" with a unit other than %        error     tasks
 ====================================  ========  =========================================
 
@@ -34,10 +39,13 @@ duplicate keys                        error     indicators, profiles, tasks
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from ..errors import ERROR, WARNING, Problem
-from .aliases import CONTRACTS
+from .aliases import CONTRACTS, span_end, split_header
+from .repeated_periods import check_repeated_periods
 from .result import ReadResult
 from .table import cell_problems, compact_rows
 
@@ -186,6 +194,101 @@ def _order(r: ReadResult, first: str, then: str, severity: str, zh: str) -> list
     return cell_problems(where(r), r.rows, bad, header_of(r, first), msg, severity)
 
 
+def _key(s: pd.Series) -> pd.Series:
+    """Names and units compared as people mean them (NFKC, spaces ignored)."""
+    return s.fillna("").astype(str).str.normalize("NFKC").str.replace(r"\s+", "", regex=True)
+
+
+def check_same_name(r: ReadResult) -> list[Problem]:
+    """The same project name under two units (one sheet per county, or a project copied into two groups).
+
+    A warning naming every row and unit; an error when the rows also have equal total
+    investment and annual plan (almost certainly one project entered twice). Rows with the
+    same name and the same unit are :func:`.derive.derive_ids`'s error.
+    """
+    f = r.frame
+    if f.empty or "name" not in r.columns or "unit" not in f.columns:
+        return []
+    name, unit = _key(f["name"]), _key(f["unit"])
+    named = f["name"].notna() & name.ne("")
+    first = named & ~(name + "\x1f" + unit).duplicated()  # one row per name and unit
+    multi = name[first].duplicated(keep=False)
+    many = multi[multi].index
+    if many.empty:
+        return []
+    money = [c for c in ("total_investment", "annual_plan") if c in r.columns]
+    out: list[Problem] = []
+    for _, idx in name[many].groupby(name[many], sort=False).groups.items():
+        rows = list(idx)
+        amounts = f.loc[rows, money]
+        same_money = bool(money) and bool(amounts.notna().all().all()) and bool((amounts.nunique() == 1).all())
+        refs = [_row_with_unit(r, i) for i in rows]
+        places = "、".join(refs[:-1]) + "和" + refs[-1]
+        shown = str(f["name"].iloc[rows[0]])
+        if same_money:
+            zh = {c.id: split_header(c.zh)[0] for c in CONTRACTS["ledger"]}
+            said = "、".join(f"{zh[c]} {_fmt(f[c].iloc[rows[:1]]).iloc[0]} 万元" for c in money)
+            msg = (f"项目“{shown}”在{places}各出现一次，且{said}都相同，几乎可以肯定是同一项目录入了两次：请删去多余的行；"
+                   "若确为不同项目，请在名称中区分 / the same project under two units")
+            severity = ERROR
+        else:
+            msg = f"项目“{shown}”在{places}各出现一次：若为同一项目请删去一行，若为不同项目请在名称中区分 / same project name under two units"
+            severity = WARNING
+        label = r.row_labels.iloc[rows[-1]] if r.row_labels is not None else r.where
+        out.append(Problem(str(label), int(r.rows.iloc[rows[-1]]), header_of(r, "name"), msg, severity))
+    return out
+
+
+def _row_with_unit(r: ReadResult, i: int) -> str:
+    """第5行（汉台区）; 表.xlsx（工作表“汉台区”） 第5行 when the rows come from several sheets (the sheet is the unit)."""
+    unit = r.frame["unit"].iloc[i]
+    shown = "未填单位" if pd.isna(unit) or not str(unit).strip() else str(unit)
+    if r.row_labels is None:
+        return f"{row_refs(r, [i])}（{shown}）"
+    label = str(r.row_labels.iloc[i])
+    ref = f"{label} 第{int(r.rows.iloc[i])}行"
+    return ref if f"“{shown}”" in label else f"{ref}（{shown}）"
+
+
+#: Dates that say something happened: they cannot fall after the period the sheet reports on.
+_DONE_DATES = ("actual_start", "actual_completion", "proc_planning", "proc_land", "proc_eia", "proc_energy")
+
+
+def sheet_period(r: ReadResult) -> str | None:
+    """The ``YYYY-MM`` a ledger sheet reports to: its latest cumulative column, else its title (with the year)."""
+    if r.cumulative:
+        return max(r.cumulative)
+    year, month, _ = span_end(r.title) if r.title else (None, None, "")
+    year = year or r.year
+    return f"{year:04d}-{month:02d}" if year and month else None
+
+
+def check_after_period(r: ReadResult) -> list[Problem]:
+    """实际开工/竣工 and 手续办结 dates after the end of the sheet's period (error: not yet happened)."""
+    period = sheet_period(r)
+    if period is None or r.kind != "ledger":
+        return []
+    end = pd.Period(period, freq="M").end_time.normalize()
+    y, m = int(period[:4]), int(period[5:])
+    shown = f"{y}年{m}月末" if m == 1 else f"{y}年1-{m}月末"
+    out: list[Problem] = []
+    for cid in _DONE_DATES:
+        if cid not in r.columns:
+            continue
+        d = r.frame[cid]
+        late = d.notna() & (d > end)
+        h = header_of(r, cid)
+        out += cell_problems(where(r), r.rows, late, h, _late_message(d, h, shown))
+    return out
+
+
+def _late_message(d: pd.Series, header: str, shown: str) -> Callable[[pd.Index], pd.Series]:
+    def said(i: pd.Index) -> pd.Series:
+        return header + " " + d[i].dt.strftime("%Y-%m-%d").fillna("") + f" 晚于本表期别 {shown}：请核对（未发生的日期不要填写） / date after the sheet's period"
+
+    return said
+
+
 def check_ledger(r: ReadResult) -> list[Problem]:
     """Checks across the rows of a project ledger."""
     f = r.frame
@@ -207,6 +310,8 @@ def check_ledger(r: ReadResult) -> list[Problem]:
     out += _order(r, "actual_start", "actual_completion", ERROR, "开工不能晚于竣工 / actual start after actual completion")
     out += _order(r, "planned_start", "planned_completion", ERROR, "计划开工不能晚于计划竣工 / planned start after planned completion")
     out += check_dates(r)
+    out += check_after_period(r)
+    out += check_same_name(r)
     out += check_wan_magnitudes(r)
     return out
 
@@ -269,7 +374,8 @@ def check_progress(r: ReadResult, ledger: ReadResult | pd.DataFrame | None = Non
 
 def check_indicators(r: ReadResult) -> list[Problem]:
     """Checks across the rows of an indicators file."""
-    return check_duplicates(r, ["jurisdiction", "period", "indicator"]) + check_wan_magnitudes(r)
+    # one period written two ways is one key (periods are canonical): equal values are one figure, else an error
+    return check_repeated_periods(r, ["jurisdiction", "period", "indicator"], ["level", "cum_yoy"]) + check_wan_magnitudes(r)
 
 
 def check_profiles(r: ReadResult) -> list[Problem]:
@@ -279,7 +385,7 @@ def check_profiles(r: ReadResult) -> list[Problem]:
 
 def check_tasks(r: ReadResult) -> list[Problem]:
     """Checks across the rows of a reported-tasks file (the plan-aware checks are in :mod:`hzlib.tasks`)."""
-    out = check_duplicates(r, ["target_id", "period"])
+    out = check_repeated_periods(r, ["target_id", "period"], ["value", "unit"])
     pct = r.percent_typed.get("value")
     if pct is not None and "unit" in r.frame.columns:
         f = r.frame

@@ -8,6 +8,10 @@
   sheet has no unit column. A summary sheet (汇总/合计/总表) with the same header is
   left out (it would count every project twice); sheets named by months (1-5月,
   1-6月) are snapshots of one ledger: the latest is read.
+- Hidden sheets (drafts, old copies) are never read unless named with ``sheet``; the
+  result says which were skipped. What the reader did to the file itself (a hidden sheet
+  skipped, the CSV separator, a renamed file read by its content) is listed with the
+  actions; formula cells without a saved result are errors naming the column's header.
 
 >>> import tempfile, pathlib, openpyxl
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "进度表.xlsx"
@@ -32,7 +36,7 @@ import pandas as pd
 from ..errors import WARNING, Problem
 from .aliases import span_end
 from .derive import finish_ledger
-from .read import RawTable, list_sheets, read_raw
+from .read import RawTable, formula_problems, read_raw, sheet_label, sheet_states
 from .result import CumulativeColumn, ReadResult
 from .table import HeaderInfo, ReadOptions, build_table, empty_frame, find_header
 from .validate import check_indicators, check_ledger, check_profiles, check_progress, check_tasks
@@ -42,13 +46,17 @@ __all__ = ["read_table", "read_sheets", "sheet_label", "combine", "finish"]
 _SUMMARY_SHEET = re.compile(r"汇总|合计|总表|总计")
 
 
-def sheet_label(file: str, sheet: str) -> str:
-    """How problems name a sheet of a workbook with several sheets.
-
-    >>> sheet_label("进度表.xlsx", "汉台区")
-    '进度表.xlsx（工作表“汉台区”）'
-    """
-    return f"{file}（工作表“{sheet}”）"
+def _build(raw: RawTable, kind: str, opt: ReadOptions, extra: Mapping[str, str] | None) -> ReadResult:
+    """:func:`.table.build_table`, with formula errors naming their headers and the reader's notes on the file as actions."""
+    if raw.uncached and raw.sheet:
+        info = find_header(raw.cells, kind, extra)
+        if info is not None:
+            named = formula_problems(sheet_label(raw.file, raw.sheet), raw.uncached, info.headers)
+            kept = [p for p in raw.problems if not any(p is q for q in raw.cell_errors)]
+            raw = replace(raw, problems=[*kept, *named], cell_errors=named)
+    r = build_table(raw, kind, options=opt)
+    r.actions[:0] = [p for p in raw.problems if p.severity == WARNING]
+    return r
 
 
 def _signature(info: HeaderInfo) -> tuple[str, ...]:
@@ -94,32 +102,34 @@ def read_sheets(path: str | Path, kind: str, *, sheet: str | None = None, option
     opt = options or ReadOptions()
     mapping = opt.mapping
     sheet = sheet or (mapping.sheet if mapping else None)
-    names = list_sheets(path)
+    states = sheet_states(path)
+    names = [n for n, s in states.items() if s == "visible"]
     file = Path(path).name
+    extra = mapping.headers_for(kind) if mapping else None
     if len(names) <= 1 or sheet is not None:
         raw = read_raw(path, sheet)
-        if sheet is not None and not raw.ok and raw.cells.empty and sheet not in names and names:
+        if sheet is not None and not raw.ok and raw.cells.empty and sheet not in states and names:
             return build_table(raw, kind, options=opt)
-        label = sheet_label(file, raw.sheet) if len(names) > 1 and raw.sheet else file
-        r = build_table(raw, kind, options=replace(opt, label=label))
-        if sheet is None or len(names) <= 1:
+        label = sheet_label(file, raw.sheet) if len(states) > 1 and raw.sheet else file
+        r = _build(raw, kind, replace(opt, label=label), extra)
+        if sheet is None or len(states) <= 1:
             return r
         r.did(Problem(label, None, None, f"按指定读取工作表“{sheet}” / sheet given", WARNING))
         return r
     raws = dict(raws) if raws is not None else {n: read_raw(path, n) for n in names}
-    extra = mapping.headers_for(kind) if mapping else None
     headers = {n: info for n, raw in raws.items() if raw.ok and (info := find_header(raw.cells, kind, extra)) is not None}
     if not headers:
         first = next(iter(raws.values()))
         if not first.ok:
             return build_table(first, kind, options=opt)
-        listed = "、".join(f"“{n}”" for n in names)
+        listed = "、".join(f"“{n}”" for n in names) + "".join(f"（另有隐藏工作表“{n}”，未读取）" for n, s in states.items() if s != "visible")
         r = ReadResult(kind=kind, file=file, frame=empty_frame(kind))
         r.problems.append(Problem(file, None, None, f"各工作表中都找不到表头行：文件中的工作表有 {listed}；请用 --sheet 指定数据所在的工作表，"
                                                     "或用映射文件 mapping.yaml 说明表头 / no sheet has a header"))
         return r
     chosen, notes = _choose(file, raws, headers, kind)
-    results = [build_table(raws[n], kind, options=replace(opt, label=sheet_label(file, n), sheet_unit=n if len(chosen) > 1 else None)) for n in chosen]
+    notes += [f"工作表“{n}”为隐藏工作表，未读取；如需读取请取消隐藏或用 --sheet 指定" for n, s in states.items() if s != "visible"]
+    results = [_build(raws[n], kind, replace(opt, label=sheet_label(file, n), sheet_unit=n if len(chosen) > 1 else None), extra) for n in chosen]
     r = results[0] if len(results) == 1 else combine(results)
     shown = "、".join(f"“{n}”" for n in chosen)
     said = Problem(file, None, None, f"读取工作表 {shown}" + (f"（{'；'.join(notes)}）" if notes else "") + " / sheets read", WARNING)
