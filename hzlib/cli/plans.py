@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ERROR
-from ._common import EXIT_INPUT, EXIT_OK, add_quarter, print_problems
+from ._common import EXIT_INPUT, EXIT_OK, add_quarter, check_output, emit, output_suffix, print_problems
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -20,52 +21,101 @@ if TYPE_CHECKING:
 __all__ = ["register", "indicators_frame"]
 
 
+_PLAN_KEY = re.compile(r"^targets\s*:", re.M)
+
+
+def _is_plan_file(path: Path) -> bool:
+    """Whether a .yaml file looks like a plan (a top-level ``targets:``), not a mapping or scoring file."""
+    try:
+        return bool(_PLAN_KEY.search(path.read_text(encoding="utf-8", errors="replace")))
+    except OSError:
+        return False
+
+
+def _expand_folder(name: str) -> list[Path] | None:
+    """The plan files in folder ``name`` (said on the screen), or None when ``name`` is not a folder
+    (a plan id such as ``zhenba-2024`` is a plan even where a folder of that name exists)."""
+    folder = Path(name)
+    if not folder.is_dir() or (folder.suffix not in (".yaml", ".yml") and name in _plan_ids()):
+        return None
+    yamls = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    plans = [f for f in yamls if _is_plan_file(f)]
+    others = [f.name for f in yamls if f not in plans]
+    skipped = f"（另有 {len(others)} 个 .yaml 不是计划文件：{'、'.join(others)}）" if others else ""
+    if not plans:
+        inner = [d for d in sorted(folder.iterdir()) if d.is_dir() and any(_is_plan_file(f) for f in d.glob("*.y*ml"))]
+        example = f"params/plans/{(_plan_ids() or ['<计划>'])[0]}.yaml"
+        hint = f"；子文件夹 {inner[0].as_posix()} 中有计划文件：hz check {inner[0].as_posix()}" if inner else \
+            f"：请写计划 id 或计划文件路径，如 {example}"
+        print(f"✗ {name} 是文件夹，其中没有计划文件{skipped}{hint}", file=sys.stderr)
+    else:
+        print(f"{name} 是文件夹，检查其中的 {len(plans)} 个计划文件：{'、'.join(f.name for f in plans)}{skipped}")
+    return plans
+
+
+def _plan_ids() -> list[str]:
+    from ..plan import list_plan_ids
+
+    return list_plan_ids()
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    from ..plan import check_plan, plan_path, read_plan_file
-    from ..plan.quotes import default_seeds_dir, verify_quotes
+    from ..plan import plan_path
 
     status = EXIT_OK
     for name in args.plans:
-        path = plan_path(name)
-        plan, problems = read_plan_file(path)
-        errors = [p for p in problems if p.severity == ERROR]
-        if plan is None or errors:
-            print(f"✗ {path.name}：{len(errors)} 处错误", file=sys.stderr)
-            print_problems(problems)
+        files = _expand_folder(name)
+        if files is None:
+            files = [plan_path(name)]
+        elif not files:
             status = EXIT_INPUT
-            continue
-        warnings = [p for p in problems if p.severity != ERROR] + check_plan(plan, path.name)
-        seeds = Path(args.seeds) if args.seeds else default_seeds_dir()
-        if seeds is not None:
-            quotes = verify_quotes(plan, seeds, path.name)
-            bad_quotes = [p for p in quotes if p.severity == ERROR]
-            warnings += [p for p in quotes if p.severity != ERROR]
-            if bad_quotes:
-                print(f"✗ {path.name}：{len(bad_quotes)} 处引文与原文不符", file=sys.stderr)
-                print_problems(bad_quotes)
-                status = EXIT_INPUT
-                continue
-        n_alloc = sum(len(a.rows) for a in plan.allocations)
-        print(f"✓ {path.name}：{plan.title}（{plan.year}年），{len(plan.targets)} 个目标，任务分解 {n_alloc} 行，{len(warnings)} 条警告")
-        for w in warnings:
-            print(f"  - {w}")
+        for path in files:
+            status = max(status, _check_one(path, args.seeds))
     return status
+
+
+def _check_one(path: Path, seeds_option: str | None) -> int:
+    """Check one plan file and print the result: ✓ with its warnings, or ✗ with its errors."""
+    from ..plan import check_plan, read_plan_file
+    from ..plan.quotes import default_seeds_dir, verify_quotes
+
+    plan, problems = read_plan_file(path)
+    errors = [p for p in problems if p.severity == ERROR]
+    if plan is None or errors:
+        print(f"✗ {path.name}：{len(errors)} 处错误", file=sys.stderr)
+        print_problems(problems)
+        return EXIT_INPUT
+    warnings = [p for p in problems if p.severity != ERROR] + check_plan(plan, path.name)
+    seeds = Path(seeds_option) if seeds_option else default_seeds_dir()
+    if seeds is not None:
+        quotes = verify_quotes(plan, seeds, path.name)
+        bad_quotes = [p for p in quotes if p.severity == ERROR]
+        warnings += [p for p in quotes if p.severity != ERROR]
+        if bad_quotes:
+            print(f"✗ {path.name}：{len(bad_quotes)} 处引文与原文不符", file=sys.stderr)
+            print_problems(bad_quotes)
+            return EXIT_INPUT
+    n_alloc = sum(len(a.rows) for a in plan.allocations)
+    print(f"✓ {path.name}：{plan.title}（{plan.year}年），{len(plan.targets)} 个目标，任务分解 {n_alloc} 行，{len(warnings)} 条警告")
+    for w in warnings:
+        print(f"  - {w}")
+    return EXIT_OK
 
 
 def cmd_targets(args: argparse.Namespace) -> int:
     import pandas as pd
 
+    from ..periods import Period
     from ..plan import load_plan
     from ..targets import checkpoints_frame
     from ..textfmt import fmt_number, render_table
 
+    if args.output:
+        check_output(args.output, suffix=output_suffix(args.format))
     plan = load_plan(args.plan)
     df = checkpoints_frame(plan, args.quarter)
-    if _print_machine(df, args.format):
+    if _emit_machine(df, args.format, args.output):
         return EXIT_OK
-    from ..periods import Period
-
-    print(f"{plan.title}\n{Period.parse(args.quarter).label_zh()} 季度目标（{len(df)} 项）\n")
     rows: list[list[object]] = [["目标", "范围", "全年目标", "本期目标", "单位", "依据"]]
     for r in df.itertuples():
         scope = r.jurisdiction + (f"·{r.subset}" if r.subset else "")
@@ -75,22 +125,22 @@ def cmd_targets(args: argparse.Namespace) -> int:
         if not r.is_checkpoint:
             cp = f"({cp})"
         rows.append([r.label, scope, fmt_number(None if pd.isna(r.annual_value) else r.annual_value), cp, r.unit, r.derivation])
-    print(render_table(rows, right_align=(2, 3)))
-    print("\n括号内为参考值（年末考核或未到期）。")
+    lines = [plan.title, f"{Period.parse(args.quarter).label_zh()} 季度目标（{len(df)} 项）", "", render_table(rows, right_align=(2, 3)),
+             "", "括号内为参考值（年末考核或未到期）。"]
+    emit("\n".join(lines) + "\n", args.output)
     return EXIT_OK
 
 
-def _print_machine(df: pd.DataFrame, fmt: str) -> bool:
-    """Print ``df`` as csv (safe to open in a spreadsheet) or json records; False for ``table``."""
+def _emit_machine(df: pd.DataFrame, fmt: str, output: str | None) -> bool:
+    """Print (or write to ``output``) ``df`` as csv (safe to open in a spreadsheet) or json records; False for ``table``."""
     from ..safety import csv_text
 
     if fmt == "csv":
-        sys.stdout.write(csv_text(df))
+        emit(csv_text(df), output, bom=True)
         return True
     if fmt == "json":
         records = json.loads(df.to_json(orient="records", force_ascii=False))
-        json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        emit(json.dumps(records, ensure_ascii=False, indent=2) + "\n", output)
         return True
     return False
 
@@ -153,19 +203,19 @@ def indicators_frame() -> pd.DataFrame:
 
 
 def cmd_indicators(args: argparse.Namespace) -> int:
+    if args.output:
+        check_output(args.output, suffix=output_suffix(args.format))
     df = indicators_frame()
-    if _print_machine(df, args.format):
+    if _emit_machine(df, args.format, args.output):
         return EXIT_OK
-    print(f"计划文件中目标的 indicator 可以写以下 {len(df)} 个指标；measure 须为其“目标类型”之一，unit 为相应单位。\n")
+    lines = [f"计划文件中目标的 indicator 可以写以下 {len(df)} 个指标；measure 须为其“目标类型”之一，unit 为相应单位。", ""]
     for r in df.itertuples():
-        print(f"{r.indicator}  {r.name}")
-        print(f"  目标类型：{r.measures.replace(',', '、')}（{r.unit}）；口径：{r.bases_zh}")
-        print(f"  所需数据：{r.needs}")
-        print(f"  说明：{r.description}")
-        print(f"  示例：{r.example}\n")
-    print("口径：重点项目台账按台账和月度进度计算，统计数据取统计部门公布的指标（格式见 docs/data.md）。"
-          "\n不在此列的指标（如引进内资、观摩次数）由责任部门报送：目标写 basis: report，"
-          "数值填入任务完成情况表（hz tasks-template 生成空表）。")
+        lines += [f"{r.indicator}  {r.name}", f"  目标类型：{r.measures.replace(',', '、')}（{r.unit}）；口径：{r.bases_zh}",
+                  f"  所需数据：{r.needs}", f"  说明：{r.description}", f"  示例：{r.example}", ""]
+    lines += ["口径：重点项目台账按台账和月度进度计算，统计数据取统计部门公布的指标（格式见 docs/data.md）。",
+              "不在此列的指标（如引进内资、观摩次数）由责任部门报送：目标写 basis: report，"
+              "数值填入任务完成情况表（hz tasks-template 生成空表）。"]
+    emit("\n".join(lines) + "\n", args.output)
     return EXIT_OK
 
 
@@ -179,8 +229,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("plan", metavar="PLAN", help="计划 id 或计划文件路径")
     add_quarter(p, required=True)
     p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="输出格式（默认 table；csv 可用 Excel 打开）")
+    p.add_argument("--output", metavar="FILE", help="输出文件（默认输出到屏幕）")
     p.set_defaults(func=cmd_targets)
 
     p = sub.add_parser("indicators", help="列出目标可用的全部指标（indicator）及所需数据 / list measurable indicators")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="输出格式（默认 table；csv、json 另含计算说明）")
+    p.add_argument("--output", metavar="FILE", help="输出文件（默认输出到屏幕）")
     p.set_defaults(func=cmd_indicators)

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
-from ._common import EXIT_OK
+from ._common import EXIT_OK, check_output, emit, output_errors, output_suffix
 
 if TYPE_CHECKING:
     from ..whatif.compare import WhatIf
@@ -59,32 +58,30 @@ def _text(w: WhatIf, all_targets: bool) -> str:
     return "\n".join(lines)
 
 
-def _emit(text: str, output: str | None) -> None:
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-
-
 def cmd_whatif(args: argparse.Namespace) -> int:
     from ..whatif.load import load_whatif
 
+    if args.format == "xlsx" and not args.output:
+        raise UsageError("xlsx 输出需要 --output 文件名")
+    if args.output:
+        check_output(args.output, suffix=output_suffix(args.format))
     w = load_whatif(args.plan, args.quarter or "latest", scenarios=args.scenario, assume=args.assume, data_dir=args.data,
                     allow_partial=args.allow_partial, at=args.at)
     if args.format == "xlsx":
         from ..render.excel import write_tables_xlsx
         from ..whatif.views import excel_tables
 
-        if not args.output:
-            raise UsageError("xlsx 输出需要 --output 文件名")
-        write_tables_xlsx(excel_tables(w), Path(args.output), title=f"{w.plan.jurisdiction}{w.period.label()} 情景测算")
+        with output_errors(args.output):
+            write_tables_xlsx(excel_tables(w), Path(args.output), title=f"{w.plan.jurisdiction}{w.period.label()} 情景测算")
         print(f"已写入 {args.output}")
     elif args.format == "csv":
-        _emit(w.table().to_csv(index=False, lineterminator="\n"), args.output)
+        from ..safety import csv_text
+
+        emit(csv_text(w.table()), args.output, bom=True)
     elif args.format == "json":
-        _emit(json.dumps(w.to_dict(), ensure_ascii=False, indent=2) + "\n", args.output)
+        emit(json.dumps(w.to_dict(), ensure_ascii=False, indent=2) + "\n", args.output)
     else:
-        _emit(_text(w, args.all) + "\n", args.output)
+        emit(_text(w, args.all) + "\n", args.output)
     return EXIT_OK
 
 
