@@ -18,6 +18,8 @@ statistician still has to collect (:func:`reportable_targets`, :func:`template`)
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -28,7 +30,14 @@ from .ingest.aliases import normalise_value
 from .plan.schema import Basis, Plan, Target
 from .units import CNY_UNITS, USD_UNITS, convert_money
 
-__all__ = ["same_unit", "convert_value", "check_against_plan", "check_read_tasks", "reportable_targets", "template"]
+if TYPE_CHECKING:
+    from .templates import TemplateWrite
+
+__all__ = ["same_unit", "convert_value", "check_against_plan", "check_read_tasks", "reportable_targets", "template",
+           "TEMPLATE_KEY", "template_header", "write_template"]
+
+#: A tasks table's rows are one target in one period: the key ``--merge`` matches rows on.
+TEMPLATE_KEY = ["target_id", "period"]
 
 #: Unit spellings that mean the same unit (compared after NFKC, lower case).
 _SYNONYMS: dict[str, str] = {
@@ -134,3 +143,19 @@ def template(plan: Plan, period: str, available_indicators: Iterable[str] = ()) 
     ]
     return csv_safe(pd.DataFrame(rows, columns=["target_id", "label", "period", "value", "unit", "jurisdiction", "source", "note"]))
 
+
+def template_header(cells: pd.DataFrame) -> tuple[int, dict[int, str]] | None:
+    """(header row position, column position → contract id) of a tasks table, as the tasks reader finds it."""
+    from .ingest.table import find_header
+
+    info = find_header(cells, "tasks")
+    return (info.pos, dict(info.ids)) if info is not None else None
+
+
+def write_template(frame: pd.DataFrame, path: Path, *, force: bool = False, merge: bool = False) -> TemplateWrite:
+    """Write a :func:`template` to ``path``, never over reported values (see :mod:`hzlib.templates`)."""
+    from .contracts import TASK_COLUMNS
+    from .templates import write_template as write
+
+    return write(path, frame, TASK_COLUMNS, find=template_header, key=TEMPLATE_KEY, value="value",
+                 command="tasks-template", force=force, merge=merge)

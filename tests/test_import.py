@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from hzlib import history as history_module
 from hzlib.cli import main
 from hzlib.data import load_data
-from hzlib.ingest import importer as importer_module
+from hzlib.history import WriteError
 from hzlib.ingest import read_ledger, read_progress
 from hzlib.ingest.importer import import_workbook
 from hzlib.plan import load_plan
@@ -29,6 +31,11 @@ def folder(tmp_path: Path) -> Path:
     out = tmp_path / PLAN
     out.mkdir()
     return out
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    """The data files of ``folder`` (not its .history) and their bytes."""
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -58,10 +65,10 @@ def test_import_writes_clean_contract_files_and_says_what_it_did(folder: Path, c
 
 def test_importing_the_same_workbook_again_changes_nothing(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["import", str(w("office_h1.xlsx")), "--plan", PLAN, "--data", str(folder)], capsys)[0] == 0
-    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    before = files(folder)
     code, out = run(["import", str(w("office_h1.xlsx")), "--plan", PLAN, "--data", str(folder)], capsys)
     assert code == 0 and "新增项目 0 个，删去 0 个" in out and "数值改变 0 行" in out
-    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert files(folder) == before
 
 
 def test_an_import_with_errors_writes_nothing(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -113,23 +120,25 @@ def test_a_falling_figure_against_the_folder_is_refused(folder: Path) -> None:
 
 def test_a_failed_second_write_puts_the_first_file_back(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import_workbook(w("office_h1.xlsx"), folder, year=2019)
-    before = {p.name: p.read_bytes() for p in folder.iterdir()}
-    real = importer_module.atomic_write_text
+    before = files(folder)
+    kept = sorted(p.name for p in (folder / ".history").iterdir())
+    real = history_module.atomic_write_bytes
     calls = []
 
-    def fail_second(path: Path, text: str, encoding: str = "utf-8") -> None:
+    def fail_second(path: Path, data: bytes) -> None:
         calls.append(path)
         if len(calls) == 2:
-            raise OSError("disk full")
-        real(path, text, encoding=encoding)
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(path, data)
 
-    monkeypatch.setattr(importer_module, "atomic_write_text", fail_second)
+    monkeypatch.setattr(history_module, "atomic_write_bytes", fail_second)
     wb = openpyxl.load_workbook(w("office_h1.xlsx"))
     wb["1-6月"]["B6"] = "安康汉江二桥（主桥）"
     wb.save(folder.parent / "renamed.xlsx")
-    with pytest.raises(OSError):
+    with pytest.raises(WriteError, match="磁盘空间已满"):
         import_workbook(folder.parent / "renamed.xlsx", folder, year=2019)
-    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert files(folder) == before
+    assert sorted(p.name for p in (folder / ".history").iterdir()) == kept  # no backup of a write that did not happen
 
 
 def test_import_reads_the_folder_mapping_and_the_options(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -138,5 +147,7 @@ def test_import_reads_the_folder_mapping_and_the_options(folder: Path, capsys: p
     assert code == 0, out
     ledger = read_ledger(folder / "ledger.csv", year=2019)
     assert ledger.frame["ownership"].tolist() == ["state", "private", "private"]
-    code, out = run(["import", str(w("no_month.csv")), "--plan", PLAN, "--data", str(folder), "--month", "2019-06"], capsys)
+    # a fresh folder: merged into this one, its new project would lack the 投资主体 the ledger now has (refused)
+    other = folder.parent / "other"
+    code, out = run(["import", str(w("no_month.csv")), "--plan", PLAN, "--data", str(other), "--month", "2019-06"], capsys)
     assert code == 0 and "2019-06" in out

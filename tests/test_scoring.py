@@ -155,7 +155,7 @@ BAD_RULES = {
         ("第24行", "kinds[0](county).awards[0](prize).rounding", "必须写明取整方式"),
         ("第38行", "kinds[0](county).awards[1](other).ambiguities[0](rounding).chosen", "chosen 应与 readings"),
     ],
-    "yaml-syntax.yaml": [("第6行", "", "YAML 语法错误")],
+    "yaml-syntax.yaml": [("第5行", "", "YAML 语法错误：第5行的“[”没有对应的“]”")],
 }
 
 

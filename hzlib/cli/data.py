@@ -8,8 +8,10 @@
     hz validate-data progress.csv --kind progress --ledger 台账.xlsx --year 2024
     hz validate-data 指标.csv --format json
     hz validate-data tasks.csv --plan hanzhong-2022
-    hz import 进度表.xlsx --plan ankang-2019 [--sheet 1-6月] [--map FILE] [--month 2019-06] [--dry-run]
-    hz tasks-template hanzhong-2022 --quarter 2022Q3 --out tasks.csv
+    hz validate-data data/ankang-2019            # a folder: every data file in it
+    hz import 进度表.xlsx --plan ankang-2019 [--sheet 1-6月] [--map FILE] [--month 2019-06] [--dry-run] [--replace]
+    hz import --undo --plan ankang-2019          # put back the files the last write replaced
+    hz tasks-template hanzhong-2022 --quarter 2022Q3 --out tasks.csv [--merge | --force]
 
 Exit code 0 when there is no error (warnings allowed), 2 with errors.
 """
@@ -20,9 +22,10 @@ import argparse
 import json
 import sys
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
-from ..errors import Problem
+from ..errors import Problem, UsageError
 from ..ingest import KIND_NAMES_ZH, KINDS, ReadResult, validate_file
 
 __all__ = ["register", "cmd_validate_data", "cmd_import", "render_text", "render_import"]
@@ -133,7 +136,56 @@ def _plan_context(plan_id: str | None) -> tuple[Any, int | None, str | None]:
     return plan, plan.year, plan_level(plan)
 
 
+def _folder_files(folder: Path) -> dict[str, Path]:
+    """The data files of a folder by kind, and ``scoring_inputs.csv`` / ``mapping.yaml`` when present."""
+    from ..inputs import MAPPING_FILE, SCORING_INPUTS_FILE, data_files
+
+    out: dict[str, Path] = dict(data_files(folder))
+    for kind, name in (("scoring_inputs", SCORING_INPUTS_FILE), ("mapping", MAPPING_FILE)):
+        if (folder / name).is_file():
+            out[kind] = folder / name
+    return out
+
+
+def _validate_folder(args: argparse.Namespace, folder: Path) -> int:
+    """``hz validate-data FOLDER``: say it is a folder and check each data file in it."""
+    from ..inputs import KINDS
+
+    found = _folder_files(folder)
+    data = {k: p for k, p in found.items() if k in KINDS}
+    if args.suggest_map or args.kind or args.sheet:
+        raise UsageError(f"{folder} 是文件夹，不是数据文件：--suggest-map、--kind、--sheet 只能用于单个文件，"
+                         f"如 hz validate-data {folder / 'ledger.csv'}")
+    if not data:
+        names = "、".join(f"{k}.csv" for k in KINDS)
+        raise UsageError(f"{folder} 是文件夹，其中没有数据文件（应有 {names} 或同名 .xlsx）：请写出要检查的文件，如 hz validate-data 台账.xlsx")
+    others = [p.name for k, p in found.items() if k not in KINDS]
+    lines = [f"{folder} 是文件夹：逐个检查其中的数据文件 {'、'.join(p.name for p in data.values())}"
+             + (f"（{'、'.join(others)} 不在此检查：评分报送表由 hz score 读取，映射文件由读取时使用）" if others else "")]
+    plan, plan_year, level = _plan_context(args.plan)
+    results = []
+    for kind, path in data.items():
+        r = validate_file(path, kind, year=args.year if args.year is not None else plan_year,
+                          ledger=data.get("ledger") if kind == "progress" else None, month=args.month, mapping=args.map)
+        if plan is not None:
+            from ..data import check_tasks_against_plan, fill_level
+
+            fill_level(r, level)
+            check_tasks_against_plan(r, plan)
+        results.append(r)
+    if args.format == "json":
+        json.dump({"folder": str(folder), "files": [r.as_dict() for r in results]}, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print("\n".join([*lines, *(render_text(r) for r in results)]))
+        bad = [r.file for r in results if not r.ok]
+        print(f"结论：{len(results)} 个文件，{len(bad)} 个有错误" + (f"（{'、'.join(bad)}）" if bad else "") + f" / {len(bad)} file(s) with errors")
+    return EXIT_OK if all(r.ok for r in results) else EXIT_INPUT
+
+
 def cmd_validate_data(args: argparse.Namespace) -> int:
+    if Path(args.path).is_dir():
+        return _validate_folder(args, Path(args.path))
     plan, plan_year, level = _plan_context(args.plan)
     year = args.year if args.year is not None else plan_year
     r = validate_file(args.path, args.kind, sheet=args.sheet, year=year, ledger=args.ledger, month=args.month, mapping=args.map)
@@ -154,7 +206,7 @@ def cmd_validate_data(args: argparse.Namespace) -> int:
     return EXIT_OK if r.ok else EXIT_INPUT
 
 
-def render_import(res: Any) -> str:
+def render_import(res: Any, plan_id: str | None = None) -> str:
     """What ``hz import`` read, did and wrote (or why it wrote nothing), in Chinese."""
     r: ReadResult = res.read
     lines = [render_text(r)]
@@ -166,31 +218,71 @@ def render_import(res: Any) -> str:
     if res.notes:
         lines.append("  原有文件：")
         lines += [f"    - {n}" for n in res.notes]
+    plan = plan_id or res.folder.name
+    if res.unchanged:
+        lines.append(f"  {res.folder} 中的文件与本表合并后的结果完全相同，未写入 / nothing changed")
+        lines += [f"    - {name}：{n} 行" for name, n in res.rows.items()]
+        return "\n".join(lines)
     verb = "将写入（--dry-run，未写入）" if res.dry_run else "已写入"
     lines.append(f"  {verb} {res.folder}：")
-    lines += [f"    - {name}：{n} 行" for name, n in res.rows.items()]
-    if not res.dry_run:
-        lines.append("  下一步：用 git diff 核对改动；之后 hz evaluate / hz run 读取这些文件")
+    lines += [f"    - {name}：{n} 行" + ("" if res.dry_run or name in res.written else "（内容不变，未改写）") for name, n in res.rows.items()]
+    if res.dry_run:
+        if res.replace:
+            lines.append("  注意：--replace 将删去上面列出的本表没有的项目及其进度（写入前原文件保存在 .history/，可 hz import --undo 恢复）")
+        return "\n".join(lines)
+    if res.backup is not None:
+        from ..history import describe
+
+        kept = "、".join(res.backup.replaced) or "无（均为新建）"
+        lines.append(f"  备份：被替换的文件（{kept}）保存在 {res.folder / describe(res.backup)}")
+        from ..paths import DATA_DIR
+
+        default = Path(res.folder).resolve() == (DATA_DIR / plan).resolve()
+        lines.append(f"  撤销：hz import --undo --plan {plan}" + ("" if default else f" --data {res.folder}"))
+    lines.append("  下一步：用 git diff 核对改动；之后 hz evaluate / hz run 读取这些文件")
     return "\n".join(lines)
 
 
+def cmd_import_undo(folder: Path) -> int:
+    """``hz import --undo``: put back the files the last write into ``folder`` replaced."""
+    from ..history import describe, undo
+
+    done = undo(folder)
+    if done is None:
+        raise UsageError(f"{folder} 没有可撤销的写入（.history/ 中没有记录，或已全部撤销） / nothing to undo")
+    snap = done.snapshot
+    lines = [f"✓ 已撤销 {snap.command}（{snap.time.replace('T', ' ')}）对 {folder} 的写入 / undone：",
+             *(f"    - 恢复 {n}（写入前的版本）" for n in done.restored),
+             *(f"    - 删去 {n}（该次写入新建的文件）" for n in done.removed),
+             f"  撤销前的文件保存在 {folder / describe(done.kept)}；再次 --undo 退回更早一次写入"]
+    print("\n".join(lines))
+    return EXIT_OK
+
+
 def cmd_import(args: argparse.Namespace) -> int:
-    """Read an office's workbook and write the plan's contract files."""
+    """Read an office's workbook and merge it into the plan's contract files (or undo the last write)."""
     from ..data import data_dir_for
-    from ..ingest.importer import import_workbook
+    from ..ingest.importer import PlanFit, import_workbook
 
     plan, year, level = _plan_context(args.plan)
     folder = data_dir_for(plan.id, args.data)
+    if args.undo:
+        if args.path or args.replace or args.dry_run:
+            raise UsageError("--undo 单独使用：hz import --undo --plan 计划 [--data 目录]（不写进度表文件名、--replace 或 --dry-run）")
+        return cmd_import_undo(folder)
+    if not args.path:
+        raise UsageError("缺少要导入的进度表：hz import 进度表.xlsx --plan 计划（撤销上一次导入：hz import --undo --plan 计划）")
+    fit = PlanFit(plan.id, plan.jurisdiction, frozenset(plan.units) | frozenset(plan.unit_kind_map()))
     res = import_workbook(args.path, folder, year=args.year if args.year is not None else year, sheet=args.sheet, mapping=args.map,
-                          month=args.month, default_level=level, dry_run=args.dry_run)
-    print(render_import(res))
+                          month=args.month, default_level=level, dry_run=args.dry_run, replace=args.replace, fit=fit)
+    print(render_import(res, plan.id))
     return EXIT_OK if res.ok else EXIT_INPUT
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``validate-data`` to the ``hz`` command."""
     p = sub.add_parser("validate-data", help="检查数据文件（台账、进度、指标、基数、任务完成情况）/ check a data file")
-    p.add_argument("path", metavar="PATH", help=".csv 或 .xlsx 文件")
+    p.add_argument("path", metavar="PATH", help=".csv 或 .xlsx 文件；写数据目录时逐个检查其中的数据文件")
     p.add_argument("--kind", choices=KINDS, help="文件类型；不填时按列名和文件名判断")
     _reading_options(p)
     p.add_argument("--ledger", help="核对进度时使用的项目台账文件")
@@ -200,19 +292,29 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=cmd_validate_data)
 
     i = sub.add_parser("import", help="把单位自己的进度表转成计划数据目录中的标准文件（ledger.csv、progress.csv）/ import a workbook")
-    i.add_argument("path", metavar="WORKBOOK", help="单位的进度表（.xlsx 或 .csv），原样即可")
+    i.add_argument("path", metavar="WORKBOOK", nargs="?", help="单位的进度表（.xlsx 或 .csv），原样即可")
     i.add_argument("--plan", required=True, help="计划 id：写入 data/<计划>/，按计划年度读取")
     _reading_options(i)
     i.add_argument("--data", help="数据目录（默认 data/<plan>/）")
     i.add_argument("--dry-run", action="store_true", help="只检查并说明将写入什么，不写文件")
+    i.add_argument("--replace", action="store_true", help="删去本表没有的项目及其进度（默认合并：本表没有的项目和月份保留）")
+    i.add_argument("--undo", action="store_true", help="撤销上一次写入：恢复 .history/ 中保存的原文件（再次使用退回更早一次）")
     i.set_defaults(func=cmd_import)
 
     t = sub.add_parser("tasks-template", help="生成任务完成情况报送表（台账和统计指标算不出的目标）/ blank tasks table")
     t.add_argument("plan", metavar="PLAN", help="计划 id")
     t.add_argument("--quarter", help="期别，如 2022Q3（默认：数据中最新的季度，没有数据时为一季度）")
     t.add_argument("--data", help="数据目录（默认 data/<plan>/）：其中统计指标已有的目标不列入")
-    t.add_argument("--out", help="写入的 .csv 文件（默认打印到屏幕）")
+    _template_options(t)
     t.set_defaults(func=cmd_tasks_template)
+
+
+def _template_options(p: argparse.ArgumentParser) -> None:
+    """``--out``, ``--merge``, ``--force``: a template never overwrites reported values unasked."""
+    p.add_argument("--out", help="写入的 .csv 文件（默认打印到屏幕）；文件已有填报值时不覆盖，见 --merge、--force")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--merge", action="store_true", help="并入已有文件：保留已填的值和原有行，只添加新的行")
+    how.add_argument("--force", action="store_true", help="覆盖已有文件（原文件保存在同一文件夹的 .history/ 中）")
 
 
 def _reading_options(p: argparse.ArgumentParser) -> None:
@@ -249,12 +351,16 @@ def cmd_tasks_template(args: argparse.Namespace) -> int:
             quarter = latest.label() if latest is not None else None
     quarter = quarter or f"{plan.year}Q1"
     frame = template(plan, quarter, available)
-    frame.columns = [c.zh for c in TASK_COLUMNS]
-    text = frame.to_csv(index=False, lineterminator="\n")
     if args.out:
-        with open(args.out, "w", encoding="utf-8-sig", newline="") as fh:
-            fh.write(text)
-        print(f"✓ 已写入 {args.out}：{len(frame)} 项目标待报送 / {len(frame)} targets to report")
+        from ..tasks import write_template
+        from ._common import check_output
+
+        done = write_template(frame, check_output(args.out, "--out"), force=args.force, merge=args.merge)
+        print(done.message("项目标待报送", "targets to report"))
     else:
-        sys.stdout.write(text)
+        if args.merge or args.force:
+            raise UsageError("--merge、--force 需要与 --out 文件一起使用")
+        frame.columns = [c.zh for c in TASK_COLUMNS]
+        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
     return EXIT_OK
+

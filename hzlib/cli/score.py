@@ -12,18 +12,37 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ._common import EXIT_OK
 
+if TYPE_CHECKING:  # pandas is imported only when a command runs (fast --help)
+    import pandas as pd
+
 __all__ = ["register"]
+
+
+def _cells(frame: pd.DataFrame) -> list[list[str]]:
+    """Rows of text for the terminal: a missing value (an unranked unit, an incomplete total) is an empty cell.
+
+    Works for every dtype (``Int64`` ranks cannot be filled with text, so cells become objects first).
+    """
+    obj = frame.astype(object)
+    return obj.where(frame.notna(), "").astype(str).values.tolist()
 
 
 def cmd_score(args: argparse.Namespace) -> int:
     from ..report import load_inputs, load_report
+    from ..safety import csv_text
     from ..scoring.tables import item_table, prize_table, ranking_table, records
     from ..textfmt import render_table
+    from ._common import check_output, emit, output_suffix
 
+    if args.format == "xlsx" and not args.output:
+        raise UsageError("xlsx 输出需要 --output 文件名")
+    if args.output:  # before any work: a folder, a missing folder or no permission is said at once
+        check_output(args.output, suffix=output_suffix(args.format))
     inputs = load_inputs(args.plan, args.data)
     if inputs.scoring is None:
         raise UsageError(f"计划 {args.plan} 没有评分规则（params/scoring/{args.plan}.yaml）")
@@ -31,39 +50,40 @@ def cmd_score(args: argparse.Namespace) -> int:
     assert m.scores is not None
     result = m.scores.result
     if args.format == "json":
-        json.dump(records(result), sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        emit(json.dumps(records(result), ensure_ascii=False, indent=2) + "\n", args.output)
     elif args.format == "csv":
-        item_table(result).to_csv(sys.stdout, index=False, lineterminator="\n")
+        emit(csv_text(item_table(result)), args.output, bom=True)
     elif args.format == "xlsx":
         from ..render.excel import write_tables_xlsx
 
-        if not args.output:
-            raise UsageError("xlsx 输出需要 --output 文件名")
         tables = {"排名": ranking_table(result), "奖项": prize_table(result), "评分明细": item_table(result)}
         write_tables_xlsx(tables, Path(args.output), title=f"{m.plan.jurisdiction}{m.period.label()}考核评分")
         print(f"已写入 {args.output}")
     else:
-        print(f"{m.scores.rules.label}\n{m.ranking_basis}；{m.banner}\n")
+        lines = [f"{m.scores.rules.label}\n{m.ranking_basis}；{m.banner}\n"]
         r = ranking_table(result)
         cols = ["类别", "排名", "单位", "总分", "标准分值", "奖项", "数据不全"]
-        print(render_table([cols, *r[cols].fillna("").astype(str).values.tolist()], right_align=(1, 3, 4)))
-        for p in result.places:
-            print(f"\n{p.label}：{p.basis}；评出 {p.awarded} 个")
+        lines.append(render_table([cols, *_cells(r[cols])], right_align=(1, 3, 4)))
+        lines += [f"\n{p.label}：{p.basis}；评出 {p.awarded} 个" for p in result.places]
         missing = int(r["数据不全"].eq("是").sum())
         if missing:
-            print(f"\n{missing} 个单位数据不全，不参加排名和评奖（hz score --format csv 查看逐项说明）")
+            lines.append(f"\n{missing} 个单位数据不全，不参加排名和评奖（hz score --format csv 查看逐项说明）")
+        emit("\n".join(lines) + "\n", args.output)
     return EXIT_OK
 
 
 def cmd_scoring_template(args: argparse.Namespace) -> int:
-    from ..scoring import load_rules, scoring_template, write_scoring_template
+    from ..scoring import load_rules, scoring_template
+    from ..scoring.inputs import write_scoring_template_file
+    from ._common import check_output
 
     rules = load_rules(args.plan)
     if args.out:
-        n = write_scoring_template(rules, Path(args.out))
-        print(f"✓ 已写入 {args.out}：{n} 行待填报 / {n} rows to fill")
+        done = write_scoring_template_file(rules, check_output(args.out, "--out"), force=args.force, merge=args.merge)
+        print(done.message())
     else:
+        if args.merge or args.force:
+            raise UsageError("--merge、--force 需要与 --out 文件一起使用")
         scoring_template(rules).to_csv(sys.stdout, index=False, lineterminator="\n")
     return EXIT_OK
 
@@ -80,5 +100,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     t = sub.add_parser("scoring-template", help="生成评分报送表（台账算不出的评分输入）/ blank scoring inputs table")
     t.add_argument("plan", metavar="PLAN", help="计划 id（需有 params/scoring/<计划>.yaml）")
-    t.add_argument("--out", help="写入的 .csv 文件（默认打印到屏幕）")
+    from .data import _template_options
+
+    _template_options(t)
     t.set_defaults(func=cmd_scoring_template)

@@ -27,6 +27,7 @@ inputs are written as percent numbers (80 or 80%) and become fractions; 亿元 b
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -40,13 +41,15 @@ from ..ingest.read import read_raw
 from ..ingest.result import ExcludedRow
 from ..ingest.table import HEADER_SCAN_ROWS, cell_problems
 from ..inputs import SCORING_INPUTS_FILE  # the file name in a plan's data folder, shared with hz run
-from ..render.atomic import atomic_write_text
 from ..tasks import convert_value, same_unit
 from .engine import UNIT_INPUT_COLUMNS, ScoringInputs
 from .rules import BOOL_UNIT, ScoringRules
 
+if TYPE_CHECKING:
+    from ..templates import TemplateWrite
+
 __all__ = ["SCORING_INPUT_COLUMNS", "SCORING_INPUTS_FILE", "read_scoring_inputs", "load_scoring_inputs",
-           "scoring_template", "write_scoring_template"]
+           "scoring_template", "write_scoring_template", "write_scoring_template_file"]
 
 #: Columns of ``scoring_inputs.csv`` (Chinese headers as written in files we produce).
 SCORING_INPUT_COLUMNS: tuple[Column, ...] = (
@@ -91,6 +94,21 @@ def _header(cells: pd.DataFrame) -> tuple[int, dict[int, str], dict[int, str]] |
     return None
 
 
+#: Words an office writes for "nothing reported" (besides blank cells and placeholders such as "—", "-", "/").
+#: 无 may mean "none" or "not known": either way the reader is not sure, so the item is incomplete, never 0.
+_NOT_REPORTED = frozenset({"无", "暂无", "未报", "未报送"})
+
+
+def _not_reported(values: pd.Series) -> pd.Series:
+    """Cells that report nothing: blank, a placeholder (—, -, /) or a word such as 无.
+
+    >>> _not_reported(pd.Series([None, "—", " 无 ", "0", "十二", 3.0], dtype=object)).tolist()
+    [True, True, True, False, False, False]
+    """
+    said = values.map(lambda v: v.strip() if isinstance(v, str) else v, na_action="ignore")
+    return blank_mask(said) | said.isin(list(_NOT_REPORTED))
+
+
 def read_scoring_inputs(path: str | Path, rules: ScoringRules, *, sheet: str | None = None) -> ReadResult:
     """Read and check a reported-inputs file against ``rules``; ``frame`` has unit, unit_kind, input_id, value."""
     raw = read_raw(path, sheet)
@@ -125,8 +143,10 @@ def read_scoring_inputs(path: str | Path, rules: ScoringRules, *, sheet: str | N
     keep = ~empty
     body_rows = rows[keep].reset_index(drop=True)
     f = pd.DataFrame({cid: s[keep].reset_index(drop=True) for cid, s in col.items()})
-    no_value = blank_mask(f["value"])
-    r.excluded += [ExcludedRow(file, int(n), "数值为空（未报送，该项将标为数据不全）") for n in body_rows[no_value]]
+    no_value, blank = _not_reported(f["value"]), blank_mask(f["value"])
+    r.excluded += [ExcludedRow(file, int(n), "数值为空（未报送，该项将标为数据不全）" if empty
+                               else f"数值为“{str(v).strip()}”，按未报送处理（该项将标为数据不全，不按 0 计）")
+                   for n, v, empty in zip(body_rows[no_value], f["value"][no_value], blank[no_value])]
     f, body_rows = f[~no_value].reset_index(drop=True), body_rows[~no_value].reset_index(drop=True)
     out, problems = _check_rows(f, body_rows, file, head, rules)
     r.problems += problems
@@ -233,10 +253,23 @@ def scoring_template(rules: ScoringRules) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[c.id for c in SCORING_INPUT_COLUMNS])
 
 
-def write_scoring_template(rules: ScoringRules, path: str | Path) -> int:
-    """Write :func:`scoring_template` as CSV with Chinese headers (UTF-8 with BOM, opens in Excel); returns rows written."""
-    frame = scoring_template(rules)
-    frame.columns = [c.zh for c in SCORING_INPUT_COLUMNS]
-    atomic_write_text(path, "\ufeff" + frame.to_csv(index=False, lineterminator="\n"))
-    return len(frame)
+def write_scoring_template(rules: ScoringRules, path: str | Path, *, force: bool = False, merge: bool = False) -> int:
+    """Write :func:`scoring_template` as CSV with Chinese headers (UTF-8 with BOM, opens in Excel); returns the rows of the file.
 
+    An existing file with reported values is never overwritten silently (:mod:`hzlib.templates`):
+    refused unless ``force`` (the old file kept in ``.history/``) or ``merge`` (rows for new units
+    and inputs added, every filled value kept). :func:`write_scoring_template_file` says what it did.
+    """
+    return write_scoring_template_file(rules, Path(path), force=force, merge=merge).rows
+
+
+def write_scoring_template_file(rules: ScoringRules, path: Path, *, force: bool = False, merge: bool = False) -> TemplateWrite:
+    """:func:`write_scoring_template`, returning what was written, merged and kept."""
+    from ..templates import write_template
+
+    def find(cells: pd.DataFrame) -> tuple[int, dict[int, str]] | None:
+        found = _header(cells)
+        return (found[0], found[1]) if found is not None else None
+
+    return write_template(path, scoring_template(rules), SCORING_INPUT_COLUMNS, find=find, key=["unit", "input_id"], value="value",
+                          command="scoring-template", force=force, merge=merge)
