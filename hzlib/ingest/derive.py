@@ -87,6 +87,7 @@ def derive_ids(r: ReadResult) -> None:
         ids = ids.where(nth == 0, ids + "-" + (nth + 1).astype(str))
     r.frame["project_id"] = ids.astype(object)
     r.columns["project_id"] = "项目编号（由项目名称和责任单位生成）"
+    r.derived.add("project_id")
     r.did(Problem(r.where, None, "项目编号",
                   f"表中没有项目编号，按项目名称和责任单位生成稳定编号 {int(named.sum())} 个（如 {ids[named].iloc[0] if named.any() else ''}），"
                   "同一项目各季度编号不变 / project ids made from name and unit", WARNING))
@@ -120,6 +121,7 @@ def derive_new_start(r: ReadResult) -> None:
         r.problems.append(Problem(r.where, None, "是否新开工", "表中没有“是否新开工”列，也没有项目类别和计划开工时间可推断：开工率等目标将为无数据 / no new-start column", WARNING))
         return
     r.columns["is_new_start"] = "是否新开工（推断）"
+    r.derived.add("is_new_start")
     left = int(out.isna().sum())
     tail = f"；{left} 行无法推断，按缺失处理" if left else ""
     r.did(Problem(r.where, None, "是否新开工", "表中没有“是否新开工”列，" + "；".join(said) + tail + " / is_new_start derived", WARNING))

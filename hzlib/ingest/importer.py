@@ -138,9 +138,9 @@ def _fit_problems(r: ReadResult, fit: PlanFit | None, old_units: Collection[str]
     """Errors for a workbook of another year, place or units than the plan's; notes for what cannot be checked."""
     problems: list[Problem] = []
     notes: list[str] = []
-    for p in r.problems:
-        if p.severity != ERROR and "the title names another year" in p.message:
-            problems.append(Problem(p.file, p.row, p.column, p.message.split(" / ")[0].replace("请核对是否用错了表", "本表不导入：请核对是否用错了表或计划（--plan）") + " / the title names another year"))
+    if year is not None and r.title_year is not None and r.title_year != year:
+        problems.append(Problem(r.where, None, None, f"标题写的是 {r.title_year} 年，而计划（或 --year）是 {year} 年，本表不导入："
+                                                     "请核对是否用错了表或计划（--plan） / the title names another year"))
     if year is not None and r.progress is not None and not r.progress.frame.empty:
         months = sorted(m for m in set(r.progress.frame["month"].astype(str)) if not m.startswith(f"{year}-"))
         if months:
@@ -206,7 +206,7 @@ def _old_progress(folder: Path, year: int | None, ledger: ReadResult | None) -> 
 
 def _derived(r: ReadResult) -> set[str]:
     """Columns the reader made rather than read (level from the title, is_new_start inferred …)."""
-    return {cid for cid, h in r.columns.items() if "（" in h and any(w in h.split("（", 1)[1] for w in ("推断", "按", "生成"))}
+    return set(r.derived)
 
 
 def _as_text(frame: pd.DataFrame, columns: tuple[Column, ...]) -> pd.DataFrame:

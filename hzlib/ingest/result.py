@@ -90,6 +90,11 @@ class ReadResult:
     sheets: list[str] = field(default_factory=list)
     #: What the rows above the header said (title text; the period and level it names).
     title: str = ""
+    #: The year the title names, if any (``hz import`` refuses a sheet of another year than the plan's).
+    title_year: int | None = None
+    #: Columns the reader made rather than read (a 项目编号 generated, a level from the title,
+    #: 是否新开工 inferred): ``hz import`` never lets them overwrite values a ledger has.
+    derived: set[str] = field(default_factory=set)
     #: Headers not recognised, and category values not recognised per field (for ``--suggest-map``).
     unknown_headers: list[str] = field(default_factory=list)
     unknown_values: dict[str, list[str]] = field(default_factory=dict)

@@ -947,6 +947,7 @@ def build_table(raw: RawTable, kind: str, *, options: ReadOptions | None = None)
     result.header_row = header_row
     title = _title(cells, info, rownums, label, problems)
     result.title = title.text
+    result.title_year = title.year
     if year is None and title.year is not None:
         year = result.year = title.year
     elif year is not None and title.year is not None and title.year != year:
@@ -1022,6 +1023,7 @@ def build_table(raw: RawTable, kind: str, *, options: ReadOptions | None = None)
         header = info.headers[ids[c.id]]
         result.columns[c.id] = header
         cols[c.id] = sheet.column(replace(c, blank="ok") if c.id in lay.derived else c, kept[ids[c.id]], header)
+    result.derived |= lay.derived
     for cid in ("batch", "level"):
         if cid in cols:
             lay.conflicts(cid, cols[cid])

@@ -143,7 +143,10 @@ def combine(results: list[ReadResult]) -> ReadResult:
     first = results[0]
     r = ReadResult(kind=first.kind, file=first.file, frame=pd.concat([x.frame for x in results], ignore_index=True), encoding=first.encoding,
                    sheet=first.sheet, year=next((x.year for x in results if x.year is not None), None), header_row=first.header_row,
-                   rows=pd.concat([x.rows for x in results], ignore_index=True), title=first.title, label=first.file)
+                   rows=pd.concat([x.rows for x in results], ignore_index=True), title=first.title, label=first.file,
+                   title_year=next((x.title_year for x in results if x.title_year is not None), None))
+    # a column made rather than read on any sheet is treated as made: it never overwrites a ledger's value
+    r.derived = set().union(*(x.derived for x in results))
     r.sheets = [s for x in results for s in x.sheets]
     r.row_labels = pd.concat([pd.Series([x.where] * len(x.frame), dtype=object) for x in results], ignore_index=True)
     r.problems = [p for x in results for p in x.problems]
