@@ -14,20 +14,27 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 QUARTER ?= latest
+JUPYTER_CONFIG := $(VENV)/etc/jupyter/jupyter_config.py
+LAB_PORT ?= 8888
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils chromium
 
-.PHONY: all setup system venv report test test-fast lint clean distclean help notebooks
+.PHONY: all setup system venv report test test-fast lint clean distclean help notebooks lab
 
 all: help
 
 help:
 	@echo "make report   渲染全部内置计划的季度通报 / render bundled bulletins into reports/"
 	@echo "make test     运行全部测试 / run all tests"
+	@echo "make lab      在 JupyterLab 中打开本项目 / open the project in JupyterLab"
 	@echo "make clean    删除 reports/ / remove rendered reports"
 
 setup: system venv
 
-venv: $(STAMP)
+venv: $(STAMP) $(JUPYTER_CONFIG)
+
+# The project's Jupyter settings (jupyter_config.py), linked where the environment's Jupyter reads them.
+$(JUPYTER_CONFIG): $(STAMP)
+	@$(PY) -m hzlib.lab install
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "Python 3.11+ required"' \
@@ -79,3 +86,11 @@ distclean: clean
 # Re-execute the committed notebooks with default parameters (after changing hzlib or data).
 notebooks: setup
 	$(PY) -m hzlib.nbclean
+
+# JupyterLab on the project, on this computer only (127.0.0.1); as root it needs --allow-root.
+lab: setup
+	@echo "JupyterLab 启动后，在浏览器中打开下面显示的 http://127.0.0.1:…/lab?token=… 地址（只能在本机访问）；"
+	@echo "notebook 在 notebooks/ 中，运行全部单元格后 05_whatif 的滑块可以拖动；按 Ctrl-C 两次停止。"
+	@echo "Open the http://127.0.0.1:…/lab?token=… address printed below in a browser on this computer; Ctrl-C twice stops it."
+	$(VENV)/bin/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) --ServerApp.root_dir=. \
+	  $$([ "$$(id -u)" = "0" ] && echo --allow-root)

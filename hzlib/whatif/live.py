@@ -254,7 +254,9 @@ def live_whatif(w: WhatIf, show: Show = live_views, *, start: Scenario | None = 
     if not frontend_has_widgets():
         display(Markdown(STATIC_NOTE))
         return None
+    from ..lab import static_fallback
+
     live = LiveWhatIf(w, show, start=start, indicator=indicator)
-    display(live.widget)
+    display(live.widget, metadata=static_fallback(Markdown(STATIC_NOTE)))  # saved from JupyterLab as the static note
     live.update()
     return live
