@@ -82,7 +82,7 @@ def stop_kernels() -> None:
         pgid = getattr(prov, "pgid", None)
         pid = getattr(prov, "pid", None)
         with contextlib.suppress(OSError):
-            if pgid:
+            if pgid and pgid != os.getpgrp():  # the kernel's own group (never this process's)
                 os.killpg(pgid, signal.SIGKILL)
             elif pid:
                 os.kill(pid, signal.SIGKILL)

@@ -42,9 +42,10 @@ from .safety import check_id, check_quarter
 
 if TYPE_CHECKING:
     from .render.pdf import PdfRenderer
+    from .runner.keys import Job
     from .runner.worker import Worker
 
-__all__ = ["RunResult", "Interrupted", "run_plan", "main_run", "write_index", "interrupts_as_exceptions", "NOTEBOOKS", "ROOT"]
+__all__ = ["RunResult", "Prepared", "Interrupted", "prepare_report", "run_plan", "main_run", "write_index", "interrupts_as_exceptions", "NOTEBOOKS", "ROOT"]
 
 #: notebook file -> output HTML name
 NOTEBOOKS = {
@@ -66,6 +67,21 @@ class RunResult:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: failed because of its inputs (plan, data, quarter, scenario): ``hz run`` then exits with 2
+    input_error: bool = False
+
+
+@dataclass
+class Prepared:
+    """A report before any kernel starts: its inputs read and checked, its model computed
+    (see :func:`prepare_report`); handed to the process that renders it."""
+
+    plan_id: str
+    quarter: str
+    inputs: Any
+    model: Any
+    params: dict[str, Any]
+    cache_key: str
 
 
 class Interrupted(KeyboardInterrupt):
@@ -172,6 +188,7 @@ def run_plan(
     worker: Worker | None = None,
     scenario: str | None = None,
     key: str | None = None,
+    prepared: Prepared | None = None,
 ) -> RunResult:
     """Execute and render every notebook for one plan and quarter (``2024Q2``, any form
     :meth:`Period.parse` reads that ends a quarter, or ``latest``), or for a what-if ``scenario``.
@@ -179,19 +196,50 @@ def run_plan(
     The report model is computed once here and handed to the notebooks (which run one after
     another in ``worker``'s kept kernel), the Excel workbook and the manifest. ``worker``
     defaults to a new one for this report; ``pdf`` overrides its PDF engine; ``key`` (see
-    :mod:`hzlib.runner.keys`) is recorded in the manifest.
+    :mod:`hzlib.runner.keys`) is recorded in the manifest; ``prepared``: the inputs already
+    checked by :func:`prepare_report` (else they are checked here). No kernel starts for a
+    report whose inputs are wrong.
     """
     from .runner.worker import Worker
 
+    if prepared is None:
+        try:
+            prepared = prepare_report(plan_id, quarter, data_dir=data_dir, allow_partial=allow_partial, scenario=scenario)
+        except HzError as e:
+            return RunResult(plan_id, quarter, False, None, errors=[e.render()], input_error=e.exit_code == 2)
     own = worker is None
     w = worker or Worker()
-    w.kernel.start()  # warms up while the data is read
+    w.kernel.start()  # warms up while the output folder is prepared
     try:
-        return _run_plan(plan_id, quarter, out_dir=out_dir, formats=formats, data_dir=data_dir, allow_partial=allow_partial,
+        return _run_plan(prepared, out_dir=out_dir, formats=formats, data_dir=data_dir, allow_partial=allow_partial,
                          progress=progress, pdf=pdf, worker=w, scenario=scenario, key=key)
     finally:
         if own:
             w.close()
+
+
+def prepare_report(plan_id: str, quarter: str, *, data_dir: str | None = None, allow_partial: bool = False,
+                   scenario: str | None = None) -> Prepared:
+    """Read and check a report's inputs and compute its model: everything that needs no kernel.
+
+    Raises :class:`HzError` (unknown plan, quarter outside the plan year or past the data, bad
+    data or scenario) before anything is started or written."""
+    from .report import load_inputs
+    from .report.notebook import build_model, model_key
+
+    check_id(plan_id, "plan")
+    q_asked = quarter if quarter == "latest" else Period.parse(quarter).to_quarter().label()
+    inputs = load_inputs(plan_id, data_dir)
+    model = build_model(plan_id, q_asked, data_dir or "", allow_partial, scenario or "", inputs=inputs)
+    q = check_quarter(model.period.to_quarter().label() if q_asked == "latest" else q_asked)
+    if scenario:
+        q = check_quarter(str(model.extra.get("base_quarter", q))) if q_asked == "latest" else q
+    params: dict[str, Any] = {"plan": plan_id, "quarter": q, "data_dir": str(data_dir or ""), "allow_partial": allow_partial,
+                              "scenario": scenario or ""}
+    for nb in NOTEBOOKS:
+        check_parameters(NOTEBOOK_DIR / nb, params)
+    cache_key = model_key(plan_id, q, str(data_dir or ""), allow_partial, scenario or "")
+    return Prepared(plan_id, q, inputs, model, params, cache_key)
 
 
 def _start_pdf(renderer: PdfRenderer, stage: Path, result: RunResult) -> Future[Any] | None:
@@ -213,34 +261,19 @@ def _report_folder(q: str, scenario_id: str | None) -> str:
     return q if not scenario_id else f"{q}-{check_id(scenario_id, 'scenario')}"
 
 
-def _run_plan(plan_id: str, quarter: str, *, out_dir: Path, formats: tuple[str, ...], data_dir: str | None, allow_partial: bool,
+def _run_plan(prepared: Prepared, *, out_dir: Path, formats: tuple[str, ...], data_dir: str | None, allow_partial: bool,
               progress: Any, pdf: PdfRenderer | None, worker: Worker, scenario: str | None, key: str | None) -> RunResult:
     import nbformat
 
     from .inputs import data_dir_for, file_hash
     from .render.atomic import atomic_write_text, staging_dir
     from .render.html import notebook_to_html
-    from .report import load_inputs
-    from .report.notebook import build_model, model_key
     from .runner.kernel import NotebookError
 
-    check_id(plan_id, "plan")
     started = dt.datetime.now(dt.UTC)
-    try:
-        q_asked = quarter if quarter == "latest" else Period.parse(quarter).to_quarter().label()
-        inputs = load_inputs(plan_id, data_dir)
-        plan = inputs.plan
-        model = build_model(plan_id, q_asked, data_dir or "", allow_partial, scenario or "", inputs=inputs)
-        q = check_quarter(model.period.to_quarter().label() if q_asked == "latest" else q_asked)
-        if scenario:
-            q = check_quarter(str(model.extra.get("base_quarter", q))) if q_asked == "latest" else q
-        params: dict[str, Any] = {"plan": plan_id, "quarter": q, "data_dir": str(data_dir or ""), "allow_partial": allow_partial,
-                                  "scenario": scenario or ""}
-        for nb in NOTEBOOKS:
-            check_parameters(NOTEBOOK_DIR / nb, params)
-        cache_key = model_key(plan_id, q, str(data_dir or ""), allow_partial, scenario or "")
-    except HzError as e:
-        return RunResult(plan_id, quarter, False, None, errors=[e.render()])
+    plan_id, q, inputs, model, params, cache_key = (prepared.plan_id, prepared.quarter, prepared.inputs, prepared.model,
+                                                    prepared.params, prepared.cache_key)
+    plan = inputs.plan
     scenario_id = str(model.extra.get("scenario_id")) if scenario else None
     final = out_dir / plan_id / _report_folder(q, scenario_id)
     result = RunResult(plan_id, final.name, False, None)
@@ -376,15 +409,22 @@ def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, 
     not rendered again (``force``: render anyway). The others are spread over ``jobs``
     processes (default: one per core) or over the Dask ``scheduler``. A failing report does
     not stop the others; Ctrl-C or SIGTERM stops all. Prints one block per report and returns
-    the exit code (0, 1 when a report failed, 128 + signal).
+    the exit code (0; 2 when a report's inputs are wrong; 1 when a report failed otherwise;
+    128 + signal).
+
+    Every report's inputs are checked here first (:func:`prepare_report`), before any kernel or
+    worker starts: a single report whose inputs are wrong raises its :class:`HzError` (one message,
+    exit code 2); of several, the wrong ones are listed and the others rendered.
     """
     from .plan import list_plan_ids
     from .runner.keys import Job, cached_folder, job_key
-    from .runner.pool import Progress, default_jobs, run_jobs
+    from .runner.pool import Progress, check_scheduler_address, default_jobs, run_jobs
 
     bad = [f for f in formats if f not in ("html", "pdf", "xlsx")]
     if bad:
         raise UsageError(f"未知输出格式 {bad}（可用：html,pdf,xlsx）")
+    if scheduler is not None:
+        scheduler = check_scheduler_address(scheduler)
     if quarter != "latest":
         quarter = check_quarter(Period.parse(quarter).to_quarter().label())
     known = set(list_plan_ids())
@@ -404,8 +444,6 @@ def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, 
     current = "准备"
     with interrupts_as_exceptions():
         try:
-            with writing(out_dir):
-                out_dir.mkdir(parents=True, exist_ok=True)
             keyed = [(job, job_key(job)) for job in todo]
             run: list[tuple[Job, str]] = []
             skipped = 0  # reports reused unchanged
@@ -418,11 +456,17 @@ def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, 
                 results.append(r)
                 skipped += 1
                 _print_result(r, out_dir)
+            run, prepared, refused = _check_inputs(run, single=len(todo) == 1)
+            for r in refused:
+                results.append(r)
+                _print_result(r, out_dir)
+            with writing(out_dir):
+                out_dir.mkdir(parents=True, exist_ok=True)
             n = min(jobs or default_jobs(), max(1, len(run)))
             current = "、".join(j.label for j, _ in run[:3]) + ("等" if len(run) > 3 else "")
             progress = Progress(len(run)) if run else None
             results += run_jobs(run, out_dir, n_jobs=n, scheduler=scheduler, progress=progress,
-                                on_result=lambda r: _print_result(r, out_dir))
+                                on_result=lambda r: _print_result(r, out_dir), prepared=prepared)
             if progress is not None:
                 progress.close()
             current = "索引"
@@ -439,7 +483,27 @@ def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, 
     failed = [r for r in results if not r.ok]
     tail = f"（其中 {skipped} 个未变化，未重新生成）" if skipped else ""
     print(f"\n共 {len(results)} 个通报：成功 {len(results) - len(failed)} 个{tail}，失败 {len(failed)} 个。索引：{index}")
-    return 1 if failed else 0
+    return 2 if any(r.input_error for r in failed) else 1 if failed else 0
+
+
+def _check_inputs(run: list[tuple[Job, str]], *, single: bool) -> tuple[list[tuple[Job, str]], dict[Job, Prepared], list[RunResult]]:
+    """Check the inputs of every report to render (no kernel started yet): the reports to render,
+    their prepared inputs, and the refused ones (each with its message). With ``single`` (the run
+    asked for one report) a wrong input raises its error instead: one message, exit code 2."""
+    ok: list[tuple[Job, str]] = []
+    prepared: dict[Job, Prepared] = {}
+    refused: list[RunResult] = []
+    for job, key in run:
+        try:
+            prepared[job] = prepare_report(job.plan, job.quarter, data_dir=job.data_dir, allow_partial=job.allow_partial,
+                                           scenario=job.scenario)
+        except HzError as e:
+            if single:
+                raise
+            refused.append(RunResult(job.plan, job.quarter, False, None, errors=[e.render()], input_error=e.exit_code == 2))
+            continue
+        ok.append((job, key))
+    return ok, prepared, refused
 
 
 def _print_result(r: RunResult, out_dir: Path) -> None:

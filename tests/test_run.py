@@ -177,9 +177,9 @@ def test_a_failing_notebook_is_kept_named_and_reported_once(tmp_path: Path, monk
 
 
 def test_an_error_before_the_notebooks_is_printed_once_without_a_failed_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["run", "zhenba-2024", "--quarter", "2025Q1", "--out", str(tmp_path)]) == 1
-    out = capsys.readouterr().out
-    assert out.count("不在计划年度") == 1
+    assert main(["run", "zhenba-2024", "--quarter", "2025Q1", "--out", str(tmp_path)]) == 2  # an input error
+    err = capsys.readouterr().err
+    assert err.count("不在计划年度") == 1
     assert not list(tmp_path.glob("*/*.failed")) and not list(tmp_path.glob("*/2025Q1"))
 
 

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
-from ._common import add_allow_partial, add_data, add_quarter, quarter_label
+from ._common import add_allow_partial, add_data, add_quarter, check_output, emit, output_errors, output_suffix, quarter_label
+
+if TYPE_CHECKING:
+    from ..report.model import ReportModel
 
 __all__ = ["register"]
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from ..report import load_inputs, load_report
-    from ..report.views import target_rows
-    from ..textfmt import render_table
 
+    if args.format == "xlsx" and not args.output:
+        raise UsageError("xlsx 输出需要 --output 文件名")
+    if args.output:
+        check_output(args.output, suffix=output_suffix(args.format))
     inputs = load_inputs(args.plan, args.data, sheet=args.sheet, mapping=args.map, month=args.month)
     m = load_report(args.plan, args.quarter, args.data, allow_partial=args.allow_partial, inputs=inputs)
     cols = ["target_id", "indicator", "scope", "period", "checkpoint", "actual", "gap", "unit", "status", "basis"]
@@ -26,33 +31,42 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.format == "csv":
         from ..safety import csv_text
 
-        sys.stdout.write(csv_text(ordered))
+        emit(csv_text(ordered), args.output, bom=True)
     elif args.format == "json":
-        json.dump(json.loads(ordered.to_json(orient="records", force_ascii=False)), sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        records = json.loads(ordered.to_json(orient="records", force_ascii=False))
+        emit(json.dumps(records, ensure_ascii=False, indent=2) + "\n", args.output)
     elif args.format == "xlsx":
         from ..render.excel import write_tables_xlsx
         from ..report.tables import excel_tables
 
-        if not args.output:
-            raise UsageError("xlsx 输出需要 --output 文件名")
-        write_tables_xlsx(excel_tables(m), Path(args.output), title=f"{m.plan.jurisdiction}{m.period.label()}")
+        with output_errors(args.output):
+            write_tables_xlsx(excel_tables(m), Path(args.output), title=f"{m.plan.jurisdiction}{m.period.label()}")
         print(f"已写入 {args.output}")
     else:
-        d = target_rows(df)
-        print(f"{m.plan.title}\n{m.period_zh} 目标完成情况\n{m.banner}\n")
-        print(render_table([list(d.columns), *d.astype(str).values.tolist()]))
-        s = m.summary
-        print(f"\n达标 {s['met']}，基本达标 {s['near']}，未达标 {s['missed']}，未到期 {s['pending']}，无数据 {s['no_data']}")
-        if m.data_notes:
-            print(f"\n数据提示 {len(m.data_notes)} 条（hz validate-data 查看详情）")
+        emit(_evaluate_text(m), args.output)
     return 0
+
+
+def _evaluate_text(m: ReportModel) -> str:
+    """``hz evaluate``'s table: target by target, then the counts by status."""
+    from ..report.views import target_rows
+    from ..textfmt import render_table
+
+    d = target_rows(m.targets)
+    s = m.summary
+    lines = [m.plan.title, f"{m.period_zh} 目标完成情况", m.banner, "", render_table([list(d.columns), *d.astype(str).values.tolist()]),
+             "", f"达标 {s['met']}，基本达标 {s['near']}，未达标 {s['missed']}，未到期 {s['pending']}，无数据 {s['no_data']}"]
+    if m.data_notes:
+        lines += ["", f"数据提示 {len(m.data_notes)} 条（hz validate-data 查看详情）"]
+    return "\n".join(lines) + "\n"
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from ..plan import list_plan_ids
     from ..run import main_run
 
+    if args.all and args.plans:
+        raise UsageError(f"--all 与计划 id（{' '.join(args.plans)}）不能同时使用：生成全部计划用 --all，只生成某几个计划则只写计划 id")
     plans = list_plan_ids() if args.all else list(args.plans)
     if not plans:
         raise UsageError("请给出计划 id 或 --all")
@@ -70,7 +84,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_data(p)
     p.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table",
                    help="输出格式（默认 table；csv 可用 Excel 打开；xlsx 需 --output）")
-    p.add_argument("--output", metavar="FILE", help="xlsx 输出文件")
+    p.add_argument("--output", metavar="FILE", help="输出文件（xlsx 必需；其他格式默认输出到屏幕）")
     add_allow_partial(p)
     p.add_argument("--sheet", help="台账 xlsx 的工作表名（默认：表头能识别的工作表；也可写在 data/<计划>/mapping.yaml 中）")
     p.add_argument("--map", metavar="FILE", help="映射文件：本单位的表头和取值 → 数据契约（默认 data/<计划>/mapping.yaml）")

@@ -101,7 +101,17 @@ def process_alive(pid: int) -> bool:
         return False
     except PermissionError:  # someone else's process
         return True
-    return True
+    return not _ended(pid)
+
+
+def _ended(pid: int) -> bool:
+    """Whether ``pid`` has ended but not been reaped yet (a zombie, on Linux): a killed run's
+    worker whose parent was killed too stays one until the system reaps it."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 1:].split()[:1] == ["Z"]
 
 
 def remove_leftovers(folder: str | os.PathLike[str], *, own: bool = False) -> list[Path]:

@@ -341,12 +341,15 @@ def _print_chromium(src: Path, tmp: Path, timeout: float) -> str:
 
 def _run(cmd: list[str], timeout: float) -> tuple[int, str]:
     """Run Chromium in its own process group; kill the whole group on timeout."""
+    from ..runner.lifeline import preexec_die_with_parent
+
     proc = subprocess.Popen(
         cmd,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        preexec_fn=preexec_die_with_parent(),  # this thread waits for Chromium: it ends with this process
     )
     try:
         out, _ = proc.communicate(timeout=timeout)
@@ -380,6 +383,7 @@ class _Worker:
         root = str(Path(__file__).resolve().parents[2])  # the folder holding the hzlib package
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
         env["PYTHONIOENCODING"] = "utf-8"
+        env["HZ_PDF_PARENT"] = str(os.getpid())  # the helper ends when this process does (see _serve)
         self._log: IO[bytes] = tempfile.TemporaryFile(prefix="hz-pdf-worker-")
         self._proc = subprocess.Popen(
             [sys.executable, "-c", "from hzlib.render.pdf import _serve; _serve()"],
@@ -467,6 +471,10 @@ def _serve() -> None:
     """
     import logging
 
+    from ..runner.lifeline import watch_parent
+
+    parent = os.environ.get("HZ_PDF_PARENT", "")
+    watch_parent(parent=int(parent) if parent.isdigit() else None)  # ends with its parent, even in the middle of a job
     channel = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
     os.dup2(2, 1)
     sys.stdout = sys.stderr

@@ -8,4 +8,5 @@ cluster when one machine is not enough, and nothing rendered twice for the same 
 - :mod:`.worker`: what renders reports in one process (:class:`Worker`: its kernel, its PDF engine).
 - :mod:`.pool`: how reports are spread: in this process, over processes (``--jobs``), or
   over a Dask cluster (``--scheduler``); with a progress display.
+- :mod:`.lifeline`: workers, kernels and PDF helpers end with their parent, even one killed with ``kill -9``.
 """

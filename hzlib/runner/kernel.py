@@ -40,6 +40,8 @@ def _why(error: BaseException) -> str:
     >>> _why(OSError(errno.ENOSPC, "No space left on device"))
     '磁盘空间已满（No space left on device）'
     """
+    if isinstance(error, RenderError):
+        return str(error)
     if isinstance(error, OSError) and error.errno is not None:
         from ..render.atomic import write_failure
 
@@ -70,6 +72,7 @@ class WarmKernel:
         self._kc: Any = None
         self._warming: threading.Thread | None = None
         self._warm_error: BaseException | None = None
+        self._stopping = threading.Event()  # close() during the warm-up: the warm-up stops waiting
 
     def __enter__(self) -> WarmKernel:
         return self
@@ -91,14 +94,15 @@ class WarmKernel:
                 self._kc = self._km.client()
                 self._kc.start_channels()
                 self._kc.wait_for_ready(timeout=60)
-                self._execute_quietly(WARM_UP)
+                self._warm_up()
             except BaseException as e:  # handed to the thread that waits for the kernel
                 self._warm_error = e
 
         self._warm_error = None
+        self._stopping.clear()
         try:
             self._km = new_kernel_manager(self.kernel_name)
-            self._km.start_kernel(extra_arguments=["--HistoryManager.enabled=False"])
+            self._km.start_kernel(extra_arguments=["--HistoryManager.enabled=False"], **_die_with_this_thread())
             self.starts += 1
         except Exception as e:  # raised by the first use (inside the report's own error handling), like a failed warm-up
             self._warm_error = e
@@ -124,7 +128,38 @@ class WarmKernel:
         client = NotebookClient(nb, km=self._km, timeout=self.timeout, kernel_name=self.kernel_name,
                                 allow_errors=False, record_timing=False)
         client.kc = self._kc  # the kept client: no new channels per notebook
+        # nbclient registers a clean-up at interpreter exit for the time a notebook runs; at exit it
+        # would ask the kernel to shut down while a cell runs (the kernel then prints a ZMQError
+        # traceback) and pull the client from under the running cell. This kernel is ours to stop (close()).
+        client._cleanup_kernel = _not_at_exit  # type: ignore[method-assign]
         return client
+
+    def _warm_up(self) -> None:
+        """Run :data:`WARM_UP` in the new kernel, waiting in short steps: a kernel killed meanwhile
+        (:meth:`close`) ends the wait at once. (nbclient would wait on the kernel's output without a
+        time limit, with the blocking client this kernel has.) Its messages on the other channels are
+        left to be skipped by the next notebook's execution, which reads only its own."""
+        import queue
+        import time
+
+        msg_id = self._kc.execute(WARM_UP, silent=True, store_history=False, allow_stdin=False)
+        deadline = time.monotonic() + self.timeout
+        while True:
+            if self._stopping.is_set():
+                raise RenderError("内核已停止")
+            try:
+                reply = self._kc.get_shell_msg(timeout=0.2)
+            except queue.Empty:
+                if not self._km.is_alive():
+                    raise RenderError("内核在准备时退出") from None
+                if time.monotonic() > deadline:
+                    raise RenderError(f"内核在 {self.timeout:g} 秒内未完成准备") from None
+                continue
+            if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                break
+        content = reply.get("content", {})
+        if content.get("status") != "ok":
+            raise RenderError(f"内核执行准备代码失败：{content.get('ename', '')}: {content.get('evalue', '')}")
 
     def _execute_quietly(self, code: str) -> None:
         """Run ``code`` in the kernel (through nbclient, like the notebooks: one channel discipline)."""
@@ -178,7 +213,13 @@ class WarmKernel:
         return nb
 
     def close(self) -> None:
+        """Stop the kernel. A kernel still warming up is killed first (then the warm-up ends at
+        once, with an error nobody waits for): shutting down a kernel while a cell runs makes it
+        print a ZMQError traceback."""
         if self._warming is not None:
+            if self._warming.is_alive():
+                self._stopping.set()
+                self._kill()
             self._warming.join(timeout=60)
             self._warming = None
         if self._kc is not None:
@@ -187,8 +228,47 @@ class WarmKernel:
             except Exception:
                 pass
         if self._km is not None:
+            self._kill()  # no interrupt, no shutdown request: nothing the kernel could answer with a traceback
             try:
-                self._km.shutdown_kernel(now=True)
+                self._km.shutdown_kernel(now=True)  # the kernel is gone: this only cleans up
             except Exception:
                 pass
         self._km = self._kc = None
+
+    def _kill(self) -> None:
+        """SIGKILL the kernel process (and its process group), if it runs."""
+        import os
+        import signal
+
+        prov = getattr(self._km, "provisioner", None) if self._km is not None else None
+        pid = getattr(prov, "pid", None)
+        pgid = getattr(prov, "pgid", None)
+        try:
+            if pgid and pgid != os.getpgrp():  # the kernel's own group (never this process's)
+                os.killpg(pgid, signal.SIGKILL)
+            elif pid:
+                os.kill(pid, signal.SIGKILL)
+        except OSError:
+            return
+        process = getattr(prov, "process", None)
+        if process is not None:
+            try:
+                process.wait(timeout=10)
+            except Exception:
+                pass
+
+
+def _not_at_exit() -> None:
+    """Stands in for nbclient's clean-up at exit (see :meth:`WarmKernel._client`)."""
+
+
+def _die_with_this_thread() -> dict[str, Any]:
+    """Popen arguments that end the kernel with this process (:mod:`.lifeline`): only from the main
+    thread, which lives as long as the process (a Dask task thread may end first; there the kernel's
+    own parent poller ends it)."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    from .lifeline import preexec_die_with_parent
+
+    fn = preexec_die_with_parent()
+    return {} if fn is None else {"preexec_fn": fn}

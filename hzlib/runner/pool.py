@@ -16,19 +16,72 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from ..errors import UsageError
 from .keys import Job, record_key
 
 if TYPE_CHECKING:
-    from ..run import RunResult
+    from ..run import Prepared, RunResult
 
-__all__ = ["render_job", "run_jobs", "Progress", "default_jobs"]
+__all__ = ["render_job", "run_jobs", "Progress", "default_jobs", "check_scheduler_address", "SCHEDULER_TIMEOUT"]
+
+#: Seconds ``hz run --scheduler`` waits for the Dask scheduler to answer before it gives up.
+SCHEDULER_TIMEOUT = 10.0
+
+#: What ``--scheduler`` accepts: ``[protocol://]host:port`` (host a name, an IPv4 or a [bracketed] IPv6 address).
+_SCHEDULER = re.compile(r"^(?:(?P<proto>[A-Za-z][A-Za-z0-9+.-]*)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(?P<port>\d{1,5})/?$")
+_PROTOCOLS = ("tcp", "tls", "ws", "wss", "ucx")
+_SCHEDULER_FORM = "应写为 tcp://主机:端口，如 tcp://10.0.0.5:8786（也可用 tls://、ws://、wss://、ucx://；不写协议时按 tcp://）"
+
+
+def check_scheduler_address(address: str) -> str:
+    """The Dask scheduler address ``address`` as given, when it has the form Dask connects to;
+    else a :class:`UsageError` saying how to write it.
+
+    >>> check_scheduler_address("tcp://10.0.0.5:8786")
+    'tcp://10.0.0.5:8786'
+    >>> check_scheduler_address("10.0.0.5")
+    Traceback (most recent call last):
+    ...
+    hzlib.errors.UsageError: --scheduler 的地址 '10.0.0.5' 缺少端口：应写为 tcp://主机:端口，如 tcp://10.0.0.5:8786（也可用 tls://、ws://、wss://、ucx://；不写协议时按 tcp://）
+    """
+    text = address.strip()
+    m = _SCHEDULER.match(text)
+    if m is None:
+        why = "缺少端口" if re.match(r"^(?:[A-Za-z]+://)?[^:/\s]+/?$", text) else "写法不对"
+        raise UsageError(f"--scheduler 的地址 {address!r} {why}：{_SCHEDULER_FORM}")
+    proto = (m.group("proto") or "tcp").lower()
+    if proto not in _PROTOCOLS:
+        raise UsageError(f"--scheduler 的地址 {address!r} 的协议 {proto}:// 不能用于 Dask 集群：{_SCHEDULER_FORM}")
+    if not 1 <= int(m.group("port")) <= 65535:
+        raise UsageError(f"--scheduler 的地址 {address!r} 的端口 {m.group('port')} 不在 1–65535 之间：{_SCHEDULER_FORM}")
+    return text
+
+
+@contextlib.contextmanager
+def _dask_client(address: str) -> Iterator[Any]:
+    """A Dask client connected to ``address``; a scheduler that does not answer within
+    :data:`SCHEDULER_TIMEOUT` seconds is a :class:`UsageError` (one line, exit code 2)."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UsageError("使用 --scheduler 需要安装 Dask：pip install 'dask[distributed]'；或去掉 --scheduler 在本机生成") from None
+    try:
+        client = Client(address, timeout=f"{SCHEDULER_TIMEOUT:g}s")
+    except (OSError, ValueError, TypeError) as e:  # TimeoutError is an OSError
+        timed_out = isinstance(e, TimeoutError) or "timed out" in str(e).lower()
+        reason = f"{SCHEDULER_TIMEOUT:g} 秒内没有回应" if timed_out else f"{type(e).__name__}: {e}"
+        raise UsageError(f"无法连接 Dask 调度器 {address}（{reason}）：请检查地址和端口是否正确、调度器是否已启动"
+                         f"（dask scheduler）、防火墙是否放行；或去掉 --scheduler 在本机生成") from None
+    with client:
+        yield client
 
 
 def default_jobs() -> int:
@@ -36,14 +89,24 @@ def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-def render_job(job: Job, key: str, out_dir: str) -> RunResult:
-    """Render one report with this process's worker (made on first use); record its key when done."""
-    from ..run import run_plan
+def render_job(job: Job, key: str, out_dir: str, prepared: Prepared | None = None) -> RunResult:
+    """Render one report with this process's worker (made on first use); record its key when done.
+    ``prepared``: its inputs, already checked (see :func:`hzlib.run.prepare_report`)."""
+    from ..run import prepare_report, run_plan
     from .worker import process_worker
 
     out = Path(out_dir)
+    if prepared is None:  # checked before the kernel starts: wrong inputs start nothing
+        from ..errors import HzError
+        from ..run import RunResult
+
+        try:
+            prepared = prepare_report(job.plan, job.quarter, data_dir=job.data_dir, allow_partial=job.allow_partial,
+                                      scenario=job.scenario)
+        except HzError as e:
+            return RunResult(job.plan, job.quarter, False, None, errors=[e.render()], input_error=e.exit_code == 2)
     r = run_plan(job.plan, job.quarter, out_dir=out, formats=job.formats, data_dir=job.data_dir,
-                 allow_partial=job.allow_partial, scenario=job.scenario, worker=process_worker(), key=key)
+                 allow_partial=job.allow_partial, scenario=job.scenario, worker=process_worker(), key=key, prepared=prepared)
     if r.ok and r.folder is not None:
         record_key(job, key, out, r.folder)
     return r
@@ -113,17 +176,29 @@ class Progress:
             self.stream.flush()
 
 
-def _init_child() -> None:
-    """A pool process leaves Ctrl-C to the parent; on SIGTERM it stops its kernel and PDF engine first."""
+def _stop_child(code: int) -> None:
+    """End this pool process now, its notebook kernels first (its PDF helper ends with it)."""
+    from ..kernels import stop_kernels
+
+    stop_kernels()
+    os._exit(code)
+
+
+def _init_child(parent: int) -> None:
+    """A pool process leaves Ctrl-C to the parent; on SIGTERM it stops its kernel and PDF engine first.
+
+    It also ends with its ``parent`` (``hz run`` killed with ``kill -9``): SIGTERM from the
+    system when the parent ends (Linux), else a watchdog on the parent's id (see :mod:`.lifeline`)."""
+    from .lifeline import die_with_parent, watch_parent
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def stop(signum: int, frame: object) -> None:
-        from ..kernels import stop_kernels
-
-        stop_kernels()
-        os._exit(128 + signum)
+        _stop_child(128 + signum)
 
     signal.signal(signal.SIGTERM, stop)
+    die_with_parent(signal.SIGTERM)
+    watch_parent(lambda: _stop_child(128 + signal.SIGTERM), parent=parent)  # also when the parent ended before this line
 
 
 @contextlib.contextmanager
@@ -134,7 +209,7 @@ def _process_pool(n: int) -> Iterator[Any]:
     # fork: the children start from this (light) process at once; they make their kernels and
     # engines themselves, after the fork
     ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_child)
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_child, initargs=(os.getpid(),))
     try:
         yield pool
     except BaseException:
@@ -146,10 +221,37 @@ def _process_pool(n: int) -> Iterator[Any]:
     pool.shutdown(wait=True)
 
 
+def _outcome(job: Job, future: Any) -> RunResult:
+    """The result of ``future``, or a failed result saying that the process rendering ``job`` died
+    (killed, out of memory): the other reports go on, and the run ends with one line per report."""
+    from concurrent.futures import CancelledError
+    from concurrent.futures.process import BrokenProcessPool
+
+    from ..run import RunResult
+
+    try:
+        result: RunResult = future.result()
+    except CancelledError:  # the run is being stopped
+        raise
+    except BrokenProcessPool:
+        why = "生成通报的一个进程意外退出（可能内存不足或被强行结束），本通报未生成；已有的通报未改动，可重新运行 hz run"
+        return RunResult(job.plan, job.quarter, False, None, errors=[why])
+    except Exception as e:  # a Dask task lost with its workers (KilledWorker), or a cluster error
+        why = f"生成该通报的任务失败：{type(e).__name__}: {e}；已有的通报未改动，可重新运行 hz run"
+        return RunResult(job.plan, job.quarter, False, None, errors=[why])
+    return result
+
+
 def run_jobs(jobs: Sequence[tuple[Job, str]], out_dir: Path, *, n_jobs: int = 1, scheduler: str | None = None,
-             progress: Progress | None = None, on_result: Callable[[RunResult], None] = lambda r: None) -> list[RunResult]:
-    """Render ``jobs`` (each with its key): here, over ``n_jobs`` processes, or on the Dask ``scheduler``."""
+             progress: Progress | None = None, on_result: Callable[[RunResult], None] = lambda r: None,
+             prepared: Mapping[Job, Prepared] | None = None) -> list[RunResult]:
+    """Render ``jobs`` (each with its key): here, over ``n_jobs`` processes, or on the Dask ``scheduler``.
+    ``prepared``: the jobs' inputs, already checked (else each process checks them).
+
+    Rendered here, the process's worker (kernel, PDF engine) is closed before this returns (not left to
+    the interpreter's exit, where it would race nbclient's own clean-up)."""
     results: list[RunResult] = []
+    ready = prepared or {}
 
     def done(job: Job, r: RunResult) -> None:
         results.append(r)
@@ -161,36 +263,42 @@ def run_jobs(jobs: Sequence[tuple[Job, str]], out_dir: Path, *, n_jobs: int = 1,
     if not jobs:
         return results
     if scheduler:
-        from distributed import Client, as_completed
+        from distributed import as_completed
 
-        with Client(scheduler, timeout="30s") as client:
+        with _dask_client(scheduler) as client:
             futures = {}
             for job, key in jobs:
-                f = client.submit(render_job, job, key, str(out_dir), pure=False, key=f"hz-{job.record_name}-{key[:12]}")
+                f = client.submit(render_job, job, key, str(out_dir), ready.get(job), pure=False,
+                                  key=f"hz-{job.record_name}-{key[:12]}")
                 futures[f] = job
                 if progress is not None:
                     progress.start(job.label)
             try:
                 for f in as_completed(futures):
-                    done(futures[f], f.result())
+                    done(futures[f], _outcome(futures[f], f))
             except BaseException:
                 client.cancel(list(futures))
                 raise
         return results
     if n_jobs <= 1 or len(jobs) == 1:
-        for job, key in jobs:
-            if progress is not None:
-                progress.start(job.label)
-            done(job, render_job(job, key, str(out_dir)))
+        from .worker import close_process_worker
+
+        try:
+            for job, key in jobs:
+                if progress is not None:
+                    progress.start(job.label)
+                done(job, render_job(job, key, str(out_dir), ready.get(job)))
+        finally:
+            close_process_worker()
         return results
     from concurrent.futures import as_completed as completed
 
     with _process_pool(min(n_jobs, len(jobs))) as pool:
         pending = {}
         for job, key in sorted(jobs, key=lambda jk: -_size(jk[0])):  # largest first: the last report to finish is a small one
-            pending[pool.submit(render_job, job, key, str(out_dir))] = job
+            pending[pool.submit(render_job, job, key, str(out_dir), ready.get(job))] = job
             if progress is not None:
                 progress.start(job.label)
         for fut in completed(pending):
-            done(pending[fut], fut.result())
+            done(pending[fut], _outcome(pending[fut], fut))
     return results

@@ -22,7 +22,7 @@ from .kernel import WarmKernel
 if TYPE_CHECKING:
     from ..render.pdf import PdfRenderer
 
-__all__ = ["Worker", "process_worker"]
+__all__ = ["Worker", "process_worker", "close_process_worker"]
 
 
 class Worker:
@@ -83,3 +83,11 @@ def process_worker() -> Worker:
 
         Finalize(w, w.close, exitpriority=10)
     return w
+
+
+def close_process_worker() -> None:
+    """Close this thread's worker now, if there is one (the next :func:`process_worker` makes a new one)."""
+    w = getattr(_LOCAL, "worker", None)
+    if w is not None:
+        _LOCAL.worker = None
+        w.close()
