@@ -47,8 +47,7 @@ from hzlib.contracts import (
     TASK_COLUMNS,
     Column,
 )
-from hzlib.paths import DATA_DIR, PLANS_DIR
-from hzlib.scoring.inputs import SCORING_INPUT_COLUMNS
+from hzlib.paths import project
 from hzlib.textfmt import fmt_number
 
 if TYPE_CHECKING:
@@ -130,9 +129,9 @@ _DEFAULT_START_WEIGHTS = (8, 12, 22, 18, 14, 10, 6, 4, 3, 2, 1, 0)
 
 def samples_dir() -> Path:
     """The directory of the sample specs (``params/samples``)."""
-    from hzlib.paths import SAMPLES_DIR
+    from hzlib.paths import project
 
-    return SAMPLES_DIR
+    return project().samples_dir
 
 
 # --------------------------------------------------------------------------- spec
@@ -770,7 +769,7 @@ def plan_indicators(plan_id: str, plans_dir: Path | None = None) -> tuple[list[s
     """
     from hzlib.evaluate.measures import REGISTRY
 
-    path = (plans_dir or PLANS_DIR) / f"{plan_id}.yaml"
+    path = (plans_dir or project().plans_dir) / f"{plan_id}.yaml"
     try:
         with path.open(encoding="utf-8") as fh:
             data = yaml.safe_load(fh) or {}
@@ -1160,7 +1159,7 @@ def write_sample(plan_id: str, out_dir: Path | str | None = None, *, messy: bool
     """
     spec = SampleSpec.load(plan_id, samples)
     data = generate_sample(spec, plans_dir=plans_dir)
-    folder = Path(out_dir) if out_dir is not None else DATA_DIR
+    folder = Path(out_dir) if out_dir is not None else project().data_dir
     folder = folder / spec.plan_id
     if clean and folder.exists():
         shutil.rmtree(folder)
@@ -1201,11 +1200,12 @@ def write_sample(plan_id: str, out_dir: Path | str | None = None, *, messy: bool
                               "按目标编号、期别、完成值、计量单位填写；个别目标故意未报送。"
                               "工作频次类目标（每周、每月、每季度……）的完成值是自起算日以来的累计次数，"
                               "按人计的是各人累计次数中的最少者；覆盖类目标（全覆盖、一对一）的完成值是已覆盖的百分比")
-    from .scoring import scoring_inputs
+    from .scoring import SAMPLE_COLUMNS, scoring_inputs
 
-    scoring = scoring_inputs(spec.plan_id, spec.seed)
+    scoring = scoring_inputs(spec.plan_id, spec.seed, spec.data_through)
     if scoring is not None:
-        (folder / "scoring_inputs.csv").write_bytes(_csv_text(to_file_frame(scoring, SCORING_INPUT_COLUMNS)).encode("utf-8"))
-        files["scoring_inputs.csv"] = f"评分报送表：台账算不出的考核评分输入（示意），{len(scoring)} 行，按 params/scoring/{spec.plan_id}.yaml 填写"
+        (folder / "scoring_inputs.csv").write_bytes(_csv_text(to_file_frame(scoring, SAMPLE_COLUMNS)).encode("utf-8"))
+        files["scoring_inputs.csv"] = (f"评分报送表：台账算不出的考核评分输入（示意），{len(scoring)} 行，按 params/scoring/{spec.plan_id}.yaml 填写；"
+                                       "每行有“期别”，每个季度末一组（累计数为截至期末的数）")
     (folder / "README.md").write_text(_readme(data, files, messy), encoding="utf-8")
     return folder

@@ -12,9 +12,10 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
-from conftest import assert_problems
 
+from conftest import assert_problems
 from hzlib.errors import InputError
+from hzlib.paths import SCORING_DIR as RULES_DIR
 from hzlib.scoring import (
     ScoreResult,
     ScoringInputs,
@@ -34,7 +35,7 @@ from hzlib.scoring import (
     verify_rule_quotes,
     write_scoring_template,
 )
-from hzlib.scoring.rules import RULES_DIR, ScoringRules
+from hzlib.scoring.rules import ScoringRules
 
 CORPUS = Path(__file__).parent / "scoring_corpus"
 RULES = load_rules("ankang-2019")
@@ -117,8 +118,9 @@ def test_ankang_writes_down_every_ambiguity_the_issue_names() -> None:
         ids |= {a.id for it in k.items for a in it.ambiguities}
         ids |= {a.id for aw in k.awards for a in aw.ambiguities}
         ids |= {a.id for a in (k.disqualify.ambiguities if k.disqualify else [])}
+        ids |= {a.id for a in (k.no_projects.ambiguities if k.no_projects else [])}  # departments_without_projects
     assert {"planning_base", "bracket_bounds", "shortfall_unit", "prize_count", "prize_split", "accident_effect",
-            "prize_ties", "zones_with_counties", "no_task_items"} <= ids
+            "prize_ties", "zones_with_counties", "no_task_items", "reported_period", "departments_without_projects"} <= ids
     docs = (Path(__file__).parents[1] / "docs" / "scoring.md").read_text(encoding="utf-8")
     missing = sorted(i for i in ids if f"`{i}`" not in docs)
     assert not missing, f"docs/scoring.md does not explain: {missing}"

@@ -35,12 +35,12 @@ class LoadedReport:
 def load_scoring(plan: Plan, folder: Path) -> ScoringSetup | None:
     """The plan's scoring rules (``params/scoring/<plan-id>.yaml``) and reported inputs
     (``scoring_inputs.csv`` in its data folder), when the plan has rules."""
-    from ..paths import SCORING_DIR
+    from ..paths import project
     from ..scoring import load_rules
     from ..scoring.engine import UNIT_INPUT_COLUMNS, ScoringInputs
     from ..scoring.inputs import SCORING_INPUTS_FILE, read_scoring_inputs
 
-    path = SCORING_DIR / f"{plan.id}.yaml"
+    path = project().scoring_dir / f"{plan.id}.yaml"
     if not path.exists():
         return None
     rules = load_rules(path)
@@ -50,7 +50,7 @@ def load_scoring(plan: Plan, folder: Path) -> ScoringSetup | None:
         note = Problem(SCORING_INPUTS_FILE, None, None, "没有评分报送表（hz scoring-template 生成空表）：台账算不出的评分项标为缺数据", WARNING)
         return ScoringSetup(rules, empty, (note,))
     r = read_scoring_inputs(csv, rules).raise_for_errors()
-    return ScoringSetup(rules, ScoringInputs(r.frame[list(UNIT_INPUT_COLUMNS)]), tuple(r.problems))
+    return ScoringSetup(rules, ScoringInputs(r.frame[[*UNIT_INPUT_COLUMNS, "period"]]), tuple(r.problems))  # 期别 kept: scored per period
 
 
 def load_inputs(plan_id: str, data_dir: str | Path | None = None, *, sheet: str | None = None,

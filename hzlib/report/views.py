@@ -230,7 +230,13 @@ def units_view(m: ReportModel) -> HTMLTable:
     df["完成率"] = (u["invest_completion"] * 100).map(lambda v: fmt_value(v, "%", 1))
     df["与时序进度差"] = u["invest_gap_pp"].map(lambda v: fmt_gap(v, "pp"))
     df["状态"] = [Status(s).zh for s in u["invest_status"]]
-    return html_table(df, text=f"（分单位：{len(df)} 个）", narrow=("状态", "开工"))
+    # a rate the ledger cannot give (its columns are missing) is 无数据 for every unit, with the reason
+    said = str(u["no_data"].iloc[0]).split("；") if "no_data" in u.columns and u["no_data"].iloc[0] else []
+    lacking = [x for x in said if x.split("：")[0] in ("开工率", "前期手续办结率", "计划投资完成率")]
+    for col, zh in (("开工率", "开工率"), ("手续办结率", "前期手续办结率"), ("完成率", "计划投资完成率")):
+        if any(x.split("：")[0] == zh for x in lacking):
+            df[col] = "无数据"
+    return html_table(df, caption=f"无数据：{'；'.join(lacking)}" if lacking else None, text=f"（分单位：{len(df)} 个）", narrow=("状态", "开工"))
 
 
 def ranking_view(m: ReportModel) -> HTMLTable:
@@ -249,7 +255,13 @@ def ranking_view(m: ReportModel) -> HTMLTable:
         df["计划投资完成率"] = (rk["invest_completion"] * 100).map(lambda v: fmt_value(v, "%", 1))
         df["平均名次"] = rk["mean_rank"].map(lambda v: f"{v:.1f}")
     df["说明"] = rk["note"]
-    return html_table(df, text=f"（排名：{len(df)} 个单位）", narrow=("类别", "排名", "评价"))
+    special: list[str] = []
+    if m.scores is not None:  # beside the ranking: who was rescaled or kept out of the awards, and why
+        from ..scoring.tables import special_lines
+
+        special = special_lines(m.scores.result)
+    return html_table(df, caption="特别处理：" + "；".join(special) if special else None,
+                      text=f"（排名：{len(df)} 个单位）", narrow=("类别", "排名", "评价"))
 
 
 def prizes_view(m: ReportModel) -> HTMLTable:

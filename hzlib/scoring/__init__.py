@@ -70,11 +70,10 @@ from .inputs import (
     scoring_template,
     write_scoring_template,
 )
-from .rules import RULES_DIR, ScoringRules, list_rules_ids, load_rules, read_rules_file, verify_rule_quotes
+from .rules import ScoringRules, list_rules_ids, load_rules, read_rules_file, verify_rule_quotes
 from .tables import item_table, prize_table, ranking_table, records
 
 __all__ = [
-    "RULES_DIR",
     "ITEM_COLUMNS",
     "UNIT_COLUMNS",
     "SCORING_INPUT_COLUMNS",

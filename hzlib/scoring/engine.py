@@ -61,6 +61,7 @@ __all__ = [
     "combine_inputs",
     "round_half_up",
     "value_text",
+    "bound_problems",
 ]
 
 UNIT_INPUT_COLUMNS = ("unit", "unit_kind", "input_id", "value")
@@ -70,7 +71,7 @@ ITEM_COLUMNS = ("unit", "unit_kind", "item", "label", "group", "direction", "poi
                 "applicable", "incomplete", "inputs", "note")
 #: Columns of :attr:`ScoreResult.units` (one row per unit).
 UNIT_COLUMNS = ("unit", "unit_kind", "total", "max_total", "score_points", "bonus", "penalty", "rank",
-                "prize", "award", "disqualified", "incomplete", "note")
+                "prize", "award", "disqualified", "award_excluded", "special", "incomplete", "note")
 _SOURCE = "评分输入"
 #: A ``%`` input above this is taken for a percent number typed where a fraction is expected.
 _MAX_FRACTION = 10.0
@@ -196,7 +197,7 @@ def value_text(d: InputDef, v: float | dict[str, float | None] | None) -> str:
     """An input value as people read it: 75%, 是, 409,661万元, 3条; 缺 when missing; per-project values counted.
 
     >>> from hzlib.scoring.rules import InputDef
-    >>> value_text(InputDef(id="r", label="开工率", unit="%", origin="ledger", ledger="start_rate"), 0.7), value_text(InputDef(id="n", label="n", unit="条", origin="reported"), 3.0)
+    >>> value_text(InputDef(id="r", label="开工率", unit="%", origin="ledger", ledger="start_rate"), 0.7), value_text(InputDef(id="n", label="n", unit="条", origin="reported", period_basis="cumulative"), 3.0)
     ('70%', '3条')
     """
     if isinstance(v, dict):
@@ -217,7 +218,7 @@ class _Kind:
 
     def __init__(self, rules: ScoringRules, kind: UnitKind, values: pd.DataFrame, projects: pd.DataFrame, period: Period | None):
         self.rules = rules
-        self.kind = kind
+        self.kind = kind  # the unit kind being scored
         self.index = pd.Index(kind.units, name="unit")
         self.values = values.reindex(index=self.index)
         self.projects = projects[projects["unit"].isin(kind.units)]
@@ -511,10 +512,15 @@ def _score_item(item: Item, k: _Kind) -> pd.DataFrame:
         base_missing = np.isnan(base)
         off = ~base_missing & (base <= 0)
         d = k.rules.input(aid)
-        fill = {"full": item.high, "zero": 0.0, "excluded": np.nan}[item.not_applicable]
-        word = {"full": f"按规则得满分 {item.high:g} 分", "zero": "不得分", "excluded": "本项不适用，不计入得分和标准分值"}[item.not_applicable]
+        mode = item.not_applicable
+        npj = k.kind.no_projects
+        if npj is not None and npj.item == item.id and npj.treatment == "zero":
+            mode = "zero"  # the rules file's reading for units with no key project (no_projects: zero)
+        fill = {"full": item.high, "zero": 0.0, "excluded": np.nan}[mode]
+        word = {"full": f"按规则得满分 {item.high:g} 分", "zero": f"按规则（no_projects: zero）得 0 分（标准分值 {item.max_points:g} 分照计）"
+                if mode != item.not_applicable else "不得分", "excluded": "本项不适用，不计入得分和标准分值"}[mode]
         points = np.where(off, fill, points)
-        applicable = ~(off & (item.not_applicable == "excluded"))
+        applicable = ~(off & (mode == "excluded"))
         for i in np.flatnonzero(off).tolist():
             notes[i] = f"{d.label}为 {value_text(d, base[i])}，{word}"
         missing = np.where(off, False, missing | base_missing)
@@ -561,10 +567,20 @@ def _totals(kind: UnitKind, frames: list[pd.DataFrame], k: _Kind, decimals: int)
     applicable_max = appl[score_cols].mul(maxes[score_cols], axis=1).sum(axis=1)
     standard = kind.standard_points
     notes: list[list[str]] = [[] for _ in range(len(idx))]
+    special: list[list[str]] = [[] for _ in range(len(idx))]
+    no_proj = _no_projects(kind, k)
+    if no_proj.any():
+        assert kind.no_projects is not None
+        how = {"rescale": "该项不适用，按适用项目折算，照常排名评奖", "zero": "该项按 0 分计",
+               "exclude_from_awards": "该项不适用，其余各项按适用项目折算（供参考），不参加排名和评奖"}[kind.no_projects.treatment]
+        for i in np.flatnonzero(no_proj):
+            special[i].append(f"{kind.no_projects.label}：{how}（评分规则 no_projects: {kind.no_projects.treatment}）")
     if kind.rescale_excluded:
         scale = np.where((applicable_max > 0) & (applicable_max < standard), standard / applicable_max.where(applicable_max > 0, 1), 1.0)
         for i in np.flatnonzero((scale != 1.0) & ~inc.any(axis=1).to_numpy()):
             notes[i].append(f"有不适用的评分项，得分项 {_pts(score.iloc[i])} 分按适用项目折算：÷ {applicable_max.iloc[i]:g} × {standard:g}")
+            off = [it.label for it in kind.items if it.direction == "score" and not appl.iloc[i][it.id]]
+            special[i].append(f"{'、'.join(off)}不适用，得分项按适用的 {applicable_max.iloc[i]:g} 分折算到 {standard:g} 分")
         score = score * scale
         max_total = pd.Series(standard, index=idx)
     else:
@@ -583,6 +599,10 @@ def _totals(kind: UnitKind, frames: list[pd.DataFrame], k: _Kind, decimals: int)
         for i in np.flatnonzero(disq.to_numpy()):
             notes[i].append(f"{d.label}：取消评奖资格（得分保留）")
         incomplete = incomplete | flag.isna()
+    excluded = no_proj & (kind.no_projects is not None and kind.no_projects.treatment == "exclude_from_awards")
+    for i in np.flatnonzero(excluded):
+        assert kind.no_projects is not None
+        notes[i].append(f"{kind.no_projects.label}，不参加排名和评奖（得分供参考），评奖名额由有项目的单位按名次获得")
     for i in np.flatnonzero(inc.any(axis=1).to_numpy()):
         names = [it.label for it in kind.items if inc.iloc[i][it.id]]
         notes[i].append(f"数据不全（{'、'.join(names)}），不参加排名和评奖")
@@ -593,8 +613,20 @@ def _totals(kind: UnitKind, frames: list[pd.DataFrame], k: _Kind, decimals: int)
         "score_points": score.map(lambda x: round_half_up(float(x), decimals)).to_numpy(),
         "bonus": bonus.map(lambda x: round_half_up(float(x), decimals)).to_numpy(),
         "penalty": penalty.map(lambda x: round_half_up(float(x), decimals)).to_numpy(),
-        "disqualified": disq.to_numpy(), "incomplete": incomplete.to_numpy(), "notes": notes,
+        "disqualified": disq.to_numpy(), "award_excluded": excluded, "special": ["；".join(x) for x in special],
+        "incomplete": incomplete.to_numpy(), "notes": notes,
     })
+
+
+def _no_projects(kind: UnitKind, k: _Kind) -> np.ndarray:
+    """Units of the kind with no key project: the ``no_projects`` item's ``applies_if`` input is 0 (not missing)."""
+    n = len(k.index)
+    if kind.no_projects is None:
+        return np.zeros(n, dtype=bool)
+    item = next(it for it in kind.items if it.id == kind.no_projects.item)
+    assert item.applies_if is not None  # checked when the rules are loaded
+    base = k.value(item.inputs[item.applies_if]).to_numpy(dtype=float)
+    return ~np.isnan(base) & (base <= 0)
 
 
 def _competition_rank(values: pd.Series, ascending: bool, method: str) -> pd.Series:
@@ -618,7 +650,7 @@ def _awards(kind: UnitKind, df: pd.DataFrame) -> tuple[pd.DataFrame, list[AwardP
     the better outcome), with ``exclude_all`` its worst. A unit gets one award at most.
     """
     df = df.copy()
-    done = ~df["incomplete"]
+    done = ~df["incomplete"] & ~df["award_excluded"]  # a unit out of the awards (no key project) is not ranked either
     df["rank"] = _competition_rank(df.loc[done, "total"], ascending=False, method="min").reindex(df.index)
     df["prize"] = None
     df["award"] = None
@@ -654,6 +686,50 @@ def _awards(kind: UnitKind, df: pd.DataFrame) -> tuple[pd.DataFrame, list[AwardP
 
 
 # ---- checks on the inputs ----------------------------------------------------------------------
+
+def bound_problems(rules: ScoringRules, units: pd.DataFrame) -> list[tuple[Any, str]]:
+    """(row index, message) for each reported count above the count that bounds it (``at_most``).
+
+    安康 2019 附件3 deducts for a unit's own 附件2 重点前期项目 not done, so 未完成的个数 cannot
+    exceed 附件2's 重点前期项目个数; a count reported for a unit with no such task is wrong too.
+    ``units`` has ``unit, input_id, value`` (one period).
+
+    >>> from hzlib.scoring.rules import load_rules
+    >>> rules = load_rules("ankang-2019")
+    >>> f = pd.DataFrame({"unit": ["瀛湖生态旅游区", "汉滨区"], "input_id": ["preliminary_not_done"] * 2, "value": [4.0, 3.0]})
+    >>> [(i, m.split("：")[0]) for i, m in bound_problems(rules, f)]
+    [(0, '瀛湖生态旅游区报送“未完成前期工作年度任务的重点前期项目” 4个，多于任务分解表分解给该单位的“重点前期项目个数” 1个')]
+    """
+    out: list[tuple[Any, str]] = []
+    for d in rules.inputs:
+        if d.at_most is None:
+            continue
+        bd = rules.input(d.at_most)
+        rows = units[(units["input_id"] == d.id) & units["value"].notna()]
+        if rows.empty:
+            continue
+        if d.at_most in rules.plan_values:
+            table = rules.plan_values[d.at_most]
+            bounds = {u: table.get(u) for u in rows["unit"]}
+            where = "任务分解表"
+        else:
+            given = units[units["input_id"] == d.at_most].set_index("unit")["value"]
+            bounds = {u: given.get(u) for u in rows["unit"]}
+            where = "报送表"
+        for i, u, v in zip(rows.index, rows["unit"], rows["value"]):
+            b = bounds.get(u)
+            if b is None or b != b:
+                b = bd.default
+            if b is None or v <= b:
+                continue
+            said = f"{u}报送“{d.label}” {fmt_number(v, 2)}{d.unit}"
+            if b > 0:
+                out.append((i, f"{said}，多于{where}分解给该单位的“{bd.label}” {fmt_number(b, 2)}{bd.unit}：未完成的不能多于分解的任务，请核实后改正"))
+            else:
+                out.append((i, f"{said}，但{where}没有给该单位分解“{bd.label}”（按 0 个计）：没有任务就没有未完成，"
+                               "请删去该行或改为 0；若是分解表漏列了该单位的任务，请先改正计划文件"))
+    return out
+
 
 def _check(rules: ScoringRules, inputs: ScoringInputs) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
     """Clean frames (known units and inputs only) and problems; raise :class:`InputError` on errors."""
@@ -705,6 +781,8 @@ def _check(rules: ScoringRules, inputs: ScoringInputs) -> tuple[pd.DataFrame, pd
         dup = f.duplicated(keys, keep="first")
         for i in f.index[dup]:
             problems.append(Problem(file, int(rows[i]), ".".join(str(f.at[i, c]) for c in keys), "重复给出"))
+        if per == "unit":
+            problems += [Problem(file, int(rows[i]), f"{f.at[i, 'unit']}.{f.at[i, 'input_id']}", msg) for i, msg in bound_problems(rules, f[~dup])]
         frames.append(f[~dup])
     if any(p.severity == ERROR for p in problems):
         raise InputError(problems, what=_SOURCE)

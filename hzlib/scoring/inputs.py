@@ -1,10 +1,15 @@
 """The inputs no ledger has (``data/<plan>/scoring_inputs.csv``): read, check, and the blank table.
 
-One row per unit and input, long format (columns in ``docs/scoring.md``)::
+One row per unit, input and 期别, long format (columns in ``docs/scoring.md``)::
 
-    单位,单位类别,输入编号,输入名称,数值,计量单位,备注
-    汉滨区,county,media_city,市级新闻媒体采用,12,条,
-    汉滨区,county,major_accident,发生较大质量、安全生产责任事故或造成重大环境影响,否,是否,
+    单位,单位类别,输入编号,输入名称,数值,计量单位,期别,备注
+    汉滨区,county,media_city,市级新闻媒体采用,12,条,2019Q2,
+    汉滨区,county,major_accident,发生较大质量、安全生产责任事故或造成重大环境影响,否,是否,2019Q2,
+
+期别 says which period the value is for (cumulative to its end, or within that quarter, as the
+rules' ``period_basis`` says); a score uses only the rows of its period (:func:`reported_for_period`)
+and refuses a file with values but no 期别 column. Counts bounded by another input (``at_most``:
+未完成的重点前期项目 ≤ 附件2 重点前期项目) are checked period by period.
 
 The file is read with the project's readers (UTF-8 or GBK CSV, or .xlsx; title rows
 above the header are skipped; blank rows are reported as left out), and every
@@ -26,6 +31,7 @@ inputs are written as percent numbers (80 or 80%) and become fractions; 亿元 b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from ..contracts import Column
-from ..errors import ERROR, WARNING, Problem
+from ..errors import ERROR, WARNING, InputError, Problem
 from ..ingest import ReadResult
 from ..ingest.aliases import normalise_header, split_header
 from ..ingest.parse import blank_mask, parse_bool, parse_number, to_text
@@ -41,14 +47,16 @@ from ..ingest.read import read_raw
 from ..ingest.result import ExcludedRow
 from ..ingest.table import HEADER_SCAN_ROWS, cell_problems
 from ..inputs import SCORING_INPUTS_FILE  # the file name in a plan's data folder, shared with hz run
+from ..periods import PERIOD_FORMS_ZH, Period, PeriodError, period_ends
 from ..tasks import convert_value, same_unit
-from .engine import UNIT_INPUT_COLUMNS, ScoringInputs
-from .rules import BOOL_UNIT, ScoringRules
+from .engine import UNIT_INPUT_COLUMNS, ScoringInputs, bound_problems
+from .rules import BOOL_UNIT, InputDef, ScoringRules
 
 if TYPE_CHECKING:
     from ..templates import TemplateWrite
 
-__all__ = ["SCORING_INPUT_COLUMNS", "SCORING_INPUTS_FILE", "read_scoring_inputs", "load_scoring_inputs",
+__all__ = ["SCORING_INPUT_COLUMNS", "SCORING_INPUTS_FILE", "PERIOD_COLUMN", "read_scoring_inputs", "load_scoring_inputs",
+           "reported_for_period",
            "scoring_template", "write_scoring_template", "write_scoring_template_file"]
 
 #: Columns of ``scoring_inputs.csv`` (Chinese headers as written in files we produce).
@@ -75,6 +83,15 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 _HEADERS: dict[str, str] = {split_header(alias)[0]: c.id for c in SCORING_INPUT_COLUMNS
                             for alias in (c.id, c.zh, *_ALIASES.get(c.id, ()))}
 _BOOL_UNITS = {BOOL_UNIT, "是/否", "是否", "是或否"}
+
+#: The 期别 column of the reported inputs: which period each value is for (read with
+#: :meth:`hzlib.periods.Period.parse`; the rules' ``period_basis`` says whether the value is
+#: cumulative since January or within the quarter ending then). Kept apart from
+#: :data:`SCORING_INPUT_COLUMNS` (the template's columns) so that reading it does not change the template.
+PERIOD_COLUMN = Column("period", "期别", "str", required=False,
+                       description="the period the value is for: 2019Q2, 2019年上半年 … (cumulative to its end, or the quarter, per the rules' period_basis)")
+for _alias in (PERIOD_COLUMN.id, PERIOD_COLUMN.zh, "报送期别", "所属期别", "统计期别"):
+    _HEADERS[split_header(_alias)[0]] = PERIOD_COLUMN.id
 
 
 def _header(cells: pd.DataFrame) -> tuple[int, dict[int, str], dict[int, str]] | None:
@@ -110,10 +127,14 @@ def _not_reported(values: pd.Series) -> pd.Series:
 
 
 def read_scoring_inputs(path: str | Path, rules: ScoringRules, *, sheet: str | None = None) -> ReadResult:
-    """Read and check a reported-inputs file against ``rules``; ``frame`` has unit, unit_kind, input_id, value."""
+    """Read and check a reported-inputs file against ``rules``; ``frame`` has unit, unit_kind, input_id, value, period.
+
+    ``period`` is the canonical label of the row's 期别 (2019年上半年 → 2019Q2), or None for every
+    row of a file without a 期别 column (refused when it is scored: :func:`reported_for_period`).
+    """
     raw = read_raw(path, sheet)
     file = raw.file
-    r = ReadResult(kind="scoring_inputs", file=file, frame=pd.DataFrame(columns=list(UNIT_INPUT_COLUMNS)),
+    r = ReadResult(kind="scoring_inputs", file=file, frame=pd.DataFrame(columns=[*UNIT_INPUT_COLUMNS, PERIOD_COLUMN.id]),
                    problems=list(raw.problems), encoding=raw.encoding, sheet=raw.sheet)
     if not raw.ok or raw.cells.empty:
         if raw.ok:
@@ -216,22 +237,95 @@ def _check_rows(f: pd.DataFrame, rows: pd.Series, file: str, head: dict[str, str
         if str(mu[i]) not in _BOOL_UNITS:
             problems.append(Problem(file, int(rows[i]), head.get("measure_unit", "计量单位"), f"计量单位应为“{BOOL_UNIT}”，实际为“{mu[i]}”"))
             failed[i] = True
+    periods = _periods(f, iid, defs, flag)
     count = ok & iid.map(lambda i: i in defs and defs[i].is_count)
     flag(values.notna() & (values < 0) & ~kind_of.eq("percent"), "value", values.map(lambda v: f"不能为负数，实际为 {v:g}"))
     flag(count & values.notna() & (values >= 0) & (values != np.floor(values)), "value", values.map(lambda v: f"个数应为整数，实际为 {v:g}"))
-    key = unit.astype(str) + "\x00" + iid.astype(str)
+    key = unit.astype(str) + "\x00" + iid.astype(str) + "\x00" + periods.fillna("").astype(str)
     dup = ok & key.duplicated(keep="first")
     first_row = pd.Series(rows.values, index=key.values).groupby(level=0).first()
-    flag(dup, "input_id", key.map(lambda k: f"重复：与第{first_row[k]}行的单位和输入编号相同"))
-    out = pd.DataFrame({"unit": unit, "unit_kind": unit.map(kinds), "input_id": iid, "value": values})
+    same = "单位、输入编号和期别" if "period" in f else "单位和输入编号"
+    flag(dup, "input_id", key.map(lambda k: f"重复：与第{first_row[k]}行的{same}相同"))
+    out = pd.DataFrame({"unit": unit, "unit_kind": unit.map(kinds), "input_id": iid, "value": values, "period": periods})
+    good = ok & values.notna() & ~failed
+    for _, g in out[good].groupby(out["period"].fillna(""), sort=False):
+        for i, message in bound_problems(rules, g):
+            flag(pd.Series(f.index == i, index=f.index), "value", message)
+    good = good & ~failed
     problems.sort(key=lambda p: p.row or 0)
-    return out[ok & values.notna() & ~failed], problems
+    return out[good], problems
+
+
+def _periods(f: pd.DataFrame, iid: pd.Series, defs: dict[str, InputDef], flag: Callable[[pd.Series, str, str | pd.Series], None]) -> pd.Series:
+    """Canonical period label of each row (None without a 期别 column); blank, unreadable and
+    non-quarter periods for ``period_basis: quarter`` inputs are flagged."""
+    if "period" not in f:
+        return pd.Series([None] * len(f), index=f.index, dtype=object)
+    text = f["period"]
+    parsed: dict[str, Period | None] = {}
+    for v in text.dropna().unique():
+        try:
+            parsed[v] = Period.parse(str(v))
+        except PeriodError:
+            parsed[v] = None
+    p = text.map(lambda v: parsed.get(v), na_action="ignore")
+    flag(text.isna(), "period", f"缺少期别：应写该数所属的期别，如 {PERIOD_FORMS_ZH}")
+    flag(text.notna() & p.isna(), "period", text.map(lambda v: f"无法识别的期别“{v}”：应为 {PERIOD_FORMS_ZH}"))
+    quarterly = iid.map(lambda i: i in defs and defs[i].period_basis == "quarter")
+    off = quarterly & pd.Series([isinstance(x, Period) and not x.is_quarter_end for x in p], index=f.index)
+    flag(off, "period", pd.Series([f"“{defs[i].label}”按季度报送（该季度内的数），期别应为季度末，如 {x.year}Q{x.quarter}，实际为“{t}”"
+                                   if o else "" for i, x, t, o in zip(iid, p, text, off)], index=f.index))
+    return p.map(lambda x: x.canonical().label() if x is not None else None, na_action="ignore").astype(object)
 
 
 def load_scoring_inputs(path: str | Path, rules: ScoringRules, period: str | None = None) -> ScoringInputs:
-    """Read ``path`` as :func:`read_scoring_inputs` does; raise :class:`InputError` with every problem on errors."""
+    """Read ``path`` as :func:`read_scoring_inputs` does; raise :class:`InputError` with every problem on errors.
+
+    With ``period`` only that period's rows are kept (:func:`reported_for_period`); without it a file
+    with rows for more than one period is refused (which period to score is not guessed).
+    """
     r = read_scoring_inputs(path, rules).raise_for_errors()
+    if period is not None:
+        return ScoringInputs(reported_for_period(r.frame, period, Path(path).name), period=period)
+    seen = sorted(set(r.frame["period"].dropna()))
+    if len(seen) > 1:
+        raise InputError([Problem(r.file, None, PERIOD_COLUMN.zh, f"文件中有 {len(seen)} 个期别（{'、'.join(seen)}）：请指定评分期别")], what=r.file)
     return ScoringInputs(r.frame[list(UNIT_INPUT_COLUMNS)], period=period)
+
+
+def reported_for_period(frame: pd.DataFrame, period: str | Period, file: str = SCORING_INPUTS_FILE) -> pd.DataFrame:
+    """The reported inputs of ``period`` (``unit, unit_kind, input_id, value``), matched on year and end month.
+
+    Refused (:class:`InputError` naming the file, the period asked and the periods the file has)
+    when the file has values but no 期别 column, or none for ``period``: inputs of another
+    period are never used. A frame without a ``period`` column (built by a program) is taken as is.
+
+    >>> f = pd.DataFrame({"unit": ["汉滨区"] * 2, "unit_kind": "county", "input_id": "media_city", "value": [3.0, 5.0], "period": ["2019Q1", "2019Q2"]})
+    >>> reported_for_period(f, "2019年上半年")["value"].tolist()
+    [5.0]
+    >>> reported_for_period(f, "2019Q3")
+    Traceback (most recent call last):
+    ...
+    hzlib.errors.InputError: scoring_inputs.csv有 1 处错误 / 1 error(s) in scoring_inputs.csv:
+      - scoring_inputs.csv [期别]：没有2019年前三季度（2019Q3）的评分报送数：文件中的期别为 2019Q1、2019Q2。请补报该期的评分输入（每行写明期别），或按文件中的期别评分
+    """
+    p = Period.parse(period)
+    cols = list(UNIT_INPUT_COLUMNS)
+    if "period" not in frame.columns or frame.empty:
+        return frame[cols].reset_index(drop=True)
+    if frame["period"].isna().any():
+        raise InputError([Problem(file, None, PERIOD_COLUMN.zh,
+                                  f"没有“期别”列：报送的评分输入不知是哪一期的数，不能用于{p.label_zh()}（{p.label()}）的评分。"
+                                  f"请在表中加一列“期别”，每行写明该数所属的期别（如 {p.canonical().label()}；"
+                                  "累计数写截至的期别，季度数写该季度，见评分规则的 period_basis），各期的数分行报送")], what=file)
+    ends = period_ends(frame["period"])
+    mine = (ends["year"] == p.year) & (ends["end_month"] == p.end_month)
+    if not mine.any():
+        seen = "、".join(sorted(set(frame["period"].astype(str))))
+        raise InputError([Problem(file, None, PERIOD_COLUMN.zh,
+                                  f"没有{p.label_zh()}（{p.label()}）的评分报送数：文件中的期别为 {seen}。"
+                                  "请补报该期的评分输入（每行写明期别），或按文件中的期别评分")], what=file)
+    return frame.loc[mine, cols].reset_index(drop=True)
 
 
 def scoring_template(rules: ScoringRules) -> pd.DataFrame:

@@ -100,8 +100,14 @@ def ledger_inputs(rules: ScoringRules, period: Period, model_at: Callable[[Perio
 
 
 def score_models(setup: ScoringSetup, period: Period, model_at: Callable[[Period], object]) -> Scores:
-    """Score ``period``: ledger inputs from ``model_at(period)`` (and earlier checkpoints), plus the reported ones."""
+    """Score ``period``: ledger inputs from ``model_at(period)`` (and earlier checkpoints), plus the reported ones.
+
+    Only the reported rows of ``period`` are used; a file without a 期别 column, or without rows
+    for ``period``, is refused (:func:`~hzlib.scoring.inputs.reported_for_period`).
+    """
+    from .inputs import reported_for_period
+
     ledger, sources = ledger_inputs(setup.rules, period, model_at)
-    reported = ScoringInputs(setup.reported.units, setup.reported.projects, period.label())
+    reported = ScoringInputs(reported_for_period(setup.reported.units, period), setup.reported.projects, period.label())
     result = score(setup.rules, combine_inputs(ledger, reported))
     return Scores(setup.rules, period, result, sources)

@@ -37,7 +37,6 @@ from ..yamldoc import YamlDoc, read_yaml_model, yaml_ids, yaml_path
 from .ledger import PROJECT_MEASURES, LedgerMeasure
 
 __all__ = [
-    "RULES_DIR",
     "BOOL_UNIT",
     "Ambiguity",
     "InputDef",
@@ -59,6 +58,7 @@ __all__ = [
     "Disqualify",
     "Tier",
     "Award",
+    "NoProjects",
     "UnitKind",
     "ScoringRules",
     "rules_path",
@@ -68,8 +68,14 @@ __all__ = [
     "verify_rule_quotes",
 ]
 
-#: Default folder of rules files: ``params/scoring`` in the project.
-RULES_DIR = Path(__file__).resolve().parents[2] / "params" / "scoring"
+
+def _rules_dir() -> Path:
+    """Default folder of rules files: ``params/scoring`` in the project (:func:`hzlib.paths.project`)."""
+    from ..paths import project
+
+    return project().scoring_dir
+
+
 #: Unit of a yes/no input (是/否; 1/0 inside).
 BOOL_UNIT = "是否"
 _ID = r"^[a-z][a-z0-9_]*$"
@@ -135,6 +141,11 @@ class InputDef(_Strict):
     at: Literal["Q1", "Q2", "Q3", "Q4"] | None = None  # origin ledger: read at this quarter's end (default: the scoring period)
     allocation: AllocationRef | None = None
     default: float | None = None
+    #: origin reported: what the 期别 of a reported value means. ``cumulative``: since January to the
+    #: period's end (as every period in this project); ``quarter``: within the quarter ending then.
+    period_basis: Literal["cumulative", "quarter"] | None = None
+    #: id of another per-unit count input that bounds this one (未完成的前期项目 ≤ 分解的前期项目): above it is an input error.
+    at_most: str | None = None
     note: str | None = None
 
     @field_validator("unit")
@@ -159,6 +170,11 @@ class InputDef(_Strict):
             problems.append(("at", "at（检查点季度）只用于 origin: ledger 的输入"))
         if self.default is not None and self.default < 0 and self.unit != PERCENT:
             problems.append(("default", "默认值不能为负"))
+        if (self.origin == "reported") != (self.period_basis is not None):
+            problems.append(("period_basis", "报送的输入（origin: reported）必须写明 period_basis（cumulative：自年初累计至期末；"
+                                             "quarter：该季度内），且只有此时写"))
+        if self.at_most is not None and (self.per != "unit" or not self.is_count):
+            problems.append(("at_most", "at_most 只用于逐单位的计数输入（个、次、条……）"))
         _raise(problems)
         return self
 
@@ -625,6 +641,22 @@ class Award(_Strict):
         return [(str(label), int(c)) for label, c in out]
 
 
+class NoProjects(_Strict):
+    """How a unit with no key project is scored (the text is silent; the rules file chooses).
+
+    ``item`` is the item whose ``applies_if`` input is 0 for such a unit (年度计划投资 0 万元).
+    ``treatment``: ``rescale`` (the item is left out and the other items are scaled to the
+    standard points; the unit is ranked and can get awards), ``exclude_from_awards`` (scored
+    the same way, for information, but neither ranked nor awarded; the awards go by rank to the
+    units that have key projects) or ``zero`` (the item scores 0 out of its standard points).
+    """
+
+    item: Annotated[str, Field(pattern=_ID)]
+    treatment: Literal["rescale", "exclude_from_awards", "zero"]
+    label: str = "没有市级重点建设项目"
+    ambiguities: list[Ambiguity] = Field(default_factory=list)
+
+
 class UnitKind(_Strict):
     """The units of one kind (县区, 市直部门), ranked separately, with their items and prizes.
 
@@ -640,6 +672,7 @@ class UnitKind(_Strict):
     plan_kinds: list[str] = Field(default_factory=list)
     rescale_excluded: bool = False
     items: list[Item] = Field(min_length=1)
+    no_projects: NoProjects | None = None
     disqualify: Disqualify | None = None
     awards: list[Award] = Field(default_factory=list)
     source: Source | None = None
@@ -708,11 +741,11 @@ _ID_KEYS = ("inputs", "kinds", "items", "awards", "ambiguities", "checkpoints")
 
 def rules_path(rules: str | Path, rules_dir: Path | None = None) -> Path:
     """Resolve a rules id (``ankang-2019``) or a path to a rules file."""
-    return yaml_path(rules, rules_dir or RULES_DIR, "rules")
+    return yaml_path(rules, rules_dir or _rules_dir(), "rules")
 
 
 def list_rules_ids(rules_dir: Path | None = None) -> list[str]:
-    return yaml_ids(rules_dir or RULES_DIR)
+    return yaml_ids(rules_dir or _rules_dir())
 
 
 def read_rules_file(path: Path, plans_dir: Path | None = None) -> tuple[ScoringRules | None, list[Problem]]:
@@ -748,6 +781,10 @@ def _resolve_and_check(rules: ScoringRules, doc: YamlDoc, path: Path, plans_dir:
         at(("inputs", i, "id"), f"输入 id {rules.inputs[i].id!r} 重复（第一次出现在 inputs[{j}]）")
     for i, j in _dups([k.id for k in rules.kinds]).items():
         at(("kinds", i, "id"), f"单位类别 id {rules.kinds[i].id!r} 重复（第一次出现在 kinds[{j}]）")
+    for i, d in enumerate(rules.inputs):
+        bound = _input_def(rules, d.at_most) if d.at_most else None
+        if d.at_most and (bound is None or bound.per != "unit" or not bound.is_count):
+            at(("inputs", i, "at_most"), f"at_most 应为已定义的逐单位计数输入的 id，实际为 {d.at_most!r}")
 
     plan = None
     needs_plan = any(k.plan_kinds for k in rules.kinds) or any(d.allocation for d in rules.inputs)
@@ -792,6 +829,10 @@ def _resolve_and_check(rules: ScoringRules, doc: YamlDoc, path: Path, plans_dir:
         for i_i, item in enumerate(kind.items):
             for problem in _input_problems(item, rules):
                 at(("kinds", k_i, "items", i_i) + problem[0], problem[1])
+        if kind.no_projects is not None:
+            target = next((it for it in kind.items if it.id == kind.no_projects.item), None)
+            if target is None or target.applies_if is None:
+                at(("kinds", k_i, "no_projects", "item"), f"no_projects.item 应为本类别中带 applies_if 的评分项 id，实际为 {kind.no_projects.item!r}")
         if kind.disqualify is not None:
             dq = _input_def(rules, kind.disqualify.input)
             if dq is None:
@@ -875,6 +916,8 @@ def _sources(rules: ScoringRules) -> list[tuple[str, Source]]:
         for it in k.items:
             out.append((f"{head}.items({it.id}).source", it.source))
             out += [(f"{head}.items({it.id}).ambiguities({a.id}).source", a.source) for a in it.ambiguities if a.source]
+        if k.no_projects:
+            out += [(f"{head}.no_projects.ambiguities({a.id}).source", a.source) for a in k.no_projects.ambiguities if a.source]
         if k.disqualify:
             out.append((f"{head}.disqualify.source", k.disqualify.source))
             out += [(f"{head}.disqualify.ambiguities({a.id}).source", a.source) for a in k.disqualify.ambiguities if a.source]

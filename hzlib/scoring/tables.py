@@ -26,7 +26,7 @@ import pandas as pd
 
 from .engine import ScoreResult, value_text
 
-__all__ = ["item_table", "ranking_table", "prize_table", "records", "DIRECTION_ZH"]
+__all__ = ["item_table", "ranking_table", "prize_table", "records", "special_lines", "DIRECTION_ZH"]
 
 DIRECTION_ZH = {"score": "得分项", "bonus": "加分项", "penalty": "扣分项"}
 
@@ -82,9 +82,26 @@ def ranking_table(result: ScoreResult, kind: str | None = None) -> pd.DataFrame:
         "标准分值": u["max_total"].astype(float),
         "奖项": u["prize"].fillna(""),
         "取消评奖资格": u["disqualified"].map({True: "是", False: ""}),
+        "特别处理": u["special"],
         "数据不全": u["incomplete"].map({True: "是", False: ""}),
         "说明": u["note"],
     }).reset_index(drop=True)
+
+
+def special_lines(result: ScoreResult, kind: str | None = None) -> list[str]:
+    """Units scored in a special way (items not applicable and rescaled, no key project), one line per kind and treatment.
+
+    >>> from hzlib.scoring import load_rules, inputs_from_dicts, score
+    >>> rules = load_rules("ankang-2019")
+    >>> r = score(rules, inputs_from_dicts(rules, {"市商务局": {"planned_investment": 0}, "市科技局": {"planned_investment": 0}}))
+    >>> special_lines(r)[0].split("：")[0]
+    '市直部门 市商务局、市科技局（2 个）'
+    """
+    u = _ordered(result, kind)
+    u = u[u["special"] != ""]
+    labels = _kind_labels(result)
+    return [f"{labels[k]} {'、'.join(g['unit'])}（{len(g)} 个）：{text}"
+            for (k, text), g in u.sort_values("unit", kind="stable").groupby(["unit_kind", "special"], sort=False)]
 
 
 def prize_table(result: ScoreResult) -> pd.DataFrame:
@@ -120,11 +137,11 @@ def records(result: ScoreResult) -> list[dict[str, Any]]:
     >>> rules = load_rules("ankang-2019")
     >>> rec = records(score(rules, inputs_from_dicts(rules, {"汉滨区": {"media_city": 3}})))[0]
     >>> sorted(rec)
-    ['applicable', 'direction', 'disqualified', 'group', 'incomplete', 'inputs', 'item', 'label', 'max_points', 'note', 'points', 'prize', 'rank', 'total', 'unit', 'unit_kind']
+    ['applicable', 'award_excluded', 'direction', 'disqualified', 'group', 'incomplete', 'inputs', 'item', 'label', 'max_points', 'note', 'points', 'prize', 'rank', 'special', 'total', 'unit', 'unit_kind']
     >>> rec["item"], rec["points"], rec["total"], rec["inputs"]
     ('invest_completion', None, None, {'planned_investment': None, 'completed_investment': None})
     """
-    unit_fields = result.units.set_index("unit")[["total", "rank", "prize", "disqualified"]]
+    unit_fields = result.units.set_index("unit")[["total", "rank", "prize", "disqualified", "award_excluded", "special"]]
     out = []
     for row in result.items.to_dict("records"):
         rec = {k: _json(v) for k, v in row.items() if k != "inputs"}
