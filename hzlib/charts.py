@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -17,7 +18,7 @@ from matplotlib.ticker import StrMethodFormatter
 
 from .charts_style import STATUS_COLORS, STATUS_LABELS, status_color
 
-__all__ = ["ranking_chart", "checkpoint_paths_chart", "growth_chart", "growth_axis_limits", "unit_rate_chart", "completion_chart", "batch_chart", "status_chart"]
+__all__ = ["Segment", "label_segments", "renderer_of", "ranking_chart", "checkpoint_paths_chart", "growth_chart", "growth_axis_limits", "unit_rate_chart", "completion_chart", "batch_chart", "status_chart"]
 
 _Q = ["一季度", "二季度", "三季度", "四季度"]
 
@@ -79,14 +80,18 @@ def growth_chart(
         ax.plot(xs, cps, linestyle="--", color="#555555", marker="", label="目标")
     act = [math.nan if v is None else v for v in actual[:through]]
     ax.plot(xs[:through], act, marker="o", color="#1565c0", label="累计增速（实际）")
-    for x, v in zip(xs[:through], act):
+    for x, v, c in zip(xs[:through], act, cps):
         if not math.isnan(v):
-            ax.annotate(f"{v:.1f}%", (x, v), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8)
+            # on the side of the point away from the target line, never on it
+            below = not math.isnan(c) and v < c
+            ax.annotate(f"{v:.1f}%", (x, v), textcoords="offset points", xytext=(0, -8 if below else 7), ha="center",
+                        va="top" if below else "bottom", fontsize=8)
     if required is not None and not math.isnan(required) and through < 4:
         # growth still needed over the remaining quarters, not a cumulative value: markers only, no line from the cumulative path
         ax.plot(xs[through:], [required] * (4 - through), color="#ef6c00", marker="s", linestyle="none",
                 label=f"其余季度需增长 {required:.2f}%（非累计）")
     ax.set_xticks(xs, _Q)
+    ax.set_xlim(0.6, 4.4)  # room for the first and last quarters' labels
     ax.set_ylim(*growth_axis_limits([*cps, *act, required]))
     ax.yaxis.set_major_formatter(StrMethodFormatter("{x:g}"))
     ax.set_ylabel("增速（%）")
@@ -160,22 +165,90 @@ def batch_chart(batches: pd.DataFrame, title: str = "“四个一批”项目") 
 
 
 def status_chart(counts: dict[str, int], title: str = "目标完成情况") -> Figure:
-    """Number of targets per status."""
+    """Number of targets per status: one stacked bar, each segment's label inside it when it fits,
+    else above the bar with a leader line (labels never cross a segment's edge or the bar's end)."""
     order = ["met", "near", "missed", "pending", "no_data"]
     keys = [k for k in order if counts.get(k, 0) > 0]
-    fig = Figure(figsize=(7.2, 1.6))
+    fig = Figure(figsize=(7.2, 1.9))
     ax = fig.subplots()
     left = 0
+    segments = []
     for k in keys:
         v = counts[k]
         ax.barh([0], [v], left=left, color=STATUS_COLORS[k], height=0.6)
-        ax.text(left + v / 2, 0, f"{STATUS_LABELS[k]} {v}", ha="center", va="center", fontsize=9, color="white" if k in ("met", "missed") else "black")
+        segments.append(Segment(left, v, f"{STATUS_LABELS[k]} {v}", "white" if k in ("met", "missed") else "black"))
         left += v
     ax.set_xlim(0, max(left, 1))
+    ax.set_ylim(-0.4, 1.1)
     ax.axis("off")
     ax.set_title(title)
     fig.tight_layout()
+    label_segments(fig, ax, segments, y=0.0, half_height=0.3, fontsize=9)
     return fig
+
+
+class Segment(NamedTuple):
+    """One segment of a stacked bar: where it starts, how long it is (data units), its label and the
+    label's colour inside the segment."""
+
+    start: float
+    length: float
+    label: str
+    color: str = "black"
+
+
+def renderer_of(fig: Figure) -> Any:
+    """The figure's Agg renderer (text sizes are measured with it)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    return fig.canvas.get_renderer()  # type: ignore[attr-defined]
+
+
+#: Space (pixels) a label keeps from its segment's edges and from its neighbours.
+LABEL_PAD_PX = 4.0
+
+
+def label_segments(fig: Figure, ax: Any, segments: Sequence[Segment], *, y: float, half_height: float,
+                   fontsize: float = 9, leader: bool = True) -> list[Any]:
+    """Label each segment of a horizontal stacked bar centred at ``y``: inside, centred, when the label
+    fits the segment with ``LABEL_PAD_PX`` to spare; else above the bar, joined to the segment by a
+    leader line (or just above it when ``leader`` is False: stacked rows), the outside labels spread left to right so that none overlaps another or runs past
+    the axes. Call after the layout is final (``tight_layout``). Returns the text artists."""
+    r = renderer_of(fig)
+    to_px = ax.transData.transform
+    px_per_unit = to_px((1.0, y))[0] - to_px((0.0, y))[0]
+    out: list[Any] = []
+    outside: list[tuple[Segment, float]] = []
+    for seg in segments:
+        if seg.length <= 0:
+            continue
+        t = ax.text(seg.start + seg.length / 2, y, seg.label, ha="center", va="center", fontsize=fontsize, color=seg.color)
+        width_px = t.get_window_extent(renderer=r).width
+        if width_px + 2 * LABEL_PAD_PX <= seg.length * px_per_unit:
+            out.append(t)
+        else:
+            t.remove()
+            outside.append((seg, (width_px + LABEL_PAD_PX) / px_per_unit))
+    if not outside:
+        return out
+    lo, hi = ax.get_xlim()
+    xs = [s.start + s.length / 2 for s, _ in outside]
+    widths = [w for _, w in outside]
+    for i in range(len(xs)):  # left to right: no overlap with the previous label
+        floor = lo + widths[i] / 2 if i == 0 else xs[i - 1] + (widths[i - 1] + widths[i]) / 2
+        xs[i] = max(xs[i], floor)
+    for i in reversed(range(len(xs))):  # right to left: inside the axes, no overlap with the next
+        ceil = hi - widths[i] / 2 if i == len(xs) - 1 else xs[i + 1] - (widths[i + 1] + widths[i]) / 2
+        xs[i] = min(xs[i], ceil)
+    top = y + half_height
+    for (seg, _), x in zip(outside, xs):
+        centre = seg.start + seg.length / 2
+        if leader:
+            ax.plot([centre, centre, x], [top, top + 0.12, top + 0.2], color="#666666", linewidth=0.7, solid_capstyle="butt")
+        out.append(ax.text(x, top + (0.22 if leader else 0.02), seg.label, ha="center", va="bottom", fontsize=fontsize, color="black"))
+    return out
 
 
 def ranking_chart(data: pd.DataFrame, title: str, *, higher_is_better: bool) -> Figure:

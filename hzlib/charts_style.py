@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .arithmetic import Status
+from .errors import RenderError
 
 __all__ = [
     "CJK_FONT_FAMILIES",
@@ -29,21 +30,37 @@ __all__ = [
     "PALETTE",
     "STATUS_COLORS",
     "STATUS_LABELS",
+    "choose_cjk_family",
     "find_cjk_font",
+    "install_hint",
     "savefig",
     "setup_matplotlib",
     "status_color",
 ]
 
-#: Preferred CJK families, best first.
+#: Preferred CJK families, best first: Noto / Source Han (Linux, and what the PDF embeds), then the
+#: fonts Windows ships (微软雅黑, 黑体, 等线, 宋体), then macOS's (苹方, 冬青黑体, 华文黑体), then
+#: WenQuanYi. The project's ``matplotlibrc`` files and ``bulletin.css`` name the same families
+#: (tests/test_fonts.py keeps them in step).
 CJK_FONT_FAMILIES: tuple[str, ...] = (
     "Noto Sans CJK SC",
     "Noto Sans CJK",
     "Source Han Sans SC",
     "Source Han Sans CN",
     "Source Han Sans",
+    "Microsoft YaHei",
+    "SimHei",
+    "DengXian",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "Heiti SC",
+    "STHeiti",
     "WenQuanYi Micro Hei",
     "WenQuanYi Zen Hei",
+    "SimSun",
+    "Songti SC",
+    "Noto Sans CJK JP",
+    "Arial Unicode MS",
 )
 
 #: Status colours (keys are ``hzlib.arithmetic.Status`` values).
@@ -75,21 +92,66 @@ _FONT_DIRS: tuple[str, ...] = (
     "/usr/local/share/fonts",
     "~/.local/share/fonts",
     "~/.fonts",
+    "~/Library/Fonts",
     "/Library/Fonts",
     "/System/Library/Fonts",
     "C:/Windows/Fonts",
+    "~/AppData/Local/Microsoft/Windows/Fonts",
 )
-_FONT_PATTERNS: tuple[str, ...] = ("*CJK*.tt[cf]", "*CJK*.otf", "wqy*.tt[cf]", "SourceHanSans*.tt[cf]", "SourceHanSans*.otf")
-
-_INSTALL_HINT = (
-    "未找到可显示中文的字体（Noto Sans CJK / 文泉驿微米黑 / 思源黑体），图表中的中文将显示为方框。\n"
-    "请安装字体：sudo apt-get install fonts-noto-cjk（或较小的 fonts-wqy-microhei），"
-    "或 pip install noto-cjk-sans-otc，然后重新运行。"
+_FONT_PATTERNS: tuple[str, ...] = (
+    "*CJK*.tt[cf]", "*CJK*.otf", "wqy*.tt[cf]", "SourceHanSans*.tt[cf]", "SourceHanSans*.otf",
+    # Windows (C:/Windows/Fonts) and macOS (/System/Library/Fonts, /Library/Fonts)
+    "msyh*.tt[cf]", "simhei.ttf", "SimHei.ttf", "Deng*.ttf", "simsun.tt[cf]",
+    "PingFang*.ttc", "Hiragino Sans GB*.ttc", "STHeiti*.ttc", "Hei*.ttc",
 )
 
+#: What to install when no CJK font is found, by ``sys.platform`` prefix.
+_INSTALL_HINTS: dict[str, str] = {
+    "linux": "请安装字体：sudo apt-get install fonts-noto-cjk（或较小的 fonts-wqy-microhei），"
+             "或 pip install noto-cjk-sans-otc，然后删除 matplotlib 的字体缓存文件夹（{cache}）并重新运行。",
+    "win": "Windows 自带“微软雅黑”（Microsoft YaHei）和“黑体”（SimHei）：请在“设置 → 个性化 → 字体”中确认已安装"
+           "（精简版系统可在“可选功能”中添加“简体中文补充字体”），然后删除 matplotlib 的字体缓存文件夹（{cache}）并重新运行。",
+    "darwin": "macOS 自带“苹方”（PingFang SC）和“冬青黑体”（Hiragino Sans GB）：请在“字体册”中确认未被停用，"
+              "然后删除 matplotlib 的字体缓存文件夹（{cache}）并重新运行。",
+}
 
-class FontNotFoundError(RuntimeError):
-    """No CJK font is available to matplotlib."""
+
+class FontNotFoundError(RenderError, RuntimeError):
+    """No CJK font is available to matplotlib (its message says what to install)."""
+
+
+def install_hint(platform: str | None = None, cache_dir: str = "~/.cache/matplotlib") -> str:
+    """The Chinese message for a machine without a CJK font, naming what to install on ``platform``.
+
+    >>> "fonts-noto-cjk" in install_hint("linux"), "微软雅黑" in install_hint("win32"), "苹方" in install_hint("darwin")
+    (True, True, True)
+    """
+    import sys
+
+    plat = platform or sys.platform
+    key = next((k for k in _INSTALL_HINTS if plat.startswith(k)), "linux")
+    families = "、".join(CJK_FONT_FAMILIES[:12])
+    return (f"未找到可显示中文的字体（已查找：{families} 等），图表中的中文将显示为方框。\n"
+            + _INSTALL_HINTS[key].format(cache=cache_dir))
+
+
+def choose_cjk_family(installed: Iterable[str]) -> str | None:
+    """The best CJK family among the ``installed`` family names (as matplotlib names them), or None.
+
+    >>> choose_cjk_family(["Arial", "SimSun", "Microsoft YaHei", "SimHei"])
+    'Microsoft YaHei'
+    >>> choose_cjk_family(["Helvetica", "PingFang SC", "Hiragino Sans GB"])
+    'PingFang SC'
+    >>> choose_cjk_family(["DejaVu Sans"]) is None
+    True
+    """
+    names = set(installed)
+    for fam in CJK_FONT_FAMILIES:
+        if fam in names:
+            return fam
+    # Any other CJK sans family (e.g. Noto Sans CJK KR only).
+    others = sorted(n for n in names if "CJK" in n and "Sans" in n and "Mono" not in n)
+    return others[0] if others else None
 
 
 def status_color(status: Any) -> str:
@@ -137,12 +199,11 @@ def _register_bundled_pypi_font() -> None:
 def find_cjk_font() -> str:
     """Name of the best CJK family matplotlib can use; registers system fonts if needed.
 
-    Raises :class:`FontNotFoundError` (with the install command) when there is none.
+    Raises :class:`FontNotFoundError` (what to install on this system) when there is none.
     """
-    known = _known_families()
-    for fam in CJK_FONT_FAMILIES:
-        if fam in known:
-            return fam
+    chosen = choose_cjk_family(_known_families())
+    if chosen is not None:
+        return chosen
     from matplotlib import font_manager
 
     for path in _scan_font_files():
@@ -151,15 +212,12 @@ def find_cjk_font() -> str:
         except Exception:
             continue
     _register_bundled_pypi_font()
-    known = _known_families()
-    for fam in CJK_FONT_FAMILIES:
-        if fam in known:
-            return fam
-    # Any other CJK family registered above (e.g. Noto Sans CJK JP only).
-    others = sorted(n for n in known if "CJK" in n and "Sans" in n and "Mono" not in n)
-    if others:
-        return others[0]
-    raise FontNotFoundError(_INSTALL_HINT)
+    chosen = choose_cjk_family(_known_families())
+    if chosen is not None:
+        return chosen
+    import matplotlib
+
+    raise FontNotFoundError(install_hint(cache_dir=matplotlib.get_cachedir()))
 
 
 def chart_rc() -> dict[str, Any]:

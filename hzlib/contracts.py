@@ -7,6 +7,16 @@ threshold is in 万美元 and no exchange rate is guessed); growth and rates are
 fractions (0.092 is 9.2%) inside hzlib, and percent numbers (9.2) in files.
 Dates are ``datetime64[ns]`` (NaT when not yet happened); months are
 ``YYYY-MM`` strings.
+
+Periods (``period`` of indicators and tasks) run from January to their end month, so a
+period is its year and end month: the reader writes every form a file may use
+(``2024Q2``, ``2024年二季度``, ``2024H1``, ``2024年上半年``, ``2024年1-6月``, ``2024-06``, ``2024年6月``)
+as one canonical label, ``YYYYQn`` at a quarter end (a year is ``YYYYQ4``) and ``YYYY-MM``
+otherwise (:meth:`hzlib.periods.Period.canonical`). Code matches periods on (year, end month)
+with :func:`hzlib.periods.same_period` / :func:`hzlib.periods.period_ends`, never on the text,
+so a table built in code with any readable label matches too. Two rows of one key (one
+jurisdiction, period and indicator; one target and period) are one figure when their values
+agree and an error naming both rows when they differ.
 """
 
 from __future__ import annotations
@@ -147,7 +157,9 @@ PROGRESS_COLUMNS: tuple[Column, ...] = (
 
 INDICATOR_COLUMNS: tuple[Column, ...] = (
     Column("jurisdiction", "地区", "str"),
-    Column("period", "期别", "period", description="2024-06 or 2024Q2, cumulative from January"),
+    Column("period", "期别", "period",
+           description="cumulative from January, any form of hzlib.periods (2024Q2, 2024年上半年, 2024年1-6月, 2024-06 ...); "
+                       "canonical after reading: YYYYQn at a quarter end, else YYYY-MM"),
     Column("indicator", "指标", "str", description="indicator id: fai, private_inv, ..."),
     Column("level", "累计值", "money", required=False, description="cumulative level, in 万元 after reading"),
     Column("cum_yoy", "累计同比增速（%）", "percent", description="as published; fraction after reading"),
@@ -171,7 +183,7 @@ PROFILE_COLUMNS: tuple[Column, ...] = (
 TASK_COLUMNS: tuple[Column, ...] = (
     Column("target_id", "目标编号", "str", description="the target's id in the plan file (hz tasks-template lists them)"),
     Column("label", "目标名称", "str", required=False, description="for the reader; not used"),
-    Column("period", "期别", "period", description="2024-06 or 2024Q2; cumulative from January"),
+    Column("period", "期别", "period", description="as in INDICATOR_COLUMNS: any form, canonical after reading"),
     Column("value", "完成值", "number", description="achieved at the period end, in 计量单位"),
     Column("unit", "计量单位", "str", description="the target's unit: %, 个, 次, 公里, 亿元, 万美元 ..."),
     Column("jurisdiction", "地区", "str", required=False),

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from .paths import DATA_DIR, SCORING_DIR
+from .paths import project
 
 __all__ = ["KINDS", "data_dir_for", "data_files", "input_files", "file_hash", "MAPPING_FILE", "SCORING_INPUTS_FILE"]
 
@@ -35,7 +35,7 @@ def data_dir_for(plan_id: str, data_dir: str | Path | None = None) -> Path:
 
     check_id(plan_id, "plan")
     if data_dir is None:
-        return DATA_DIR / plan_id
+        return project().data_dir / plan_id
     d = Path(data_dir)
     return d / plan_id if (d / plan_id).is_dir() else d
 
@@ -64,7 +64,7 @@ def input_files(plan_id: str, data_dir: str | Path | None = None, *, scenario: P
     mapping_path = folder / MAPPING_FILE
     if mapping_path.exists():
         out["mapping"] = mapping_path
-    rules = SCORING_DIR / f"{plan_id}.yaml"
+    rules = project().scoring_dir / f"{plan_id}.yaml"
     if rules.exists():
         out["scoring_rules"] = rules
         if (folder / SCORING_INPUTS_FILE).exists():

@@ -39,16 +39,16 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from traitlets import List, Unicode
+from traitlets import List, Unicode, default
 from traitlets.config import Configurable
 
-from .paths import NOTEBOOK_DIR, ROOT
+from .paths import project
 
 __all__ = [
     "KERNELSPEC",
     "WIDGET_VIEW",
     "STATIC_KEY",
-    "CONFIG_FILE",
+    "config_file",
     "HzLab",
     "static_fallback",
     "clean_notebook",
@@ -64,8 +64,18 @@ KERNELSPEC: dict[str, str] = {"display_name": "Python 3 (ipykernel)", "language"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 #: Output metadata key holding the mime bundle a widget display stands for without a front end.
 STATIC_KEY = "hzlib/static"
-#: The project's Jupyter settings.
-CONFIG_FILE = ROOT / "jupyter_config.py"
+
+
+def config_file() -> Path:
+    """The project's Jupyter settings (``jupyter_config.py`` at the project's top)."""
+    return project().root / "jupyter_config.py"
+
+
+def __getattr__(name: str) -> Path:
+    """``CONFIG_FILE``: :func:`config_file`, looked up when asked for."""
+    if name == "CONFIG_FILE":
+        return config_file()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class HzLab(Configurable):
@@ -73,9 +83,18 @@ class HzLab(Configurable):
 
     notebook_dirs = List(
         Unicode(),
-        default_value=[str(NOTEBOOK_DIR)],
         help="Folders whose notebooks are cleaned on save; relative ones are taken from the server's root folder.",
     ).tag(config=True)
+
+    @default("notebook_dirs")
+    def _default_notebook_dirs(self) -> list[str]:
+        """The project's ``notebooks/`` (none outside a project)."""
+        from .errors import UsageError
+
+        try:
+            return [str(project().notebook_dir)]
+        except UsageError:
+            return []
 
 
 def static_fallback(obj: Any) -> dict[str, Any]:
@@ -155,18 +174,19 @@ def pre_save_hook(model: dict[str, Any], path: str, contents_manager: Any, **_kw
 
 
 def install_config(prefix: Path | None = None) -> str:
-    """Link :data:`CONFIG_FILE` as ``<prefix>/etc/jupyter/jupyter_config.py`` (default: this
+    """Link :func:`config_file` as ``<prefix>/etc/jupyter/jupyter_config.py`` (default: this
     environment), where Jupyter reads it; a file there that is not the link is left alone.
     Returns what was done, in Chinese."""
     target = Path(prefix or sys.prefix) / "etc" / "jupyter" / "jupyter_config.py"
-    if target.is_symlink() and target.resolve() == CONFIG_FILE.resolve():
+    config = config_file()
+    if target.is_symlink() and target.resolve() == config.resolve():
         return f"Jupyter 设置已生效 / Jupyter settings in place: {target.name}"
     if target.exists() or target.is_symlink():
         return (f"未改动 / left alone: 环境中已有自己的 {target.name}；如需本项目的 Jupyter 设置，"
                 f"请在其中加入 jupyter_config.py 的内容 / add the project's jupyter_config.py settings to it")
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.symlink_to(os.path.relpath(CONFIG_FILE, target.parent))
-    return f"已启用本项目的 Jupyter 设置 / project Jupyter settings linked: {target} → {CONFIG_FILE.name}"
+    target.symlink_to(os.path.relpath(config, target.parent))
+    return f"已启用本项目的 Jupyter 设置 / project Jupyter settings linked: {target} → {config.name}"
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m hzlib.lab install` (make)

@@ -14,7 +14,7 @@ import nbformat
 
 __all__ = ["strip_volatile_metadata", "refresh"]
 
-from .paths import NOTEBOOK_DIR
+from .paths import project
 
 
 def strip_volatile_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -43,5 +43,5 @@ def refresh(paths: list[Path]) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    args = [Path(a) for a in sys.argv[1:]] or sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+    args = [Path(a) for a in sys.argv[1:]] or sorted(project().notebook_dir.glob("*.ipynb"))
     refresh(args)

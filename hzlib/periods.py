@@ -10,20 +10,37 @@ from 1 January to the period's end (cumulative, 累计):
 
 Time progress (时序进度) is the elapsed share of the year at the period end,
 counted in whole months: end of month m -> m/12.
+
+Because every period runs from January, a period *is* its year and end month:
+``2024Q2``, ``2024H1``, ``2024年上半年``, ``2024年1-6月``, ``2024-06`` and ``2024年6月`` are one
+period. Data files are read into one canonical label per period (:meth:`Period.canonical`),
+and tables are matched on (year, end month) (:func:`period_ends`, :func:`same_period`),
+never on how a label is written:
+
+>>> import pandas as pd
+>>> same_period(pd.Series(["2024Q2", "2024年上半年", "2024-05", "2024"]), "2024年1-6月").tolist()
+[True, True, False, False]
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
 
-__all__ = ["Period", "PeriodError", "PERIOD_FORMS_ZH", "time_progress", "quarter_of", "QUARTERS"]
+if TYPE_CHECKING:  # pandas is imported where tables are matched, not by `import hzlib`
+    import pandas as pd
+
+__all__ = ["Period", "PeriodError", "PERIOD_FORMS_ZH", "time_progress", "quarter_of", "QUARTERS",
+           "canonical_label", "period_ends", "same_period"]
 
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
 
@@ -106,6 +123,14 @@ class Period:
             f"/ unrecognised period {str(text).strip()!r}: expected e.g. 2024Q2, 2024-06, 2024H1 or 2024"
         )
 
+    def canonical(self) -> Period:
+        """The one way data tables write this period: a quarter at a quarter end, else a month.
+
+        >>> [Period.parse(s).canonical().label() for s in ("2024年上半年", "2024年全年", "2024年1-6月", "2024年1-5月")]
+        ['2024Q2', '2024Q4', '2024Q2', '2024-05']
+        """
+        return Period(self.year, self.end_month, "quarter" if self.is_quarter_end else "month")
+
     def to_quarter(self) -> Period:
         """The same period written as a quarter (2024-06, 2024H1, 2024 → 2024Q2, 2024Q2, 2024Q4).
 
@@ -177,3 +202,45 @@ def quarter_of(period: str | Period) -> int:
     (2, 3)
     """
     return Period.parse(period).quarter
+
+
+def canonical_label(text: str | Period) -> str:
+    """The canonical label of a period written any way :meth:`Period.parse` reads.
+
+    >>> canonical_label("2024年二季度"), canonical_label("2024"), canonical_label("2024年6月")
+    ('2024Q2', '2024Q4', '2024Q2')
+    """
+    return Period.parse(text).canonical().label()
+
+
+@functools.lru_cache(maxsize=4096)
+def _ends_of(text: str) -> tuple[float, float]:
+    try:
+        p = Period.parse(text)
+    except PeriodError:
+        return math.nan, math.nan
+    return float(p.year), float(p.end_month)
+
+
+def period_ends(periods: pd.Series) -> pd.DataFrame:
+    """Year and end month of each period label (NaN where a label is not a period).
+
+    Every table's period column is matched through this one function.
+
+    >>> import pandas as pd
+    >>> period_ends(pd.Series(["2024Q2", "2024-06", "2024H1", "2024年全年", "bad"])).to_numpy().tolist()
+    [[2024.0, 6.0], [2024.0, 6.0], [2024.0, 6.0], [2024.0, 12.0], [nan, nan]]
+    """
+    import pandas as pd
+
+    labels = periods.astype(str)
+    ends = {text: _ends_of(text) for text in labels.unique()}  # a handful of distinct labels, not one per row
+    return pd.DataFrame({"year": labels.map({k: v[0] for k, v in ends.items()}).astype(float),
+                         "end_month": labels.map({k: v[1] for k, v in ends.items()}).astype(float)}, index=periods.index)
+
+
+def same_period(periods: pd.Series, period: str | Period) -> pd.Series:
+    """Rows of a period column that are ``period`` (same year and end month, however written)."""
+    p = Period.parse(period)
+    ends = period_ends(periods)
+    return ((ends["year"] == p.year) & (ends["end_month"] == p.end_month)).astype(bool)

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from .arithmetic import Status
 from .errors import HzError, UsageError
-from .paths import NOTEBOOK_DIR, ROOT
+from .paths import project
 from .periods import Period
 from .render.atomic import remove_leftovers, writing
 from .safety import check_id, check_quarter
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from .runner.keys import Job
     from .runner.worker import Worker
 
-__all__ = ["RunResult", "Prepared", "Interrupted", "prepare_report", "run_plan", "main_run", "write_index", "interrupts_as_exceptions", "NOTEBOOKS", "ROOT"]
+__all__ = ["RunResult", "Prepared", "Interrupted", "prepare_report", "run_plan", "main_run", "write_index", "interrupts_as_exceptions", "NOTEBOOKS"]
 
 #: notebook file -> output HTML name
 NOTEBOOKS = {
@@ -131,7 +131,7 @@ def interrupts_as_exceptions() -> Iterator[None]:
 
 def _git_commit() -> str | None:
     try:
-        out = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10)
+        out = subprocess.run(["git", "-C", str(project().root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() or None if out.returncode == 0 else None
@@ -237,7 +237,7 @@ def prepare_report(plan_id: str, quarter: str, *, data_dir: str | None = None, a
     params: dict[str, Any] = {"plan": plan_id, "quarter": q, "data_dir": str(data_dir or ""), "allow_partial": allow_partial,
                               "scenario": scenario or ""}
     for nb in NOTEBOOKS:
-        check_parameters(NOTEBOOK_DIR / nb, params)
+        check_parameters(project().notebook_dir / nb, params)
     cache_key = model_key(plan_id, q, str(data_dir or ""), allow_partial, scenario or "")
     return Prepared(plan_id, q, inputs, model, params, cache_key)
 
@@ -274,6 +274,7 @@ def _run_plan(prepared: Prepared, *, out_dir: Path, formats: tuple[str, ...], da
     plan_id, q, inputs, model, params, cache_key = (prepared.plan_id, prepared.quarter, prepared.inputs, prepared.model,
                                                     prepared.params, prepared.cache_key)
     plan = inputs.plan
+    notebook_dir = project().notebook_dir
     scenario_id = str(model.extra.get("scenario_id")) if scenario else None
     final = out_dir / plan_id / _report_folder(q, scenario_id)
     result = RunResult(plan_id, final.name, False, None)
@@ -292,7 +293,7 @@ def _run_plan(prepared: Prepared, *, out_dir: Path, formats: tuple[str, ...], da
             for nb, html_name in NOTEBOOKS.items():
                 out_nb = stage / nb
                 try:
-                    executed = worker.kernel.run(NOTEBOOK_DIR / nb, params, cwd=NOTEBOOK_DIR)
+                    executed = worker.kernel.run(notebook_dir / nb, params, cwd=notebook_dir)
                 except NotebookError as e:
                     failed_dir.mkdir(parents=True, exist_ok=True)
                     nbformat.write(e.executed, failed_dir / nb)
@@ -302,7 +303,7 @@ def _run_plan(prepared: Prepared, *, out_dir: Path, formats: tuple[str, ...], da
                 if "html" in formats or "pdf" in formats:
                     kind = "季度通报" if nb.startswith("quarterly") else nb[:-6]
                     title = f"{plan.jurisdiction} {q} {kind}" + (f"（情景假设：{model.extra.get('scenario_label')}）" if scenario else "")
-                    atomic_write_text(stage / html_name, notebook_to_html(executed, title=title, base_dir=NOTEBOOK_DIR))
+                    atomic_write_text(stage / html_name, notebook_to_html(executed, title=title, base_dir=notebook_dir))
                 if html_name == "bulletin.html" and "pdf" in formats:
                     printing = _start_pdf(pdf or worker.pdf, stage, result)
                 if progress:
@@ -323,7 +324,7 @@ def _run_plan(prepared: Prepared, *, out_dir: Path, formats: tuple[str, ...], da
             if "html" not in formats:
                 for name in NOTEBOOKS.values():
                     (stage / name).unlink(missing_ok=True)
-            files = dict(inputs.files) | {f"notebooks/{nb}": NOTEBOOK_DIR / nb for nb in NOTEBOOKS}
+            files = dict(inputs.files) | {f"notebooks/{nb}": project().notebook_dir / nb for nb in NOTEBOOKS}
             manifest = {
                 "plan": plan_id,
                 "title": plan.title,

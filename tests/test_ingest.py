@@ -94,7 +94,7 @@ def test_clean_progress_indicators_profiles() -> None:
 
     i = read_indicators(c("good_indicators.csv"))
     assert i.ok and list(i.frame.columns) == [col.id for col in INDICATOR_COLUMNS]
-    assert list(i.frame.period) == ["2024Q2", "2024-06", "2024H1"]
+    assert list(i.frame.period) == ["2024Q2", "2024Q2", "2024Q2"]  # 2024Q2, 2024-06, 2024H1: one period, one canonical label
     assert i.frame.level.tolist() == [4900900.0, 2105000.0, 802000.0]  # 亿元 in the header -> 万元
     assert np.allclose(i.frame.cum_yoy, [0.092, -0.031, 0.105])
 

@@ -4,6 +4,7 @@ clear message each. Interrupts are in test_signals.py."""
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import json
 import os
@@ -17,9 +18,10 @@ import pytest
 
 from hzlib.cli import main
 from hzlib.errors import RenderError
+from hzlib.paths import NOTEBOOK_DIR, project
 from hzlib.render.atomic import host_tag, owner, remove_leftovers, staging_dir
 from hzlib.render.pdf import chromium_available
-from hzlib.run import NOTEBOOK_DIR, check_parameters, run_plan, write_index
+from hzlib.run import check_parameters, run_plan, write_index
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +162,7 @@ def test_a_failing_notebook_is_kept_named_and_reported_once(tmp_path: Path, monk
     nb = nbformat.read(notebooks / "01_targets.ipynb", as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell('raise ValueError("测试用的错误")'))
     nbformat.write(nb, notebooks / "01_targets.ipynb")
-    monkeypatch.setattr("hzlib.run.NOTEBOOK_DIR", notebooks)
+    monkeypatch.setattr("hzlib.paths._override", dataclasses.replace(project(), notebook_dir=notebooks))
     out = tmp_path / "reports"
     stale = out / "ankang-2019" / "2019Q2.failed"
     stale.mkdir(parents=True)

@@ -4,6 +4,7 @@ formula in any xlsx or csv hzlib writes; negative numbers stay numbers."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 import shutil
@@ -14,6 +15,7 @@ import pandas as pd
 import pytest
 
 from hzlib.cli import main
+from hzlib.paths import project
 from hzlib.render.excel import write_tables_xlsx
 from hzlib.safety import csv_cell, csv_text, runs_as_formula
 
@@ -67,7 +69,7 @@ def bad_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         parts = re.split(r"(?m)^    label: .*$", text)
         text = "".join(part + (f"    label: '{NAMES[i % 4]}'" if i < len(parts) - 1 else "") for i, part in enumerate(parts))
         (plans / f"{plan}.yaml").write_text(text, encoding="utf-8")
-    monkeypatch.setattr("hzlib.plan.loader.PLANS_DIR", plans)
+    monkeypatch.setattr("hzlib.paths._override", dataclasses.replace(project(), plans_dir=plans))
     data = tmp_path / "data" / "ankang-2019"
     shutil.copytree(ROOT / "data" / "ankang-2019", data)
     ledger = data / "ledger.csv"  # an export: GB18030, a title row above the header, a totals row

@@ -37,7 +37,7 @@ def test_read_tasks_values_units_and_percent_signs(tmp_path: Path) -> None:
     r = read_tasks(p)
     assert r.ok and r.problems == []
     assert r.frame["value"].tolist() == [12.0, 85.0]
-    assert r.frame["period"].tolist() == ["2022Q3", "2022-09"]
+    assert r.frame["period"].tolist() == ["2022Q3", "2022Q3"]  # 2022年1-9月 is 2022Q3
     assert validate_file(p).kind == "tasks"  # guessed from the headers
 
 
@@ -51,7 +51,8 @@ def test_bad_task_rows_are_named_by_row_and_column(tmp_path: Path) -> None:
     r = read_tasks(p)
     msgs = {(x.row, x.column, x.severity): x.message for x in r.problems}
     assert "单位写在“计量单位”列" in msgs[(2, "完成值", ERROR)]
-    assert "重复" in msgs[(3, "目标编号/期别", ERROR)]
+    # the same target and period twice: the unreadable row is its own error, not compared (tests/test_period_forms.py has conflicts)
+    assert not any("不同" in m for m in msgs.values())
     assert "计量单位是“次”" in msgs[(4, "完成值", ERROR)]
     assert "不是数字" in msgs[(5, "完成值", ERROR)]
 

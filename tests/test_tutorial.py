@@ -87,6 +87,7 @@ def copy_project(dest: Path) -> Path:
     for part in PROJECT_PARTS:
         shutil.copytree(ROOT / part, dest / part, ignore=_ignore)
     (dest / "data").mkdir()
+    shutil.copy2(ROOT / "hzproject.toml", dest / "hzproject.toml")  # marks the copy as a project (hzlib.paths)
     (dest / ".venv").symlink_to(ROOT / ".venv")
     return dest
 

@@ -10,11 +10,11 @@ import pytest
 from hzlib.data import load_data
 from hzlib.errors import ERROR, WARNING, InputError
 from hzlib.evaluate.engine import EvaluationData
+from hzlib.paths import SCENARIOS_DIR
 from hzlib.periods import Period
 from hzlib.plan import load_plan
 from hzlib.plan.schema import Plan
 from hzlib.whatif import (
-    SCENARIOS_DIR,
     list_scenarios,
     load_scenario,
     parse_growth_arg,

@@ -14,18 +14,23 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import HzError, InputError
-from ._common import EXIT_INPUT, EXIT_OK, ArgsError, HzArgumentParser, args_message, fill_help, os_error_message
+from ._common import EXIT_INPUT, EXIT_OK, ArgsError, HzArgumentParser, add_project, args_message, fill_help, os_error_message
 
 __all__ = ["main", "build_parser"]
 
 
 def build_parser() -> argparse.ArgumentParser:
     from . import data, plans, report, sample, score, whatif
+    from . import init as init_command  # `from . import init` confuses mypy (a package's __init__)
 
     parser = HzArgumentParser(prog="hz", description="高质量项目建设推进年 季度跟踪工具 / quarterly plan tracking")
+    add_project(parser, top=True)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=HzArgumentParser)
-    for module in (plans, data, report, score, whatif, sample):
+    for module in (plans, data, report, score, whatif, sample, init_command):
         module.register(sub)
+    for command in sub.choices.values():
+        if not any(a.dest == "project" for a in command._actions):
+            add_project(command)
     fill_help(parser)
     return parser
 
@@ -44,6 +49,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = _parse(parser, argv)
+        if getattr(args, "project", None) and not getattr(args, "no_project", False):
+            from ..paths import set_project
+
+            set_project(args.project)
         return int(args.func(args))
     except HzError as e:
         print(e.render() if isinstance(e, InputError) else f"错误 / error: {e.render()}", file=sys.stderr)

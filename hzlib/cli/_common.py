@@ -27,6 +27,8 @@ __all__ = [
     "add_quarter",
     "add_data",
     "add_allow_partial",
+    "add_project",
+    "PROJECT_HELP",
     "quarter_label",
     "fill_help",
     "ArgsError",
@@ -75,6 +77,14 @@ def add_quarter(p: argparse.ArgumentParser, *, default: str | None = "latest", r
 
 def add_data(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", metavar="DIR", help=SHARED_HELP["data"])
+
+
+PROJECT_HELP = "项目文件夹（默认从当前文件夹向上查找 hzproject.toml，或环境变量 HZ_PROJECT；hz init 新建项目）"
+
+
+def add_project(p: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """``--project DIR``: the project to work in; on a subcommand it does not override one given before it."""
+    p.add_argument("--project", metavar="DIR", help=PROJECT_HELP, default=None if top else argparse.SUPPRESS)
 
 
 def add_allow_partial(p: argparse.ArgumentParser) -> None:

@@ -235,9 +235,9 @@ def render_import(res: Any, plan_id: str | None = None) -> str:
 
         kept = "、".join(res.backup.replaced) or "无（均为新建）"
         lines.append(f"  备份：被替换的文件（{kept}）保存在 {res.folder / describe(res.backup)}")
-        from ..paths import DATA_DIR
+        from ..paths import project
 
-        default = Path(res.folder).resolve() == (DATA_DIR / plan).resolve()
+        default = Path(res.folder).resolve() == (project().data_dir / plan).resolve()
         lines.append(f"  撤销：hz import --undo --plan {plan}" + ("" if default else f" --data {res.folder}"))
     lines.append("  下一步：用 git diff 核对改动；之后 hz evaluate / hz run 读取这些文件")
     return "\n".join(lines)

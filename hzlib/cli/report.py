@@ -73,7 +73,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs 应为正整数")
-    return main_run(plans, quarter_label(args.quarter), Path(args.out), formats, args.data, args.allow_partial,
+    from ..paths import project
+
+    out = Path(args.out) if args.out else project().reports_dir
+    return main_run(plans, quarter_label(args.quarter), out, formats, args.data, args.allow_partial,
                     jobs=args.jobs, scheduler=args.scheduler, force=args.force, scenarios=tuple(args.scenario or ()))
 
 
@@ -96,7 +99,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--all", action="store_true", help="全部内置计划")
     add_quarter(p)
     p.add_argument("--formats", default="html,pdf,xlsx", help="输出格式，逗号分隔：html、pdf、xlsx（默认全部；没有 PDF 引擎时跳过 pdf）")
-    p.add_argument("--out", metavar="DIR", default="reports", help="输出目录（默认 reports/），通报写入 DIR/<计划>/<季度>/")
+    p.add_argument("--out", metavar="DIR", help="输出目录（默认项目的 reports/），通报写入 DIR/<计划>/<季度>/")
     add_data(p)
     add_allow_partial(p)
     p.add_argument("--jobs", type=int, metavar="N", help="同时生成的通报数（默认每个 CPU 核一个）")

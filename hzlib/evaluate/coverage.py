@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..errors import CoverageError, UsageError
-from ..periods import Period
+from ..periods import Period, period_ends
 
 if TYPE_CHECKING:
     from .engine import EvaluationData
@@ -63,29 +63,19 @@ class Coverage:
         return Period(self.year, m - m % 3, "quarter")
 
 
-def _months_of_year(periods: pd.Series, year: int) -> list[int]:
-    out: list[int] = []
-    for text in pd.unique(periods.astype(str)):
-        try:
-            p = Period.parse(text)
-        except UsageError:
-            continue
-        if p.year == year:
-            out.append(p.end_month)
-    return out
+def _last_month_of_year(periods: pd.Series, year: int) -> int | None:
+    """The latest end month of ``year`` in a period (or month) column, read by :func:`hzlib.periods.period_ends`
+    like every other match on periods."""
+    ends = period_ends(periods)
+    months = ends.loc[ends["year"] == year, "end_month"]
+    return int(months.max()) if len(months) else None
 
 
 def data_coverage(data: EvaluationData, year: int) -> Coverage:
     """The last month of ``year`` in each dated table of ``data``."""
-    prog = None
-    if not data.progress.empty:
-        prog = max(_months_of_year(data.progress["month"], year), default=None)
-    ind = None
-    if not data.indicators.empty:
-        ind = max(_months_of_year(data.indicators["period"], year), default=None)
-    tasks = None
-    if not data.tasks.empty:
-        tasks = max(_months_of_year(data.tasks["period"], year), default=None)
+    prog = _last_month_of_year(data.progress["month"], year) if not data.progress.empty else None
+    ind = _last_month_of_year(data.indicators["period"], year) if not data.indicators.empty else None
+    tasks = _last_month_of_year(data.tasks["period"], year) if not data.tasks.empty else None
     return Coverage(year, prog, ind, tasks)
 
 

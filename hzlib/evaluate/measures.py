@@ -34,7 +34,7 @@ import pandas as pd
 
 from ..arithmetic import EPS
 from ..contracts import PROCEDURES
-from ..periods import Period
+from ..periods import Period, same_period
 from ..plan.schema import Basis, Measure, Plan, Scope, Target
 from ..units import CNY_UNITS, from_wan
 from .coverage import Coverage
@@ -49,7 +49,6 @@ __all__ = [
     "closest",
     "measure",
     "effective_basis",
-    "period_labels",
 ]
 
 
@@ -193,12 +192,18 @@ def _start_rate(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     return _rate(int((new & s["started"]).sum()), int(new.sum()), "计划新开工项目")
 
 
+#: Why 前期手续办结率 is 无数据 for a ledger without any procedure date.
+NO_PROCEDURES = "台账没有前期手续办结时间列（规划、土地、环评、能评）"
+#: Why a figure on completed investment is 无数据 without monthly progress up to the period end.
+NO_PROGRESS = "没有本年截至期末的月度进度（累计完成投资）数据"
+
+
 @_ledger("procedure_rate", "前期手续办结率", (Measure.RATE,),
          "计划新开工项目中规划、土地、环评、能评等主要手续截至期末全部办结的比例（按各手续办结时间）",
          "30个新开工项目中24个手续全部办结：80%", needs=("is_new_start",))
 def _procedure_rate(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     if not any(has_values(s, c) for c in PROCEDURES):
-        return Measurement.none(Basis.LEDGER, "台账没有前期手续办结时间列（规划、土地、环评、能评）")
+        return Measurement.none(Basis.LEDGER, NO_PROCEDURES)
     new = _b(s, "is_new_start")
     done = s["procedures_done"].astype("boolean").fillna(False).astype(bool)
     return _rate(int((new & done).sum()), int(new.sum()), "计划新开工项目")
@@ -344,19 +349,16 @@ for _id, (_zh, _num, _den) in _STAT_SHARES.items():
     ))
 
 
-def period_labels(period: Period) -> set[str]:
-    """The ways a file may write the cumulative period ending with ``period``."""
-    labels = {period.label(), f"{period.year}-{period.end_month:02d}"}
-    if period.is_quarter_end:
-        labels.add(f"{period.year}Q{period.quarter}")
-    return labels
-
-
 def _stat_rows(ctx: MeasureContext, jurisdiction: str) -> pd.DataFrame:
+    """The statistics of ``jurisdiction`` at the period, one row per indicator.
+
+    Periods match on (year, end month), however they are written; the reader has refused
+    two rows of one indicator and period that disagree, so any row of a repeated one will do.
+    """
     ind = ctx.indicators
     if ind.empty:
         return ind
-    sel = ind[(ind["jurisdiction"] == jurisdiction) & ind["period"].astype(str).isin(period_labels(ctx.period))]
+    sel = ind[(ind["jurisdiction"] == jurisdiction) & same_period(ind["period"], ctx.period)]
     return sel.drop_duplicates("indicator", keep="last").set_index("indicator")
 
 
@@ -397,7 +399,7 @@ def _report(t: Target, ctx: MeasureContext) -> Measurement:
     tasks = ctx.tasks
     if tasks.empty:
         return Measurement.none(Basis.REPORT, "未报送（任务完成情况表中没有本期数值）")
-    sel = tasks[(tasks["target_id"] == t.id) & tasks["period"].astype(str).isin(period_labels(ctx.period)) & tasks["value"].notna()]
+    sel = tasks[(tasks["target_id"] == t.id) & same_period(tasks["period"], ctx.period) & tasks["value"].notna()]
     if sel.empty:
         return Measurement.none(Basis.REPORT, "未报送（任务完成情况表中没有本期数值）")
     r = sel.iloc[-1]
@@ -416,6 +418,8 @@ def _ledger_measure(t: Target, ind: Indicator, ctx: MeasureContext) -> Measureme
         return Measurement.none(Basis.LEDGER, f"项目台账和进度数据截至{cov.year}年{cov.progress}月，不到本期末")
     if ind.needs_progress and cov.progress is None:
         return Measurement.none(Basis.LEDGER, f"没有{cov.year}年的月度进度（累计完成投资）数据")
+    if ind.needs_progress and not has_values(st, "completed_cum", ctx.filled):
+        return Measurement.none(Basis.LEDGER, NO_PROGRESS)
     for col in ind.needs:
         if not has_values(st, col, ctx.filled):
             return Measurement.none(Basis.LEDGER, missing_column_reason(col, ind.zh))

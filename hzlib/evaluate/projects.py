@@ -25,12 +25,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..contracts import BATCH_ZH, PROCEDURES
+from ..contracts import BATCH_ZH, LEDGER_COLUMNS, PROCEDURES
 from ..periods import Period
 
 __all__ = [
     "project_status",
     "unit_rates",
+    "rate_gaps",
     "RATE_COLUMNS",
     "batch_summary",
     "not_started",
@@ -48,6 +49,9 @@ RATE_COLUMNS = {
     "reserve_start_rate": "储备项目开工率",
     "landing_rate": "招商引资落地率",
 }
+
+
+_COLUMN_ZH = {c.id: c.zh for c in LEDGER_COLUMNS}
 
 
 def _col(df: pd.DataFrame, name: str, default: object) -> pd.Series:
@@ -105,6 +109,10 @@ def project_status(ledger: pd.DataFrame, progress: pd.DataFrame, period: str | P
     the end), ``due_start`` (planned start by the end), ``completed_cum`` (万元),
     ``completion_ratio`` (completed_cum / annual_plan), ``time_progress``,
     ``gap_pp`` (completion ratio − time progress, in pp).
+
+    What the ledger cannot tell is NA, never False or 0: ``procedures_done`` when it
+    has no procedure date at all, ``completed_cum`` when there is no monthly progress
+    of the year up to the period end (a project missing from progress that exists has 0).
     """
     p = Period.parse(period)
     end = pd.Timestamp(p.end_date)
@@ -116,7 +124,7 @@ def project_status(ledger: pd.DataFrame, progress: pd.DataFrame, period: str | P
     planned_completion = _date(out, "planned_completion")
     out["started"] = actual_start.notna() & (actual_start <= end)
     procs = [c for c in PROCEDURES if c in out.columns]
-    if procs:
+    if any(out[c].notna().any() for c in procs):  # a ledger without any procedure date cannot tell (NA, 无数据)
         done = np.ones(len(out), dtype=bool)
         for c in procs:
             d = pd.to_datetime(out[c])
@@ -129,7 +137,8 @@ def project_status(ledger: pd.DataFrame, progress: pd.DataFrame, period: str | P
     out["planned_completion_this_year"] = planned_completion.dt.year.eq(p.year).fillna(False)
     out["due_start"] = planned_start.notna() & (planned_start <= end)
     cum = cumulative_at(progress, p)
-    out["completed_cum"] = out["project_id"].map(cum).fillna(0.0).astype(float)
+    # without any progress of the year up to the end, completed investment is unknown (无数据), not 0
+    out["completed_cum"] = out["project_id"].map(cum).fillna(0.0).astype(float) if len(cum) else np.nan
     plan = _col(out, "annual_plan", np.nan).astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["completion_ratio"] = np.where(plan > 0, out["completed_cum"] / plan, np.nan)
@@ -155,6 +164,9 @@ def unit_rates(status: pd.DataFrame, period: str | Period, by: str | list[str] =
       (``due_completions``/``due_completed``: those planned to complete by the period end)
     - 储备项目开工率: reserve projects started ÷ reserve projects
     - 招商引资落地率: signed projects with approved land ÷ signed projects
+
+    A rate the ledger cannot give (:func:`rate_gaps`: its columns have no value) is NaN for
+    every group, and ``no_data`` says which and why (无数据, never 0%).
     """
     s = status
     new = _bool(s, "is_new_start")
@@ -190,9 +202,41 @@ def unit_rates(status: pd.DataFrame, period: str | Period, by: str | list[str] =
     g["completion_rate"] = _ratio(g["completions"], g["planned_completions"])
     g["reserve_start_rate"] = _ratio(g["reserve_started"], g["reserve"])
     g["landing_rate"] = _ratio(g["landed"], g["signed"])
+    gaps = rate_gaps(s)
+    for rate in gaps:
+        g[rate] = float("nan")
+    if s["completed_cum"].isna().all():  # no progress: completed investment unknown, not 0
+        g["completed_cum"] = float("nan")
+    g["no_data"] = "；".join(f"{RATE_COLUMNS[r]}：{why}" for r, why in gaps.items())
     g["time_progress"] = float(Period.parse(period).progress)
     g["invest_gap_pp"] = (g["invest_completion"] - g["time_progress"]) * 100.0
     return g
+
+
+def rate_gaps(status: pd.DataFrame) -> dict[str, str]:
+    """The rates of :data:`RATE_COLUMNS` this ledger cannot give, with why (无数据, never 0%).
+
+    A rate needs the columns of its measure (the registry's ``needs``) to have values, and
+    前期手续办结率 at least one procedure date column with a value.
+
+    >>> rate_gaps(pd.DataFrame({"is_new_start": [True], "proc_land": [pd.NaT], "batch": ["start"],
+    ...                         "planned_completion": [pd.NaT], "annual_plan": [1.0]}))["procedure_rate"]
+    '台账没有前期手续办结时间列（规划、土地、环评、能评）'
+    """
+    from .measures import NO_PROCEDURES, NO_PROGRESS, REGISTRY
+    from .scope import filled_columns
+
+    filled = filled_columns(status)
+    out: dict[str, str] = {}
+    for rate in RATE_COLUMNS:
+        lacking = [c for c in REGISTRY[rate].needs if c not in filled]
+        if lacking:
+            out[rate] = "台账没有" + "、".join(f"“{_COLUMN_ZH.get(c, c)}”" for c in lacking) + "列（或该列全为空）"
+        elif rate == "procedure_rate" and not any(c in filled for c in PROCEDURES):
+            out[rate] = NO_PROCEDURES
+        elif REGISTRY[rate].needs_progress and "completed_cum" not in filled:
+            out[rate] = NO_PROGRESS
+    return out
 
 
 def totals(status: pd.DataFrame, period: str | Period) -> pd.Series:

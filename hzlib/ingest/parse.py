@@ -27,7 +27,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from ..periods import Period, PeriodError
+from ..periods import PeriodError, canonical_label
 from .aliases import BOOL_VALUES, normalise_value
 from .cells import factorize_cells
 
@@ -455,21 +455,25 @@ def parse_month(s: pd.Series, year: int | None = None) -> tuple[pd.Series, pd.Se
 
 
 def _one_period(v: object) -> str | None:
+    """The canonical label of one period cell (None when it is not a period)."""
     if isinstance(v, (dt.datetime, dt.date, pd.Timestamp)):
-        return f"{v.year:04d}-{v.month:02d}"
+        return canonical_label(f"{v.year:04d}-{v.month:02d}")
     text = _text_of(v) if not isinstance(v, str) else v
     try:
-        return Period.parse(text).label()
+        return canonical_label(text)
     except PeriodError:
-        return _one_month(unicodedata.normalize("NFKC", text).strip().replace(" ", ""), None)
+        month = _one_month(unicodedata.normalize("NFKC", text).strip().replace(" ", ""), None)
+        return canonical_label(month) if month is not None else None
 
 
 def parse_period(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Reporting periods to the labels of :class:`hzlib.periods.Period`.
+    """Reporting periods to one canonical label per period (:meth:`hzlib.periods.Period.canonical`):
+    every period runs from January, so the forms of one end month are one period, written
+    ``YYYYQn`` at a quarter end (a half-year and a year too) and ``YYYY-MM`` otherwise.
 
-    >>> p, bad = parse_period(pd.Series(["2024Q2", "2024年一季度", "2024年1-6月", "2024年上半年", "Q5"], dtype=object))
+    >>> p, bad = parse_period(pd.Series(["2024Q2", "2024年一季度", "2024年1-6月", "2024年上半年", "2024年全年", "2024年1-5月", "Q5"], dtype=object))
     >>> list(p), list(bad)
-    (['2024Q2', '2024Q1', '2024-06', '2024H1', None], [False, False, False, False, True])
+    (['2024Q2', '2024Q1', '2024Q2', '2024Q2', '2024Q4', '2024-05', None], [False, False, False, False, False, False, True])
     """
     blank = blank_mask(s)
     parsed = _map_unique(s.where(~blank), _one_period)

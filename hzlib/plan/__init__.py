@@ -1,11 +1,10 @@
 """Plans as data: schema, loading with precise errors, and consistency checks."""
 
 from .check import check_plan
-from .loader import PLANS_DIR, list_plan_ids, load_all_plans, load_plan, plan_path, read_plan_file
+from .loader import list_plan_ids, load_all_plans, load_plan, plan_path, read_plan_file
 from .schema import Comparator, Level, Measure, Phasing, Plan, Target
 
 __all__ = [
-    "PLANS_DIR",
     "Comparator",
     "Level",
     "Measure",

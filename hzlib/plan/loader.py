@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PlanError, Problem
-from ..paths import PLANS_DIR
+from ..paths import project
 from ..yamldoc import YamlDoc, read_yaml_model, yaml_ids, yaml_path
 from .schema import Basis, Measure, Plan, Target
 
-__all__ = ["PLANS_DIR", "plan_path", "load_plan", "load_all_plans", "list_plan_ids", "read_plan_file", "indicator_problems"]
+__all__ = ["plan_path", "load_plan", "load_all_plans", "list_plan_ids", "read_plan_file", "indicator_problems"]
 
 
 
@@ -24,11 +24,11 @@ def plan_path(plan: str | Path, plans_dir: Path | None = None) -> Path:
 
     Plan ids are checked so that a path cannot escape the plans folder.
     """
-    return yaml_path(plan, plans_dir or PLANS_DIR, "plan")
+    return yaml_path(plan, plans_dir or project().plans_dir, "plan")
 
 
 def list_plan_ids(plans_dir: Path | None = None) -> list[str]:
-    return yaml_ids(plans_dir or PLANS_DIR)
+    return yaml_ids(plans_dir or project().plans_dir)
 
 
 _ID_KEYS = ("targets", "allocations", "ambiguities")

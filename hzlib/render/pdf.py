@@ -52,6 +52,7 @@ from types import TracebackType
 from typing import IO, Any
 
 from ..errors import RenderError
+from ..paths import package_dir
 
 __all__ = [
     "BROWSER_NAMES",
@@ -380,7 +381,7 @@ class _Worker:
 
     def __init__(self, timeout: float) -> None:
         env = dict(os.environ)
-        root = str(Path(__file__).resolve().parents[2])  # the folder holding the hzlib package
+        root = str(package_dir().parent)  # the folder holding the hzlib package (site-packages, or this repository)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
         env["PYTHONIOENCODING"] = "utf-8"
         env["HZ_PDF_PARENT"] = str(os.getpid())  # the helper ends when this process does (see _serve)

@@ -23,9 +23,9 @@ from ..errors import Problem
 from ..evaluate import projects as pj
 from ..evaluate.coverage import Coverage, data_coverage, resolve_period
 from ..evaluate.engine import Evaluation, EvaluationData, evaluate
-from ..evaluate.measures import REGISTRY, effective_basis, period_labels
+from ..evaluate.measures import REGISTRY, effective_basis
 from ..evaluate.status import judge
-from ..periods import Period
+from ..periods import Period, period_ends
 from ..plan.check import check_plan
 from ..plan.schema import Basis, Comparator, Measure, Plan
 from ..scoring.report import Scores, ScoringSetup, score_models
@@ -149,15 +149,31 @@ def _awards_by_rank(ranks: pd.Series, k: int) -> pd.Series:
     return out
 
 
+#: The rates units are ranked on when the plan gives no scoring rule: rate → (its denominator, Chinese name).
+_RANKED_RATES = {"start_rate": ("new_starts", "开工率"), "procedure_rate": ("new_starts", "前期手续办结率"),
+                 "invest_completion": ("annual_plan", "计划投资完成率")}
+
+
+def ranked_rates(units: pd.DataFrame) -> dict[str, str]:
+    """The ranking rates the ledger gives (rate → Chinese name): a rate no unit has (its columns
+    are missing, see :func:`hzlib.evaluate.projects.rate_gaps`) is left out of the ranking, never counted as 0.
+
+    >>> list(ranked_rates(pd.DataFrame({"start_rate": [0.5], "procedure_rate": [float("nan")], "invest_completion": [0.4]})))
+    ['start_rate', 'invest_completion']
+    """
+    return {c: zh for c, (_, zh) in _RANKED_RATES.items() if c in units.columns and units[c].notna().any()}
+
+
 def rank_units(units: pd.DataFrame, kinds: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Rank units like with like (counties with counties) by start rate, procedure rate and
     completion against time progress, when the plan gives no scoring rule.
 
-    Each rate ranks only the units that have something to measure (denominator > 0);
-    a unit's place is the mean of its ranks (lower is better); equal means share a rank
-    (1, 2, 2, 4) and, at the 红旗/蜗牛 boundary, all tied units are named; ``rates_used``
-    says on how many of the three rates a unit was ranked, and ``note`` says when fewer
-    than three, so no unit is ranked on one rate without saying so.
+    Each rate ranks only the units that have something to measure (denominator > 0 and a
+    value); a rate no unit has (:func:`ranked_rates`) is not used at all. A unit's place is the
+    mean of its ranks (lower is better); equal means share a rank (1, 2, 2, 4) and, at the
+    红旗/蜗牛 boundary, all tied units are named; ``rates_used`` says on how many rates a unit
+    was ranked, and ``note`` says when fewer than the rates used, so no unit is ranked on
+    fewer rates without saying so.
     """
     if units.empty:
         return pd.DataFrame(columns=RANKING_COLUMNS)
@@ -165,11 +181,12 @@ def rank_units(units: pd.DataFrame, kinds: Mapping[str, str] | None = None) -> p
     u = units.copy()
     u.index = u.index.astype(str)
     u["unit_kind"] = [kinds.get(x, "") for x in u.index]
+    rates = ranked_rates(u)
     groups = []
     for _, g in u.groupby("unit_kind", sort=True):
         ranks = pd.DataFrame(index=g.index)
-        for col, den in (("start_rate", "new_starts"), ("procedure_rate", "new_starts"), ("invest_completion", "annual_plan")):
-            ranks[col] = g[col].where(g[den] > 0).rank(ascending=False, method="min")
+        for col in rates:
+            ranks[col] = g[col].where(g[_RANKED_RATES[col][0]] > 0).rank(ascending=False, method="min")
         g = g.assign(rates_used=ranks.notna().sum(axis=1), mean_rank=ranks.mean(axis=1, skipna=True))
         g = g[g["mean_rank"].notna()]
         g = g.assign(rank=g["mean_rank"].rank(method="min").astype(int))
@@ -179,9 +196,8 @@ def rank_units(units: pd.DataFrame, kinds: Mapping[str, str] | None = None) -> p
         g = g.assign(award=named.reindex(g.index).fillna(""))
         groups.append(g)
     r = pd.concat(groups) if groups else u.iloc[0:0]
-    names = {"start_rate": "开工率", "procedure_rate": "前期手续办结率", "invest_completion": "计划投资完成率"}
-    lacking = pd.DataFrame({names[c]: ~(r[den] > 0) for c, den in (("start_rate", "new_starts"), ("procedure_rate", "new_starts"), ("invest_completion", "annual_plan"))})
-    notes = [f"无{'、'.join(c for c in lacking.columns if row[c])}可比，仅按其余{int(n)}项排名，不参加红旗、蜗牛评选" if n < 3 else ""
+    lacking = pd.DataFrame({zh: ~(r[_RANKED_RATES[c][0]] > 0) | r[c].isna() for c, zh in rates.items()}, index=r.index)
+    notes = [f"无{'、'.join(c for c in lacking.columns if row[c])}可比，仅按其余{int(n)}项排名，不参加红旗、蜗牛评选" if n < len(rates) else ""
              for row, n in zip(lacking.to_dict("records"), r["rates_used"])]
     out = pd.DataFrame({
         "unit": r.index.astype(str), "unit_kind": r["unit_kind"].values, "kind_zh": [_KIND_ZH.get(k, k) for k in r["unit_kind"]],
@@ -191,6 +207,18 @@ def rank_units(units: pd.DataFrame, kinds: Mapping[str, str] | None = None) -> p
         "incomplete": False, "note": notes,
     }, columns=RANKING_COLUMNS)
     return out.sort_values(["unit_kind", "rank", "unit"], kind="stable").reset_index(drop=True)
+
+
+def _rates_basis(units: pd.DataFrame, gaps: Mapping[str, str], unscored_because: str) -> str:
+    """How units are ranked without a scoring rule: the rates used, and why a rate is not (无数据).
+
+    >>> _rates_basis(pd.DataFrame({"start_rate": [0.5], "procedure_rate": [float("nan")], "invest_completion": [0.4]}),
+    ...              {"procedure_rate": "台账没有前期手续办结时间列"}, "计划未规定评比办法")
+    '按开工率、计划投资完成率的平均名次排名（前期手续办结率无数据：台账没有前期手续办结时间列，不参加排名；计划未规定评比办法）'
+    """
+    rates = ranked_rates(units) if not units.empty else {c: zh for c, (_, zh) in _RANKED_RATES.items()}
+    lack = "".join(f"{zh}无数据{'：' + gaps[c] if c in gaps else ''}，不参加排名；" for c, (_, zh) in _RANKED_RATES.items() if c not in rates)
+    return f"按{'、'.join(rates.values())}的平均名次排名（{lack}{unscored_because}）"
 
 
 def scores_ranking(scores: Scores) -> pd.DataFrame:
@@ -254,21 +282,20 @@ def _indicator_trends(plan: Plan, data: EvaluationData, period: Period, targets:
         (t.scope.jurisdiction, t.indicator): t for t in plan.targets
         if t.measure is Measure.GROWTH and effective_basis(t) is Basis.STATISTICS and t.year in (None, plan.year)
     }
+    ends = period_ends(ind["period"])
+    ind = ind.assign(_month=ends["end_month"].where(ends["year"] == plan.year))
     rows = []
     for (j, i), g in ind.groupby(["jurisdiction", "indicator"], sort=False):
-        by_period = {str(p): r for p, r in zip(g["period"].astype(str), g.itertuples())}
+        # periods match on (year, end month), however the file wrote them; the reader refused disagreeing repeats
+        by_month = {int(m): r for m, r in zip(g["_month"], g.itertuples()) if pd.notna(m)}
         vals: dict[str, float | None] = {}
         for q in range(1, 5):
             m = 3 * q
-            if m > period.end_month:
-                vals[f"q{q}"] = None
-                continue
-            labels = period_labels(Period(plan.year, m, "quarter"))
-            hit = [by_period[x] for x in labels if x in by_period]
-            vals[f"q{q}"] = float(hit[-1].cum_yoy) * 100.0 if hit and pd.notna(hit[-1].cum_yoy) else None
-        now = [by_period[x] for x in period_labels(period) if x in by_period]
-        latest = float(now[-1].cum_yoy) * 100.0 if now and pd.notna(now[-1].cum_yoy) else None
-        level = float(now[-1].level) if now and "level" in g.columns and pd.notna(now[-1].level) else None
+            hit = by_month.get(m) if m <= period.end_month else None
+            vals[f"q{q}"] = float(hit.cum_yoy) * 100.0 if hit is not None and pd.notna(hit.cum_yoy) else None
+        now = by_month.get(period.end_month) if period.year == plan.year else None
+        latest = float(now.cum_yoy) * 100.0 if now is not None and pd.notna(now.cum_yoy) else None
+        level = float(now.level) if now is not None and "level" in g.columns and pd.notna(now.level) else None
         if all(v is None for v in vals.values()) and latest is None:
             continue
         t = growth_targets.get((str(j), str(i)))
@@ -378,7 +405,7 @@ def _sentences(model_parts: dict[str, object], plan: Plan, period: Period, ev: E
         out.append(g)
     tot = ev.totals
     ledger_current = coverage.progress is not None and coverage.progress >= period.end_month
-    if len(tot) and ledger_current and float(tot["annual_plan"]) > 0:
+    if len(tot) and ledger_current and float(tot["annual_plan"]) > 0 and pd.notna(tot["invest_completion"]):
         done, planned = float(tot["completed_cum"]), float(tot["annual_plan"])
         rate = done / planned * 100.0
         gap = rate - float(period.progress) * 100.0
@@ -476,7 +503,7 @@ def build_report(
     ledger_current = cov.progress is None or cov.progress >= p.end_month
     units = _unit_statuses(ev.units, plan, p, start_cp) if ledger_current else pd.DataFrame()
     ranking = rank_units(units, plan.unit_kind_map()) if not units.empty else pd.DataFrame(columns=RANKING_COLUMNS)
-    ranking_basis = f"按开工率、前期手续办结率、计划投资完成率的平均名次排名（{unscored_because}）"
+    ranking_basis = _rates_basis(units, pj.rate_gaps(ev.status) if not ev.status.empty else {}, unscored_because)
     trends = _indicator_trends(plan, data, p, targets)
     st = ev.status
     actions: dict[str, pd.DataFrame] = {}

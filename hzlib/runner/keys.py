@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..inputs import file_hash, input_files
-from ..paths import NOTEBOOK_DIR, ROOT
+from ..paths import package_dir, project
 
 __all__ = ["Job", "job_key", "code_hash", "cached_folder", "record_key", "CACHE_FOLDER"]
 
@@ -57,7 +57,7 @@ class Job:
 def code_hash() -> str:
     """Hash of hzlib's code and templates (a change of code renders every report again)."""
     h = hashlib.sha256()
-    pkg = ROOT / "hzlib"
+    pkg = package_dir()
     for p in sorted(pkg.rglob("*")):
         if p.is_file() and p.suffix in (".py", ".css", ".j2", ".json", ".tpl") and "__pycache__" not in p.parts:
             h.update(p.relative_to(pkg).as_posix().encode())
@@ -77,11 +77,12 @@ def job_key(job: Job) -> str:
 
         scenario = scenario_path(job.plan, job.scenario)
     files = input_files(job.plan, job.data_dir, scenario=scenario)
-    notebooks = tuple(sorted(p.name for p in NOTEBOOK_DIR.glob("*.ipynb")))
+    notebook_dir = project().notebook_dir
+    notebooks = tuple(sorted(p.name for p in notebook_dir.glob("*.ipynb")))
     doc = {
         "job": asdict(job) | {"notebooks": list(notebooks)},
         "inputs": {role: file_hash(p) for role, p in sorted(files.items()) if p.exists()},
-        "notebooks": {nb: file_hash(NOTEBOOK_DIR / nb) for nb in notebooks if (NOTEBOOK_DIR / nb).exists()},
+        "notebooks": {nb: file_hash(notebook_dir / nb) for nb in notebooks if (notebook_dir / nb).exists()},
         "code": code_hash(),
         "pdf_engine": _pdf_engine() if "pdf" in job.formats else "",
     }

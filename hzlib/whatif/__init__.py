@@ -73,7 +73,6 @@ from .growth import (
 )
 from .load import load_whatif, open_whatif, scenario_models
 from .scenario import (
-    SCENARIOS_DIR,
     Scenario,
     check_scenario,
     list_scenarios,
@@ -94,7 +93,6 @@ __all__ = [
     "load_whatif",
     "open_whatif",
     "scenario_models",
-    "SCENARIOS_DIR",
     "BreakEven",
     "Change",
     "GrowthPath",

@@ -9,12 +9,14 @@ scenario is drawn. Figures are made without pyplot, so a notebook shows each onc
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 
+from ..charts import Segment, label_segments, renderer_of
 from ..charts_style import PALETTE, STATUS_COLORS, STATUS_LABELS
 from ..report.figures import Chart
 from .compare import ASSUMED_ZH, GrowthOutlook, WhatIf
@@ -130,9 +132,10 @@ def required_chart(w: WhatIf) -> Chart | None:
         ys = np.arange(n)[::-1]
         ax.barh(ys + 0.18, data["seasonal"], height=0.34, color=PALETTE[0], label="按上年季节分布")
         ax.barh(ys - 0.18, data["even"], height=0.34, color=PALETTE[1], label="按各季度均匀分布")
-        for y, s, e in zip(ys, data["seasonal"], data["even"]):
-            ax.text(s, y + 0.18, f" {s:.2f}%", va="center", fontsize=7)
-            ax.text(e, y - 0.18, f" {e:.2f}%", va="center", fontsize=7)
+        for y, s, e, t in zip(ys, data["seasonal"], data["even"], data["target_value"]):
+            # a value label starts after the bar and after the target mark, never on it
+            ax.text(max(s, t), y + 0.18, f"  {s:.2f}%", va="center", fontsize=7)
+            ax.text(max(e, t), y - 0.18, f"  {e:.2f}%", va="center", fontsize=7)
         ax.plot(data["target_value"], ys, linestyle="", marker="|", markersize=14, color="#111111", label="全年目标")
         ax.set_yticks(ys, list(data["target"]))
         ax.set_xlabel("其余季度所需当季增速（%）")
@@ -162,8 +165,6 @@ def history_chart(g: GrowthOutlook, w: WhatIf) -> Chart | None:
         ax = fig.subplots()
         ax.axvspan(g.band.low * 100, g.band.high * 100, color=PALETTE[5], alpha=0.2, label="历年走势区间")
         ax.plot(data["year_end"], [0] * len(data), "o", color=PALETTE[0], label="按各年走势推算")
-        for x, y in zip(data["year_end"], data["year"]):
-            ax.annotate(str(y), (x, 0), textcoords="offset points", xytext=(0, 8), ha="center", fontsize=7)
         ax.axvline(target, color="#555555", linestyle="--", label=f"全年目标 {target:.1f}%")
         for k, p in enumerate(pts.itertuples()):
             if not math.isnan(p.year_end):
@@ -175,9 +176,23 @@ def history_chart(g: GrowthOutlook, w: WhatIf) -> Chart | None:
         ax.set_title(f"{g.label}：按历年季度走势推算的全年增速", fontsize=11)
         ax.legend(loc="upper right", fontsize=7)
         fig.tight_layout()
+        _year_labels(fig, ax, list(data["year_end"]), list(data["year"]), target)
         return fig
 
     return Chart(f"{g.label}：历年走势区间", data, draw)
+
+
+def _year_labels(fig: Figure, ax: Any, xs: list[float], years: list[Any], target: float) -> None:
+    """Each year above its point; one that would sit on the target line goes to the line's far side."""
+    r = renderer_of(fig)
+    line_px = ax.transData.transform((target, 0))[0]
+    for x, y in zip(xs, years):
+        t = ax.annotate(str(y), (x, 0), textcoords="offset points", xytext=(0, 8), ha="center", fontsize=7)
+        box = t.get_window_extent(renderer=r)
+        if box.x0 - 2 <= line_px <= box.x1 + 2:
+            right = x >= target
+            t.set_horizontalalignment("left" if right else "right")
+            t.set_position((3 if right else -3, 8))
 
 
 def status_compare_chart(w: WhatIf) -> Chart:
@@ -187,23 +202,27 @@ def status_compare_chart(w: WhatIf) -> Chart:
     data = counts.loc[order].T
 
     def draw() -> Figure:
-        fig = Figure(figsize=(7.2, 0.6 * len(data) + 1.4))
+        fig = Figure(figsize=(7.2, 0.75 * len(data) + 1.4))
         ax = fig.subplots()
         ys = np.arange(len(data))[::-1]
         left = np.zeros(len(data))
+        segments: list[list[Segment]] = [[] for _ in ys]
         for s in order:
             v = data[s].to_numpy(dtype=float)
-            ax.barh(ys, v, left=left, color=STATUS_COLORS[s], height=0.6, label=STATUS_LABELS[s])
-            for y, x0, x in zip(ys, left, v):
+            ax.barh(ys, v, left=left, color=STATUS_COLORS[s], height=0.5, label=STATUS_LABELS[s])
+            for i, (x0, x) in enumerate(zip(left, v)):
                 if x > 0:
-                    ax.text(x0 + x / 2, y, f"{int(x)}", ha="center", va="center", fontsize=8, color="white" if s in ("met", "missed") else "black")
+                    segments[i].append(Segment(float(x0), float(x), f"{int(x)}", "white" if s in ("met", "missed") else "black"))
             left += v
         ax.set_yticks(ys, list(data.index))
         ax.set_xlabel("目标（项）")
         ax.set_title(f"目标完成情况：基期与{ASSUMED_ZH}", fontsize=11)
         ax.grid(False)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=len(order), fontsize=8)
+        ax.set_ylim(-0.5, len(data) - 0.5 + 0.4)  # room above the top bar for a narrow segment's label
         fig.tight_layout()
+        for y, segs in zip(ys, segments):
+            label_segments(fig, ax, segs, y=float(y), half_height=0.25, fontsize=7, leader=False)
         return fig
 
     return Chart(f"目标完成情况：基期与{ASSUMED_ZH}", data, draw)

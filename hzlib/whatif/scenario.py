@@ -51,7 +51,7 @@ from pydantic import (
 from ..contracts import LEDGER_COLUMNS
 from ..errors import ERROR, WARNING, PlanError, Problem
 from ..ingest.aliases import VALUE_ALIASES, normalise_value
-from ..paths import SCENARIOS_DIR
+from ..paths import project
 from ..periods import Period, PeriodError
 from ..plan.schema import Plan
 from ..yamldoc import YamlDoc, read_yaml_doc
@@ -59,7 +59,6 @@ from .growth import QUARTER_ZH
 from .tables import ContractTables, profile_levels, published_growth
 
 __all__ = [
-    "SCENARIOS_DIR",
     "GrowthAssumption",
     "TargetChange",
     "Slip",
@@ -562,7 +561,7 @@ def scenario_path(plan_id: str, name: str | Path, scenarios_dir: Path | None = N
 
     check_id(plan_id, "plan")
     check_id(str(name), "scenario")
-    return (scenarios_dir or SCENARIOS_DIR) / plan_id / f"{name}.yaml"
+    return (scenarios_dir or project().scenarios_dir) / plan_id / f"{name}.yaml"
 
 
 def list_scenarios(plan_id: str, scenarios_dir: Path | None = None) -> list[str]:
@@ -570,7 +569,7 @@ def list_scenarios(plan_id: str, scenarios_dir: Path | None = None) -> list[str]
     from ..safety import check_id
 
     check_id(plan_id, "plan")
-    return sorted(p.stem for p in ((scenarios_dir or SCENARIOS_DIR) / plan_id).glob("*.yaml"))
+    return sorted(p.stem for p in ((scenarios_dir or project().scenarios_dir) / plan_id).glob("*.yaml"))
 
 
 def read_scenario_file(path: Path, plan: Plan | None = None, tables: ContractTables | None = None) -> tuple[Scenario | None, list[Problem]]:

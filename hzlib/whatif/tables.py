@@ -14,7 +14,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from ..periods import Period, PeriodError
+from ..periods import Period, period_ends, same_period
 
 __all__ = ["ContractTables", "period_ends", "profile_levels", "published_growth", "date_column"]
 
@@ -27,24 +27,6 @@ class ContractTables(Protocol):
     indicators: pd.DataFrame
     profiles: pd.DataFrame
     tasks: pd.DataFrame
-
-
-def period_ends(periods: pd.Series) -> pd.DataFrame:
-    """Year and end month of each period label (NaN where a label is not a period).
-
-    >>> period_ends(pd.Series(["2024Q2", "2024-06", "2024H1", "bad"])).to_numpy().tolist()
-    [[2024.0, 6.0], [2024.0, 6.0], [2024.0, 6.0], [nan, nan]]
-    """
-    labels = periods.astype(str)
-    years: dict[str, float] = {}
-    months: dict[str, float] = {}
-    for text in labels.unique():  # a handful of distinct labels, not one per row
-        try:
-            p = Period.parse(text)
-            years[text], months[text] = float(p.year), float(p.end_month)
-        except PeriodError:
-            years[text], months[text] = math.nan, math.nan
-    return pd.DataFrame({"year": labels.map(years).astype(float), "end_month": labels.map(months).astype(float)}, index=periods.index)
 
 
 def profile_levels(profiles: pd.DataFrame, jurisdiction: str, indicator: str, year: int) -> list[float] | None:
@@ -68,8 +50,7 @@ def published_growth(indicators: pd.DataFrame, jurisdiction: str, indicator: str
     sel = indicators[(indicators["jurisdiction"] == jurisdiction) & (indicators["indicator"] == indicator)]
     if sel.empty:
         return None
-    ends = period_ends(sel["period"])
-    sel = sel[(ends["year"] == period.year) & (ends["end_month"] == period.end_month) & sel["cum_yoy"].notna()]
+    sel = sel[same_period(sel["period"], period) & sel["cum_yoy"].notna()]
     if sel.empty:
         return None
     row = sel.iloc[-1]
