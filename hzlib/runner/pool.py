@@ -263,9 +263,9 @@ def run_jobs(jobs: Sequence[tuple[Job, str]], out_dir: Path, *, n_jobs: int = 1,
     if not jobs:
         return results
     if scheduler:
-        from distributed import as_completed
+        with _dask_client(scheduler) as client:  # says clearly when Dask is not installed
+            from distributed import as_completed
 
-        with _dask_client(scheduler) as client:
             futures = {}
             for job, key in jobs:
                 f = client.submit(render_job, job, key, str(out_dir), ready.get(job), pure=False,
