@@ -504,7 +504,11 @@ def _check_against_plan(scenario: Scenario, plan: Plan, tables: ContractTables |
             continue
         try:  # the plan schema's own rules decide whether the new value is valid
             small = t.small_percent or ch.percent_written  # "0.5%" says it means 0.5%
-            Target.model_validate({**t.model_dump(), "value": ch.new_value(t.value), "small_percent": small})
+            from .apply import _rescaled_schedule  # the schedule follows the new value, as applying it does
+
+            new = ch.new_value(t.value)
+            schedule = _rescaled_schedule(t, new) if new is not None else t.schedule
+            Target.model_validate({**t.model_dump(), "value": new, "schedule": schedule, "small_percent": small})
         except ValidationError as exc:
             for err in exc.errors():
                 msg = err["msg"].removeprefix("Value error, ")
