@@ -100,7 +100,7 @@ test: setup lint
 
 # ruff (pyflakes, imports, bugbear, pyupgrade) and mypy: clean, or make test stops here
 lint: venv
-	$(PY) -m ruff check hzlib hzsample tests benchmarks
+	$(PY) -m ruff check --no-cache hzlib hzsample tests benchmarks
 	$(PY) -m mypy
 
 clean:

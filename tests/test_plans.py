@@ -8,8 +8,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import assert_problems
 
+from conftest import assert_problems
 from hzlib.cli import main
 from hzlib.errors import ERROR, InputError
 from hzlib.plan import check_plan, list_plan_ids, load_plan, read_plan_file
