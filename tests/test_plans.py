@@ -129,12 +129,15 @@ def test_bad_plan_gets_its_message(name: str) -> None:
     assert_problems(problems, name, CASES[name])
 
 
-def test_a_real_small_percent_is_written_with_small_percent(tmp_path: Path) -> None:
+def test_a_real_small_percent_is_written_with_its_percent_sign(tmp_path: Path) -> None:
+    """One convention in every hz file: 0.6% under 1 is written "0.6%" (plans as scenarios)."""
     text = (CORPUS / "percent-fraction.yaml").read_text(encoding="utf-8").replace("id: percent-fraction", "id: small")
     path = tmp_path / "small.yaml"
-    path.write_text(text.replace("    value: 0.6\n", "    value: 0.6\n    small_percent: true\n"), encoding="utf-8")
+    path.write_text(text.replace("    value: 0.6\n", '    value: "0.6%"\n'), encoding="utf-8")
     plan, problems = read_plan_file(path)
-    assert plan is not None and problems == [] and plan.targets[0].fraction == pytest.approx(0.006)
+    assert plan is not None and problems == [] and plan.targets[0].value == 0.6 and plan.targets[0].fraction == pytest.approx(0.006)
+    bare, problems = read_plan_file(CORPUS / "percent-fraction.yaml")
+    assert bare is None and any('"0.6%"' in p.message for p in problems)
 
 
 def test_good_corpus_plan_is_valid() -> None:

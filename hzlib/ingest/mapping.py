@@ -38,7 +38,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
+
+from hzlib.schemabase import StrictModel
 
 from ..errors import DataError, Problem
 from ..inputs import MAPPING_FILE
@@ -109,8 +111,7 @@ def _scalar_text(v: Any) -> Any:
     return v
 
 
-class _MappingModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _MappingModel(StrictModel):
 
     headers: dict[str, str] = Field(default_factory=dict)
     values: dict[str, dict[str, str]] = Field(default_factory=dict)

@@ -13,11 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from enum import Enum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from ..contracts import BATCH_ZH, LEVEL_ZH
+from ..schemabase import DOC_ID_PATTERN, ID_PATTERN, StrictModel, written_with_percent_sign
 from ..units import ALL_UNITS, CNY_UNITS, MONEY_UNITS, PERCENT, USD_UNITS
 
 __all__ = [
@@ -48,8 +49,8 @@ __all__ = [
 ]
 
 QUARTER_KEYS = ("Q1", "Q2", "Q3", "Q4")
-_ID = r"^[a-z][a-z0-9_]*$"
-_PLAN_ID = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+_ID = ID_PATTERN
+_PLAN_ID = DOC_ID_PATTERN
 #: A plain file name (no folders): the plan document's text, looked up beside the plan file or among the seeds.
 _FILE_NAME = r"^[^/\\]+\.(txt|md)$"
 
@@ -60,8 +61,7 @@ def _check_unit(v: str) -> str:
     return v
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+_Strict = StrictModel
 
 
 class Comparator(str, Enum):
@@ -307,13 +307,39 @@ class Target(_Strict):
     part_of: str | None = None  # id of a target this one is a subset of (same measure)
     due: dt.date | None = None
     tolerance: float | None = Field(default=None, ge=0)  # overrides the plan's near band
-    small_percent: bool = False  # the text really says less than 1% (e.g. 0.5%): not a fraction typed by mistake
+    small_percent: bool = False  # set when the file wrote a percent with its sign ("0.5%"): a small value is meant
     responsible: list[str] = Field(default_factory=list)  # lead unit first
     source: Source
     alternatives: list[Reading] = Field(default_factory=list)
     note: str | None = None
 
     _known_unit = field_validator("unit")(_check_unit)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _percent_signs(cls, data: Any) -> Any:
+        """``value: "0.5%"`` (and schedule values) as every hz file writes a percent under 1."""
+        if not isinstance(data, dict):
+            return data
+        signed = written_with_percent_sign(data.get("value")) or any(written_with_percent_sign(v) for v in (data.get("schedule") or {}).values())
+        if not signed:
+            return data
+
+        def number(v: Any) -> Any:
+            if not written_with_percent_sign(v):
+                return v
+            text = v.strip().replace("％", "%").removesuffix("%").strip()
+            try:
+                return float(text)
+            except ValueError:
+                return v
+
+        out = dict(data)
+        out["value"] = number(data.get("value"))
+        if isinstance(data.get("schedule"), dict):
+            out["schedule"] = {k: number(v) for k, v in data["schedule"].items()}
+        out["small_percent"] = True
+        return out
 
     @field_validator("schedule")
     @classmethod
@@ -347,7 +373,7 @@ class Target(_Strict):
                 elif m is not Measure.GROWTH and not 0 <= x <= 100:
                     problems.append((field, f"百分比应在 0 到 100 之间（写作 80 表示 80%），实际为 {x:g}"))
                 elif 0 < abs(x) < 1 and not self.small_percent:
-                    problems.append((field, f"{x:g}% 像是把比例写成了小数：计划文件按原文写百分数（80% 写作 80，不写 0.8）；原文确为 {x:g}% 时请加 small_percent: true"))
+                    problems.append((field, f"{x:g}% 像是把比例写成了小数：计划文件按原文写百分数（80% 写作 80，不写 0.8）；原文确为 {x:g}% 时请写作 \"{x:g}%\"（带百分号）"))
         phasing = self.effective_phasing
         if phasing is Phasing.SCHEDULE and not self.schedule:
             problems.append(("schedule", "phasing 为 schedule 时必须给出 schedule"))

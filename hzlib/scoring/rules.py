@@ -27,7 +27,9 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from hzlib.schemabase import DOC_ID_PATTERN, ID_PATTERN, StrictModel
 
 from ..errors import InputError, Problem
 from ..plan.quotes import Quoted, verify_sources
@@ -78,13 +80,12 @@ def _rules_dir() -> Path:
 
 #: Unit of a yes/no input (是/否; 1/0 inside).
 BOOL_UNIT = "是否"
-_ID = r"^[a-z][a-z0-9_]*$"
-_RULES_ID = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+_ID = ID_PATTERN
+_RULES_ID = DOC_ID_PATTERN
 _QUARTER = Literal["Q1", "Q2", "Q3", "Q4"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+_Strict = StrictModel
 
 
 def _raise(problems: list[tuple[str, str]]) -> None:

@@ -30,23 +30,21 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import math
 import re
 from collections.abc import Callable, Mapping
-from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     PrivateAttr,
     ValidationError,
     create_model,
     model_validator,
 )
+
+from hzlib.schemabase import ID_PATTERN, SLUG_PATTERN, GrowthPercent, LedgerPercent, SharePercent, StrictModel
 
 from ..contracts import LEDGER_COLUMNS
 from ..errors import ERROR, WARNING, PlanError, Problem
@@ -77,47 +75,15 @@ __all__ = [
 ]
 
 
-_ID = r"^[a-z][a-z0-9_]*$"
-_SLUG = r"^[a-z0-9][a-z0-9-]*$"
+_ID = ID_PATTERN
+_SLUG = SLUG_PATTERN
 _QUARTER_KEY = re.compile(r"^(?:(\d{4}))?[Qq]([1-4])$")
 #: List fields whose items are named in field paths: growth[0](fai).quarters.Q3
 _LABELS = {"growth": "indicator", "add_projects": "project_id"}
 
 
-# ---- percent numbers -------------------------------------------------------------------
+# ---- percent numbers: one convention for every file, in hzlib.schemabase ------------------
 
-
-def _percent_number(value: object, what: str, example: str, lo: float, hi: float, lo_open: bool) -> float:
-    """A percent number as written in a file: ``6``, ``-1.5``, ``"6%"``, ``"0.5%"`` → 6, -1.5, 6, 0.5.
-
-    A bare number between -1 and 1 (not 0) looks like a fraction and is refused with the fix.
-    """
-    signed = False
-    if isinstance(value, str):
-        text = value.strip().replace("％", "%")
-        signed = text.endswith("%")
-        try:
-            value = float(text.removesuffix("%").strip())
-        except ValueError:
-            raise ValueError(f"{what}应为数字（写作 {example} 或 {example}%），实际为 {value!r}") from None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValueError(f"{what}应为数字（写作 {example} 表示 {example}%），实际为 {value!r}")
-    x = float(value)
-    if not signed and 0 < abs(x) < 1:
-        pct = x * 100
-        raise ValueError(f"{x:g} 像是小数写法：{what}按百分数填写，{pct:g}% 写作 {pct:g}；如确为 {x:g}%，请写作 \"{x:g}%\"")
-    low_ok = x > lo if lo_open else x >= lo
-    if not (low_ok and x <= hi):
-        raise ValueError(f"{what}应在 {lo:g}% 到 {hi:g}% 之间（写作 {example} 表示 {example}%），实际为 {x:g}")
-    return x
-
-
-#: Growth in percent: −100 < g ≤ 100 (the plan files' range for growth).
-GrowthPercent = Annotated[float, BeforeValidator(partial(_percent_number, what="增速", example="6", lo=-100, hi=100, lo_open=True))]
-#: A share in percent: 0 < s ≤ 100.
-SharePercent = Annotated[float, BeforeValidator(partial(_percent_number, what="比例", example="20", lo=0, hi=100, lo_open=True))]
-#: A ledger percent column (利税率): any value, fraction check only.
-LedgerPercent = Annotated[float, BeforeValidator(partial(_percent_number, what="百分比", example="12", lo=-1e9, hi=1e9, lo_open=False))]
 
 
 def parse_quarter_key(key: str, base: Period) -> int:
@@ -161,8 +127,7 @@ def _category(column: str) -> Callable[[object], object]:
 # ---- the schema ------------------------------------------------------------------------
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+_Strict = StrictModel
 
 
 class GrowthAssumption(_Strict):
