@@ -33,6 +33,7 @@ elsewhere are saved untouched.
 from __future__ import annotations
 
 import copy
+import json
 import os
 import sys
 from collections.abc import Iterable
@@ -189,8 +190,23 @@ def install_config(prefix: Path | None = None) -> str:
     return f"已启用本项目的 Jupyter 设置 / project Jupyter settings linked: {target} → {config.name}"
 
 
-if __name__ == "__main__":  # pragma: no cover - `python -m hzlib.lab install` (make)
+def unclean(paths: Iterable[Path]) -> list[Path]:
+    """The notebooks among ``paths`` that saving through JupyterLab would change (:func:`clean_notebook`)."""
+    out = []
+    for path in paths:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        if clean_notebook(copy.deepcopy(nb)) != nb:
+            out.append(path)
+    return out
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m hzlib.lab install` (make), `--check FILES` (pre-commit)
+    if sys.argv[1:2] == ["--check"]:
+        bad = unclean(Path(a) for a in sys.argv[2:])
+        for path in bad:
+            print(f"{path}: 含运行时状态（控件状态、运行计时或内核名），请在 JupyterLab 中保存或运行 make notebooks / has live state")
+        sys.exit(1 if bad else 0)
     if sys.argv[1:] != ["install"]:
-        print("用法 / usage: python -m hzlib.lab install", file=sys.stderr)
+        print("用法 / usage: python -m hzlib.lab install | python -m hzlib.lab --check NOTEBOOK...", file=sys.stderr)
         sys.exit(2)
     print(install_config())

@@ -108,6 +108,16 @@ def _manager(root: Path, dirs: list[str] | None = None) -> Any:
     return SimpleNamespace(root_dir=str(root), config=config)
 
 
+def test_the_pre_commit_check_passes_the_committed_notebooks_and_flags_live_state(tmp_path: Path) -> None:
+    committed = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+    assert committed and lab.unclean(committed) == []
+    nb = json.loads(committed[0].read_text(encoding="utf-8"))
+    nb["metadata"]["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    dirty = tmp_path / committed[0].name
+    dirty.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    assert lab.unclean([dirty, committed[0]]) == [dirty]
+
+
 def test_the_hook_cleans_only_notebooks_of_the_project_notebooks_folder(tmp_path: Path) -> None:
     project = _manager(ROOT)
     model = {"type": "notebook", "content": saved_in_lab()}
