@@ -35,7 +35,7 @@ def _cells(frame: pd.DataFrame) -> list[list[str]]:
 def cmd_score(args: argparse.Namespace) -> int:
     from ..report import load_inputs, load_report
     from ..safety import csv_text
-    from ..scoring.tables import item_table, prize_table, ranking_table, records
+    from ..scoring.tables import item_table, prize_table, ranking_table, records, special_lines
     from ..textfmt import render_table
     from ._common import check_output, emit, output_suffix
 
@@ -65,6 +65,9 @@ def cmd_score(args: argparse.Namespace) -> int:
         cols = ["类别", "排名", "单位", "总分", "标准分值", "奖项", "数据不全"]
         lines.append(render_table([cols, *_cells(r[cols])], right_align=(1, 3, 4)))
         lines += [f"\n{p.label}：{p.basis}；评出 {p.awarded} 个" for p in result.places]
+        special = special_lines(result)
+        if special:
+            lines.append("\n特别处理：\n" + "\n".join(f"  {line}" for line in special))
         missing = int(r["数据不全"].eq("是").sum())
         if missing:
             lines.append(f"\n{missing} 个单位数据不全，不参加排名和评奖（hz score --format csv 查看逐项说明）")
@@ -79,12 +82,12 @@ def cmd_scoring_template(args: argparse.Namespace) -> int:
 
     rules = load_rules(args.plan)
     if args.out:
-        done = write_scoring_template_file(rules, check_output(args.out, "--out"), force=args.force, merge=args.merge)
+        done = write_scoring_template_file(rules, check_output(args.out, "--out"), period=args.period, force=args.force, merge=args.merge)
         print(done.message())
     else:
         if args.merge or args.force:
             raise UsageError("--merge、--force 需要与 --out 文件一起使用")
-        scoring_template(rules).to_csv(sys.stdout, index=False, lineterminator="\n")
+        scoring_template(rules, args.period).to_csv(sys.stdout, index=False, lineterminator="\n")
     return EXIT_OK
 
 
@@ -102,5 +105,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     t.add_argument("plan", metavar="PLAN", help="计划 id（需有 params/scoring/<计划>.yaml）")
     from .data import _template_options
 
+    t.add_argument("--period", help="报送期别：2019（全年，默认为计划年度）、2019Q2、2019年上半年等；写入模板的“期别”列")
     _template_options(t)
     t.set_defaults(func=cmd_scoring_template)

@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SCORING_INPUT_COLUMNS", "SCORING_INPUTS_FILE", "PERIOD_COLUMN", "read_scoring_inputs", "load_scoring_inputs",
            "reported_for_period",
-           "scoring_template", "write_scoring_template", "write_scoring_template_file"]
+           "scoring_template", "template_period", "TEMPLATE_COLUMNS", "write_scoring_template", "write_scoring_template_file"]
 
 #: Columns of ``scoring_inputs.csv`` (Chinese headers as written in files we produce).
 SCORING_INPUT_COLUMNS: tuple[Column, ...] = (
@@ -92,6 +92,8 @@ PERIOD_COLUMN = Column("period", "期别", "str", required=False,
                        description="the period the value is for: 2019Q2, 2019年上半年 … (cumulative to its end, or the quarter, per the rules' period_basis)")
 for _alias in (PERIOD_COLUMN.id, PERIOD_COLUMN.zh, "报送期别", "所属期别", "统计期别"):
     _HEADERS[split_header(_alias)[0]] = PERIOD_COLUMN.id
+#: The template's columns: the contract's, with 期别 before 备注.
+TEMPLATE_COLUMNS: tuple[Column, ...] = (*SCORING_INPUT_COLUMNS[:-1], PERIOD_COLUMN, SCORING_INPUT_COLUMNS[-1])
 
 
 def _header(cells: pd.DataFrame) -> tuple[int, dict[int, str], dict[int, str]] | None:
@@ -328,14 +330,34 @@ def reported_for_period(frame: pd.DataFrame, period: str | Period, file: str = S
     return frame.loc[mine, cols].reset_index(drop=True)
 
 
-def scoring_template(rules: ScoringRules) -> pd.DataFrame:
-    """The blank reported-inputs table: one row per unit and reported input its kind uses (contract ids as columns).
+def template_period(rules: ScoringRules, period: str | Period | None = None) -> Period:
+    """The 期别 a template is for: ``period`` as given (any form), else the rules' plan year (全年).
 
     >>> from hzlib.scoring.rules import load_rules
-    >>> t = scoring_template(load_rules("ankang-2019"))
-    >>> len(t), t.iloc[0][["unit", "unit_kind", "input_id", "measure_unit"]].tolist()
-    (446, ['汉滨区', 'county', 'preliminary_not_done', '个'])
+    >>> template_period(load_rules("ankang-2019")).label(), template_period(load_rules("ankang-2019"), "2019年上半年").label()
+    ('2019Q4', '2019Q2')
     """
+    from ..plan import load_plan  # the rules name their plan: its year is the template's year
+
+    year = load_plan(rules.plan).year
+    if period is None:
+        return Period.parse(str(year)).canonical()
+    p = (period if isinstance(period, Period) else Period.parse(str(period))).canonical()
+    if p.year != year:
+        raise PeriodError(f"期别 {p.label_zh()} 不在计划年度 {year} 年内：评分报送表只填 {year} 年各期的数")
+    return p
+
+
+def scoring_template(rules: ScoringRules, period: str | Period | None = None) -> pd.DataFrame:
+    """The blank reported-inputs table: one row per unit and reported input its kind uses (contract ids as
+    columns), each with the 期别 it is for (:func:`template_period`), so the filled file scores that period.
+
+    >>> from hzlib.scoring.rules import load_rules
+    >>> t = scoring_template(load_rules("ankang-2019"), "2019Q2")
+    >>> len(t), t.iloc[0][["unit", "unit_kind", "input_id", "measure_unit", "period"]].tolist()
+    (446, ['汉滨区', 'county', 'preliminary_not_done', '个', '2019Q2'])
+    """
+    label = template_period(rules, period).label()
     rows = []
     for kind in rules.kinds:
         ids = [i for i in kind.input_ids() if rules.input(i).origin == "reported"]
@@ -343,21 +365,23 @@ def scoring_template(rules: ScoringRules) -> pd.DataFrame:
             for i in ids:
                 d = rules.input(i)
                 rows.append({"unit": u, "unit_kind": kind.id, "input_id": i, "label": d.label, "value": None,
-                             "measure_unit": d.unit, "note": ""})
-    return pd.DataFrame(rows, columns=[c.id for c in SCORING_INPUT_COLUMNS])
+                             "measure_unit": d.unit, "period": label, "note": ""})
+    return pd.DataFrame(rows, columns=[c.id for c in TEMPLATE_COLUMNS])
 
 
-def write_scoring_template(rules: ScoringRules, path: str | Path, *, force: bool = False, merge: bool = False) -> int:
+def write_scoring_template(rules: ScoringRules, path: str | Path, *, period: str | Period | None = None, force: bool = False,
+                           merge: bool = False) -> int:
     """Write :func:`scoring_template` as CSV with Chinese headers (UTF-8 with BOM, opens in Excel); returns the rows of the file.
 
     An existing file with reported values is never overwritten silently (:mod:`hzlib.templates`):
     refused unless ``force`` (the old file kept in ``.history/``) or ``merge`` (rows for new units
     and inputs added, every filled value kept). :func:`write_scoring_template_file` says what it did.
     """
-    return write_scoring_template_file(rules, Path(path), force=force, merge=merge).rows
+    return write_scoring_template_file(rules, Path(path), period=period, force=force, merge=merge).rows
 
 
-def write_scoring_template_file(rules: ScoringRules, path: Path, *, force: bool = False, merge: bool = False) -> TemplateWrite:
+def write_scoring_template_file(rules: ScoringRules, path: Path, *, period: str | Period | None = None, force: bool = False,
+                                merge: bool = False) -> TemplateWrite:
     """:func:`write_scoring_template`, returning what was written, merged and kept."""
     from ..templates import write_template
 
@@ -365,5 +389,6 @@ def write_scoring_template_file(rules: ScoringRules, path: Path, *, force: bool 
         found = _header(cells)
         return (found[0], found[1]) if found is not None else None
 
-    return write_template(path, scoring_template(rules), SCORING_INPUT_COLUMNS, find=find, key=["unit", "input_id"], value="value",
+    # rows are one unit, input and 期别: merging another period's template adds its rows beside the filled ones
+    return write_template(path, scoring_template(rules, period), TEMPLATE_COLUMNS, find=find, key=["unit", "input_id", "period"], value="value",
                           command="scoring-template", force=force, merge=merge)
