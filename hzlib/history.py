@@ -30,6 +30,7 @@ import errno
 import json
 import shutil
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,8 +122,9 @@ def _new_snapshot(folder: Path, command: str, note: str) -> Snapshot:
     return Snapshot(path, command, now.isoformat(timespec="seconds"), seq, note=note or " ".join(sys.argv[1:]))
 
 
-def keep_then_write(folder: Path, files: dict[str, bytes], command: str, note: str = "") -> Snapshot:
-    """Keep the files of ``folder`` that ``files`` replaces in a new snapshot, then write ``files``.
+def keep_then_write(folder: Path, files: dict[str, bytes], command: str, note: str = "", remove: Iterable[str] = ()) -> Snapshot:
+    """Keep the files of ``folder`` that ``files`` replaces (and the files named in ``remove``) in a
+    new snapshot, then write ``files`` and remove those.
 
     All or none: if a write fails, the files already written are put back and the snapshot is
     removed; an ``OSError`` becomes a :class:`WriteError` naming the path.
@@ -140,11 +142,19 @@ def keep_then_write(folder: Path, files: dict[str, bytes], command: str, note: s
                 snap.replaced.append(name)
             else:
                 snap.created.append(name)
+        gone = [n for n in remove if n not in files and (folder / n).is_file()]
+        for name in gone:
+            shutil.copy2(folder / name, snap.path / name)
+            snap.replaced.append(name)
         snap.save()
         for name, data in files.items():
             target = folder / name
             atomic_write_bytes(target, data)
             written.append(name)
+        for name in gone:
+            target = folder / name
+            written.append(name)
+            target.unlink()
     except BaseException as e:
         if snap is not None:
             try:

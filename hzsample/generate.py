@@ -25,7 +25,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
-import shutil
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -1154,16 +1153,15 @@ def write_sample(plan_id: str, out_dir: Path | str | None = None, *, messy: bool
     and ``README.md`` (数据说明: what is real, what is illustrative). ``out_dir``
     defaults to the project's ``data/``. With ``messy`` the ledger is written the
     way the spec's ``messy`` block says (encoding, title row, totals row, mixed
-    dates); otherwise every file is plain UTF-8 with ISO dates. ``clean`` removes
-    the folder first. Returns the folder.
+    dates); otherwise every file is plain UTF-8 with ISO dates. ``clean`` also removes
+    the folder's other files. Replaced and removed files are kept in ``.history/``
+    (``hz import --undo`` restores them). Returns the folder.
     """
     spec = SampleSpec.load(plan_id, samples)
     data = generate_sample(spec, plans_dir=plans_dir)
     folder = Path(out_dir) if out_dir is not None else project().data_dir
     folder = folder / spec.plan_id
-    if clean and folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    out: dict[str, bytes] = {}  # every file, written together at the end (a data folder's old files kept)
 
     m = spec.messy if messy else {}
     encoding = str(m.get("encoding", "utf-8"))
@@ -1180,15 +1178,14 @@ def write_sample(plan_id: str, out_dir: Path | str | None = None, *, messy: bool
         totals = cells
     title = (spec.ledger_title or f"{spec.year}年{spec.jurisdiction}重点项目台账") if m.get("title_row") else None
     text = _csv_text(led, title=title, totals=totals, newline=newline)
-    (folder / "ledger.csv").write_bytes(text.encode(encoding))
+    out["ledger.csv"] = text.encode(encoding)
     for name, df, cols in (("progress.csv", data.progress, PROGRESS_COLUMNS),
                            ("indicators.csv", data.indicators, INDICATOR_COLUMNS),
                            ("profiles.csv", data.profiles, PROFILE_COLUMNS),
                            ("tasks.csv", data.tasks, TASK_COLUMNS)):
         if name == "tasks.csv" and df.empty:
-            (folder / name).unlink(missing_ok=True)
             continue
-        (folder / name).write_bytes(_csv_text(to_file_frame(df, cols)).encode("utf-8"))
+        out[name] = _csv_text(to_file_frame(df, cols)).encode("utf-8")
     files = {
         "ledger.csv": f"项目台账，每个项目一行（{len(data.ledger)} 行），编码 {encoding}",
         "progress.csv": "月度累计完成投资（万元），每个项目每月一行，自 1 月至数据截止月",
@@ -1204,8 +1201,26 @@ def write_sample(plan_id: str, out_dir: Path | str | None = None, *, messy: bool
 
     scoring = scoring_inputs(spec.plan_id, spec.seed, spec.data_through)
     if scoring is not None:
-        (folder / "scoring_inputs.csv").write_bytes(_csv_text(to_file_frame(scoring, SAMPLE_COLUMNS)).encode("utf-8"))
+        out["scoring_inputs.csv"] = _csv_text(to_file_frame(scoring, SAMPLE_COLUMNS)).encode("utf-8")
         files["scoring_inputs.csv"] = (f"评分报送表：台账算不出的考核评分输入（示意），{len(scoring)} 行，按 params/scoring/{spec.plan_id}.yaml 填写；"
                                        "每行有“期别”，每个季度末一组（累计数为截至期末的数）")
-    (folder / "README.md").write_text(_readme(data, files, messy), encoding="utf-8")
+    out["README.md"] = _readme(data, files, messy).encode("utf-8")
+    _write_kept(folder, out, clean=clean)
     return folder
+
+
+def _write_kept(folder: Path, files: dict[str, bytes], *, clean: bool) -> None:
+    """Write ``files`` into ``folder``; the files they replace (and, with ``clean``, the folder's other
+    files, and a tasks.csv the sample no longer has) are kept in ``.history/`` first, so
+    ``hz import --undo`` brings them back. Nothing is kept when nothing changes or the folder is new."""
+    from hzlib.history import keep_then_write
+
+    present = {p.name for p in folder.iterdir() if p.is_file()} if folder.is_dir() else set()
+    stale = {n for n in present if n not in files and (clean or n == "tasks.csv")}
+    changed = {n: b for n, b in files.items() if n not in present or (folder / n).read_bytes() != b}
+    if not (present & set(changed)) and not stale:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in changed.items():
+            (folder / name).write_bytes(data)
+    elif changed or stale:
+        keep_then_write(folder, changed, "sample", remove=sorted(stale))

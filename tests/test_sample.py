@@ -179,3 +179,22 @@ def test_infrastructure_projects_carry_the_stated_share_of_the_plan(samples):
     amount = spec.infrastructure_plan_share * led.loc[active, "annual_plan"].sum()
     assert amount - led.loc[active, "annual_plan"].max() < infra <= amount
     assert set(led.loc[~led["is_industry"], "sector"]) <= {"基础设施", "社会事业", "生态环保"}
+
+
+def test_rewriting_a_sample_keeps_what_it_replaces_and_undo_brings_it_back(tmp_path, capsys):
+    from hzlib.cli import main
+
+    folder = write_sample("xian-port-2023", tmp_path)
+    assert not (folder / ".history").exists()  # a new folder: nothing to keep
+    edited = (folder / "ledger.csv").read_bytes() + "\n".encode("gbk")
+    (folder / "ledger.csv").write_bytes(edited)
+    (folder / "mapping.yaml").write_text("headers: {}\n", encoding="utf-8")
+    write_sample("xian-port-2023", tmp_path, clean=True)
+    assert not (folder / "mapping.yaml").exists() and (folder / "ledger.csv").read_bytes() != edited
+    assert main(["import", "--undo", "--plan", "xian-port-2023", "--data", str(folder)]) == 0
+    assert (folder / "ledger.csv").read_bytes() == edited
+    assert (folder / "mapping.yaml").read_text(encoding="utf-8") == "headers: {}\n"
+    write_sample("xian-port-2023", tmp_path)  # the same bytes again are written without a new snapshot
+    before = sorted((folder / ".history").iterdir())
+    write_sample("xian-port-2023", tmp_path)
+    assert sorted((folder / ".history").iterdir()) == before
