@@ -29,6 +29,7 @@ from .contracts import Column
 from .errors import UsageError
 from .history import Snapshot, describe, keep_then_write
 from .ingest.parse import blank_mask
+from .periods import PeriodError, canonical_label
 
 __all__ = ["HeaderFinder", "Existing", "TemplateWrite", "read_existing", "merge_rows", "write_template"]
 
@@ -101,6 +102,24 @@ def read_existing(path: Path, find: HeaderFinder, value: str) -> Existing:
     return Existing(frame, filled)
 
 
+def _joint_key(frame: pd.DataFrame, key: list[str]) -> pd.Series:
+    """Each row's key as one text; a 期别 (``period``) in any form counts as its canonical period, so
+    ``2024年上半年`` in the file and ``2024Q2`` in the template are the same row."""
+    if not len(frame):
+        return pd.Series([], dtype=str)
+    parts = frame[key].astype(str)
+    if "period" in key:
+        parts["period"] = parts["period"].map(_canonical_or_text)
+    return parts.agg("\x1f".join, axis=1)
+
+
+def _canonical_or_text(text: str) -> str:
+    try:
+        return canonical_label(text.strip())
+    except PeriodError:
+        return text
+
+
 def merge_rows(existing: pd.DataFrame, template: pd.DataFrame, key: list[str]) -> tuple[pd.DataFrame, int, int]:
     """The existing rows as they are, then the template's rows whose ``key`` the file lacks;
     (merged, rows added, existing rows the template does not have)."""
@@ -109,8 +128,7 @@ def merge_rows(existing: pd.DataFrame, template: pd.DataFrame, key: list[str]) -
     for c in tpl.columns:
         if c not in ex:
             ex[c] = ""
-    joint = lambda f: f[key].astype(str).agg("\x1f".join, axis=1) if len(f) else pd.Series([], dtype=str)  # noqa: E731
-    have, want = joint(ex), joint(tpl)
+    have, want = _joint_key(ex, key), _joint_key(tpl, key)
     new = tpl[~want.isin(set(have))]
     extra = int((~have.isin(set(want))).sum())
     columns = [*tpl.columns, *[c for c in ex.columns if c not in tpl.columns]]
@@ -151,7 +169,7 @@ def write_template(path: Path, template: pd.DataFrame, columns: tuple[Column, ..
 def _write_new(path: Path, data: bytes) -> None:
     """Write a new file atomically (nothing to keep); an ``OSError`` becomes a one-line error naming it."""
     from .history import write_error
-    from .render.atomic import atomic_write_bytes
+    from .atomicfile import atomic_write_bytes
 
     try:
         atomic_write_bytes(path, data)

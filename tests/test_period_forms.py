@@ -257,3 +257,17 @@ def test_a_blank_template_row_for_a_reported_period_is_not_a_conflict(tmp_path: 
     assert not [p for p in loaded.problems if p.file == "tasks.csv" and p.severity == ERROR]
     t = evaluate(load_plan("zhenba-2024"), "2024Q3", loaded.data).targets.set_index("target_id")
     assert t.at["signed_investment", "actual"] == pytest.approx(11.7)
+
+
+def test_a_task_repeated_in_another_money_unit_is_one_figure(tmp_path: Path) -> None:
+    """11.7 亿元 (2024Q3) and 117000 万元 (2024年前三季度) are the same figure: a note, not a conflict."""
+    folder = _zhenba_with(tmp_path, "tasks.csv", "signed_investment,招商引资签约项目总投资,2024年前三季度,117000,万元,镇巴县,县招商局,")
+    loaded = load_data("zhenba-2024", folder)
+    tasks = [p for p in loaded.problems if p.file == "tasks.csv"]
+    assert not [p for p in tasks if p.severity == ERROR]
+    assert any("数值相同，按一行计" in p.message for p in tasks)
+    t = evaluate(load_plan("zhenba-2024"), "2024Q3", loaded.data).targets.set_index("target_id")
+    assert t.at["signed_investment", "actual"] == pytest.approx(11.7)
+    wrong = _zhenba_with(tmp_path / "b", "tasks.csv", "signed_investment,招商引资签约项目总投资,2024年前三季度,118000,万元,镇巴县,县招商局,")
+    errors = [p for p in read_tasks(wrong / "tasks.csv").errors]
+    assert len(errors) == 1 and errors[0].column == "完成值" and "第2行为 11.7" in errors[0].message and "为 118000" in errors[0].message

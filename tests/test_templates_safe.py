@@ -66,6 +66,19 @@ def test_tasks_template_merge_keeps_values_and_adds_the_new_periods_rows(tmp_pat
     pd.testing.assert_frame_equal(table(out), merged)
 
 
+def test_tasks_template_merge_matches_a_period_written_another_way(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The office wrote 2022年上半年 where the template wrote 2022Q2: the same rows, nothing added twice."""
+    out = tmp_path / "tasks.csv"
+    assert run([*TASKS, "--quarter", "2022Q2", "--out", str(out)], capsys)[0] == 0
+    f = table(out)
+    f["期别"] = "2022年上半年"
+    f.loc[0, "完成值"] = "100"
+    f.to_csv(out, index=False, encoding="utf-8-sig", lineterminator="\n")
+    code, text = run([*TASKS, "--quarter", "2022Q2", "--out", str(out), "--merge"], capsys)
+    assert code == 0 and "新增 0 行" in text, text
+    pd.testing.assert_frame_equal(table(out), f)
+
+
 def test_tasks_template_force_overwrites_and_keeps_the_old_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "tasks.csv"
     assert run([*TASKS, "--quarter", "2022Q3", "--out", str(out)], capsys)[0] == 0

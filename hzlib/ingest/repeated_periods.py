@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..errors import ERROR, WARNING, Problem
 from ..periods import Period, PeriodError
-from ..units import CNY_UNITS, from_wan
+from ..units import CNY_UNITS, USD_UNITS, convert_money, from_wan
 from .aliases import CONTRACTS, normalise_value
 from .result import ReadResult
 
@@ -95,11 +95,44 @@ def _rows_text(r: ReadResult, positions: list[int]) -> list[str]:
     return [(f"{labels.iloc[i]} " if several and labels is not None else "") + f"第{int(r.rows.iloc[i])}行" for i in positions]
 
 
-def check_repeated_periods(r: ReadResult, keys: list[str], values: list[str], *, filled: str | None = None) -> list[Problem]:
+def _convertible(unit: object, dst: object) -> bool:
+    """Whether money written in ``unit`` converts to ``dst`` (亿元 ↔ 万元, 亿美元 ↔ 万美元)."""
+    src, to = normalise_value(unit), normalise_value(dst)
+    return (src in CNY_UNITS and to in CNY_UNITS) or (src in USD_UNITS and to in USD_UNITS)
+
+
+def _in_unit(value: object, unit: object, dst: object) -> object:
+    """``value`` written in money ``unit`` expressed in ``dst``; as it is otherwise."""
+    if isinstance(value, (int, float)) and not pd.isna(value) and _convertible(unit, dst):
+        return convert_money(float(value), normalise_value(unit), normalise_value(dst))
+    return value
+
+
+def _agrees(f: pd.DataFrame, pos: list[int], c: str, amounts: dict[str, str]) -> bool:
+    """Whether column ``c`` agrees across the rows ``pos``: an amount compared in the first row's
+    unit (3.2 亿元 and 32000 万元 are one figure), its unit column agreeing when the units convert.
+
+    >>> f = pd.DataFrame({"value": [3.2, 32000.0], "unit": ["亿元", "万元"]})
+    >>> _agrees(f, [0, 1], "value", {"value": "unit"}), _agrees(f, [0, 1], "unit", {"value": "unit"})
+    (True, True)
+    """
+    first = pos[0]
+    unit_of = {u: v for v, u in amounts.items() if u in f.columns}
+    if c in amounts and amounts[c] in f.columns:
+        u = f[amounts[c]]
+        return all(_same(f[c].iloc[first], _in_unit(f[c].iloc[i], u.iloc[i], u.iloc[first])) for i in pos[1:])
+    if c in unit_of and all(_convertible(f[c].iloc[i], f[c].iloc[first]) for i in pos[1:]):
+        return True  # units that convert are not the conflict: the amounts are compared converted
+    return all(_same(f[c].iloc[first], f[c].iloc[i]) for i in pos[1:])
+
+
+def check_repeated_periods(r: ReadResult, keys: list[str], values: list[str], *, filled: str | None = None,
+                           amounts: dict[str, str] | None = None) -> list[Problem]:
     """Rows with the same ``keys`` (the period among them, already canonical): a warning when
     every column of ``values`` agrees (one figure), else one error per column that differs,
     naming every row and its value. ``filled``: a column whose blank means the row reports
-    nothing (a tasks template row not filled in): such rows are not compared."""
+    nothing (a tasks template row not filled in): such rows are not compared. ``amounts``: value
+    column → its unit column, compared after converting money units (亿元 ↔ 万元)."""
     from .validate import row_refs  # validate calls this check
 
     f = r.frame
@@ -122,7 +155,7 @@ def check_repeated_periods(r: ReadResult, keys: list[str], values: list[str], *,
         what = _key_text(r, keys, tuple(f[k].iloc[pos[0]] for k in keys))
         forms = f"{_forms(str(f['period'].iloc[pos[0]]))} 是同一期别，" if "period" in keys else ""
         refs = _rows_text(r, pos)
-        differ = [c for c in cols if not all(_same(f[c].iloc[pos[0]], f[c].iloc[i]) for i in pos[1:])]
+        differ = [c for c in cols if not _agrees(f, pos, c, amounts or {})]
         if not differ:
             out.append(Problem(label, row, "/".join(_header(r, k) for k in keys),
                                f"{what}有 {len(pos)} 行（{row_refs(r, pos)}），数值相同，按一行计；请删去多余的行 / the same period twice, same values",

@@ -385,7 +385,7 @@ def check_profiles(r: ReadResult) -> list[Problem]:
 
 def check_tasks(r: ReadResult) -> list[Problem]:
     """Checks across the rows of a reported-tasks file (the plan-aware checks are in :mod:`hzlib.tasks`)."""
-    out = check_repeated_periods(r, ["target_id", "period"], ["value", "unit"], filled="value")
+    out = check_repeated_periods(r, ["target_id", "period"], ["value", "unit"], filled="value", amounts={"value": "unit"})
     pct = r.percent_typed.get("value")
     if pct is not None and "unit" in r.frame.columns:
         f = r.frame
