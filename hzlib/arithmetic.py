@@ -19,9 +19,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import Enum
 
+from .glossary import Status  # the statuses and their labels are the glossary's
 from .periods import Period, time_progress
+from .textfmt import fmt_number
 
 __all__ = [
     "Status",
@@ -32,39 +33,16 @@ __all__ = [
     "profile_shares",
     "completion_vs_schedule",
     "ScheduleCheck",
+    "status_for_gap",
     "DEFAULT_NEAR_PP",
 ]
 
 #: Tolerance for float noise in comparisons (0.8*30 = 24.000000000000004).
 EPS = 1e-9
 
-#: Default band, in percentage points, within which a shortfall is 基本达标 (near).
+#: Default band, in percentage points, within which a shortfall is 基本达标 (near): the one
+#: place this number is written (a plan's ``tolerances.near_pp`` defaults to it).
 DEFAULT_NEAR_PP = 2.0
-
-
-class Status(str, Enum):
-    """Evaluation status of a target at a checkpoint."""
-
-    MET = "met"
-    NEAR = "near"
-    MISSED = "missed"
-    PENDING = "pending"  # not due yet (deadline in a later quarter)
-    NO_DATA = "no_data"  # no actual figure for this target
-    NOT_APPLICABLE = "n/a"  # e.g. a rate over zero projects
-
-    @property
-    def zh(self) -> str:
-        return _STATUS_ZH[self]
-
-
-_STATUS_ZH = {
-    Status.MET: "达标",
-    Status.NEAR: "基本达标",
-    Status.MISSED: "未达标",
-    Status.PENDING: "未到期",
-    Status.NO_DATA: "无数据",
-    Status.NOT_APPLICABLE: "不适用",
-}
 
 
 def milestone_count(rate: float, total: int) -> int:
@@ -173,26 +151,32 @@ class ScheduleCheck:
     gap_pp: float  # (rate - time_progress) in percentage points
     status: Status
 
-    def sentence_zh(self, unit: str = "亿元", period_zh: str = "") -> str:
-        """A sentence for the bulletin, written from the numbers.
+    def sentence_zh(self, unit: str = "亿元", period_zh: str = "", *, subject: str = "", per_unit: float = 1.0,
+                    with_status: bool = False) -> str:
+        """The bulletin's sentence on completion against time progress, written from the numbers
+        (the only place it is written). ``per_unit``: how many of the figures' unit make one
+        ``unit`` shown (10000 when the figures are in 万元 and the sentence says 亿元);
+        ``subject`` goes before 完成投资; ``with_status`` adds the status in brackets.
 
         >>> completion_vs_schedule(239.2, 490.0882, "2019H1").sentence_zh(period_zh="上半年")
         '上半年完成投资239.2亿元，占年度计划的48.8%，低于时序进度1.2个百分点'
+        >>> completion_vs_schedule(2392000, 4900882, "2019H1").sentence_zh(period_zh="上半年", subject="全部200个重点项目",
+        ...                                                            per_unit=1e4, with_status=True)
+        '上半年全部200个重点项目完成投资239.2亿元，占年度计划的48.8%，低于时序进度1.2个百分点（基本达标）'
+        >>> completion_vs_schedule(56, 100, "2019H1").sentence_zh()
+        '完成投资56亿元，占年度计划的56.0%，高于时序进度6个百分点'
         """
         if self.status is Status.NOT_APPLICABLE:
             return f"{period_zh}无年度计划投资，完成率不适用"
-        head = f"{period_zh}完成投资{_fmt(self.completed)}{unit}，占年度计划的{self.rate * 100:.1f}%"
+        head = f"{period_zh}{subject}完成投资{fmt_number(self.completed / per_unit)}{unit}，占年度计划的{self.rate * 100:.1f}%"
         gap = round(self.gap_pp, 1)
         if gap > 0:
-            return f"{head}，高于时序进度{gap:.1f}个百分点"
-        if gap < 0:
-            return f"{head}，低于时序进度{-gap:.1f}个百分点"
-        return f"{head}，与时序进度持平"
-
-
-def _fmt(x: float) -> str:
-    s = f"{x:.2f}".rstrip("0").rstrip(".")
-    return s
+            rel = f"高于时序进度{fmt_number(gap, 1)}个百分点"
+        elif gap < 0:
+            rel = f"低于时序进度{fmt_number(-gap, 1)}个百分点"
+        else:
+            rel = "与时序进度持平"
+        return f"{head}，{rel}" + (f"（{self.status.zh}）" if with_status else "")
 
 
 def completion_vs_schedule(
@@ -225,16 +209,31 @@ def completion_vs_schedule(
     return ScheduleCheck(completed, planned, rate, tp, gap_pp, status_for_gap(gap_pp, near_pp))
 
 
-def status_for_gap(gap: float, near: float, *, higher_is_better: bool = True) -> Status:
-    """Status from a signed gap (actual − checkpoint) and a near band.
+def status_for_gap(gap: float, near: float, *, higher_is_better: bool = True, strict: bool = False, slack: float = 0.0) -> Status:
+    """The one status rule (达标 / 基本达标 / 未达标) from a signed gap (actual − checkpoint).
+
+    Every status of the bulletin comes from here: targets through
+    :func:`hzlib.evaluate.status.judge` (which sets the band and the comparator's
+    options from the plan), units' and projects' completion against time progress
+    (:func:`completion_vs_schedule`, :mod:`hzlib.evaluate.projects`) directly.
+
+    - the gap is taken in the better direction (``higher_is_better=False`` for 以内/不超过);
+    - met when it is ≥ 0, or > 0 when ``strict`` (突破/超过), or ≥ −``slack`` (左右);
+    - near when short by at most ``near`` (in the gap's unit); missed otherwise;
+    - a NaN gap has no figure: 无数据.
+
+    Comparisons allow :data:`EPS` of float noise, so a figure exactly on a line is on it.
 
     >>> status_for_gap(0.0, 2).value, status_for_gap(-1.19, 2).value, status_for_gap(-2.5, 2).value
     ('met', 'near', 'missed')
+    >>> status_for_gap(-2.0, 2).value, status_for_gap(0.0, 2, strict=True).value, status_for_gap(-0.4, 2, slack=0.5).value
+    ('near', 'near', 'met')
     """
     if math.isnan(gap):
         return Status.NO_DATA
     g = gap if higher_is_better else -gap
-    if g >= -EPS:
+    met = g > EPS if strict else g >= -slack - EPS
+    if met:
         return Status.MET
     if g >= -near - EPS:
         return Status.NEAR

@@ -17,10 +17,11 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import StrMethodFormatter
 
 from .charts_style import STATUS_COLORS, STATUS_LABELS, status_color
+from .glossary import QUARTER_ZH, AwardTone
 
 __all__ = ["Segment", "label_segments", "renderer_of", "ranking_chart", "checkpoint_paths_chart", "growth_chart", "growth_axis_limits", "unit_rate_chart", "completion_chart", "batch_chart", "status_chart"]
 
-_Q = ["一季度", "二季度", "三季度", "四季度"]
+_Q = list(QUARTER_ZH.values())
 
 
 def checkpoint_paths_chart(paths: pd.DataFrame, title: str = "季度目标进度（占全年目标%）") -> Figure:
@@ -252,9 +253,11 @@ def label_segments(fig: Figure, ax: Any, segments: Sequence[Segment], *, y: floa
 
 
 def ranking_chart(data: pd.DataFrame, title: str, *, higher_is_better: bool) -> Figure:
-    """Horizontal bars per unit, one panel per kind (``data``: kind, unit, value, award), best on top.
+    """Horizontal bars per unit, one panel per kind (``data``: kind, unit, value, award, tone), best on top.
 
-    Units named 红旗 or given a prize are green, 蜗牛 red, the others grey.
+    The colour follows the award's typed tone (:class:`hzlib.glossary.AwardTone`, from the rule's
+    ``end``): praise (红旗, prizes) green, a notice of the last (蜗牛) red, no award grey; the
+    award's label is only printed beside the unit, never compared.
     """
     kinds = list(dict.fromkeys(data["kind"]))
     heights = [max(1.2, 0.26 * int((data["kind"] == k).sum()) + 0.6) for k in kinds]
@@ -264,7 +267,8 @@ def ranking_chart(data: pd.DataFrame, title: str, *, higher_is_better: bool) -> 
         g = data[data["kind"] == k]
         g = g.sort_values("value", ascending=not higher_is_better, kind="stable")
         ys = list(range(len(g)))[::-1]
-        colors = [STATUS_COLORS["missed"] if a == "蜗牛" else (STATUS_COLORS["met"] if a else STATUS_COLORS["pending"]) for a in g["award"]]
+        tones = g["tone"] if "tone" in g.columns else pd.Series("", index=g.index)
+        colors = [AwardTone(t).color if t else STATUS_COLORS["pending"] for t in tones]
         ax.barh(ys, list(g["value"]), color=colors, height=0.65)
         labels = [f"{u}（{a}）" if a else str(u) for u, a in zip(g["unit"], g["award"])]
         ax.set_yticks(ys, labels)

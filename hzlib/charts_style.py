@@ -19,8 +19,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from .arithmetic import Status
 from .errors import RenderError
+from .glossary import STATUS_ZH, Status
 
 __all__ = [
     "CJK_FONT_FAMILIES",
@@ -64,16 +64,9 @@ CJK_FONT_FAMILIES: tuple[str, ...] = (
 )
 
 #: Status colours (keys are ``hzlib.arithmetic.Status`` values).
-STATUS_COLORS: dict[str, str] = {
-    "met": "#2e7d32",  # 达标 green
-    "near": "#f9a825",  # 基本达标 amber
-    "missed": "#c62828",  # 未达标 red
-    "pending": "#9e9e9e",  # 未到期 grey
-    "no_data": "#bdbdbd",  # 无数据 light grey
-    "n/a": "#bdbdbd",  # 不适用
-}
+STATUS_COLORS: dict[str, str] = {st.value: st.color for st in Status}
 
-STATUS_LABELS: dict[str, str] = {st.value: st.zh for st in Status}
+STATUS_LABELS: dict[str, str] = STATUS_ZH
 
 #: Series colours for ordinary (non-status) charts.
 PALETTE: tuple[str, ...] = (
@@ -308,7 +301,7 @@ def savefig(fig: Any, target: str | os.PathLike[str] | IO[bytes] | None = None, 
     if hasattr(target, "write"):
         target.write(data)
     else:
-        from hzlib.render.atomic import atomic_write_bytes
+        from hzlib.atomicfile import atomic_write_bytes
 
         atomic_write_bytes(Path(target), data)
     return data

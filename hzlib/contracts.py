@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .glossary import BATCH_ZH, LEVEL_ZH, OWNERSHIP_ZH, QUARTER_ZH, Batch
+
 __all__ = [
     "Column",
     "LEDGER_COLUMNS",
@@ -82,13 +84,10 @@ class Column:
 LEVELS = ("province", "city", "county", "district")
 #: Ownership (投资主体).
 OWNERSHIPS = ("private", "state", "government", "foreign")
-#: Project batch: 四个一批 plus 汉中 2022 推进 (started earlier, completes later).
-BATCHES = ("plan", "reserve", "start", "advance", "complete")
-#: Chinese labels of the batches, as written in ledgers and reports.
-BATCH_ZH = {"plan": "谋划", "reserve": "储备", "start": "开工", "advance": "推进", "complete": "竣工"}
-#: Chinese labels of the levels and ownerships, as written in ledgers and reports.
-LEVEL_ZH = {"province": "省级", "city": "市级", "county": "县级", "district": "区级"}
-OWNERSHIP_ZH = {"private": "民间投资", "state": "国有投资", "government": "政府投资", "foreign": "外商投资"}
+#: Project batch: 四个一批 plus 汉中 2022 推进 (started earlier, completes later); their Chinese
+#: labels (``BATCH_ZH``) are the glossary's.
+BATCHES = tuple(b.value for b in Batch)
+#: Chinese labels of the levels and ownerships (``LEVEL_ZH``, ``OWNERSHIP_ZH``) are the glossary's.
 #: Values of the ledger's 行业领域 (``sector``) that make a project an infrastructure project
 #: (scope ``projects: infrastructure``). Exact values, not text search: a ledger that writes
 #: its sectors otherwise maps them with the office's mapping file.
@@ -171,10 +170,7 @@ PROFILE_COLUMNS: tuple[Column, ...] = (
     Column("jurisdiction", "地区", "str"),
     Column("indicator", "指标", "str"),
     Column("year", "年份", "int"),
-    Column("q1", "一季度", "money"),
-    Column("q2", "二季度", "money"),
-    Column("q3", "三季度", "money"),
-    Column("q4", "四季度", "money"),
+    *(Column(f"q{q}", QUARTER_ZH[q], "money") for q in range(1, 5)),
 )
 
 #: Reported achievements of targets that no ledger or statistics table measures

@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .errors import ERROR, WARNING, DataError, Problem
-from .evaluate.engine import EvaluationData
+from .errors import ERROR, DataError, Problem
+from .ingest.combine import PROGRESS_TOLERANCE, fill_level, merge_progress
+from .ingest.evaluation_data import EvaluationData
 from .inputs import KINDS, data_dir_for, data_files
 from .plan.schema import Level, Plan
 
@@ -40,9 +41,6 @@ __all__ = [
     "KINDS",
     "PROGRESS_TOLERANCE",
 ]
-
-#: 万元: a ledger sheet's cumulative column and a progress file agree when they differ by no more (rounding to whole 万元).
-PROGRESS_TOLERANCE = 0.5
 
 
 @dataclass
@@ -77,48 +75,6 @@ def check_tasks_against_plan(result: ReadResult, plan: Plan) -> None:
     result.problems += more
 
 
-def merge_progress(sheet: ReadResult | None, file: ReadResult | None) -> tuple[pd.DataFrame, list[Problem]]:
-    """A ledger sheet's progress and a progress file's, as one table; each disagreeing row is an error.
-
-    Rows of the same project and month must agree within :data:`PROGRESS_TOLERANCE` 万元;
-    the file's rows come first.
-    """
-    if sheet is None or sheet.frame.empty or file is None or file.frame.empty:
-        either = sheet if sheet is not None and not sheet.frame.empty else file
-        return (either.frame if either is not None else pd.DataFrame()), []
-    a = file.frame.assign(_row=file.rows.to_numpy())
-    b = sheet.frame.assign(_row=sheet.rows.to_numpy(), _label=(sheet.row_labels if sheet.row_labels is not None else pd.Series(sheet.where, index=sheet.frame.index)).to_numpy())
-    both = a.merge(b, on=["project_id", "month"], suffixes=("", "_sheet"))
-    bad = both[(both["completed_cum"] - both["completed_cum_sheet"]).abs() > PROGRESS_TOLERANCE]
-    h_file = file.columns.get("completed_cum", "累计完成投资（万元）")
-    h_sheet = sheet.columns.get("completed_cum", "累计完成投资")
-    problems = [
-        Problem(file.where, int(r["_row"]), h_file,
-                f"项目“{r['project_id']}”{r['month']} 的累计完成投资为 {r['completed_cum']:g} 万元，而 {r['_label']} 第{int(r['_row_sheet'])}行“{h_sheet}”为 "
-                f"{r['completed_cum_sheet']:g} 万元：同一项目同一月份两处必须一致，请改正其中一处 / disagrees with the ledger sheet")
-        for _, r in bad.iterrows()
-    ]
-    key = ["project_id", "month"]
-    extra = sheet.frame.merge(file.frame[key], on=key, how="left", indicator=True)
-    extra = extra[extra["_merge"] == "left_only"].drop(columns="_merge")
-    return pd.concat([file.frame, extra], ignore_index=True), problems
-
-
-def fill_level(result: ReadResult, level: str | None) -> None:
-    """A ledger without a level column (and no level in its title): the plan's level, reported."""
-    from .contracts import LEVEL_ZH
-
-    if result.kind != "ledger" or result.frame.empty or "level" in result.columns:
-        return
-    if level is None:
-        result.problems.append(Problem(result.where, None, "项目级别", "表中没有“项目级别”列，标题和计划也没有说明级别：按级别区分的目标将为无数据 / no level column", WARNING))
-        return
-    result.frame["level"] = level
-    result.columns["level"] = "项目级别（按计划）"
-    result.did(Problem(result.where, None, "项目级别",
-                       f"表中没有“项目级别”列，标题也没有写明，按计划中重点项目目标的范围读作{LEVEL_ZH.get(level, level)}（{len(result.frame)}行） / level from the plan", WARNING))
-
-
 def load_data(plan_id: str, data_dir: str | Path | None = None, *, year: int | None = None, plan: Plan | None = None,
               sheet: str | Mapping[str, str] | None = None, mapping: str | Path | MappingFile | None = None,
               month: str | int | None = None) -> LoadedData:
@@ -132,6 +88,8 @@ def load_data(plan_id: str, data_dir: str | Path | None = None, *, year: int | N
     not say (``2019-06``).
     """
     from . import ingest
+    from .ingest.provenance import attach as attach_provenance
+    from .ingest.provenance import header_map
 
     folder = data_dir_for(plan_id, data_dir)
     if not folder.is_dir():
@@ -159,6 +117,7 @@ def load_data(plan_id: str, data_dir: str | Path | None = None, *, year: int | N
     results: dict[str, ingest.ReadResult] = {}
     problems: list[Problem] = []
     excluded: list[object] = []
+    source_columns: dict[str, dict[str, str]] = {}
     for kind in KINDS:
         path = files.get(kind)
         if path is None:
@@ -166,10 +125,17 @@ def load_data(plan_id: str, data_dir: str | Path | None = None, *, year: int | N
             continue
         result = ingest.read_data(path, kind, sheet=sheets.get(kind), year=year if kind == "ledger" else None,
                                   month=month if kind == "ledger" else None, mapping=the_map)
+        attach_provenance(result)
         if kind == "ledger" and "level" not in result.columns and not result.frame.empty:
             fill_level(result, plan_level(the_plan()))
         if kind == "tasks":
             check_tasks_against_plan(result, the_plan())
+        source_columns[result.file] = {**source_columns.get(result.file, {}), **header_map(result)}
+        if result.progress is not None:  # a ledger sheet's cumulative column, read as monthly progress (derived)
+            sheet_cols = header_map(result.progress)
+            if "completed_cum" in sheet_cols:
+                sheet_cols["completed_cum"] += "（台账累计列，读作月度进度）"
+            source_columns[result.progress.file] = {**source_columns.get(result.progress.file, {}), **sheet_cols}
         results[kind] = result
         frames[kind] = result.frame
         problems += result.problems
@@ -197,5 +163,6 @@ def load_data(plan_id: str, data_dir: str | Path | None = None, *, year: int | N
         profiles=frames["profiles"],
         tasks=frames["tasks"],
         illustrative=illustrative,
+        source_columns=source_columns,
     )
     return LoadedData(data, files, problems, excluded)

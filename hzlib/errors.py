@@ -25,7 +25,7 @@ program, where it is printed without a traceback.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = [
     "Problem",
@@ -39,21 +39,54 @@ __all__ = [
     "ERROR",
     "WARNING",
     "format_problems",
+    "FieldProblems",
+    "GLOSS_SEP",
 ]
 
 ERROR = "error"
 WARNING = "warning"
 
 
+#: How a message gives an English gloss after its Chinese: ``中文 / english``.
+GLOSS_SEP = " / "
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One problem in one place of one input file."""
+    """One problem in one place of one input file.
+
+    A message made with :meth:`said` keeps its Chinese part (:attr:`message_zh`) beside the
+    message with its English gloss, so a listing that shows only the Chinese reads it, never
+    cuts it out of the text:
+
+    >>> p = Problem.said("a.xlsx", 3, "总投资", "已换算为万元", "converted to 万元", WARNING)
+    >>> p.message, p.message_zh
+    ('已换算为万元 / converted to 万元', '已换算为万元')
+    """
 
     file: str
     row: int | None
     column: str | None
     message: str
     severity: str = ERROR
+    #: The Chinese part of a message with an English gloss (:meth:`said`); None when the message is all.
+    zh: str | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def said(cls, file: str, row: int | None, column: str | None, zh: str, english: str, severity: str = ERROR) -> Problem:
+        """A problem whose message is ``zh`` with the English gloss ``english`` after it."""
+        return cls(file, row, column, f"{zh}{GLOSS_SEP}{english}", severity, zh=zh)
+
+    @property
+    def message_zh(self) -> str:
+        """The message without its English gloss.
+
+        Messages made as one string before :meth:`said` existed carry the gloss after
+        :data:`GLOSS_SEP`; this is the one place that reads that convention.
+        """
+        if self.zh is not None:
+            return self.zh
+        return self.message.split(GLOSS_SEP)[0]
 
     def __str__(self) -> str:
         where = self.file
@@ -124,6 +157,23 @@ class InputError(HzError):
 
 def format_problems(problems: Iterable[Problem]) -> str:
     return "\n".join(f"  - {p}" for p in problems)
+
+
+class FieldProblems(ValueError):
+    """What a model validator found wrong, each problem with the field it concerns.
+
+    Raised inside a pydantic validator; pydantic keeps the exception (``ctx["error"]`` of the
+    error), so the YAML loader reads the fields from :attr:`problems` and points each message
+    at its field's line, and nothing parses the message back.
+
+    >>> e = FieldProblems([("count", "share 和 count 只能写一个")])
+    >>> e.problems, str(e)
+    ((('count', 'share 和 count 只能写一个'),), 'count：share 和 count 只能写一个')
+    """
+
+    def __init__(self, problems: Iterable[tuple[str, str]]) -> None:
+        self.problems: tuple[tuple[str, str], ...] = tuple(problems)
+        super().__init__("；".join(f"{f}：{msg}" for f, msg in self.problems))
 
 
 class PlanError(InputError):

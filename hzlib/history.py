@@ -34,8 +34,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .atomicfile import atomic_write_bytes
 from .errors import HzError
-from .render.atomic import atomic_write_bytes
 
 __all__ = ["HISTORY_DIR", "Snapshot", "Undone", "WriteError", "describe", "keep_then_write", "snapshots", "undo", "write_error"]
 

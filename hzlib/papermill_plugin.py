@@ -1,13 +1,15 @@
 """papermill plugin (entry point ``papermill.engine``: ``hz``), so that plain papermill is as
 clear as ``hz run``.
 
-papermill loads its engine plugins when it starts. Loading this one does two things:
+papermill loads its engine plugins when it starts; loading this one changes nothing (no hook,
+no registration) except in the ``papermill`` command, where ``hz`` becomes the default engine.
+What the engine does when it runs:
 
 - **The papermill command's error output.** When a cell fails, papermill's command ends
   with an uncaught ``PapermillExecutionError``, and Python prints papermill's own stack
   (about 25 lines of click and papermill frames that say nothing about the notebook)
-  above the notebook's error. In the ``papermill`` command only, this module's
-  ``sys.excepthook`` prints the notebook's error alone: an hzlib error, which the
+  above the notebook's error. In the ``papermill`` command only, once the engine runs, this
+  module's ``sys.excepthook`` prints the notebook's error alone: an hzlib error, which the
   notebook already shows as one Chinese line (:mod:`hzlib.report.notebook`), is printed
   as that line; any other error as the notebook's traceback. The exit code stays 1.
   An hzlib error raised in this process (a parameter the notebook does not take) is
@@ -18,7 +20,8 @@ papermill loads its engine plugins when it starts. Loading this one does two thi
   Before it starts a kernel it checks the parameters of an hzlib notebook against its
   parameters cell (:func:`parameter_problems`): a misspelt name (``-p quartr 2024Q3``, which papermill
   would only warn about and run the default quarter) or a value of the wrong type
-  (``-p quarter 2``) stops it with one line saying what the notebook takes.
+  (``-p quarter 2``) stops it with one line saying what the notebook takes. The injected-parameters
+  cell gets an id derived from the parameters (papermill's is random).
 
 The module imports nothing heavy: papermill loads it on every start. ``HzEngine`` is made on
 first use (papermill's engine module, which it subclasses, is what imports this module).
@@ -148,11 +151,16 @@ def _excepthook(etype: type[BaseException], value: BaseException, tb: TracebackT
     sys.__excepthook__(etype, value, tb)
 
 
-def install_excepthook(argv0: str | None = None) -> bool:
-    """Install the hook when this process is the ``papermill`` command and no other hook is set."""
+def _papermill_command(argv0: str | None = None) -> bool:
+    """Whether this process is the ``papermill`` command (``argv0``: default ``sys.argv[0]``)."""
     path = Path(argv0 if argv0 is not None else (sys.argv[0] if sys.argv else ""))
-    command = path.name == "papermill" or (path.name == "__main__.py" and path.parent.name == "papermill")
-    if not command or sys.excepthook is not sys.__excepthook__:
+    return path.name == "papermill" or (path.name == "__main__.py" and path.parent.name == "papermill")
+
+
+def install_excepthook(argv0: str | None = None) -> bool:
+    """Install the hook when this process is the ``papermill`` command and no other hook is set
+    (called when the engine runs, never at import)."""
+    if not _papermill_command(argv0) or sys.excepthook is not sys.__excepthook__:
         return False
     sys.excepthook = _excepthook
     return True
@@ -167,7 +175,11 @@ def _make_engine() -> type:
 
         @classmethod
         def execute_notebook(cls, nb: Any, kernel_name: Any, **kwargs: Any) -> Any:
+            from .runner.kernel import pin_parameters_cell
+
+            install_excepthook()  # the papermill command only: its errors as one line
             check_parameters(nb, kwargs.get("input_path"))
+            pin_parameters_cell(nb)
             return super().execute_notebook(nb, kernel_name, **kwargs)
 
         @classmethod
@@ -186,12 +198,9 @@ def __getattr__(name: str) -> Any:
     if name == "HzEngine":
         if not _ENGINE:
             _ENGINE.append(_make_engine())
-            if sys.excepthook is _excepthook:  # the papermill command: hz is its default engine
+            if _papermill_command():  # the papermill command: hz is its default engine
                 engines = sys.modules.get("papermill.engines")
                 if engines is not None and hasattr(engines, "papermill_engines"):
                     engines.papermill_engines.register(None, _ENGINE[0])
         return _ENGINE[0]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-install_excepthook()

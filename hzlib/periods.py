@@ -35,6 +35,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from .errors import UsageError
+from .glossary import CUMULATIVE_ZH, QUARTER_ZH, YEAR_PARTS_ZH
 
 if TYPE_CHECKING:  # pandas is imported where tables are matched, not by `import hzlib`
     import pandas as pd
@@ -45,9 +46,9 @@ __all__ = ["Period", "PeriodError", "PERIOD_FORMS_ZH", "time_progress", "quarter
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
 
 _ZH_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-#: Cumulative Chinese names of a year's parts → (end month, kind). 下半年 ends in December, so
-#: as a cumulative period (from January, like every period here) it is the whole year.
-_ZH_PARTS = {"上半年": (6, "half"), "前三季度": (9, "quarter"), "下半年": (12, "year"), "全年": (12, "year")}
+#: Cumulative Chinese names of a year's parts (the glossary's) → (end month, kind). 下半年 ends in
+#: December, so as a cumulative period (from January, like every period here) it is the whole year.
+_ZH_PARTS = {name: (end, {6: "half", 9: "quarter"}.get(end, "year")) for name, end in YEAR_PARTS_ZH.items()}
 
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(\d{4})[-/](\d{1,2})$"), "month"),
@@ -56,12 +57,13 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(\d{4})-?Q([1-4])$"), "quarter"),
     (re.compile(r"^(\d{4})年?第?([一二三四1-4])季度$"), "quarter_zh"),
     (re.compile(r"^(\d{4})H([12])$"), "half"),
-    (re.compile(r"^(\d{4})年?(上半年|前三季度|下半年|全年)$"), "part_zh"),
+    (re.compile(r"^(\d{4})年?(" + "|".join(map(re.escape, YEAR_PARTS_ZH)) + ")$"), "part_zh"),
     (re.compile(r"^(\d{4})$"), "year"),
 )
 
 #: The forms :meth:`Period.parse` reads, as shown in messages and help texts.
-PERIOD_FORMS_ZH = "2024Q2、2024年二季度、2024年上半年、2024年前三季度、2024年1-6月、2024年6月、2024-06、2024H1 或 2024"
+PERIOD_FORMS_ZH = (f"2024Q2、2024年{QUARTER_ZH[2]}、2024年{CUMULATIVE_ZH[2]}、2024年{CUMULATIVE_ZH[3]}、"
+                   "2024年1-6月、2024年6月、2024-06、2024H1 或 2024")
 
 
 class PeriodError(UsageError):
@@ -175,9 +177,8 @@ class Period:
 
     def label_zh(self) -> str:
         """Chinese name: 2024年一季度, 2024年上半年, 2024年1-9月, 2024年全年."""
-        names = {3: "一季度", 6: "上半年", 9: "前三季度", 12: "全年"}
-        if self.kind in ("quarter", "half", "year") and self.end_month in names:
-            return f"{self.year}年{names[self.end_month]}"
+        if self.kind in ("quarter", "half", "year") and self.is_quarter_end:
+            return f"{self.year}年{CUMULATIVE_ZH[self.quarter]}"
         if self.end_month == 1:
             return f"{self.year}年1月"
         return f"{self.year}年1-{self.end_month}月"

@@ -21,10 +21,8 @@ import datetime as dt
 import html
 import json
 import pickle
-import platform
 import shutil
 import signal
-import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -38,11 +36,12 @@ from .errors import HzError, UsageError
 from .paths import project
 from .periods import Period
 from .render.atomic import remove_leftovers, writing
+from .report.monthly import bulletin_kind
 from .safety import check_id, check_quarter
 
 if TYPE_CHECKING:
     from .render.pdf import PdfRenderer
-    from .runner.keys import Job
+    from .runner.keys import InputDigest, Job
     from .runner.worker import Worker
 
 __all__ = ["RunResult", "Prepared", "Interrupted", "prepare_report", "run_plan", "main_run", "write_index", "interrupts_as_exceptions", "NOTEBOOKS"]
@@ -55,6 +54,25 @@ NOTEBOOKS = {
     "03_projects.ipynb": "03_projects.html",
     "04_scoring.ipynb": "04_scoring.html",
 }
+#: The notebooks of a monthly bulletin (月通报): the bulletin and the projects' progress. No target is
+#: assessed in a month, so the targets, evaluation and scoring notebooks are rendered at quarter ends only.
+MONTHLY_NOTEBOOKS = ("quarterly_report.ipynb", "03_projects.ipynb")
+
+
+def notebooks_for(monthly: bool) -> dict[str, str]:
+    """The notebooks (→ HTML names) a bulletin renders: all of :data:`NOTEBOOKS`, or for a month :data:`MONTHLY_NOTEBOOKS`.
+
+    >>> list(notebooks_for(True).values())
+    ['bulletin.html', '03_projects.html']
+    """
+    return {nb: html_name for nb, html_name in NOTEBOOKS.items() if not monthly or nb in MONTHLY_NOTEBOOKS}
+
+
+def expected_files(formats: tuple[str, ...], monthly: bool) -> tuple[str, ...]:
+    """The files a finished report folder has (what an unchanged report is reused by)."""
+    return ("manifest.json",) + (tuple(notebooks_for(monthly).values()) if "html" in formats else ()) + (("bulletin.xlsx",) if "xlsx" in formats else ())
+
+
 STATUS_ZH = {st.value: st.zh for st in Status} | {"failed": "运行失败"}
 
 
@@ -82,6 +100,10 @@ class Prepared:
     model: Any
     params: dict[str, Any]
     cache_key: str
+    #: its input files and notebooks, hashed once (for its key, its model's cache key and its manifest)
+    digest: InputDigest
+    #: the quarter as asked (``latest`` or the quarter)
+    quarter_asked: str
 
 
 class Interrupted(KeyboardInterrupt):
@@ -127,26 +149,6 @@ def interrupts_as_exceptions() -> Iterator[None]:
     finally:
         for s, old in previous.items():
             signal.signal(s, old)
-
-
-def _git_commit() -> str | None:
-    try:
-        out = subprocess.run(["git", "-C", str(project().root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None if out.returncode == 0 else None
-
-
-def _versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {"python": platform.python_version()}
-    for pkg in ("hzlib", "pandas", "numpy", "matplotlib", "papermill", "nbconvert", "pydantic", "openpyxl"):
-        try:
-            out[pkg] = version(pkg)
-        except PackageNotFoundError:
-            pass
-    return out
 
 
 def check_parameters(notebook: Path, params: dict[str, Any]) -> None:
@@ -219,27 +221,31 @@ def run_plan(
 
 
 def prepare_report(plan_id: str, quarter: str, *, data_dir: str | None = None, allow_partial: bool = False,
-                   scenario: str | None = None) -> Prepared:
+                   scenario: str | None = None, digest: InputDigest | None = None) -> Prepared:
     """Read and check a report's inputs and compute its model: everything that needs no kernel.
+    ``digest``: its input files already hashed (:func:`hzlib.runner.keys.digest_inputs`; else they are hashed here).
 
     Raises :class:`HzError` (unknown plan, quarter outside the plan year or past the data, bad
     data or scenario) before anything is started or written."""
     from .report import load_inputs
     from .report.notebook import build_model, model_key
+    from .runner.keys import digest_inputs
 
     check_id(plan_id, "plan")
-    q_asked = quarter if quarter == "latest" else Period.parse(quarter).to_quarter().label()
+    q_asked = quarter if quarter == "latest" else period_label(quarter)
+    if digest is None:
+        digest = digest_inputs(plan_id, data_dir, scenario)  # before the files are read
     inputs = load_inputs(plan_id, data_dir)
     model = build_model(plan_id, q_asked, data_dir or "", allow_partial, scenario or "", inputs=inputs)
-    q = check_quarter(model.period.to_quarter().label() if q_asked == "latest" else q_asked)
+    q = check_quarter(model.period.to_quarter().label()) if q_asked == "latest" else q_asked
     if scenario:
         q = check_quarter(str(model.extra.get("base_quarter", q))) if q_asked == "latest" else q
     params: dict[str, Any] = {"plan": plan_id, "quarter": q, "data_dir": str(data_dir or ""), "allow_partial": allow_partial,
                               "scenario": scenario or ""}
     for nb in NOTEBOOKS:
         check_parameters(project().notebook_dir / nb, params)
-    cache_key = model_key(plan_id, q, str(data_dir or ""), allow_partial, scenario or "")
-    return Prepared(plan_id, q, inputs, model, params, cache_key)
+    cache_key = model_key(plan_id, q, str(data_dir or ""), allow_partial, scenario or "", file_hashes=digest.sha256)
+    return Prepared(plan_id, q, inputs, model, params, cache_key, digest, q_asked)
 
 
 def _start_pdf(renderer: PdfRenderer, stage: Path, result: RunResult) -> Future[Any] | None:
@@ -257,98 +263,72 @@ def _start_pdf(renderer: PdfRenderer, stage: Path, result: RunResult) -> Future[
     return future
 
 
+def period_label(text: str) -> str:
+    """A requested period as its report's folder name: the canonical label (:meth:`Period.canonical`),
+    ``2024Q2`` at a quarter end (the quarterly bulletin), ``2024-05`` for another month (the monthly
+    bulletin, 月通报).
+
+    >>> period_label("2024年上半年"), period_label("2024年1-5月"), period_label("2024-06")
+    ('2024Q2', '2024-05', '2024Q2')
+    """
+    p = Period.parse(text).canonical()
+    return check_quarter(p.label()) if p.is_quarter_end else f"{p.year:04d}-{p.end_month:02d}"
+
+
 def _report_folder(q: str, scenario_id: str | None) -> str:
     return q if not scenario_id else f"{q}-{check_id(scenario_id, 'scenario')}"
 
 
+@dataclass
+class _Rendering:
+    """One report while it is rendered: what its steps (below) share."""
+
+    prepared: Prepared
+    stage: Path  # the staging folder: moved into place when every step is done
+    out_dir: Path
+    failed_dir: Path
+    formats: tuple[str, ...]
+    worker: Worker
+    result: RunResult
+    scenario_id: str | None
+
+
 def _run_plan(prepared: Prepared, *, out_dir: Path, formats: tuple[str, ...], data_dir: str | None, allow_partial: bool,
               progress: Any, pdf: PdfRenderer | None, worker: Worker, scenario: str | None, key: str | None) -> RunResult:
-    import nbformat
-
-    from .inputs import data_dir_for, file_hash
-    from .render.atomic import atomic_write_text, staging_dir
-    from .render.html import notebook_to_html
-    from .runner.kernel import NotebookError
+    """Render a prepared report in steps: :func:`_clear_folder`, then in a staging folder
+    :func:`_hand_model` to the kernel, per notebook :func:`_execute` and :func:`_write_html` (the PDF
+    printed in the background by :func:`_start_pdf` once ``bulletin.html`` is written),
+    :func:`_write_excel`, :func:`_wait_pdf`, :func:`_write_manifest`; the staging folder then
+    replaces the report's folder."""
+    from .render.atomic import staging_dir
 
     started = dt.datetime.now(dt.UTC)
-    plan_id, q, inputs, model, params, cache_key = (prepared.plan_id, prepared.quarter, prepared.inputs, prepared.model,
-                                                    prepared.params, prepared.cache_key)
-    plan = inputs.plan
-    notebook_dir = project().notebook_dir
+    model = prepared.model
     scenario_id = str(model.extra.get("scenario_id")) if scenario else None
-    final = out_dir / plan_id / _report_folder(q, scenario_id)
-    result = RunResult(plan_id, final.name, False, None)
-    failed_dir = out_dir / plan_id / f"{final.name}.failed"
+    final = out_dir / prepared.plan_id / _report_folder(prepared.quarter, scenario_id)
+    result = RunResult(prepared.plan_id, final.name, False, None)
+    failed_dir = out_dir / prepared.plan_id / f"{final.name}.failed"
     try:
-        with writing(final.parent):
-            final.parent.mkdir(parents=True, exist_ok=True)
-            result.notes += [f"已删除上次中断的运行留下的 {_shown(p, out_dir)}" for p in remove_leftovers(final.parent)]
-            shutil.rmtree(failed_dir, ignore_errors=True)  # from an earlier run: this run decides again
+        _clear_folder(final, failed_dir, out_dir, result)
         with writing(final.parent), staging_dir(final) as stage:
-            model_file = stage / ".model.pkl"  # the notebooks present this model: computed once, above
-            model_file.write_bytes(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
-            worker.kernel.preload(model_file, cache_key)
-            model_file.unlink()
+            r = _Rendering(prepared, stage, out_dir, failed_dir, formats, worker, result, scenario_id)
+            _hand_model(r)
             printing: Future[Any] | None = None  # the PDF prints while the other notebooks run
-            for nb, html_name in NOTEBOOKS.items():
-                out_nb = stage / nb
-                try:
-                    executed = worker.kernel.run(notebook_dir / nb, params, cwd=notebook_dir)
-                except NotebookError as e:
-                    failed_dir.mkdir(parents=True, exist_ok=True)
-                    nbformat.write(e.executed, failed_dir / nb)
-                    result.errors.append(f"{e}（出错的 notebook 已保存为 {_shown(failed_dir / nb, out_dir)}）")
-                    raise _NotebookFailed from e
-                nbformat.write(executed, out_nb)
+            for nb, html_name in notebooks_for(model.monthly is not None).items():
+                executed = _execute(r, nb)
                 if "html" in formats or "pdf" in formats:
-                    kind = "季度通报" if nb.startswith("quarterly") else nb[:-6]
-                    title = f"{plan.jurisdiction} {q} {kind}" + (f"（情景假设：{model.extra.get('scenario_label')}）" if scenario else "")
-                    atomic_write_text(stage / html_name, notebook_to_html(executed, title=title, base_dir=notebook_dir))
+                    _write_html(r, nb, html_name, executed)
                 if html_name == "bulletin.html" and "pdf" in formats:
                     printing = _start_pdf(pdf or worker.pdf, stage, result)
                 if progress:
-                    progress(f"{plan_id} {q} {nb}")
+                    progress(f"{prepared.plan_id} {prepared.quarter} {nb}")
             if "xlsx" in formats:
-                from .render.excel import write_tables_xlsx
-                from .report.tables import excel_tables
-
-                write_tables_xlsx(excel_tables(model), stage / "bulletin.xlsx", title=f"{plan.jurisdiction}{q}季度通报")
-            if printing is not None:
-                from .render.pdf import PDFError
-
-                try:
-                    printing.result()
-                except PDFError as e:
-                    result.errors.append(f"PDF：{e}")
-                    raise _NotebookFailed from e
+                _write_excel(r)
+            _wait_pdf(r, printing)
             if "html" not in formats:
                 for name in NOTEBOOKS.values():
                     (stage / name).unlink(missing_ok=True)
-            files = dict(inputs.files) | {f"notebooks/{nb}": project().notebook_dir / nb for nb in NOTEBOOKS}
-            manifest = {
-                "plan": plan_id,
-                "title": plan.title,
-                "jurisdiction": plan.jurisdiction,
-                "quarter": q,
-                "scenario": scenario_id,
-                "parameters": params,
-                "formats": list(formats),
-                "key": key,
-                "period_evaluated": model.period.label(),
-                "data_end": model.coverage.end.label() if model.coverage.end else None,
-                "partial": model.partial,
-                "assumed": model.assumed,
-                "overall_status": model.overall_status,
-                "summary": model.summary,
-                "illustrative": model.illustrative,
-                "inputs": {k: {"file": p.name, "sha256": file_hash(p)} for k, p in sorted(files.items()) if p.exists()},
-                "data_folder": data_dir_for(plan_id, data_dir).name,
-                "versions": _versions(),
-                "git_commit": _git_commit(),
-                "started": started.isoformat(timespec="seconds"),
-                "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            }
-            atomic_write_text(stage / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+            _write_manifest(r, data_dir=data_dir, key=key, started=started)
     except _NotebookFailed:
         return result
     except HzError as e:
@@ -362,12 +342,100 @@ def _run_plan(prepared: Prepared, *, out_dir: Path, formats: tuple[str, ...], da
     return result
 
 
+def _clear_folder(final: Path, failed_dir: Path, out_dir: Path, result: RunResult) -> None:
+    """Make the plan's folder; remove what killed runs left there and an earlier run's ``.failed`` folder."""
+    with writing(final.parent):
+        final.parent.mkdir(parents=True, exist_ok=True)
+        result.notes += [f"已删除上次中断的运行留下的 {_shown(p, out_dir)}" for p in remove_leftovers(final.parent)]
+        shutil.rmtree(failed_dir, ignore_errors=True)  # from an earlier run: this run decides again
+
+
+def _hand_model(r: _Rendering) -> None:
+    """Put the report model (computed once, in :func:`prepare_report`) in the kernel's cache: the
+    notebooks present it instead of computing it again."""
+    model_file = r.stage / ".model.pkl"
+    model_file.write_bytes(pickle.dumps(r.prepared.model, protocol=pickle.HIGHEST_PROTOCOL))
+    r.worker.kernel.preload(model_file, r.prepared.cache_key)
+    model_file.unlink()
+
+
+def _execute(r: _Rendering, nb: str) -> Any:
+    """Execute notebook ``nb`` in the worker's kernel and write it to the staging folder; a failing
+    notebook is kept in the ``.failed`` folder and named in the result."""
+    import nbformat
+
+    from .runner.kernel import NotebookError
+
+    notebook_dir = project().notebook_dir
+    try:
+        executed = r.worker.kernel.run(notebook_dir / nb, r.prepared.params, cwd=notebook_dir)
+    except NotebookError as e:
+        r.failed_dir.mkdir(parents=True, exist_ok=True)
+        nbformat.write(e.executed, r.failed_dir / nb)
+        r.result.errors.append(f"{e}（出错的 notebook 已保存为 {_shown(r.failed_dir / nb, r.out_dir)}）")
+        raise _NotebookFailed from e
+    nbformat.write(executed, r.stage / nb)
+    return executed
+
+
+def _write_html(r: _Rendering, nb: str, html_name: str, executed: Any) -> None:
+    """The HTML page of an executed notebook."""
+    from .render.atomic import atomic_write_text
+    from .render.html import notebook_to_html
+
+    model, plan = r.prepared.model, r.prepared.inputs.plan
+    kind = ("月通报" if model.monthly is not None else "季度通报") if nb.startswith("quarterly") else nb[:-6]
+    title = f"{plan.jurisdiction} {r.prepared.quarter} {kind}" + (
+        f"（情景假设：{model.extra.get('scenario_label')}）" if r.scenario_id else "")
+    atomic_write_text(r.stage / html_name, notebook_to_html(executed, title=title, base_dir=project().notebook_dir))
+
+
+def _write_excel(r: _Rendering) -> None:
+    """``bulletin.xlsx``: the report's tables."""
+    from .render.excel import write_tables_xlsx
+    from .report.tables import excel_tables
+
+    plan = r.prepared.inputs.plan
+    write_tables_xlsx(excel_tables(r.prepared.model), r.stage / "bulletin.xlsx", title=f"{plan.jurisdiction}{r.prepared.quarter}{'月通报' if r.prepared.model.monthly is not None else '季度通报'}")
+
+
+def _wait_pdf(r: _Rendering, printing: Future[Any] | None) -> None:
+    """Wait for the PDF printed in the background (a failed print fails the report)."""
+    if printing is None:
+        return
+    from .render.pdf import PDFError
+
+    try:
+        printing.result()
+    except PDFError as e:
+        r.result.errors.append(f"PDF：{e}")
+        raise _NotebookFailed from e
+
+
+def _write_manifest(r: _Rendering, *, data_dir: str | None, key: str | None, started: dt.datetime) -> None:
+    """``manifest.json`` (see :func:`hzlib.manifest.build_manifest`), from the inputs hashed once for this report."""
+    from .inputs import data_dir_for
+    from .manifest import FileDigest, build_manifest, manifest_text, software
+    from .render.atomic import atomic_write_text
+
+    p, digest = r.prepared, r.prepared.digest
+    inputs = {role: FileDigest(path.name, digest.sha256[role]) for role, path in digest.files.items()}
+    inputs |= {f"notebooks/{nb}": FileDigest(nb, digest.notebooks[nb]) for nb in NOTEBOOKS if nb in digest.notebooks}
+    manifest = build_manifest(plan_id=p.plan_id, plan=p.inputs.plan, model=p.model, quarter=p.quarter,
+                              quarter_asked=p.quarter_asked, scenario=r.scenario_id, parameters=p.params,
+                              formats=r.formats, key=key, inputs=inputs, data_folder=data_dir_for(p.plan_id, data_dir).name,
+                              software=software(project().root), started=started, finished=dt.datetime.now(dt.UTC))
+    atomic_write_text(r.stage / "manifest.json", manifest_text(manifest))
+
+
 def write_index(out_dir: Path) -> Path:
-    """``reports/index.html``: every plan and quarter with its overall status and links."""
+    """``reports/index.html``: every plan and period with its overall status and links, the quarterly
+    bulletins (季度通报) and the monthly ones (月通报) in separate tables."""
     from .render.atomic import atomic_write_text
     from .render.html import bulletin_css
 
-    rows = []
+    rows: list[str] = []
+    monthly_rows: list[str] = []
     for manifest in sorted(out_dir.glob("*/*/manifest.json")):
         m = json.loads(manifest.read_text(encoding="utf-8"))
         rel = manifest.parent.relative_to(out_dir).as_posix()
@@ -378,10 +446,15 @@ def write_index(out_dir: Path) -> Path:
                 links.append(f'<a href="{html.escape(rel)}/{name}">{label}</a>')
         st = m.get("overall_status", "no_data")
         s = m.get("summary", {})
+        if bulletin_kind(str(m["quarter"])) == "monthly":  # 月通报: no target assessed, so no status column and no target pages
+            links = [a for a in links if not any(f"/{n}" in a for n in ("01_targets.html", "02_evaluate.html", "04_scoring.html"))]
+            monthly_rows.append(f"<tr><td>{html.escape(m.get('jurisdiction', ''))}</td><td>{html.escape(m.get('title', ''))}</td>"
+                                f"<td>{html.escape(m['quarter'])}</td><td>{'示意数据' if m.get('illustrative') else ''}</td><td>{' · '.join(links)}</td></tr>")
+            continue
         rows.append(
             f"<tr><td>{html.escape(m.get('jurisdiction', ''))}</td><td>{html.escape(m.get('title', ''))}</td>"
             f"<td>{html.escape(m['quarter'])}</td><td class=\"status-{html.escape(st)}\">{STATUS_ZH.get(st, st)}</td>"
-            f"<td>达标 {s.get('met', 0)} / 基本达标 {s.get('near', 0)} / 未达标 {s.get('missed', 0)}</td>"
+            f"<td>{' / '.join(f'{k.zh} {s.get(k.value, 0)}' for k in (Status.MET, Status.NEAR, Status.MISSED))}</td>"
             f"<td>{'示意数据' if m.get('illustrative') else ''}</td><td>{' · '.join(links)}</td></tr>"
         )
     page = f"""<!DOCTYPE html>
@@ -392,13 +465,22 @@ def write_index(out_dir: Path) -> Path:
 <table class="dataframe hz-table"><thead><tr><th>地区</th><th>计划</th><th>季度</th><th>总体状态</th><th>目标</th><th>数据</th><th>文件</th></tr></thead>
 <tbody>
 {chr(10).join(rows)}
-</tbody></table></main></body></html>
+</tbody></table>{_monthly_index(monthly_rows)}</main></body></html>
 """
     path = out_dir / "index.html"
     with writing(path):
         remove_leftovers(out_dir)
         atomic_write_text(path, page)
     return path
+
+
+def _monthly_index(rows: list[str]) -> str:
+    """The index's table of monthly bulletins (月通报), when there are any."""
+    if not rows:
+        return ""
+    return ("\n<h2>重点项目进展月通报</h2>\n<p>非季度末月份的月通报：重点项目累计完成投资与时序进度、开工竣工、落后项目；目标在季度末考核，见上表。</p>\n"
+            '<table class="dataframe hz-table"><thead><tr><th>地区</th><th>计划</th><th>月份</th><th>数据</th><th>文件</th></tr></thead>\n<tbody>\n'
+            + "\n".join(rows) + "\n</tbody></table>")
 
 
 def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, ...], data_dir: str | None,
@@ -418,7 +500,7 @@ def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, 
     exit code 2); of several, the wrong ones are listed and the others rendered.
     """
     from .plan import list_plan_ids
-    from .runner.keys import Job, cached_folder, job_key
+    from .runner.keys import Job, cached_folder, digest_inputs, job_key
     from .runner.pool import Progress, check_scheduler_address, default_jobs, run_jobs
 
     bad = [f for f in formats if f not in ("html", "pdf", "xlsx")]
@@ -427,7 +509,9 @@ def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, 
     if scheduler is not None:
         scheduler = check_scheduler_address(scheduler)
     if quarter != "latest":
-        quarter = check_quarter(Period.parse(quarter).to_quarter().label())
+        quarter = period_label(quarter)
+        if scenarios and "Q" not in quarter:
+            raise UsageError(f"情景假设通报按季度生成，{Period.parse(quarter).label_zh()}是月份：请写季度，如 {quarter[:4]}Q{Period.parse(quarter).quarter}")
     known = set(list_plan_ids())
     for p in plans:
         check_id(p, "plan")
@@ -440,16 +524,16 @@ def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, 
         todo = [Job(p, quarter, formats, data_dir, allow_partial, s) for p in plans for s in scenarios if s in list_scenarios(p)]
         if not todo:
             raise UsageError(f"所选计划都没有情景 {'、'.join(scenarios)}（params/scenarios/<计划>/<情景>.yaml）")
-    expected = ("manifest.json",) + (tuple(NOTEBOOKS.values()) if "html" in formats else ()) + (("bulletin.xlsx",) if "xlsx" in formats else ())
     results: list[RunResult] = []
     current = "准备"
     with interrupts_as_exceptions():
         try:
-            keyed = [(job, job_key(job)) for job in todo]
+            digests = {job: digest_inputs(job.plan, job.data_dir, job.scenario) for job in todo}  # once per report
+            keyed = [(job, job_key(job, digests[job])) for job in todo]
             run: list[tuple[Job, str]] = []
             skipped = 0  # reports reused unchanged
             for job, key in keyed:
-                folder = None if force else cached_folder(job, key, out_dir, expected)
+                folder = None if force else cached_folder(job, key, out_dir, expected_files(formats, bulletin_kind(job.quarter) == "monthly"))
                 if folder is None:
                     run.append((job, key))
                     continue
@@ -457,7 +541,7 @@ def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, 
                 results.append(r)
                 skipped += 1
                 _print_result(r, out_dir)
-            run, prepared, refused = _check_inputs(run, single=len(todo) == 1)
+            run, prepared, refused = _check_inputs(run, digests, single=len(todo) == 1)
             for r in refused:
                 results.append(r)
                 _print_result(r, out_dir)
@@ -487,9 +571,10 @@ def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, 
     return 2 if any(r.input_error for r in failed) else 1 if failed else 0
 
 
-def _check_inputs(run: list[tuple[Job, str]], *, single: bool) -> tuple[list[tuple[Job, str]], dict[Job, Prepared], list[RunResult]]:
-    """Check the inputs of every report to render (no kernel started yet): the reports to render,
-    their prepared inputs, and the refused ones (each with its message). With ``single`` (the run
+def _check_inputs(run: list[tuple[Job, str]], digests: dict[Job, InputDigest], *,
+                  single: bool) -> tuple[list[tuple[Job, str]], dict[Job, Prepared], list[RunResult]]:
+    """Check the inputs of every report to render (no kernel started yet; ``digests``: their input
+    files, hashed): the reports to render, their prepared inputs, and the refused ones (each with its message). With ``single`` (the run
     asked for one report) a wrong input raises its error instead: one message, exit code 2."""
     ok: list[tuple[Job, str]] = []
     prepared: dict[Job, Prepared] = {}
@@ -497,7 +582,7 @@ def _check_inputs(run: list[tuple[Job, str]], *, single: bool) -> tuple[list[tup
     for job, key in run:
         try:
             prepared[job] = prepare_report(job.plan, job.quarter, data_dir=job.data_dir, allow_partial=job.allow_partial,
-                                           scenario=job.scenario)
+                                           scenario=job.scenario, digest=digests.get(job))
         except HzError as e:
             if single:
                 raise

@@ -24,12 +24,13 @@ import pandas as pd
 
 from .arithmetic import milestone_count
 from .errors import PlanError, Problem, UsageError
+from .glossary import QUARTER_ZH, Status
 from .periods import Period
 from .plan.schema import QUARTER_KEYS, Measure, Period_, Phasing, Plan, Target
 
-__all__ = ["Checkpoint", "checkpoint", "plan_checkpoints", "checkpoints_frame", "CHECKPOINT_COLUMNS", "quarter_period"]
+__all__ = ["Checkpoint", "checkpoint", "plan_checkpoints", "checkpoints_frame", "checkpoints_table", "CHECKPOINT_COLUMNS", "quarter_period"]
 
-_QZH = {1: "一季度", 2: "二季度", 3: "三季度", 4: "四季度"}
+_QZH = QUARTER_ZH
 
 #: Stable English columns of the checkpoint table (csv / json output).
 CHECKPOINT_COLUMNS = [
@@ -206,7 +207,7 @@ def checkpoint(t: Target, plan_year: int, quarter: str | Period, *, plan_id: str
         assert t.due is not None
         cp = value
         is_cp = p.end_date >= t.due
-        basis = f"限期 {t.due.isoformat()} 完成" + ("" if is_cp else "（未到期）")
+        basis = f"限期 {t.due.isoformat()} 完成" + ("" if is_cp else f"（{Status.PENDING.zh}）")
     count: int | None = None
     if t.measure is Measure.RATE and cp is not None:
         base = t.base_count
@@ -261,7 +262,12 @@ def plan_checkpoints(plan: Plan, quarter: str | Period) -> list[Checkpoint]:
 
 def checkpoints_frame(plan: Plan, quarter: str | Period) -> pd.DataFrame:
     """The checkpoint table as a DataFrame with :data:`CHECKPOINT_COLUMNS`."""
-    rows = [c.as_dict() for c in plan_checkpoints(plan, quarter)]
+    return checkpoints_table(plan_checkpoints(plan, quarter))
+
+
+def checkpoints_table(checkpoints: list[Checkpoint]) -> pd.DataFrame:
+    """Checkpoints already computed, as a DataFrame with :data:`CHECKPOINT_COLUMNS`."""
+    rows = [c.as_dict() for c in checkpoints]
     df = pd.DataFrame(rows, columns=CHECKPOINT_COLUMNS)
     df["checkpoint_count"] = df["checkpoint_count"].astype("Int64")
     return df

@@ -168,8 +168,8 @@ def write_template(path: Path, template: pd.DataFrame, columns: tuple[Column, ..
 
 def _write_new(path: Path, data: bytes) -> None:
     """Write a new file atomically (nothing to keep); an ``OSError`` becomes a one-line error naming it."""
-    from .history import write_error
     from .atomicfile import atomic_write_bytes
+    from .history import write_error
 
     try:
         atomic_write_bytes(path, data)

@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import ERROR, Problem
+from .errors import ERROR, FieldProblems, Problem
 
 __all__ = ["YamlDoc", "load_yaml_text", "MAX_YAML_BYTES", "MAX_YAML_DEPTH", "read_yaml_doc", "read_yaml_model", "yaml_path", "yaml_ids", "display_path", "zh_message", "line_map", "nearest_line"]
 
@@ -217,14 +217,13 @@ class YamlDoc:
         return Problem(self.name, nearest_line(self.lines, loc), self.field_path(loc), message, severity)
 
     def validation_problems(self, exc: ValidationError) -> list[Problem]:
-        """Every error of ``exc`` as a problem; ``@field message`` lines of model validators point at each field."""
+        """Every error of ``exc`` as a problem; a model validator's :class:`FieldProblems` point at each field."""
         problems: list[Problem] = []
         for err in exc.errors():
             loc = tuple(err["loc"])
-            detail = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "value_error" and detail.startswith("@"):
-                for line in detail.splitlines():
-                    field, _, msg = line[1:].partition(" ")
+            raised = (err.get("ctx") or {}).get("error")
+            if isinstance(raised, FieldProblems):
+                for field, msg in raised.problems:
                     floc = loc + tuple(int(p) if p.isdigit() else p for p in field.split("."))
                     problems.append(self.problem(_data_loc(self.data, floc), msg))
                 continue

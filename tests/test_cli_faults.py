@@ -131,7 +131,7 @@ def test_an_output_without_write_permission(capsys: pytest.CaptureFixture[str], 
 
 
 def test_a_full_disk_names_the_file(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import hzlib.render.atomic as atomic
+    import hzlib.atomicfile as atomic
 
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")

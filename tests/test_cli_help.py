@@ -85,8 +85,8 @@ def test_hz_accepts_the_chinese_forms(capsys: pytest.CaptureFixture[str]) -> Non
     assert capsys.readouterr().out.replace("2024Q2", "2024H1") == by_form.replace("2024Q2", "2024H1")
     assert main(["evaluate", "zhenba-2024", "--quarter", "2024年1-6月", "--format", "json"]) == 0
     assert '"period": "2024-06"' in capsys.readouterr().out
-    assert main(["run", "zhenba-2024", "--quarter", "2024-05"]) == 2
-    assert "不是季度末" in capsys.readouterr().err
+    assert main(["run", "zhenba-2024", "--quarter", "2024-11"]) == 2  # a month is its monthly bulletin (月通报), when it has data
+    assert "2024年11月没有数据" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("argv", [["import", "{missing}", "--plan", "ankang-2019", "--dry-run"],

@@ -132,24 +132,26 @@ def test_no_data_is_reported_not_guessed() -> None:
     assert ev.targets["actual"].isna().all()
 
 
-def test_four_batches_start_batch_counts_new_and_continuing_and_stocks_are_not_projected() -> None:
-    """镇巴 2024: “四个一批”开工（在建）项目 is the whole 开工 batch, new starts and continuing alike."""
+def test_four_batches_start_is_the_city_level_projects_and_stocks_are_not_projected() -> None:
+    """镇巴 2024: “四个一批”开工（在建）项目30个、43.34亿元 are the 30 市级重点项目 (ambiguities.four_batches_start):
+    city-level projects whatever their 项目类别 (in progress or completing this year), no county-level one."""
     plan = load_plan("zhenba-2024")
     ledger = pd.DataFrame(
         {
-            "project_id": ["n", "c", "p"], "name": ["新开工", "续建", "谋划"], "unit": ["泾洋街道"] * 3,
-            "level": ["county"] * 3, "ownership": ["state"] * 3, "batch": ["start", "start", "plan"],
-            "is_new_start": [True, False, False], "total_investment": [50000.0, 80000.0, 90000.0],
-            "annual_plan": [20000.0, 30000.0, 0.0],
-            "planned_start": pd.to_datetime(["2024-03-01", "2022-05-01", "2026-01-01"]),
-            "actual_start": pd.to_datetime(["2024-03-10", "2022-05-01", None]),
-            "planned_completion": pd.to_datetime(["2026-01-01", "2025-06-01", "2028-01-01"]),
+            "project_id": ["n", "c", "k", "p"], "name": ["市级新开工", "市级竣工", "县级新开工", "谋划"], "unit": ["泾洋街道"] * 4,
+            "level": ["city", "city", "county", "county"], "ownership": ["state"] * 4,
+            "batch": ["start", "complete", "start", "plan"],
+            "is_new_start": [True, False, True, False], "total_investment": [50000.0, 80000.0, 40000.0, 90000.0],
+            "annual_plan": [20000.0, 30000.0, 10000.0, 0.0],
+            "planned_start": pd.to_datetime(["2024-03-01", "2022-05-01", "2024-02-01", "2026-01-01"]),
+            "actual_start": pd.to_datetime(["2024-03-10", "2022-05-01", "2024-02-10", None]),
+            "planned_completion": pd.to_datetime(["2026-01-01", "2024-11-30", "2025-06-01", "2028-01-01"]),
         }
     )
-    progress = pd.DataFrame({"project_id": ["n", "c"], "month": ["2024-06", "2024-06"], "completed_cum": [6000.0, 14000.0]})
+    progress = pd.DataFrame({"project_id": ["n", "c", "k"], "month": ["2024-06"] * 3, "completed_cum": [6000.0, 14000.0, 5000.0]})
     t = evaluate(plan, "2024Q2", EvaluationData(ledger=ledger, progress=progress)).targets.set_index("target_id")
-    assert t.loc["four_batches_start_projects", "actual"] == 2.0
-    # 43.34亿元 of annual plan tracked against time progress: completed 2.0亿元 vs 43.34 × 50%
+    assert t.loc["four_batches_start_projects", "actual"] == 2.0  # n and c; not the county's k
+    # 43.34亿元 of annual plan tracked against time progress: completed (6000 + 14000)万元 = 2.0亿元 vs 43.34 × 50%
     inv = t.loc["four_batches_start_investment"]
     assert inv["actual"] == pytest.approx(2.0) and inv["checkpoint"] == pytest.approx(21.67)
     assert inv["projection"] == pytest.approx(4.0)  # a flow: twice the half-year figure

@@ -16,10 +16,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from hzlib.atomicfile import host_tag, owner, remove_leftovers, staging_dir
 from hzlib.cli import main
 from hzlib.errors import RenderError
 from hzlib.paths import NOTEBOOK_DIR, project
-from hzlib.render.atomic import host_tag, owner, remove_leftovers, staging_dir
 from hzlib.render.pdf import chromium_available
 from hzlib.run import check_parameters, run_plan, write_index
 
@@ -224,8 +224,8 @@ def test_a_full_disk_is_a_render_error(tmp_path: Path, monkeypatch: pytest.Monke
     dead = dead_pid()
     (tmp_path / "ankang-2019").mkdir()
     (tmp_path / "ankang-2019" / f".2019Q2.staging.{dead}.abcd1234").mkdir()
-    monkeypatch.setattr("hzlib.render.atomic.tempfile.mkdtemp", full)
-    monkeypatch.setattr("hzlib.render.atomic.tempfile.mkstemp", full)
+    monkeypatch.setattr("hzlib.atomicfile.tempfile.mkdtemp", full)
+    monkeypatch.setattr("hzlib.atomicfile.tempfile.mkstemp", full)
     r = run_plan("ankang-2019", "2019Q2", out_dir=tmp_path, formats=("html",))
     assert not r.ok and len(r.errors) == 1 and "磁盘空间已满" in r.errors[0] and "ankang-2019" in r.errors[0]
     assert not (tmp_path / "ankang-2019" / "2019Q2").exists()

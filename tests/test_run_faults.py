@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from hzlib.atomicfile import remove_leftovers
 from hzlib.cli import main
-from hzlib.render.atomic import remove_leftovers
 from hzlib.runner.pool import check_scheduler_address
 
 HZ = [sys.executable, "-m", "hzlib.cli"]

@@ -12,14 +12,14 @@ import pytest
 from hzlib.cli import main
 from hzlib.paths import DATA_DIR
 from hzlib.report import figures, load_inputs, load_report, views
-from hzlib.report.model import rank_units
+from hzlib.report.model import order_units
 from hzlib.scoring.report import ledger_inputs
 
 
 def test_ledger_inputs_are_the_report_models_figures() -> None:
     m = load_report("ankang-2019", "2019Q2")
     assert m.scores is not None
-    inputs, sources = ledger_inputs(m.scores.rules, m.period, lambda p: m)
+    inputs, sources = ledger_inputs(m.scores.rules, m.period, lambda p: m.evaluation)
     by = inputs.units.pivot(index="unit", columns="input_id", values="value")
     u = m.units
     ruled = set(m.scores.rules.unit_kinds())
@@ -72,21 +72,23 @@ def test_without_reported_inputs_items_are_incomplete_not_zero(tmp_path: Path) -
     assert any("没有评分报送表" in p.message for p in m.data_notes)
 
 
-def test_rates_ranking_compares_like_with_like_and_says_when_a_rate_is_missing() -> None:
+def test_units_without_a_scheme_are_ordered_like_with_like_and_say_when_a_rate_is_missing() -> None:
     units = pd.DataFrame({
         "new_starts": [2, 2, 0, 3, 1, 2], "start_rate": [1.0, 0.5, float("nan"), 1.0, 0.0, 0.5],
         "procedure_rate": [1.0, 0.5, float("nan"), 1.0, 0.0, 0.5], "annual_plan": [10.0] * 6,
         "invest_completion": [0.6, 0.4, 0.9, 0.6, 0.3, 0.1],
     }, index=["甲镇", "乙镇", "丙镇", "县A局", "县B局", "丁镇"])
     kinds = {"甲镇": "town", "乙镇": "town", "丙镇": "town", "丁镇": "town", "县A局": "department", "县B局": "department"}
-    r = rank_units(units, kinds).set_index("unit")
-    assert r.loc["县A局", "rank"] == 1 and r.loc["县B局", "rank"] == 2  # departments among themselves
-    # 丙镇 has no new starts: ranked first on completion alone, said so, and not named 红旗
-    assert r.loc["丙镇", "rank"] == 1 and r.loc["丙镇", "rates_used"] == 1 and "仅按其余1项排名" in r.loc["丙镇", "note"] and r.loc["丙镇", "award"] == ""
-    assert r.loc["甲镇", "rank"] == 2 and r.loc["甲镇", "award"] == "红旗"  # first among those compared on every rate
-    # ties share a rank
-    tied = rank_units(units.assign(invest_completion=0.5, start_rate=1.0, procedure_rate=1.0), kinds)
-    assert tied.loc[tied["unit_kind"] == "department", "rank"].tolist() == [1, 1]
+    r = order_units(units, kinds)
+    # departments among themselves, then towns, each by 计划投资完成率 from high to low
+    assert r["unit"].tolist() == ["县A局", "县B局", "丙镇", "甲镇", "乙镇", "丁镇"]
+    # 丙镇 has no new starts: no start rate, said so; nobody is ranked or named
+    by = r.set_index("unit")
+    assert pd.isna(by.loc["丙镇", "start_rate"]) and by.loc["丙镇", "note"] == "无计划新开工项目"
+    assert r["rank"].isna().all() and (r["award"] == "").all() and (r["award_tone"] == "").all()
+    # equal completion: 开工率 breaks the tie (甲镇 100%), then 前期手续办结率, then the name (丁 before 乙 in code order)
+    tied = order_units(units.assign(invest_completion=0.5), kinds)
+    assert tied.loc[tied["unit_kind"] == "town", "unit"].tolist() == ["甲镇", "丁镇", "乙镇", "丙镇"]
 
 
 def test_views_chart_and_excel_show_the_models_ranking(tmp_path: Path) -> None:
@@ -96,12 +98,17 @@ def test_views_chart_and_excel_show_the_models_ranking(tmp_path: Path) -> None:
     for plan, q in (("hanzhong-2022", "2022Q3"), ("zhenba-2024", "2024Q3")):
         m = load_report(plan, q)
         shown = views.ranking_view(m).frame
-        assert shown["单位"].tolist() == m.ranking["unit"].tolist() and shown["评价"].tolist() == m.ranking["award"].tolist()
+        assert shown["单位"].tolist() == m.ranking["unit"].tolist()
         chart = figures.ranking_chart(m)
         assert chart is not None
         assert set(zip(chart.data["unit"], chart.data["award"])) <= set(zip(m.ranking["unit"], m.ranking["award"]))
         path = write_tables_xlsx(excel_tables(m), tmp_path / f"{plan}.xlsx")
-        sheet = pd.read_excel(path, sheet_name="排名")
+        if m.scores is not None:  # the plan's own rule: ranks and awards
+            assert shown["评价"].tolist() == m.ranking["award"].tolist()
+            sheet = pd.read_excel(path, sheet_name="排名")
+        else:  # no scheme: the units' progress in order, without 排名 or 评价
+            assert "评价" not in shown.columns and "排名" not in shown.columns
+            sheet = pd.read_excel(path, sheet_name="分单位进度排列")
         assert sheet["单位"].tolist() == m.ranking["unit"].tolist()
 
 

@@ -97,11 +97,11 @@ def test_bundled_plan_without_procedure_columns(no_procedure_report: ReportModel
     view = units_view(m)
     assert (view.frame["手续办结率"] == "无数据").all()
     assert NO_PROCEDURES in view.data
-    # the ranking uses the rates there are, and says why the other is left out
-    assert m.ranking["procedure_rate"].isna().all() and (m.ranking["rates_used"] <= 2).all()
-    assert f"前期手续办结率无数据：{NO_PROCEDURES}，不参加排名" in m.ranking_basis
-    assert m.ranking_basis.startswith("按开工率、计划投资完成率的平均名次排名")
-    assert not any("仅按其余" in n and "前期手续办结率" in n for n in m.ranking["note"])
+    # the units' order (镇巴 has no ranking scheme) uses the rates there are, and says why the other is left out
+    assert m.ranking["procedure_rate"].isna().all()
+    assert f"（前期手续办结率无数据：{NO_PROCEDURES}）" in m.ranking_basis
+    assert "同类单位按计划投资完成率、开工率由高到低排列" in m.ranking_basis
+    assert not any("前期手续办结率" in n for n in m.ranking["note"])
 
 
 def test_without_progress_completed_investment_is_unknown_not_zero() -> None:
@@ -124,7 +124,7 @@ def test_bundled_plan_without_progress(tmp_path: Path) -> None:
     u = m.units
     assert len(u) > 3 and u["invest_completion"].isna().all() and (u["invest_status"] == "no_data").all()
     assert u["start_rate"].notna().any() and u["procedure_rate"].notna().any()
-    assert "计划投资完成率无数据：没有本年截至期末的月度进度（累计完成投资）数据，不参加排名" in m.ranking_basis
+    assert "（计划投资完成率无数据：没有本年截至期末的月度进度（累计完成投资）数据）" in m.ranking_basis
     assert (units_view(m).frame["完成率"] == "无数据").all()
     assert not any("个重点项目完成投资" in s for s in m.sentences)  # no "0亿元, 0%" sentence
     completion = m.targets[m.targets["indicator"] == "invest_completion"]

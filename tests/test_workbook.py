@@ -412,8 +412,8 @@ def test_load_data_takes_the_sheet(tmp_path: Path) -> None:
 
 def test_a_tasks_file_reports_every_problem_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     p = tmp_path / "tasks.csv"
-    p.write_text("目标编号,期别,完成值,计量单位\nno_such_target,2022Q3,1,个\nkey_industry_chains,2022Q3,很多,条\n"
-                 "key_industry_chains,2022Q3,12,公里\n", encoding="utf-8")
+    p.write_text("目标编号,期别,完成值,计量单位\nno_such_target,2022Q3,1,个\nleader_major_projects,2022Q3,很多,个\n"
+                 "leader_major_projects,2022Q3,2,公里\n", encoding="utf-8")
     assert main(["validate-data", str(p), "--plan", "hanzhong-2022"]) == 2
     out = capsys.readouterr().out
     # a cell that cannot be read and the rows the plan rejects, in one run

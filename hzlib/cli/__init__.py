@@ -20,13 +20,13 @@ __all__ = ["main", "build_parser"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import data, plans, report, sample, score, whatif
+    from . import data, explain, plans, report, rerun, sample, score, whatif
     from . import init as init_command  # `from . import init` confuses mypy (a package's __init__)
 
     parser = HzArgumentParser(prog="hz", description="高质量项目建设推进年 季度跟踪工具 / quarterly plan tracking")
     add_project(parser, top=True)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=HzArgumentParser)
-    for module in (plans, data, report, score, whatif, sample, init_command):
+    for module in (plans, data, report, rerun, score, explain, whatif, sample, init_command):
         module.register(sub)
     for command in sub.choices.values():
         if not any(a.dest == "project" for a in command._actions):

@@ -234,7 +234,7 @@ def emit(text: str, output: str | Path | None, *, bom: bool = False, option: str
     if not output:
         sys.stdout.write(text)
         return
-    from ..render.atomic import atomic_write_bytes
+    from ..atomicfile import atomic_write_bytes
 
     path = check_output(output, option, Path(output).suffix or ".txt")
     with output_errors(path, option):  # a full disk leaves the file as it was, not half written

@@ -107,7 +107,7 @@ _LISTED_ABOVE = ("已排除", "跳过表头上方的标题行")
 def _plain(p: Problem) -> str:
     """An action as a line: where and what was done (no 警告 prefix, no English tail)."""
     where = p.file + (f" 第{p.row}行" if p.row is not None else "") + (f" [{p.column}]" if p.column else "")
-    return f"{where}：{p.message.split(' / ')[0]}"
+    return f"{where}：{p.message_zh}"
 
 
 def _suggest(args: argparse.Namespace, r: ReadResult) -> str:

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
-from ._common import add_allow_partial, add_data, add_quarter, check_output, emit, output_errors, output_suffix, quarter_label
+from ..glossary import Status
+from ._common import add_allow_partial, add_data, add_quarter, check_output, emit, output_errors, output_suffix
 
 if TYPE_CHECKING:
     from ..report.model import ReportModel
@@ -25,6 +26,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         check_output(args.output, suffix=output_suffix(args.format))
     inputs = load_inputs(args.plan, args.data, sheet=args.sheet, mapping=args.map, month=args.month)
     m = load_report(args.plan, args.quarter, args.data, allow_partial=args.allow_partial, inputs=inputs)
+    if m.monthly is not None:  # a month inside a quarter: the monthly bulletin's figures, no target assessed
+        return _evaluate_month(m, args)
     cols = ["target_id", "indicator", "scope", "period", "checkpoint", "actual", "gap", "unit", "status", "basis"]
     df = m.targets
     ordered = df[cols + [c for c in df.columns if c not in cols]]
@@ -55,10 +58,71 @@ def _evaluate_text(m: ReportModel) -> str:
     d = target_rows(m.targets)
     s = m.summary
     lines = [m.plan.title, f"{m.period_zh} 目标完成情况", m.banner, "", render_table([list(d.columns), *d.astype(str).values.tolist()]),
-             "", f"达标 {s['met']}，基本达标 {s['near']}，未达标 {s['missed']}，未到期 {s['pending']}，无数据 {s['no_data']}"]
+             "", "，".join(f"{st.zh} {s[st.value]}" for st in (Status.MET, Status.NEAR, Status.MISSED, Status.PENDING, Status.NO_DATA))]
     if m.data_notes:
         lines += ["", f"数据提示 {len(m.data_notes)} 条（hz validate-data 查看详情）"]
     return "\n".join(lines) + "\n"
+
+
+def _evaluate_month(m: ReportModel, args: argparse.Namespace) -> int:
+    """``hz evaluate`` at a month that does not end a quarter: what the monthly bulletin (月通报) shows.
+
+    Targets are assessed at quarter ends (季考核), so no target is judged here: the table format
+    prints the monthly bulletin's lines and tables; csv and json give the key projects' completion
+    against the annual plan and time progress; xlsx every table of the monthly bulletin."""
+    from ..report.tables import monthly_tables
+
+    tables = monthly_tables(m)
+    progress = tables["重点项目投资进度"]
+    if args.format == "csv":
+        from ..safety import csv_text
+
+        emit(csv_text(progress), args.output, bom=True)
+    elif args.format == "json":
+        records = json.loads(progress.to_json(orient="records", force_ascii=False))
+        emit(json.dumps(records, ensure_ascii=False, indent=2) + "\n", args.output)
+    elif args.format == "xlsx":
+        from ..render.excel import write_tables_xlsx
+
+        with output_errors(args.output):
+            write_tables_xlsx(tables, Path(args.output), title=f"{m.plan.jurisdiction}{m.period.label()}月通报")
+        print(f"已写入 {args.output}")
+    else:
+        emit(_month_text(m), args.output)
+    return 0
+
+
+def _month_text(m: ReportModel) -> str:
+    """``hz evaluate``'s text at a month inside a quarter: the monthly bulletin's sentences and tables."""
+    from ..report.views import monthly_behind_view, monthly_openings_view, monthly_progress_view
+    from ..textfmt import render_table
+
+    assert m.monthly is not None
+    lines = [m.plan.title, m.heading, m.banner, "", *m.sentences, ""]
+    for view in (monthly_progress_view(m), monthly_openings_view(m), monthly_behind_view(m)):
+        d = view.frame
+        if len(d):
+            lines += [render_table([list(d.columns), *d.astype(str).values.tolist()]), ""]
+    q = m.monthly.next_assessment
+    lines.append(f"目标按季度考核（季考核）：hz evaluate {m.plan.id} --quarter {q.label()} 查看{q.label_zh()}各项目标完成情况")
+    if m.data_notes:
+        lines += ["", f"数据提示 {len(m.data_notes)} 条（hz validate-data 查看详情）"]
+    return "\n".join(lines) + "\n"
+
+
+def _period_asked(quarter: str, month: str | None) -> str:
+    """The period ``hz run`` renders: ``latest``, a quarter's label (``2024Q2``) or, for a month that does not
+    end a quarter, the month's (``2024-05``: the monthly bulletin); ``--month`` and ``--quarter`` read the
+    same forms (a quarter-end month is its quarter)."""
+    from ..run import period_label
+
+    if month is not None:
+        if quarter.strip().lower() != "latest":
+            raise UsageError(f"--month {month} 与 --quarter {quarter} 不能同时使用：月通报写 --month，季度通报写 --quarter")
+        if month.strip().lower() == "latest":
+            raise UsageError("--month 请写具体月份，如 2024-05（数据有哪些月份，见 hz validate-data）")
+        return period_label(month)
+    return "latest" if quarter.strip().lower() == "latest" else period_label(quarter)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -76,7 +140,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from ..paths import project
 
     out = Path(args.out) if args.out else project().reports_dir
-    return main_run(plans, quarter_label(args.quarter), out, formats, args.data, args.allow_partial,
+    return main_run(plans, _period_asked(args.quarter, args.month), out, formats, args.data, args.allow_partial,
                     jobs=args.jobs, scheduler=args.scheduler, force=args.force, scenarios=tuple(args.scenario or ()))
 
 
@@ -98,8 +162,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("plans", nargs="*", metavar="PLAN", help="计划 id，可写多个（或用 --all）")
     p.add_argument("--all", action="store_true", help="全部内置计划")
     add_quarter(p)
+    p.add_argument("--month", help="月份，如 2024-05、2024年5月、2024年1-5月：生成该月的月通报（重点项目进展；季度末月份即季度通报）")
     p.add_argument("--formats", default="html,pdf,xlsx", help="输出格式，逗号分隔：html、pdf、xlsx（默认全部；没有 PDF 引擎时跳过 pdf）")
-    p.add_argument("--out", metavar="DIR", help="输出目录（默认项目的 reports/），通报写入 DIR/<计划>/<季度>/")
+    p.add_argument("--out", metavar="DIR", help="输出目录（默认项目的 reports/），通报写入 DIR/<计划>/<季度>/（月通报写入 DIR/<计划>/<月份>/，如 2024-05）")
     add_data(p)
     add_allow_partial(p)
     p.add_argument("--jobs", type=int, metavar="N", help="同时生成的通报数（默认每个 CPU 核一个）")

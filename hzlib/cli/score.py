@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
+from ..glossary import INCOMPLETE_ZH
 from ._common import EXIT_OK
 
 if TYPE_CHECKING:  # pandas is imported only when a command runs (fast --help)
@@ -47,6 +48,9 @@ def cmd_score(args: argparse.Namespace) -> int:
     if inputs.scoring is None:
         raise UsageError(f"计划 {args.plan} 没有评分规则（params/scoring/{args.plan}.yaml）")
     m = load_report(args.plan, args.period, args.data, allow_partial=args.allow_partial, inputs=inputs)
+    if m.monthly is not None:  # a month inside a quarter is the monthly bulletin (月通报): scored only at quarter ends
+        q = m.monthly.next_assessment
+        raise UsageError(f"{m.period_zh}不是季度末：评分按季度或全年（季考核、年终评），请写 {q.label()} 或 {q.year}")
     assert m.scores is not None
     result = m.scores.result
     if args.format == "json":
@@ -62,13 +66,13 @@ def cmd_score(args: argparse.Namespace) -> int:
     else:
         lines = [f"{m.scores.rules.label}\n{m.ranking_basis}；{m.banner}\n"]
         r = ranking_table(result)
-        cols = ["类别", "排名", "单位", "总分", "标准分值", "奖项", "数据不全"]
+        cols = ["类别", "排名", "单位", "总分", "标准分值", "奖项", INCOMPLETE_ZH]
         lines.append(render_table([cols, *_cells(r[cols])], right_align=(1, 3, 4)))
         lines += [f"\n{p.label}：{p.basis}；评出 {p.awarded} 个" for p in result.places]
         special = special_lines(result)
         if special:
             lines.append("\n特别处理：\n" + "\n".join(f"  {line}" for line in special))
-        missing = int(r["数据不全"].eq("是").sum())
+        missing = int(r[INCOMPLETE_ZH].eq("是").sum())
         if missing:
             lines.append(f"\n{missing} 个单位数据不全，不参加排名和评奖（hz score --format csv 查看逐项说明）")
         emit("\n".join(lines) + "\n", args.output)

@@ -9,23 +9,26 @@ Targets checked only at year end, or deadlines not yet due, are ``pending``.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from ..arithmetic import Status, required_growth
+from ..arithmetic import EPS, ScheduleCheck, Status, required_growth
+from ..glossary import NOT_THIS_YEAR
+from ..ingest.evaluation_data import EvaluationData
 from ..periods import Period
 from ..plan.schema import Measure, Plan, Target
-from ..targets import checkpoint as make_checkpoint
-from ..targets import cumulative_profile_share, quarter_period
+from ..targets import Checkpoint, checkpoints_table, cumulative_profile_share, plan_checkpoints, quarter_period
+from ..textfmt import fmt_number
 from . import projects as pj
 from .classify import classify_projects
 from .coverage import Coverage, data_coverage
-from .measures import MeasureContext, effective_basis, is_flow, measure
+from .measures import MeasureContext, Measurement, effective_basis, is_discrete, is_flow, measure, projectable
 from .scope import filled_columns
-from .status import judge
+from .status import judge_target
 
 __all__ = ["EvaluationData", "Evaluation", "evaluate", "RESULT_COLUMNS", "status_of"]
 
@@ -51,6 +54,7 @@ RESULT_COLUMNS = [
     "annual_value",
     "projection",
     "projection_method",
+    "remaining",
     "required_growth",
     "derivation",
     "basis",
@@ -60,18 +64,6 @@ RESULT_COLUMNS = [
     "note",
 ]
 
-
-
-@dataclass
-class EvaluationData:
-    """The normalised inputs of one evaluation (any may be empty)."""
-
-    ledger: pd.DataFrame = field(default_factory=pd.DataFrame)
-    progress: pd.DataFrame = field(default_factory=pd.DataFrame)
-    indicators: pd.DataFrame = field(default_factory=pd.DataFrame)
-    profiles: pd.DataFrame = field(default_factory=pd.DataFrame)
-    tasks: pd.DataFrame = field(default_factory=pd.DataFrame)  # reported values, in each target's unit
-    illustrative: bool = False  # sample data: every report says so
 
 
 @dataclass
@@ -86,20 +78,55 @@ class Evaluation:
     status_all: pd.DataFrame = field(default_factory=pd.DataFrame)  # including 谋划/储备 rows
     project_list: pd.DataFrame = field(default_factory=pd.DataFrame)  # the plan's list classes (empty without a rule)
     coverage: Coverage | None = None  # how far each data source reaches
+    #: Each target's measurement, with the rows it was computed from (see :mod:`.derivation`).
+    measurements: dict[str, Measurement] = field(default_factory=dict, repr=False)
+    #: Per data file, contract column id → the header its values were read from.
+    source_columns: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    #: Last year's quarterly levels the projections and required growth read (see :func:`profile_row`).
+    profiles: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    #: Every target's checkpoint at the period (:data:`hzlib.targets.CHECKPOINT_COLUMNS`), computed once here.
+    checkpoints: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Every target's checkpoint at each quarter end of the year (index target_id, columns Q1..Q4; NaN: none).
+    checkpoint_path: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: All key projects' completed investment against time progress (None when the ledger cannot tell).
+    completion: ScheduleCheck | None = None
+    #: The ledger start-rate target the units' start rates are judged against (``units["start_status"]``).
+    start_target: str | None = None
 
     def summary(self) -> dict[str, int]:
         counts = self.targets["status"].value_counts()
         return {s.value: int(counts.get(s.value, 0)) for s in Status}
 
 
-def status_of(t: Target, plan: Plan, actual: float, cp: float, *, is_checkpoint: bool) -> tuple[float, Status]:
-    """Gap and status of ``actual`` against checkpoint ``cp`` for target ``t`` (see :mod:`.status`)."""
-    j = judge(actual, cp, t.comparator, percent=t.is_percent, tolerances=plan.tolerances, tolerance=t.tolerance, is_checkpoint=is_checkpoint)
+def status_of(t: Target, plan: Plan, actual: float | None, cp: float | None, *, is_checkpoint: bool) -> tuple[float, Status]:
+    """Gap and status of ``actual`` against checkpoint ``cp`` for target ``t`` (:func:`.status.judge_target`)."""
+    j = judge_target(t, actual, cp, is_checkpoint=is_checkpoint, tolerances=plan.tolerances)
     return j.gap, j.status
 
 
-def _profile(data: EvaluationData, jurisdiction: str, indicator: str, year: int) -> list[float] | None:
-    pr = data.profiles
+def _checkpoint_path(plan: Plan, period: Period, at_period: list[Checkpoint]) -> pd.DataFrame:
+    """Every target's checkpoint at each quarter end of the plan year (index target_id, columns Q1..Q4)."""
+    path: dict[str, list[float]] = {}
+    for q in range(1, 5):
+        cps = at_period if period.end_month == 3 * q else plan_checkpoints(plan, f"{plan.year}Q{q}")
+        path[f"Q{q}"] = [math.nan if c.checkpoint is None else float(c.checkpoint) for c in cps]
+    return pd.DataFrame(path, index=pd.Index([t.id for t in plan.targets], name="target_id"), dtype=float)
+
+
+def _start_target(plan: Plan, targets: pd.DataFrame) -> tuple[str | None, float | None]:
+    """The plan's ledger start-rate target that the units' start rates are judged against:
+    the first one with a checkpoint this period (None when the plan sets none)."""
+    for t in plan.targets:
+        if t.indicator == "start_rate" and t.measure is Measure.RATE:
+            row = targets[targets["target_id"] == t.id]
+            if len(row) and row["basis"].iloc[0] == "ledger" and not pd.isna(row["checkpoint"].iloc[0]):
+                return t.id, float(row["checkpoint"].iloc[0])
+    return None, None
+
+
+def profile_row(profiles: pd.DataFrame, jurisdiction: str, indicator: str, year: int) -> pd.Series | None:
+    """The row of last year's quarterly levels (``profiles``) a figure of ``year`` uses, if usable."""
+    pr = profiles
     if pr.empty:
         return None
     sel = pr[(pr["jurisdiction"] == jurisdiction) & (pr["indicator"] == indicator) & (pr["year"].astype(int) == year - 1)]
@@ -109,19 +136,58 @@ def _profile(data: EvaluationData, jurisdiction: str, indicator: str, year: int)
     vals = [float(row[q]) for q in ("q1", "q2", "q3", "q4")]
     if any(np.isnan(vals)) or sum(vals) <= 0:
         return None
-    return vals
+    return row
+
+
+def _profile(data: EvaluationData, jurisdiction: str, indicator: str, year: int) -> list[float] | None:
+    row = profile_row(data.profiles, jurisdiction, indicator, year)
+    return None if row is None else [float(row[q]) for q in ("q1", "q2", "q3", "q4")]
 
 
 def _projection(t: Target, actual: float, period: Period, profile: list[float] | None) -> tuple[float | None, str]:
-    """Year-end value of a flow if the pace so far holds: by last year's seasonal profile
-    (its cumulative share at the period end) or, without one, by time progress."""
-    if period.end_month == 12 or not is_flow(t) or t.year is not None:
+    """Year-end value of an amount, quantity or count of many items if the pace so far holds: by
+    last year's seasonal profile (its cumulative share at the period end) or, without one, by
+    time progress. Rates, shares, growth and counts of discrete items are never projected
+    (:func:`.measures.projectable`)."""
+    if period.end_month == 12 or not projectable(t) or t.year is not None:
         return None, ""
     if profile:
         share = cumulative_profile_share(profile, period.end_month)
         if share > 0:
             return actual / share, f"按上年季度分布（截至本期占全年{share:.1%}）推算"
     return actual / float(period.progress), f"按时序进度（{float(period.progress):.0%}）推算"
+
+
+def _remaining(t: Target, actual: float, count: int | None, period: Period) -> str:
+    """What a count of discrete items (:func:`.measures.is_discrete`) shows instead of a projection:
+    done, or the whole items still to do and the time left to the target's deadline (its ``due``,
+    else 31 December). Empty at year end (the status says it) and for any other target.
+
+    >>> from hzlib.plan.schema import Target
+    >>> src = {"file": "x.txt", "section": "一", "quote": "认定高新技术企业5家"}
+    >>> t = Target.model_validate({"id": "f", "label": "高新技术企业", "indicator": "high_tech_firm_count", "measure": "count",
+    ...     "value": 5, "unit": "家", "basis": "report", "phasing": "year_end", "scope": {"jurisdiction": "镇巴县"}, "source": src})
+    >>> _remaining(t, 4.0, 4, Period.parse("2024Q3"))
+    '已完成4家（全年5家），尚差1家，剩余期限至12月31日（还有3个月）'
+    >>> _remaining(t.model_copy(update={"value": 1.0}), 0.0, 0, Period.parse("2024Q2")), _remaining(t, 5.0, 5, Period.parse("2024Q3"))
+    ('尚未完成，剩余期限至12月31日（还有6个月）', '已完成5家，达到全年5家')
+    """
+    if period.end_month == 12 or t.year is not None or t.value is None or not (is_flow(t) and is_discrete(t)):
+        return ""
+    target, unit = float(t.value), t.unit
+    done = f"{count if count is not None else fmt_number(actual)}{unit}"
+    if actual >= target - EPS:
+        return f"已完成（全年1{unit}）" if target == 1 and actual == 1 else f"已完成{done}，{'达到' if actual <= target + EPS else '超过'}全年{fmt_number(target)}{unit}"
+    due = t.due or dt.date(period.year, 12, 31)
+    if due <= period.end_date:
+        left = f"完成期限（{due.month}月{due.day}日）已到"
+    else:
+        months = (due.year - period.year) * 12 + due.month - period.end_month
+        when = f"{due.month}月{due.day}日" if due.year == period.year else f"{due.year}年{due.month}月{due.day}日"
+        left = f"剩余期限至{when}（还有{months}个月）"
+    if target == 1:
+        return f"尚未完成，{left}"
+    return f"已完成{done}（全年{fmt_number(target)}{unit}），尚差{fmt_number(target - actual)}{unit}，{left}"
 
 
 def evaluate(plan: Plan, quarter: str | Period, data: EvaluationData, *, coverage: Coverage | None = None) -> Evaluation:
@@ -135,38 +201,32 @@ def evaluate(plan: Plan, quarter: str | Period, data: EvaluationData, *, coverag
     cov = coverage if coverage is not None else data_coverage(data, plan.year)
     status_all = pj.project_status(data.ledger, data.progress, period) if not data.ledger.empty else pd.DataFrame()
     if not status_all.empty and "batch" in status_all.columns:
-        status = status_all[~status_all["batch"].isin(["plan", "reserve"])]
+        status = status_all[~status_all["batch"].isin(NOT_THIS_YEAR)]
     else:
         status = status_all
     units = pj.unit_rates(status, period) if not status.empty and "unit" in status.columns else pd.DataFrame()
     totals = pj.totals(status, period) if not status.empty else pd.Series(dtype=float)
     ctx = MeasureContext(plan, period, status_all, data.indicators, data.tasks, cov, filled_columns(status_all))
     fai_profile = _profile(data, plan.jurisdiction, "fai", plan.year) or plan.seasonal_profile
-    base_counts = {t.id: int(t.value) for t in plan.targets if t.measure is Measure.COUNT and t.value is not None}
+    cps = plan_checkpoints(plan, period)  # every checkpoint of the evaluation, computed once
     rows = []
-    for t in plan.targets:
-        cp = make_checkpoint(t, plan.year, period, plan_id=plan.id, profile=plan.seasonal_profile, base_counts=base_counts, source_file=plan.source_file or "")
+    measurements: dict[str, Measurement] = {}
+    for t, cp in zip(plan.targets, cps, strict=True):
         m = measure(t, ctx)
+        measurements[t.id] = m
         actual = m.value
-        note = m.reason
-        gap = math.nan
-        if actual is not None and t.measure is Measure.DEADLINE and t.value is None:
-            # a task with a deadline and no number ("完成…调整"): a reported achievement above 0 means done
-            st = (Status.MET if actual > 0 else Status.MISSED) if cp.is_checkpoint else Status.PENDING
-            note = "未定数量的限期任务：报送值大于0即为完成"
-        elif actual is None or cp.checkpoint is None:
-            st = Status.PENDING if not cp.is_checkpoint else Status.NO_DATA
-        else:
-            gap, st = status_of(t, plan, actual, cp.checkpoint, is_checkpoint=cp.is_checkpoint)
+        j = judge_target(t, actual, cp.checkpoint, is_checkpoint=cp.is_checkpoint, tolerances=plan.tolerances)
+        gap, st, note = j.gap, j.status, j.note or m.reason
         req = math.nan
         if t.measure is Measure.GROWTH and actual is not None and t.value is not None and period.end_month < 12 and period.is_quarter_end:
             profile = _profile(data, t.scope.jurisdiction, t.indicator, plan.year)
             if profile:
                 req = required_growth(t.value / 100.0, profile, actual / 100.0, period.quarter) * 100.0
-        proj, proj_how = (None, "")
+        proj, proj_how, remaining = (None, "", "")
         if actual is not None:
             own = _profile(data, t.scope.jurisdiction, t.indicator, plan.year)
             proj, proj_how = _projection(t, actual, period, own or fai_profile)
+            remaining = _remaining(t, actual, m.count, period)
         basis = effective_basis(t)
         rows.append(
             {
@@ -190,6 +250,7 @@ def evaluate(plan: Plan, quarter: str | Period, data: EvaluationData, *, coverag
                 "annual_value": t.value,
                 "projection": proj,
                 "projection_method": proj_how,
+                "remaining": remaining,
                 "required_growth": req,
                 "derivation": cp.derivation,
                 "basis": basis.value if basis is not None else "",
@@ -207,4 +268,9 @@ def evaluate(plan: Plan, quarter: str | Period, data: EvaluationData, *, coverag
     project_list = pd.DataFrame()
     if plan.project_list is not None and not data.ledger.empty:
         project_list = classify_projects(data.ledger, plan.project_list, plan.year, cny_per_usd=plan.cny_per_usd)
-    return Evaluation(plan, period, df, status, units, totals, data.illustrative, status_all, project_list, cov)
+    start_id, start_cp = _start_target(plan, df)
+    units = pj.unit_statuses(units, plan.tolerances.near_pp, start_cp)
+    completion = pj.completion_check(totals, period, plan.tolerances.near_pp)
+    return Evaluation(plan, period, df, status, units, totals, data.illustrative, status_all, project_list, cov,
+                      measurements, data.source_columns, profiles=data.profiles, checkpoints=checkpoints_table(cps),
+                      checkpoint_path=_checkpoint_path(plan, period, cps), completion=completion, start_target=start_id)

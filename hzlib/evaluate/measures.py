@@ -28,12 +28,13 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from ..arithmetic import EPS
 from ..contracts import PROCEDURES
+from ..glossary import STATISTICS_ZH, Status
 from ..periods import Period, same_period
 from ..plan.schema import Basis, Measure, Plan, Scope, Target
 from ..units import CNY_UNITS, from_wan
@@ -42,6 +43,7 @@ from .scope import Selection, has_values, missing_column_reason, select_projects
 
 __all__ = [
     "Measurement",
+    "Contribution",
     "MeasureContext",
     "Indicator",
     "REGISTRY",
@@ -49,7 +51,35 @@ __all__ = [
     "closest",
     "measure",
     "effective_basis",
+    "is_flow",
+    "is_discrete",
+    "projectable",
+    "DISCRETE_COUNT_MAX",
 ]
+
+
+@dataclass(frozen=True, eq=False)
+class Contribution:
+    """The rows a figure was computed from, and how (read by :mod:`hzlib.evaluate.derivation`).
+
+    ``op``: ``sum`` (Σ ``column`` over ``numerator`` × ``scale``), ``ratio`` (Σ ``column`` over
+    ``numerator`` ÷ Σ ``den_column`` over ``denominator`` × 100), ``count`` (rows of ``numerator``),
+    ``count_ratio`` (rows of ``numerator`` ÷ rows of ``denominator`` × 100), ``statistic`` /
+    ``statistic_ratio`` (the published row(s) in ``records``) or ``report`` (the reported task row).
+    Row sets are labels of the status table (:attr:`MeasureContext.status`); ``decided_by`` names
+    the columns that put a row into a counted set.
+    """
+
+    op: str
+    rows: pd.Index | None = None  # every row of the scope
+    numerator: pd.Index | None = None
+    denominator: pd.Index | None = None
+    column: str = ""
+    den_column: str = ""
+    scale: float = 1.0
+    decided_by: tuple[str, ...] = ()
+    records: pd.DataFrame | None = None
+    fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,6 +96,7 @@ class Measurement:
     count: int | None = None
     denominator: float | None = None
     reason: str = ""
+    contribution: Contribution | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def none(cls, basis: Basis | None, reason: str) -> Measurement:
@@ -90,7 +121,7 @@ class MeasureContext:
     selections: dict[tuple[object, ...], Selection] = field(default_factory=dict, compare=False, repr=False)
 
     def select(self, scope: Scope, pool: str) -> Selection:
-        key = (scope.level, scope.batch, scope.projects, pool)
+        key = (scope.level, scope.exact_level, scope.batch, scope.projects, pool)
         if key not in self.selections:
             self.selections[key] = select_projects(self.status, scope, "all" if pool == "all" else "key", self.filled)
         return self.selections[key]
@@ -108,6 +139,7 @@ class Rows:
         self._frame = frame
         self._mask = mask.to_numpy(dtype=bool)
         self._cols: dict[str, pd.Series] = {}
+        self._index: pd.Index | None = None
 
     def __getitem__(self, col: str) -> pd.Series:
         if col not in self._cols:
@@ -120,6 +152,13 @@ class Rows:
     @property
     def columns(self) -> pd.Index:
         return self._frame.columns
+
+    @property
+    def index(self) -> pd.Index:
+        """The labels of the scope's rows in the status table (computed once)."""
+        if self._index is None:
+            self._index = self._frame.index[self._mask]
+        return self._index
 
 
 LedgerFn = Callable[["Rows", Target, MeasureContext], Measurement]
@@ -184,12 +223,28 @@ def _money(value_wan: float, t: Target) -> float:
     return from_wan(value_wan, t.unit) if t.unit in CNY_UNITS else value_wan
 
 
+def _labels(mask: pd.Series) -> pd.Index:
+    return mask.index[mask.to_numpy(dtype=bool)]
+
+
+def _counted(m: Measurement, s: Rows, num: pd.Series, den: pd.Series, *decided_by: str) -> Measurement:
+    """``m`` with the rows it counted (numerator ÷ denominator)."""
+    return replace(m, contribution=Contribution("count_ratio", s.index, _labels(num), _labels(den), decided_by=decided_by))
+
+
+def _summed(m: Measurement, s: Rows, column: str, t: Target, part: pd.Series | None = None) -> Measurement:
+    """``m`` with the rows whose ``column`` it summed (all of the scope, or ``part``)."""
+    num = s.index if part is None else _labels(part)
+    return replace(m, contribution=Contribution("sum", s.index, num, column=column, scale=_money(1.0, t)))
+
+
 @_ledger("start_rate", "开工率", (Measure.RATE,),
          "计划新开工项目中截至期末已开工的比例：已开工 ÷ 计划新开工（按实际开工时间）",
          "87个计划新开工项目已开工70个：80.5%", needs=("is_new_start",))
 def _start_rate(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     new = _b(s, "is_new_start")
-    return _rate(int((new & s["started"]).sum()), int(new.sum()), "计划新开工项目")
+    done = new & s["started"]
+    return _counted(_rate(int(done.sum()), int(new.sum()), "计划新开工项目"), s, done, new, "is_new_start", "actual_start")
 
 
 #: Why 前期手续办结率 is 无数据 for a ledger without any procedure date.
@@ -199,24 +254,26 @@ NO_PROGRESS = "没有本年截至期末的月度进度（累计完成投资）�
 
 
 @_ledger("procedure_rate", "前期手续办结率", (Measure.RATE,),
-         "计划新开工项目中规划、土地、环评、能评等主要手续截至期末全部办结的比例（按各手续办结时间）",
-         "30个新开工项目中24个手续全部办结：80%", needs=("is_new_start",))
+         "范围内项目中规划、土地、环评、能评四项主要手续截至期末全部办结的比例（按各手续办结时间）；"
+         "哪些项目由目标的范围定（新开工项目、市级重点项目……）",
+         "30个新开工项目中24个手续全部办结：80%")
 def _procedure_rate(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     if not any(has_values(s, c) for c in PROCEDURES):
         return Measurement.none(Basis.LEDGER, NO_PROCEDURES)
-    new = _b(s, "is_new_start")
     done = s["procedures_done"].astype("boolean").fillna(False).astype(bool)
-    return _rate(int((new & done).sum()), int(new.sum()), "计划新开工项目")
+    every = pd.Series(True, index=done.index)
+    return _counted(_rate(int(done.sum()), len(s), "项目"), s, done, every, *PROCEDURES)
 
 
 @_ledger("invest_completion", "计划投资完成率", (Measure.RATE,),
          "截至期末累计完成投资 ÷ 年度计划投资（范围内项目合计）",
-         "完成239.2亿元 ÷ 年度计划490.09亿元 = 48.81%", needs=("annual_plan",), needs_progress=True, accumulates=True)
+         "完成239.2亿元 ÷ 年度计划490.09亿元 = 48.81%", needs=("annual_plan",), needs_progress=True)  # a rate: never projected
 def _invest_completion(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     plan = float(s["annual_plan"].fillna(0.0).sum())
     if plan <= 0:
         return Measurement.none(Basis.LEDGER, "范围内项目没有年度计划投资")
-    return Measurement(float(s["completed_cum"].sum()) / plan * 100.0, Basis.LEDGER, denominator=plan)
+    m = Measurement(float(s["completed_cum"].sum()) / plan * 100.0, Basis.LEDGER, denominator=plan)
+    return replace(m, contribution=Contribution("ratio", s.index, s.index, s.index, "completed_cum", "annual_plan"))
 
 
 @_ledger("completion_rate", "竣工投产达效率", (Measure.RATE,),
@@ -224,48 +281,53 @@ def _invest_completion(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
          "计划竣工16个，已竣工5个：31.3%", needs=("planned_completion",))
 def _completion_rate(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     due = s["planned_completion_this_year"].astype(bool)
-    return _rate(int((due & s["completed"]).sum()), int(due.sum()), "计划本年竣工的项目")
+    done = due & s["completed"]
+    return _counted(_rate(int(done.sum()), int(due.sum()), "计划本年竣工的项目"), s, done, due, "planned_completion", "actual_completion")
 
 
 @_ledger("reserve_start_rate", "储备项目开工率", (Measure.RATE,),
          "“四个一批”储备项目中截至期末已开工的比例", "储备项目30个已开工6个：20%", needs=("batch",), pool="all")
 def _reserve_start_rate(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     reserve = s["batch"].eq("reserve").fillna(False).astype(bool)
-    return _rate(int((reserve & s["started"]).sum()), int(reserve.sum()), "储备项目")
+    done = reserve & s["started"]
+    return _counted(_rate(int(done.sum()), int(reserve.sum()), "储备项目"), s, done, reserve, "batch", "actual_start")
 
 
 @_ledger("landing_rate", "招商引资落地率", (Measure.RATE,),
          "招商引资签约项目中已获批建设用地的比例", "签约项目20个，16个获批建设用地：80%", needs=("is_signed", "land_approved"))
 def _landing_rate(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     signed = _b(s, "is_signed")
-    return _rate(int((signed & _b(s, "land_approved")).sum()), int(signed.sum()), "招商引资签约项目")
+    done = signed & _b(s, "land_approved")
+    return _counted(_rate(int(done.sum()), int(signed.sum()), "招商引资签约项目"), s, done, signed, "is_signed", "land_approved")
 
 
 @_ledger("completed_investment", "累计完成投资", (Measure.AMOUNT,),
          "范围内项目截至期末的累计完成投资（自1月起）",
          "200个市级重点项目上半年完成239.2亿元", needs_progress=True, accumulates=True)
 def _completed_investment(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
-    return Measurement(_money(float(s["completed_cum"].sum()), t), Basis.LEDGER)
+    return _summed(Measurement(_money(float(s["completed_cum"].sum()), t), Basis.LEDGER), s, "completed_cum", t)
 
 
 @_ledger("project_count", "项目个数", (Measure.COUNT,),
          "台账中范围内的项目个数（清单规模，不是完成数）", "市级重点项目200个，其中新开工87个")
 def _project_count(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     n = len(s)
-    return Measurement(float(n), Basis.LEDGER, count=n)
+    return replace(Measurement(float(n), Basis.LEDGER, count=n), contribution=Contribution("count", s.index, s.index, decided_by=("project_id",)))
 
 
 @_ledger("project_total_investment", "项目总投资", (Measure.AMOUNT,),
          "台账中范围内项目的总投资合计（清单规模）", "储备项目30个，总投资85亿元", needs=("total_investment",))
 def _project_total_investment(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
-    return Measurement(_money(float(s["total_investment"].fillna(0.0).sum()), t), Basis.LEDGER)
+    return _summed(Measurement(_money(float(s["total_investment"].fillna(0.0).sum()), t), Basis.LEDGER), s, "total_investment", t)
 
 
 @_ledger("started_count", "已开工项目个数", (Measure.COUNT,),
          "范围内计划新开工项目中截至期末实际开工的个数", "13个新开工项目已开工11个", needs=("is_new_start",))
 def _started_count(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
-    n = int((_b(s, "is_new_start") & s["started"]).sum())
-    return Measurement(float(n), Basis.LEDGER, count=n)
+    started = _b(s, "is_new_start") & s["started"]
+    n = int(started.sum())
+    return replace(Measurement(float(n), Basis.LEDGER, count=n),
+                   contribution=Contribution("count", s.index, _labels(started), decided_by=("is_new_start", "actual_start")))
 
 
 def _completed_this_year(s: Rows, ctx: MeasureContext) -> pd.Series:
@@ -277,22 +339,26 @@ def _completed_this_year(s: Rows, ctx: MeasureContext) -> pd.Series:
          "本年截至期末实际竣工的项目个数（按实际竣工时间；计划竣工而未竣工的不计）",
          "竣工项目16个：截至三季度末实际竣工9个", needs=("actual_completion",), pool="all")
 def _completed_project_count(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
-    n = int(_completed_this_year(s, ctx).sum())
-    return Measurement(float(n), Basis.LEDGER, count=n)
+    done = _completed_this_year(s, ctx)
+    n = int(done.sum())
+    return replace(Measurement(float(n), Basis.LEDGER, count=n),
+                   contribution=Contribution("count", s.index, _labels(done), decided_by=("actual_completion",)))
 
 
 @_ledger("completed_project_investment", "竣工项目总投资", (Measure.AMOUNT,),
          "本年截至期末实际竣工项目的总投资合计", "竣工项目总投资36.34亿元", needs=("actual_completion", "total_investment"), pool="all")
 def _completed_project_investment(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     done = _completed_this_year(s, ctx)
-    return Measurement(_money(float(s["total_investment"][done].fillna(0.0).sum()), t), Basis.LEDGER, count=int(done.sum()))
+    m = Measurement(_money(float(s["total_investment"][done].fillna(0.0).sum()), t), Basis.LEDGER, count=int(done.sum()))
+    return _summed(m, s, "total_investment", t, done)
 
 
 def _completed_share(s: Rows, part: pd.Series) -> Measurement:
     total = float(s["completed_cum"].sum())
     if total <= 0:
         return Measurement.none(Basis.LEDGER, "范围内项目没有完成投资")
-    return Measurement(float(s["completed_cum"][part].sum()) / total * 100.0, Basis.LEDGER)
+    m = Measurement(float(s["completed_cum"][part].sum()) / total * 100.0, Basis.LEDGER)
+    return replace(m, contribution=Contribution("ratio", s.index, _labels(part), s.index, "completed_cum", "completed_cum"))
 
 
 @_ledger("private_inv_share", "民间投资占比", (Measure.SHARE,),
@@ -316,20 +382,7 @@ def _industry_share(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
 #: Statistics indicators (统计口径): id → Chinese name. Growth is the published cumulative growth.
 #: Figures that departments compile (引进内资、利用外资、争取政策性资金 …) are not statistics:
 #: their targets are ``basis: report``.
-STATISTICS: dict[str, str] = {
-    "fai": "固定资产投资（不含农户）",
-    "private_inv": "民间投资",
-    "manufacturing_inv": "制造业投资",
-    "high_tech_inv": "高技术产业投资",
-    "industrial_inv": "工业投资",
-    "industry_inv": "产业投资",
-    "infrastructure_inv": "基础设施投资",
-    "culture_inv": "文化和娱乐业投资",
-    "wholesale_retail_inv": "批发和零售业投资",
-    "accommodation_catering_inv": "住宿和餐饮业投资",
-    "social_capital_inv": "社会资本（企业）投资（不含房地产开发）",
-    "industrial_value_added": "规模以上工业增加值",
-}
+STATISTICS: dict[str, str] = STATISTICS_ZH  # the published names are the glossary's
 #: Statistics shares beyond the two ledger/statistics shares above: id → (name, numerator, denominator).
 _STAT_SHARES = {
     "private_in_social_capital_share": ("民间投资占社会资本投资比重", "private_inv", "social_capital_inv"),
@@ -368,6 +421,10 @@ def _statistics(t: Target, ctx: MeasureContext) -> Measurement:
     if by.empty:
         return Measurement.none(Basis.STATISTICS, f"统计数据中没有{t.scope.jurisdiction}{ctx.period.label_zh()}的指标")
 
+    def used(m: Measurement, ids: list[str], fld: str, scale: float = 100.0) -> Measurement:
+        op = "statistic_ratio" if len(ids) == 2 else "statistic"
+        return replace(m, contribution=Contribution(op, records=by.loc[ids].reset_index(), fields=(fld,), scale=scale))
+
     def level(i: str) -> float | None:
         if i in by.index and "level" in by.columns and pd.notna(by.at[i, "level"]):
             return float(by.at[i, "level"])
@@ -375,24 +432,24 @@ def _statistics(t: Target, ctx: MeasureContext) -> Measurement:
 
     if t.measure is Measure.GROWTH:
         if ind in by.index and pd.notna(by.at[ind, "cum_yoy"]):
-            return Measurement(float(by.at[ind, "cum_yoy"]) * 100.0, Basis.STATISTICS, "统计数据（公布的累计同比增速）")
+            return used(Measurement(float(by.at[ind, "cum_yoy"]) * 100.0, Basis.STATISTICS, "统计数据（公布的累计同比增速）"), [ind], "cum_yoy")
         return Measurement.none(Basis.STATISTICS, f"统计数据中没有{REGISTRY[ind].zh}本期的累计增速")
     if t.measure is Measure.SHARE:
         published = level(ind)
         if published is not None:
-            return Measurement(published * 100.0, Basis.STATISTICS, "统计数据（公布的占比）")
+            return used(Measurement(published * 100.0, Basis.STATISTICS, "统计数据（公布的占比）"), [ind], "level")
         share_of = REGISTRY[ind].share_of
         assert share_of is not None
         num, den = level(share_of[0]), level(share_of[1])
         if num is None or den is None or den <= 0:
             return Measurement.none(Basis.STATISTICS, f"统计数据中没有本期{STATISTICS.get(share_of[0], share_of[0])}和{STATISTICS.get(share_of[1], share_of[1])}的累计值")
-        return Measurement(num / den * 100.0, Basis.STATISTICS, "统计数据（同期累计值之比）")
+        return used(Measurement(num / den * 100.0, Basis.STATISTICS, "统计数据（同期累计值之比）"), list(share_of), "level")
     value = level(ind)
     if value is None:
         return Measurement.none(Basis.STATISTICS, f"统计数据中没有{REGISTRY[ind].zh}本期的累计值")
     if t.unit not in CNY_UNITS:
         return Measurement.none(Basis.STATISTICS, f"统计累计值以万元计，不能换算为{t.unit}")
-    return Measurement(_money(value, t), Basis.STATISTICS, "统计数据（累计值）")
+    return used(Measurement(_money(value, t), Basis.STATISTICS, "统计数据（累计值）"), [ind], "level", _money(1.0, t))
 
 
 def _report(t: Target, ctx: MeasureContext) -> Measurement:
@@ -406,7 +463,8 @@ def _report(t: Target, ctx: MeasureContext) -> Measurement:
     v = float(r["value"])
     count = round(v) if t.measure is Measure.COUNT and abs(v - round(v)) < EPS else None
     src = r.get("source")
-    return Measurement(v, Basis.REPORT, "任务报送" + (f"（{src}）" if isinstance(src, str) and src else ""), count=count)
+    m = Measurement(v, Basis.REPORT, "任务报送" + (f"（{src}）" if isinstance(src, str) and src else ""), count=count)
+    return replace(m, contribution=Contribution("report", records=sel.iloc[[-1]].reset_index(drop=True), fields=("value",)))
 
 
 def _ledger_measure(t: Target, ind: Indicator, ctx: MeasureContext) -> Measurement:
@@ -429,7 +487,7 @@ def _ledger_measure(t: Target, ind: Indicator, ctx: MeasureContext) -> Measureme
     assert ind.ledger is not None
     m = ind.ledger(Rows(st, sel.mask), t, ctx)
     label = f"重点项目台账（{sel.describe}）"
-    return Measurement(m.value, m.basis, label if m.value is not None else "", m.count, m.denominator, m.reason)
+    return Measurement(m.value, m.basis, label if m.value is not None else "", m.count, m.denominator, m.reason, m.contribution)
 
 
 def effective_basis(t: Target) -> Basis | None:
@@ -467,8 +525,8 @@ def measure(t: Target, ctx: MeasureContext) -> Measurement:
     if m.value is None and t.fallback is not None:
         f = _on(t.fallback, t, ctx)
         if f.value is not None:
-            label = f"{f.basis_zh}（{basis.zh}无数据：{m.reason}；按计划文件的 fallback 改用{t.fallback.zh}）"
-            return Measurement(f.value, f.basis, label, f.count, f.denominator)
+            label = f"{f.basis_zh}（{basis.zh}{Status.NO_DATA.zh}：{m.reason}；按计划文件的 fallback 改用{t.fallback.zh}）"
+            return Measurement(f.value, f.basis, label, f.count, f.denominator, contribution=f.contribution)
         return Measurement.none(basis, f"{m.reason}；{t.fallback.zh}也无数据：{f.reason}")
     return m
 
@@ -482,12 +540,38 @@ def closest(name: str, n: int = 3) -> list[str]:
     return (near + by_token)[:n]
 
 
+#: A count target of at most this many items is a count of discrete items (变电站1座, 中小河流治理1处,
+#: 高新技术企业5家): one item is at least a tenth of the target, so a pace projection moves in
+#: steps of more than a tenth of it (1 item at September is "1.36 items"). Such a target is shown
+#: as done / not done, or as whole items still to do with the time that remains, never projected.
+DISCRETE_COUNT_MAX = 10
+
+
 def is_flow(t: Target) -> bool:
-    """Whether ``t``'s figure accumulates over the year (so a year-end projection makes sense)."""
+    """Whether ``t``'s figure accumulates over the year. A rate, share or growth never does
+    (completed ÷ planned is a ratio, not an amount); nor do deadlines, duties and coverage."""
     basis = effective_basis(t)
-    if t.measure in (Measure.GROWTH, Measure.SHARE, Measure.DEADLINE, Measure.FREQUENCY, Measure.COVERAGE):
+    if t.measure in (Measure.GROWTH, Measure.SHARE, Measure.RATE, Measure.DEADLINE, Measure.FREQUENCY, Measure.COVERAGE):
         return False
     if basis is Basis.REPORT or t.indicator not in REGISTRY:
         return t.measure in (Measure.AMOUNT, Measure.COUNT, Measure.QUANTITY) and t.effective_phasing.value in ("time_progress", "profile", "year_end")
     return REGISTRY[t.indicator].accumulates
 
+
+def is_discrete(t: Target) -> bool:
+    """Whether ``t`` counts discrete items: a count target of at most :data:`DISCRETE_COUNT_MAX`.
+
+    >>> from hzlib.plan.schema import Target
+    >>> src = {"file": "x.txt", "section": "一", "quote": "新建110千伏变电站1座"}
+    >>> one = Target.model_validate({"id": "s", "label": "变电站", "indicator": "substation_count", "measure": "count",
+    ...     "value": 1, "unit": "座", "basis": "report", "phasing": "year_end", "scope": {"jurisdiction": "镇巴县"}, "source": src})
+    >>> is_discrete(one), is_discrete(one.model_copy(update={"value": 274.0}))
+    (True, False)
+    """
+    return t.measure is Measure.COUNT and t.value is not None and t.value <= DISCRETE_COUNT_MAX
+
+
+def projectable(t: Target) -> bool:
+    """Whether a year-end projection of ``t`` makes sense: an amount, quantity or count of many
+    items that accumulates over the year (:func:`is_flow`), not a count of discrete items."""
+    return is_flow(t) and not is_discrete(t)

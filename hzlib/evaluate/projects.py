@@ -25,17 +25,22 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..arithmetic import DEFAULT_NEAR_PP, ScheduleCheck, Status, completion_vs_schedule, status_for_gap
 from ..contracts import BATCH_ZH, LEDGER_COLUMNS, PROCEDURES
 from ..periods import Period
 
 __all__ = [
     "project_status",
+    "cumulative_rows_at",
+    "unit_flags",
     "unit_rates",
     "rate_gaps",
     "RATE_COLUMNS",
     "batch_summary",
     "not_started",
     "behind_schedule",
+    "unit_statuses",
+    "completion_check",
     "missed_completions",
     "ownership_shares",
 ]
@@ -81,24 +86,38 @@ def cumulative_at(progress: pd.DataFrame, period: str | Period) -> pd.Series:
     >>> cumulative_at(prog, "2024Q2").to_dict()
     {'a': 2.0, 'b': 5.0}
     """
-    p = Period.parse(period)
-    if progress.empty:
+    pos = cumulative_rows_at(progress, period)
+    if pos.empty:
         return pd.Series(dtype=float, name="completed_cum")
+    values = progress["completed_cum"].to_numpy(dtype=float)
+    return pd.Series(values[pos.to_numpy()], index=pos.index, name="completed_cum")
+
+
+def cumulative_rows_at(progress: pd.DataFrame, period: str | Period) -> pd.Series:
+    """Per project, the position (0-based, in ``progress``) of the row :func:`cumulative_at` reads.
+
+    >>> prog = pd.DataFrame({"project_id": ["a", "a", "b"], "month": ["2024-03", "2024-06", "2024-03"], "completed_cum": [1.0, 2.0, 5.0]})
+    >>> cumulative_rows_at(prog, "2024Q2").to_dict()
+    {'a': 1, 'b': 2}
+    """
+    p = Period.parse(period)
+    empty = pd.Series(dtype="int64", name="row", index=pd.Index([], name="project_id"))
+    if progress.empty:
+        return empty
     month_codes, months = pd.factorize(progress["month"].astype(str), sort=True)
     wanted = [(i, m) for i, m in enumerate(months) if f"{p.year}-01" <= m <= f"{p.year}-{p.end_month:02d}"]
     if not wanted:
-        return pd.Series(dtype=float, name="completed_cum")
+        return empty
     pid_codes, pids = pd.factorize(progress["project_id"])
-    values = progress["completed_cum"].to_numpy(dtype=float)
-    out = np.full(len(pids), np.nan)
+    out = np.full(len(pids), -1, dtype=np.int64)
     filled = np.zeros(len(pids), dtype=bool)
     for code, _ in reversed(wanted):  # latest month first
         rows = np.flatnonzero(month_codes == code)
         ids = pid_codes[rows]
         new = ~filled[ids]
-        out[ids[new]] = values[rows[new]]
+        out[ids[new]] = rows[new]
         filled[ids[new]] = True
-    return pd.Series(out[filled], index=pd.Index(pids[filled], name="project_id"), name="completed_cum")
+    return pd.Series(out[filled], index=pd.Index(pids[filled], name="project_id"), name="row")
 
 
 def project_status(ledger: pd.DataFrame, progress: pd.DataFrame, period: str | Period) -> pd.DataFrame:
@@ -139,6 +158,14 @@ def project_status(ledger: pd.DataFrame, progress: pd.DataFrame, period: str | P
     cum = cumulative_at(progress, p)
     # without any progress of the year up to the end, completed investment is unknown (无数据), not 0
     out["completed_cum"] = out["project_id"].map(cum).fillna(0.0).astype(float) if len(cum) else np.nan
+    if len(cum) and "_src_row" in progress.columns:  # provenance: the progress row each completed_cum was read from
+        pos = out["project_id"].map(cumulative_rows_at(progress, p))
+        has = pd.Series(pos.notna().to_numpy(), index=out.index)
+        at = pos.fillna(0).astype("int64").to_numpy()
+        for c in ("_src_file", "_src_sheet", "_src_row"):
+            src = progress[c].take(at)  # only the rows read, in their own (compact) dtype
+            src.index = out.index
+            out[c.replace("_src_", "_src_cum_")] = src.where(has)
     plan = _col(out, "annual_plan", np.nan).astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["completion_ratio"] = np.where(plan > 0, out["completed_cum"] / plan, np.nan)
@@ -154,26 +181,15 @@ def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
     return (num / den.where(den > 0)).astype(float)
 
 
-def unit_rates(status: pd.DataFrame, period: str | Period, by: str | list[str] = "unit") -> pd.DataFrame:
-    """The rates (fractions) and their numerators/denominators per group.
-
-    - 开工率: planned new starts started by the end ÷ planned new starts
-    - 前期手续办结率: planned new starts with all main procedures done ÷ planned new starts
-    - 计划投资完成率: completed investment ÷ annual planned investment
-    - 竣工投产达效率: projects completed ÷ projects planned to complete this year
-      (``due_completions``/``due_completed``: those planned to complete by the period end)
-    - 储备项目开工率: reserve projects started ÷ reserve projects
-    - 招商引资落地率: signed projects with approved land ÷ signed projects
-
-    A rate the ledger cannot give (:func:`rate_gaps`: its columns have no value) is NaN for
-    every group, and ``no_data`` says which and why (无数据, never 0%).
-    """
+def unit_flags(status: pd.DataFrame) -> pd.DataFrame:
+    """Per project (status row), what it adds to each numerator and denominator of :func:`unit_rates`
+    (the rows behind a unit's rates, see :mod:`hzlib.evaluate.derivation`)."""
     s = status
     new = _bool(s, "is_new_start")
     reserve = _col(s, "batch", "").eq("reserve")
     signed = _bool(s, "is_signed")
     landed = _bool(s, "land_approved")
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             "projects": 1,
             "new_starts": new.astype(int),
@@ -192,6 +208,24 @@ def unit_rates(status: pd.DataFrame, period: str | Period, by: str | list[str] =
         },
         index=s.index,
     )
+
+
+def unit_rates(status: pd.DataFrame, period: str | Period, by: str | list[str] = "unit") -> pd.DataFrame:
+    """The rates (fractions) and their numerators/denominators per group.
+
+    - 开工率: planned new starts started by the end ÷ planned new starts
+    - 前期手续办结率: planned new starts with all main procedures done ÷ planned new starts
+    - 计划投资完成率: completed investment ÷ annual planned investment
+    - 竣工投产达效率: projects completed ÷ projects planned to complete this year
+      (``due_completions``/``due_completed``: those planned to complete by the period end)
+    - 储备项目开工率: reserve projects started ÷ reserve projects
+    - 招商引资落地率: signed projects with approved land ÷ signed projects
+
+    A rate the ledger cannot give (:func:`rate_gaps`: its columns have no value) is NaN for
+    every group, and ``no_data`` says which and why (无数据, never 0%).
+    """
+    s = status
+    frame = unit_flags(s)
     keys = [by] if isinstance(by, str) else list(by)
     for k in keys:
         frame[k] = s[k].values
@@ -273,10 +307,66 @@ def not_started(status: pd.DataFrame) -> pd.DataFrame:
     return s.sort_values(["unit", "planned_start", "project_id"], na_position="last")
 
 
-def behind_schedule(status: pd.DataFrame, tolerance_pp: float) -> pd.DataFrame:
-    """Projects whose completion ratio is behind time progress by more than ``tolerance_pp``."""
-    s = status[(status["gap_pp"] < -tolerance_pp) & status["completion_ratio"].notna()]
+def behind_schedule(status: pd.DataFrame, near_pp: float = DEFAULT_NEAR_PP) -> pd.DataFrame:
+    """Projects whose completion against time progress is 未达标 by the one status rule
+    (:func:`hzlib.arithmetic.status_for_gap`): behind by more than ``near_pp`` (the plan's
+    ``tolerances.near_pp``), most behind first. A project without a ratio is not listed.
+
+    >>> st = pd.DataFrame({"project_id": ["a", "b", "c"], "completion_ratio": [0.47, 0.48, None], "gap_pp": [-3.0, -2.0, None]})
+    >>> behind_schedule(st)["project_id"].tolist(), behind_schedule(st, 1.0)["project_id"].tolist()
+    (['a'], ['a', 'b'])
+    """
+    missed = np.array([status_for_gap(float(g), near_pp) is Status.MISSED for g in status["gap_pp"]], dtype=bool)
+    s = status[missed & status["completion_ratio"].notna().to_numpy()]
     return s.sort_values(["gap_pp", "project_id"])
+
+
+def unit_statuses(units: pd.DataFrame, near_pp: float, start_checkpoint: float | None) -> pd.DataFrame:
+    """:func:`unit_rates` with each unit's statuses by the one status rule
+    (:func:`hzlib.arithmetic.status_for_gap`, band ``near_pp``):
+
+    - ``invest_status``: completion against time progress (``invest_gap_pp``);
+    - ``start_status``: the start rate against ``start_checkpoint`` (%, the plan's start-rate
+      target this period; 未到期 when there is none).
+
+    A unit without annual planned investment (or new starts), or without the figure, is 无数据.
+
+    >>> u = pd.DataFrame({"annual_plan": [100.0, 0.0], "invest_completion": [0.49, float("nan")], "invest_gap_pp": [-1.0, float("nan")],
+    ...                   "new_starts": [4, 2], "start_rate": [0.5, 1.0]}, index=["甲县", "乙县"])
+    >>> r = unit_statuses(u, 2.0, 60.0)
+    >>> r["invest_status"].tolist(), r["start_status"].tolist()
+    (['near', 'no_data'], ['missed', 'met'])
+    >>> unit_statuses(u, 2.0, None)["start_status"].tolist()
+    ['pending', 'pending']
+    """
+    if units.empty:
+        return units
+    u = units.copy()
+
+    def status(gaps: pd.Series, values: pd.Series, has: pd.Series, due: bool) -> list[str]:
+        out = []
+        for g, v, ok in zip(gaps, values, has):
+            if not ok or pd.isna(v):
+                out.append(Status.NO_DATA.value)
+            else:
+                out.append(status_for_gap(float(g), near_pp).value if due else Status.PENDING.value)
+        return out
+
+    u["invest_status"] = status(u["invest_gap_pp"], u["invest_completion"], u["annual_plan"] > 0, True)
+    start_gap = u["start_rate"] * 100.0 - (start_checkpoint if start_checkpoint is not None else np.nan)
+    u["start_status"] = status(start_gap, u["start_rate"], u["new_starts"] > 0, start_checkpoint is not None)
+    return u
+
+
+def completion_check(totals: pd.Series, period: str | Period, near_pp: float) -> ScheduleCheck | None:
+    """Completed investment of all projects against time progress (figures in 万元), by the one
+    status rule; None when the ledger cannot tell (no annual planned investment, no progress)."""
+    if not len(totals) or not float(totals["annual_plan"]) > 0 or pd.isna(totals["invest_completion"]):
+        return None
+    done = float(totals["completed_cum"])
+    if not done >= 0:
+        return None
+    return completion_vs_schedule(done, float(totals["annual_plan"]), period, near_pp=near_pp)
 
 
 def missed_completions(status: pd.DataFrame) -> pd.DataFrame:

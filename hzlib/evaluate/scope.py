@@ -4,7 +4,8 @@ The selection reads contract columns only; a scope the ledger cannot tell (a col
 it does not have) gives the reason instead of a mask, and the target is 无数据.
 
 - ``level``: a project of the scope's level or above (a county scope includes city-
-  and province-level projects in that county's ledger; ``all``: every row);
+  and province-level projects in that county's ledger; ``all``: every row); with
+  ``exact_level`` only projects of exactly that level (市级 without 省级);
 - ``projects``: see :class:`hzlib.plan.schema.ProjectSet`;
 - ``batch``: the 四个一批 batch (``batch`` column);
 - without ``batch``, 谋划 and 储备 rows are not this year's key projects and are left out
@@ -19,6 +20,12 @@ it does not have) gives the reason instead of a mask, and the target is 无数�
 ([True, False], '', '市级·新开工项目')
 >>> select_projects(st, Scope(jurisdiction="甲市", projects="industry")).reason
 '台账没有“是否产业项目”列，无法区分产业项目'
+>>> lv = pd.DataFrame({"level": ["province", "city", "county"]})
+>>> select_projects(lv, Scope(jurisdiction="甲市", level="city")).mask.tolist()
+[True, True, False]
+>>> exact = select_projects(lv, Scope(jurisdiction="甲市", level="city", exact_level=True))
+>>> exact.mask.tolist(), exact.describe
+([False, True, False], '市级（不含省级）')
 """
 
 from __future__ import annotations
@@ -29,7 +36,8 @@ from typing import Literal
 
 import pandas as pd
 
-from ..contracts import BATCH_ZH, INFRASTRUCTURE_SECTORS, LEDGER_COLUMNS
+from ..contracts import BATCH_ZH, INFRASTRUCTURE_SECTORS, LEDGER_COLUMNS, LEVEL_ZH
+from ..glossary import NOT_THIS_YEAR
 from ..plan.schema import Level, ProjectSet, Scope
 
 __all__ = ["Selection", "select_projects", "LEVEL_RANK", "has_values", "filled_columns"]
@@ -109,15 +117,21 @@ def select_projects(status: pd.DataFrame, scope: Scope, pool: Literal["key", "al
     if scope.level is not Level.ALL:
         if not has_values(status, "level"):
             return Selection(None, missing_column_reason("level", f"{scope.level.zh}项目"), "")
-        mask &= status["level"].map(LEVEL_RANK).fillna(0) >= LEVEL_RANK[scope.level.value]
-        parts.append(scope.level.zh)
+        rank = status["level"].map(LEVEL_RANK).fillna(0)
+        if scope.exact_level:
+            mask &= rank == LEVEL_RANK[scope.level.value]
+            above = [LEVEL_ZH[lv] for lv, r in LEVEL_RANK.items() if r > LEVEL_RANK[scope.level.value] and lv in LEVEL_ZH]
+            parts.append(scope.level.zh + (f"（不含{'、'.join(above)}）" if above else ""))
+        else:
+            mask &= rank >= LEVEL_RANK[scope.level.value]
+            parts.append(scope.level.zh)
     if scope.batch is not None:
         if not has_values(status, "batch"):
             return Selection(None, missing_column_reason("batch", f"“四个一批”{BATCH_ZH[scope.batch]}项目"), "")
         mask &= status["batch"].eq(scope.batch).fillna(False).astype(bool)
         parts.append(f"“四个一批”{BATCH_ZH[scope.batch]}")
     elif pool == "key" and has_values(status, "batch"):
-        mask &= ~status["batch"].isin(["plan", "reserve"])
+        mask &= ~status["batch"].isin(NOT_THIS_YEAR)
     if scope.projects is not None:
         col = _SET_COLUMN[scope.projects]
         if not has_values(status, col):

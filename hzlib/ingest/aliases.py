@@ -44,6 +44,7 @@ from ..contracts import (
     TASK_COLUMNS,
     Column,
 )
+from ..glossary import LEVEL_ZH, OWNERSHIP_ZH, QUARTER_ZH, Batch
 
 __all__ = [
     "KINDS",
@@ -155,10 +156,7 @@ HEADER_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "jurisdiction": ("地区", "区域", "地区名称", "县区", "jurisdiction", "region"),
         "indicator": ("指标", "指标名称", "indicator"),
         "year": ("年份", "年度", "year"),
-        "q1": ("一季度", "第一季度", "1季度", "q1"),
-        "q2": ("二季度", "第二季度", "2季度", "q2"),
-        "q3": ("三季度", "第三季度", "3季度", "q3"),
-        "q4": ("四季度", "第四季度", "4季度", "q4"),
+        **{f"q{q}": (QUARTER_ZH[q], f"第{QUARTER_ZH[q]}", f"{q}季度", f"q{q}") for q in range(1, 5)},
     },
     "tasks": {
         "target_id": ("目标编号", "目标id", "目标代码", "target_id", "target"),
@@ -283,28 +281,28 @@ UNIT_COLUMN_HEADERS = frozenset({"单位", "金额单位", "计量单位", "mone
 #: Category values (normalised) to contract choices. Documented in docs/data.md.
 VALUE_ALIASES: dict[str, dict[str, str]] = {
     "level": {
-        "省级": "province", "省级重点": "province", "省重点": "province", "省": "province",
-        "市级": "city", "市级重点": "city", "市重点": "city", "市": "city",
-        "县级": "county", "县级重点": "county", "县重点": "county", "县": "county",
-        "区级": "district", "区级重点": "district", "区重点": "district", "区": "district",
+        LEVEL_ZH["province"]: "province", "省级重点": "province", "省重点": "province", "省": "province",
+        LEVEL_ZH["city"]: "city", "市级重点": "city", "市重点": "city", "市": "city",
+        LEVEL_ZH["county"]: "county", "县级重点": "county", "县重点": "county", "县": "county",
+        LEVEL_ZH["district"]: "district", "区级重点": "district", "区重点": "district", "区": "district",
         **{c: c for c in LEVELS},
     },
     "ownership": {
-        "民间": "private", "民营": "private", "民间投资": "private", "民营企业": "private", "私营": "private",
-        "国有": "state", "国企": "state", "国有企业": "state", "国有投资": "state",
-        "政府": "government", "政府投资": "government",
-        "外资": "foreign", "外商": "foreign", "外商投资": "foreign",
+        "民间": "private", "民营": "private", OWNERSHIP_ZH["private"]: "private", "民营企业": "private", "私营": "private",
+        "国有": "state", "国企": "state", "国有企业": "state", OWNERSHIP_ZH["state"]: "state",
+        "政府": "government", OWNERSHIP_ZH["government"]: "government",
+        "外资": "foreign", "外商": "foreign", OWNERSHIP_ZH["foreign"]: "foreign",
         **{c: c for c in OWNERSHIPS},
     },
     # 四个一批 plus 推进: 开工 and 新开工 are both "start" (new this year); 在建, 推进 and
     # 续建 are all "advance" (started in an earlier year, still building); 竣工 and
     # 投产 (and 竣工投产) are "complete".
     "batch": {
-        "谋划": "plan", "谋划一批": "plan",
-        "储备": "reserve", "储备一批": "reserve",
-        "开工": "start", "新开工": "start", "开工一批": "start",
-        "在建": "advance", "推进": "advance", "续建": "advance", "推进一批": "advance",
-        "竣工": "complete", "投产": "complete", "竣工投产": "complete", "竣工一批": "complete", "投产一批": "complete",
+        Batch.PLAN.zh: "plan", f"{Batch.PLAN.zh}一批": "plan",
+        Batch.RESERVE.zh: "reserve", f"{Batch.RESERVE.zh}一批": "reserve",
+        Batch.START.zh: "start", Batch.START.ledger_zh: "start", f"{Batch.START.zh}一批": "start",
+        "在建": "advance", Batch.ADVANCE.zh: "advance", Batch.ADVANCE.ledger_zh: "advance", f"{Batch.ADVANCE.zh}一批": "advance",
+        Batch.COMPLETE.zh: "complete", "投产": "complete", "竣工投产": "complete", f"{Batch.COMPLETE.zh}一批": "complete", "投产一批": "complete",
         **{c: c for c in BATCHES},
     },
 }

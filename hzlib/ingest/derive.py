@@ -88,9 +88,9 @@ def derive_ids(r: ReadResult) -> None:
     r.frame["project_id"] = ids.astype(object)
     r.columns["project_id"] = "项目编号（由项目名称和责任单位生成）"
     r.derived.add("project_id")
-    r.did(Problem(r.where, None, "项目编号",
-                  f"表中没有项目编号，按项目名称和责任单位生成稳定编号 {int(named.sum())} 个（如 {ids[named].iloc[0] if named.any() else ''}），"
-                  "同一项目各季度编号不变 / project ids made from name and unit", WARNING))
+    r.did(Problem.said(r.where, None, "项目编号",
+                       f"表中没有项目编号，按项目名称和责任单位生成稳定编号 {int(named.sum())} 个（如 {ids[named].iloc[0] if named.any() else ''}），"
+                       "同一项目各季度编号不变", "project ids made from name and unit", WARNING))
 
 
 def derive_new_start(r: ReadResult) -> None:
@@ -124,7 +124,7 @@ def derive_new_start(r: ReadResult) -> None:
     r.derived.add("is_new_start")
     left = int(out.isna().sum())
     tail = f"；{left} 行无法推断，按缺失处理" if left else ""
-    r.did(Problem(r.where, None, "是否新开工", "表中没有“是否新开工”列，" + "；".join(said) + tail + " / is_new_start derived", WARNING))
+    r.did(Problem.said(r.where, None, "是否新开工", "表中没有“是否新开工”列，" + "；".join(said) + tail, "is_new_start derived", WARNING))
 
 
 def _label_at(r: ReadResult, i: int) -> str:
@@ -144,7 +144,7 @@ def _one_month(r: ReadResult, month: str) -> ReadResult:
     p.wan_typed = {"completed_cum": col.wan[keep].reset_index(drop=True)}
     blank = int((col.blank & r.frame["project_id"].notna()).sum())
     if blank:
-        r.did(Problem(r.where, None, col.header, f"{blank} 个项目本列为空，按截至 {month} 尚未完成投资处理（没有进度行） / blank: no progress", WARNING))
+        r.did(Problem.said(r.where, None, col.header, f"{blank} 个项目本列为空，按截至 {month} 尚未完成投资处理（没有进度行）", "blank: no progress", WARNING))
     return p
 
 
@@ -193,7 +193,7 @@ def split_progress(r: ReadResult) -> None:
     progress = parts[0] if len(parts) == 1 else _concat_progress(r, parts)
     r.progress = progress
     months = "、".join(f"“{r.cumulative[m].header}”→ {m}" for m in sorted(r.cumulative))
-    r.did(Problem(r.where, None, None, f"累计完成投资列读作月度进度：{months}（{len(progress.frame)} 行） / cumulative column read as progress", WARNING))
+    r.did(Problem.said(r.where, None, None, f"累计完成投资列读作月度进度：{months}（{len(progress.frame)} 行）", "cumulative column read as progress", WARNING))
 
 
 def _concat_progress(r: ReadResult, parts: list[ReadResult]) -> ReadResult:

@@ -38,6 +38,7 @@ from ..contracts import BATCH_ZH, LEDGER_COLUMNS, LEDGER_SHEET_COLUMNS, LEVEL_ZH
 from ..errors import ERROR, Problem
 from ..history import Snapshot, keep_then_write
 from . import read_ledger, read_progress
+from .combine import fill_level, merge_progress
 from .derive import _key
 from .mapping import MappingFile, mapping_for
 from .result import ReadResult
@@ -192,8 +193,6 @@ def _old_ledger(folder: Path, year: int | None, mapping: MappingFile | None) -> 
 
 def _old_progress(folder: Path, year: int | None, ledger: ReadResult | None) -> tuple[pd.DataFrame | None, list[Problem]]:
     """The folder's progress: ``progress.csv`` and, when the ledger is the office's sheet, its cumulative column."""
-    from ..data import merge_progress
-
     path = folder / "progress.csv"
     file = read_progress(path, year=year) if path.is_file() else None
     errors = [Problem(e.file, e.row, e.column, "现有进度文件有错误，请先修正：" + e.message) for e in (file.errors if file else [])]
@@ -375,8 +374,6 @@ def import_workbook(path: str | Path, folder: Path, *, year: int | None, sheet: 
     and units the workbook must fit; ``replace``: remove the projects the sheet does not
     have; ``dry_run``: read, check and say what would be written, write nothing.
     """
-    from ..data import fill_level
-
     the_map = mapping_for(mapping, folder)
     r = read_ledger(path, sheet=sheet, year=year, month=month, mapping=the_map)
     fill_level(r, default_level)

@@ -51,7 +51,6 @@ _NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十百]+\s*[、.．
 _COUNT_SUFFIX = re.compile(r"\s*[(（][^()（）]*[)）]\s*$|\s*[:：]\s*$|\s*共\s*\d+\s*[个项]\s*$")
 _WORD_SUFFIXES = ("重点建设项目", "重点项目", "建设项目", "类项目", "项目", "一批", "类")
 _WORD_PREFIXES = ("计划", "本年", "年度", "今年")
-_LEVEL_SECTION = {"province": "省级", "city": "市级", "county": "县级", "district": "区级"}
 
 
 @dataclass(frozen=True)

@@ -463,8 +463,10 @@ class _Sheet:
     def cells(self, mask: pd.Series, column: str | None, message: str | pd.Series | Callable[[pd.Index], pd.Series], severity: str = ERROR) -> None:
         self.problems += cell_problems(self.label, self.rows, mask, column, message, severity)
 
-    def action(self, row: int | None, column: str | None, message: str) -> None:
-        self.result.did(Problem(self.label, row, column, message, WARNING))
+    def action(self, row: int | None, column: str | None, message: str, english: str | None = None) -> None:
+        """Record what the reader did: ``message`` in Chinese, with its English gloss when given."""
+        p = Problem(self.label, row, column, message, WARNING) if english is None else Problem.said(self.label, row, column, message, english, WARNING)
+        self.result.did(p)
 
     def column(self, c: Column, s: pd.Series, header: str) -> pd.Series:
         """Parse one column of kind ``c.kind``; every unreadable cell becomes a problem."""
@@ -584,7 +586,7 @@ class _Sheet:
         if f is not None:
             factor[:] = f
             if f != 1.0:
-                self.action(self.header_row, header, f"按表头单位{split_header(header)[1]}读入，已换算为万元（×{f:g}） / converted to 万元")
+                self.action(self.header_row, header, f"按表头单位{split_header(header)[1]}读入，已换算为万元（×{f:g}）", "converted to 万元")
         elif self.unit_rows is not None:
             ufactor, ublank, ubad = self.unit_rows
             factor = ufactor.copy()
@@ -596,7 +598,7 @@ class _Sheet:
             factor[:] = parse_unit(self.unit_hint)[0]
             self.result.units[cid] = self.unit_hint
             if self.unit_hint != "万元":
-                self.action(self.header_row, header, f"按标题中的“单位：{self.unit_hint}”读入，已换算为万元 / converted to 万元")
+                self.action(self.header_row, header, f"按标题中的“单位：{self.unit_hint}”读入，已换算为万元", "converted to 万元")
         else:
             self.problems.append(Problem(self.label, self.header_row, header, "表头未注明金额单位，按万元处理；如为亿元请在表头写明“（亿元）” / no unit in the header, assumed 万元", WARNING))
             self.result.units[cid] = "万元（默认）"
@@ -670,7 +672,7 @@ class _Layout:
         for j, mask in filled.items():
             if mask.any():
                 header = self.info.headers.get(j, f"第{j + 1}列")
-                self.sheet.action(None, header, f"合并单元格的值已逐行填入：第{self.rows_text(mask)}行（共{int(mask.sum())}行） / merged cells filled")
+                self.sheet.action(None, header, f"合并单元格的值已逐行填入：第{self.rows_text(mask)}行（共{int(mask.sum())}行）", "merged cells filled")
 
     def from_sections(self, headings: pd.Series, values: Mapping[str, Mapping[str, str]] | None) -> None:
         """Set, for the rows under each section row, the batch, level or unit it names."""
@@ -692,7 +694,7 @@ class _Layout:
             if fill.any():
                 words = {v: _shown(cid, v) for v in sv[fill].unique()}
                 parts = [f"{words[v]} {int((fill & sv.eq(v)).sum())} 行（第{self.rows_text(fill & sv.eq(v))}行）" for v in words]
-                self.sheet.action(None, _ZH[cid], f"按分组标题行填写{_ZH[cid]}：{'、'.join(parts)} / set from section rows")
+                self.sheet.action(None, _ZH[cid], f"按分组标题行填写{_ZH[cid]}：{'、'.join(parts)}", "set from section rows")
 
     def fill_down_units(self) -> None:
         """A unit written once above its projects: blank unit cells take the unit above them (within a section)."""
@@ -713,13 +715,13 @@ class _Layout:
             return
         self.kept.loc[fill, j] = above[fill]
         parts = [f"第{self.rows_text(fill & above.eq(v))}行（{v}）" for v in dict.fromkeys(above[fill])]
-        self.sheet.action(None, self.info.headers[j], f"单位只写在每组第一行，空白行沿用上方的单位：{'、'.join(parts)} / unit filled down")
+        self.sheet.action(None, self.info.headers[j], f"单位只写在每组第一行，空白行沿用上方的单位：{'、'.join(parts)}", "unit filled down")
 
     def constant(self, cid: str, value: str, why: str) -> None:
         """A column the sheet does not have, the same for every row."""
         n = len(self.kept)
         self.add(cid, pd.Series([value] * n, index=self.kept.index, dtype=object), f"{_ZH[cid]}（{why}）")
-        self.sheet.action(None, _ZH[cid], f"表中没有“{_ZH[cid]}”列，{why}：{_shown(cid, value)}（{n}行） / column derived")
+        self.sheet.action(None, _ZH[cid], f"表中没有“{_ZH[cid]}”列，{why}：{_shown(cid, value)}（{n}行）", "column derived")
 
     def conflicts(self, cid: str, parsed: pd.Series) -> None:
         """Rows whose own value differs from what their section row says (warning: the row's value is kept)."""
@@ -735,9 +737,10 @@ class _Layout:
 
 def _shown(cid: str, value: object) -> str:
     """A contract value as people write it: start → 新开工, city → 市级."""
-    from ..contracts import BATCH_ZH, LEVEL_ZH, OWNERSHIP_ZH
+    from ..contracts import LEVEL_ZH, OWNERSHIP_ZH
+    from ..glossary import BATCH_LEDGER_ZH
 
-    table = {"batch": {**BATCH_ZH, "start": "新开工", "advance": "续建"}, "level": LEVEL_ZH, "ownership": OWNERSHIP_ZH}.get(cid, {})
+    table = {"batch": BATCH_LEDGER_ZH, "level": LEVEL_ZH, "ownership": OWNERSHIP_ZH}.get(cid, {})
     return table.get(str(value), str(value))
 
 
@@ -892,7 +895,7 @@ def _cumulative_month(header: str, title: TitleInfo, sheet: _Sheet, month_option
             sheet.problems.append(Problem(sheet.label, sheet.header_row, header, f"{where}写的是截至 {found}，而指定的月份（--month 或映射文件）是 {given}：请核对后只保留一个 / the month given differs from the sheet's"))
             return None
         if inferred:
-            sheet.action(sheet.header_row, header, f"{inferred} / year of the cumulative column inferred")
+            sheet.action(sheet.header_row, header, inferred, "year of the cumulative column inferred")
         return found
     if given is not None:
         return given

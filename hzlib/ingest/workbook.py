@@ -114,7 +114,7 @@ def read_sheets(path: str | Path, kind: str, *, sheet: str | None = None, option
         r = _build(raw, kind, replace(opt, label=label), extra)
         if sheet is None or len(states) <= 1:
             return r
-        r.did(Problem(label, None, None, f"按指定读取工作表“{sheet}” / sheet given", WARNING))
+        r.did(Problem.said(label, None, None, f"按指定读取工作表“{sheet}”", "sheet given", WARNING))
         return r
     raws = dict(raws) if raws is not None else {n: read_raw(path, n) for n in names}
     headers = {n: info for n, raw in raws.items() if raw.ok and (info := find_header(raw.cells, kind, extra)) is not None}

@@ -17,7 +17,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from ..arithmetic import DEFAULT_NEAR_PP
 from ..contracts import BATCH_ZH, LEVEL_ZH
+from ..errors import FieldProblems
 from ..schemabase import DOC_ID_PATTERN, ID_PATTERN, StrictModel, written_with_percent_sign
 from ..units import ALL_UNITS, CNY_UNITS, MONEY_UNITS, PERCENT, USD_UNITS
 
@@ -229,15 +231,25 @@ class Source(_Strict):
     quote: Annotated[str, Field(min_length=2, max_length=160)]
 
 
+#: The levels above each level, for an exact-level scope's description (市级（不含省级）).
+_LEVELS_ABOVE_ZH = {"city": LEVEL_ZH["province"], "county": f"{LEVEL_ZH['province']}、{LEVEL_ZH['city']}",
+                    "district": f"{LEVEL_ZH['province']}、{LEVEL_ZH['city']}"}
+
+
 class Scope(_Strict):
     """Which jurisdiction and which projects a target covers.
 
-    ``level``, ``projects`` and ``batch`` are typed: the evaluation selects projects
-    by them alone. ``subset`` is the text's own words for the reader; no code reads it.
+    ``level``, ``exact_level``, ``projects`` and ``batch`` are typed: the evaluation selects
+    projects by them alone. ``subset`` is the text's own words for the reader; no code reads it.
+
+    A ``level`` includes the levels above it (a county's key projects include the city- and
+    province-level ones in the county); ``exact_level: true`` keeps only projects of exactly
+    that level (市级重点项目 without the 省级 ones, where the text names the 市级 list alone).
     """
 
     jurisdiction: Annotated[str, Field(min_length=1)]
     level: Level = Level.ALL
+    exact_level: bool = False  # only projects of exactly ``level`` (not the levels above it)
     projects: ProjectSet | None = None  # typed subset of projects (新开工, 在建, 产业, 民间 ...)
     batch: Batch | None = None  # a 四个一批 batch (谋划, 储备, 开工, 推进, 竣工)
     subset: str | None = None  # the text's words, shown to readers, e.g. 重点项目投资中产业项目投资
@@ -247,10 +259,13 @@ class Scope(_Strict):
 
         >>> Scope(jurisdiction="汉中市", level="city", projects="new_start").describe()
         '汉中市·市级·新开工项目'
+        >>> Scope(jurisdiction="汉中市", level="city", exact_level=True).describe()
+        '汉中市·市级（不含省级）'
         """
         parts = [self.jurisdiction]
         if self.level is not Level.ALL:
-            parts.append(self.level.zh)
+            above = _LEVELS_ABOVE_ZH.get(self.level.value, "") if self.exact_level else ""
+            parts.append(self.level.zh + (f"（不含{above}）" if above else ""))
         if self.batch is not None:
             parts.append(f"“四个一批”{BATCH_ZH[self.batch]}")
         if self.projects is not None:
@@ -353,7 +368,7 @@ class Target(_Strict):
 
     @model_validator(mode="after")
     def _coherent(self) -> Target:
-        # Each problem names its field as "@field message" so the loader can point at it.
+        # Each problem names its field (FieldProblems) so the loader can point at its line.
         problems: list[tuple[str, str]] = []
         unit, m = self.unit, self.measure
         if m in (Measure.GROWTH, Measure.SHARE, Measure.RATE) and unit != PERCENT:
@@ -397,7 +412,7 @@ class Target(_Strict):
         if (self.base_count is not None or self.base_target) and m is not Measure.RATE:
             problems.append(("base_target", "base_count / base_target 只用于 rate 类目标"))
         if m is Measure.FREQUENCY and self.frequency is None:
-            problems.append(("frequency", "frequency 类目标必须给出 frequency: {per: week|month|quarter|half_year|year}"))
+            problems.append(("frequency", "frequency 类目标必须给出 frequency: {per: week|month|two_months|quarter|half_year|year}"))
         if self.frequency is not None and m is not Measure.FREQUENCY:
             problems.append(("frequency", "frequency 只用于 measure: frequency（周期性工作）"))
         if m is Measure.COVERAGE and unit != PERCENT:
@@ -405,7 +420,7 @@ class Target(_Strict):
         if self.fallback is not None and self.fallback is self.basis:
             problems.append(("fallback", "fallback 与 basis 相同"))
         if problems:
-            raise ValueError("\n".join(f"@{f} {msg}" for f, msg in problems))
+            raise FieldProblems(problems)
         return self
 
     @property
@@ -431,7 +446,7 @@ class Target(_Strict):
 class Tolerances(_Strict):
     """Bands that turn a gap into met / near / missed (documented in docs/plans.md)."""
 
-    near_pp: float = Field(default=2.0, ge=0)  # near band for %, in percentage points
+    near_pp: float = Field(default=DEFAULT_NEAR_PP, ge=0)  # near band for %, in percentage points
     about_pp: float = Field(default=0.5, ge=0)  # how far below a 左右 target still counts as met
     near_ratio: float = Field(default=0.10, ge=0, le=1)  # near band for amounts and counts, relative
 

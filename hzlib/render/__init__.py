@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .atomic import atomic_write_bytes, atomic_write_text, staging_dir
+from ..atomicfile import atomic_write_bytes, atomic_write_text, staging_dir
 
 if TYPE_CHECKING:  # real imports for type checkers; at run time they are lazy (see __getattr__)
     from .excel import write_tables_xlsx

@@ -30,8 +30,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from ..atomicfile import atomic_write_bytes
 from ..safety import runs_as_formula
-from .atomic import atomic_write_bytes
 
 __all__ = ["FIXED_TIME", "PERCENT_SUFFIX", "sheet_title", "write_tables_xlsx"]
 

@@ -32,7 +32,7 @@ from importlib import resources as _resources
 from pathlib import Path
 from typing import Any
 
-from ..arithmetic import Status
+from ..glossary import STATUS_ZH, Status
 
 __all__ = [
     "STATUS_CLASSES",
@@ -49,17 +49,9 @@ _HERE = Path(__file__).resolve().parent
 _TEMPLATE_NAME = "hzbulletin"
 
 #: Status value → CSS class (``hzlib.arithmetic.Status`` values).
-STATUS_CLASSES: dict[str, str] = {
-    "met": "status-met",
-    "near": "status-near",
-    "missed": "status-missed",
-    "pending": "status-pending",
-    "no_data": "status-pending",
-    "n/a": "status-pending",
-}
+STATUS_CLASSES: dict[str, str] = {st.value: st.css_class for st in Status}
 #: Chinese status label → CSS class; labels come from ``Status.zh``, the one source.
-_STATUS_ZH: dict[str, str] = {st.value: st.zh for st in Status}
-_LABEL_CLASSES: dict[str, str] = {_STATUS_ZH[k]: cls for k, cls in STATUS_CLASSES.items()}
+_LABEL_CLASSES: dict[str, str] = {st.zh: st.css_class for st in Status}
 
 _NUM_CELL = re.compile(
     r"<td>(\s*(?:[-+−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*%?|[-+−]?\.\d+|—|-|nan|NaN|None|&lt;NA&gt;)\s*)</td>"
@@ -100,7 +92,7 @@ def status_html(status: Any) -> str:
     """``<span class="status-…">中文标签</span>`` for a ``Status`` or its value."""
     key = str(getattr(status, "value", status))
     cls = STATUS_CLASSES.get(key, "status-pending")
-    return f'<span class="{cls}">{escape_text(_STATUS_ZH.get(key, key))}</span>'
+    return f'<span class="{cls}">{escape_text(STATUS_ZH.get(key, key))}</span>'
 
 
 @lru_cache(maxsize=1)

@@ -17,6 +17,8 @@ one available, in this order):
     fallback: Skia, Chromium's PDF backend, embeds only TrueType-outline and
     CID-keyed Type 1 fonts; CFF-flavoured OpenType fonts such as every Noto
     CJK ``.ttc`` become Type 3 fonts (about 160 of them in an 11-page bulletin).
+    Its creation and modification dates are set to a fixed date (:func:`pin_pdf_dates`),
+    so that it, too, gives the same bytes for the same HTML.
 
 Page size, margins and the "第 N 页 / 共 M 页" footer come from the ``@page``
 rule in ``bulletin.css``; both engines honour it. Every PDF is written to a
@@ -39,6 +41,7 @@ import importlib.util
 import json
 import os
 import queue
+import re
 import shutil
 import signal
 import subprocess
@@ -66,6 +69,7 @@ __all__ = [
     "html_to_pdf",
     "missing_engine_message",
     "pdf_available",
+    "pin_pdf_dates",
     "weasyprint_available",
 ]
 
@@ -337,12 +341,29 @@ def _print_chromium(src: Path, tmp: Path, timeout: float) -> str:
         code, out = _run(cmd, timeout)
     if code != 0:
         raise PDFError(f"Chromium 打印 PDF 失败（退出码 {code}）。\n{_tail(out)}".rstrip())
+    with contextlib.suppress(OSError):  # no file: said by _check_pdf
+        tmp.write_bytes(pin_pdf_dates(tmp.read_bytes()))
     return _tail(out)
+
+
+#: The date a PDF's creation and modification dates are set to (the same bytes for the same HTML).
+FIXED_PDF_DATE = b"20000101000000"
+_PDF_DATE = re.compile(rb"/(CreationDate|ModDate) ?\(D:(\d{14})")
+
+
+def pin_pdf_dates(data: bytes) -> bytes:
+    """``data`` (a PDF) with the creation and modification dates of its document information set to
+    :data:`FIXED_PDF_DATE`: the same number of bytes, so the cross-reference offsets stay right.
+
+    >>> pin_pdf_dates(b"<</CreationDate (D:20261203124011+00'00') /ModDate (D:20261203124012+08'00')>>")
+    b"<</CreationDate (D:20000101000000+00'00') /ModDate (D:20000101000000+08'00')>>"
+    """
+    return _PDF_DATE.sub(lambda m: m.group(0)[: -14] + FIXED_PDF_DATE, data)
 
 
 def _run(cmd: list[str], timeout: float) -> tuple[int, str]:
     """Run Chromium in its own process group; kill the whole group on timeout."""
-    from ..runner.lifeline import preexec_die_with_parent
+    from ..lifeline import preexec_die_with_parent
 
     proc = subprocess.Popen(
         cmd,
@@ -472,7 +493,7 @@ def _serve() -> None:
     """
     import logging
 
-    from ..runner.lifeline import watch_parent
+    from ..lifeline import watch_parent
 
     parent = os.environ.get("HZ_PDF_PARENT", "")
     watch_parent(parent=int(parent) if parent.isdigit() else None)  # ends with its parent, even in the middle of a job

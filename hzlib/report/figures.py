@@ -20,8 +20,7 @@ import pandas as pd
 from .. import charts
 from ..charts_style import chart_style, savefig
 from ..plan.schema import Measure, Phasing
-from ..targets import checkpoint
-from .model import ReportModel
+from .model import ReportModel, ranked_rates
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -153,9 +152,9 @@ def checkpoint_paths_chart(m: ReportModel) -> Chart | None:
         ph = t.effective_phasing
         if ph not in (Phasing.SCHEDULE, Phasing.TIME_PROGRESS, Phasing.PROFILE) or t.measure is Measure.GROWTH:
             continue
-        cps = [checkpoint(t, plan.year, f"{plan.year}Q{q}", profile=plan.seasonal_profile).checkpoint for q in range(1, 5)]
+        cps = m.evaluation.checkpoint_path.loc[t.id]  # the evaluation's checkpoints at each quarter end
         assert t.value is not None
-        paths[t.label] = [float(c) / float(t.value) * 100.0 for c in cps if c is not None]
+        paths[t.label] = [float(c) / float(t.value) * 100.0 for c in cps if not pd.isna(c)]
     groups: dict[tuple[float, ...], list[str]] = {}
     for label, vals in paths.items():
         groups.setdefault(tuple(round(v, 6) for v in vals), []).append(label)
@@ -169,13 +168,20 @@ def checkpoint_paths_chart(m: ReportModel) -> Chart | None:
 
 @_once
 def ranking_chart(m: ReportModel) -> Chart | None:
-    """Each kind's units by score (or mean rank), best on top; 红旗 and prizes green, 蜗牛 red."""
+    """Each kind's units, best on top: by score under the plan's own rule (its awards coloured by
+    their typed tone), else by the rate the units' progress is ordered by, without awards."""
     rk = m.ranking
     if rk.empty or (m.scores is not None and rk["total"].isna().all()):
         return None
     scored = m.scores is not None
-    value = rk["total"] if scored else rk["mean_rank"]
-    data = pd.DataFrame({"kind": rk["kind_zh"], "unit": rk["unit"], "value": value, "rank": rk["rank"], "award": rk["award"]})
+    if scored:
+        value, title = rk["total"], "考核得分（分）"
+    else:
+        rates = ranked_rates(rk)  # the rates the units are ordered by, first first
+        if not rates:
+            return None
+        rate, zh = next(iter(rates.items()))
+        value, title = rk[rate] * 100, f"{zh}（%，由高到低排列，不评比）"
+    data = pd.DataFrame({"kind": rk["kind_zh"], "unit": rk["unit"], "value": value, "rank": rk["rank"], "award": rk["award"], "tone": rk["award_tone"]})
     data = data[data["value"].notna()].reset_index(drop=True)
-    title = "考核得分（分）" if scored else "综合名次（平均名次，越小越好）"
-    return Chart("排名", data, lambda: charts.ranking_chart(data, title, higher_is_better=scored))
+    return Chart("排名" if scored else "分单位进度", data, lambda: charts.ranking_chart(data, title, higher_is_better=True))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -24,21 +25,23 @@ from ..evaluate import projects as pj
 from ..evaluate.coverage import Coverage, data_coverage, resolve_period
 from ..evaluate.engine import Evaluation, EvaluationData, evaluate
 from ..evaluate.measures import REGISTRY, effective_basis
-from ..evaluate.status import judge
+from ..glossary import ALL_UNITS_ZH, FAI_ZH, UNIT_KIND_ZH, Award, award_tone
 from ..periods import Period, period_ends
 from ..plan.check import check_plan
-from ..plan.schema import Basis, Comparator, Measure, Plan
-from ..scoring.report import Scores, ScoringSetup, score_models
-from ..targets import checkpoints_frame
+from ..plan.schema import Basis, Measure, Plan
+from ..scoring.report import Scores, ScoringSetup, score_evaluations
 from ..textfmt import fmt_number
 
-__all__ = ["ReportModel", "build_report", "rank_units", "scores_ranking", "RANKING_COLUMNS", "JUDGED", "STATUS_ORDER"]
+if TYPE_CHECKING:
+    from ..evaluate.derivation import Derivation
+from .monthly import MonthlyBulletin, build_monthly, check_month, is_month_request, months_with_data
+
+__all__ = ["ReportModel", "build_report", "order_units", "scores_ranking", "RANKING_COLUMNS", "JUDGED", "STATUS_ORDER"]
 
 #: Statuses of targets judged at this period.
 JUDGED = ("met", "near", "missed")
 #: Worst first: the order in which statuses decide an overall judgement.
 STATUS_ORDER = ("missed", "near", "met", "pending", "no_data", "n/a")
-_QUARTER_ZH = {3: "一季度", 6: "上半年", 9: "前三季度", 12: "全年"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,6 +70,8 @@ class ReportModel:
     scores: Scores | None = None  # the plan's assessment scoring, when it has rules (params/scoring/<plan>.yaml)
     start_target: str | None = None  # the target whose checkpoint the units' start rates are judged against
     extra: dict[str, object] = field(default_factory=dict)
+    #: a month inside a quarter: the monthly bulletin (月通报, :mod:`hzlib.report.monthly`); None for a quarter
+    monthly: MonthlyBulletin | None = None
 
     @property
     def targets(self) -> pd.DataFrame:
@@ -104,8 +109,8 @@ class ReportModel:
             return str(self.extra["heading"])
         p = self.period
         end = p.end_date
-        head = f"{self.plan.jurisdiction}{self.plan.year}年重点项目建设季度通报"
-        sub = f"{self.period_zh}（截至{end.month}月{end.day}日，时序进度{float(p.progress):.0%}）"
+        head = f"{self.plan.jurisdiction}{self.plan.year}年重点项目建设{'月通报' if self.monthly is not None else '季度通报'}"
+        sub = f"{self.period_zh}（截至{end.month}月{end.day}日，时序进度{fmt_number(float(p.progress) * 100, 2)}%）"
         return f"{head}｜{sub}"
 
     @property
@@ -127,147 +132,121 @@ class ReportModel:
             raise KeyError(target_id)
         return rows.iloc[0]
 
+    def derivations(self, target_id: str) -> list[Derivation]:
+        """Every figure of one target with its derivation (:mod:`hzlib.evaluate.derivation`)."""
+        from ..evaluate.derivation import derive
+
+        return derive(self.evaluation, target_id)
+
+    def unit_derivations(self, unit: str) -> list[Derivation]:
+        """A unit's rates, status, rank and award with their derivations."""
+        from ..evaluate.derivation import derive_unit
+
+        items = self.scores.result.items if self.scores is not None else None
+        return derive_unit(self.evaluation, self.units, self.ranking, unit, self.ranking_basis, items)
+
+    def explain(self, target_id: str | None = None, *, unit: str | None = None) -> pd.DataFrame:
+        """Where the figures of a target (or, with ``unit``, of a unit's line; neither: every target)
+        come from, one row per contributing row: figure, formula, plan quote, and each row's
+        project, value and source file/sheet/row/column (:data:`hzlib.evaluate.derivation.ROW_COLUMNS`)."""
+        from ..evaluate.derivation import as_frame, derive_all
+
+        if unit is not None:
+            return as_frame(self.unit_derivations(unit))
+        return as_frame(self.derivations(target_id) if target_id is not None else derive_all(self.evaluation))
+
 
 # ----------------------------------------------------------------------------- sections
 
 
-#: Columns of :attr:`ReportModel.ranking` (both bases).
-RANKING_COLUMNS = ["unit", "unit_kind", "kind_zh", "rank", "award", "total", "max_total", "mean_rank", "rates_used",
+#: Columns of :attr:`ReportModel.ranking` (a plan's own scheme, or the units' progress in order when it has none).
+RANKING_COLUMNS = ["unit", "unit_kind", "kind_zh", "rank", "award", "award_tone", "total", "max_total",
                    "start_rate", "procedure_rate", "invest_completion", "incomplete", "note"]
-_KIND_ZH = {"county": "县区", "district": "区", "zone": "园区", "department": "部门", "company": "企业", "town": "镇街", "": "全部单位"}
+_KIND_ZH = {**UNIT_KIND_ZH, "": ALL_UNITS_ZH}
 
 
-def _awards_by_rank(ranks: pd.Series, k: int) -> pd.Series:
-    """红旗 for ranks 1..k, 蜗牛 for the last k ranks; a tie at the boundary takes everyone tied."""
-    n = len(ranks)
-    out = pd.Series("", index=ranks.index, dtype=object)
-    if n < 2 or k <= 0:
-        return out
-    worst = ranks.rank(ascending=False, method="min")  # 1 = worst
-    out[worst <= k] = "蜗牛"
-    out[ranks <= k] = "红旗"
-    return out
-
-
-#: The rates units are ranked on when the plan gives no scoring rule: rate → (its denominator, Chinese name).
-_RANKED_RATES = {"start_rate": ("new_starts", "开工率"), "procedure_rate": ("new_starts", "前期手续办结率"),
-                 "invest_completion": ("annual_plan", "计划投资完成率")}
+#: The rates of a units' progress table without a ranking scheme, in the order they sort it:
+#: rate → (its denominator, Chinese name). 计划投资完成率 first: it is the figure the plans judge
+#: key projects by (completion against time progress); 开工率 and 前期手续办结率 only break ties.
+_RANKED_RATES = {"invest_completion": ("annual_plan", "计划投资完成率"), "start_rate": ("new_starts", "开工率"),
+                 "procedure_rate": ("new_starts", "前期手续办结率")}
+#: Why a unit has no figure for a rate: its denominator is zero.
+_NOTHING_TO_MEASURE = {"annual_plan": "无年度计划投资", "new_starts": "无计划新开工项目"}
 
 
 def ranked_rates(units: pd.DataFrame) -> dict[str, str]:
-    """The ranking rates the ledger gives (rate → Chinese name): a rate no unit has (its columns
-    are missing, see :func:`hzlib.evaluate.projects.rate_gaps`) is left out of the ranking, never counted as 0.
+    """The rates the ledger gives (rate → Chinese name), in sorting order: a rate no unit has (its
+    columns are missing, see :func:`hzlib.evaluate.projects.rate_gaps`) is left out, never counted as 0.
 
     >>> list(ranked_rates(pd.DataFrame({"start_rate": [0.5], "procedure_rate": [float("nan")], "invest_completion": [0.4]})))
-    ['start_rate', 'invest_completion']
+    ['invest_completion', 'start_rate']
     """
     return {c: zh for c, (_, zh) in _RANKED_RATES.items() if c in units.columns and units[c].notna().any()}
 
 
-def rank_units(units: pd.DataFrame, kinds: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Rank units like with like (counties with counties) by start rate, procedure rate and
-    completion against time progress, when the plan gives no scoring rule.
+def order_units(units: pd.DataFrame, kinds: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The units' progress in order, for a plan that defines no ranking scheme (no scoring rules).
 
-    Each rate ranks only the units that have something to measure (denominator > 0 and a
-    value); a rate no unit has (:func:`ranked_rates`) is not used at all. A unit's place is the
-    mean of its ranks (lower is better); equal means share a rank (1, 2, 2, 4) and, at the
-    红旗/蜗牛 boundary, all tied units are named; ``rates_used`` says on how many rates a unit
-    was ranked, and ``note`` says when fewer than the rates used, so no unit is ranked on
-    fewer rates without saying so.
+    Like with like (counties with counties), each kind sorted by 计划投资完成率 from high to
+    low, then 开工率, then 前期手续办结率, then name; a unit with nothing to measure on a rate
+    (denominator 0) has no figure for it, comes after those that have, and ``note`` says why.
+    No rank and no award: only a plan's own rule names 红旗 or 蜗牛 (:func:`scores_ranking`),
+    and a mean of ranks would be a rule the plan does not have.
     """
     if units.empty:
         return pd.DataFrame(columns=RANKING_COLUMNS)
     kinds = kinds or {}
     u = units.copy()
     u.index = u.index.astype(str)
-    u["unit_kind"] = [kinds.get(x, "") for x in u.index]
     rates = ranked_rates(u)
-    groups = []
-    for _, g in u.groupby("unit_kind", sort=True):
-        ranks = pd.DataFrame(index=g.index)
-        for col in rates:
-            ranks[col] = g[col].where(g[_RANKED_RATES[col][0]] > 0).rank(ascending=False, method="min")
-        g = g.assign(rates_used=ranks.notna().sum(axis=1), mean_rank=ranks.mean(axis=1, skipna=True))
-        g = g[g["mean_rank"].notna()]
-        g = g.assign(rank=g["mean_rank"].rank(method="min").astype(int))
-        # 红旗/蜗牛 only among units compared on every rate: a unit with fewer rates is ranked, not named
-        full = g["rates_used"] == g["rates_used"].max()
-        named = _awards_by_rank(g.loc[full, "rank"].rank(method="min"), min(3, int(full.sum()) // 2))
-        g = g.assign(award=named.reindex(g.index).fillna(""))
-        groups.append(g)
-    r = pd.concat(groups) if groups else u.iloc[0:0]
-    lacking = pd.DataFrame({zh: ~(r[_RANKED_RATES[c][0]] > 0) | r[c].isna() for c, zh in rates.items()}, index=r.index)
-    notes = [f"无{'、'.join(c for c in lacking.columns if row[c])}可比，仅按其余{int(n)}项排名，不参加红旗、蜗牛评选" if n < len(rates) else ""
-             for row, n in zip(lacking.to_dict("records"), r["rates_used"])]
+    shown = {c: u[c].where(u[_RANKED_RATES[c][0]] > 0) if c in u.columns else pd.Series(float("nan"), index=u.index) for c in _RANKED_RATES}
+    notes = []
+    for unit in u.index:
+        lacking = dict.fromkeys(_NOTHING_TO_MEASURE[_RANKED_RATES[c][0]] for c in rates if not u.at[unit, _RANKED_RATES[c][0]] > 0)
+        notes.append("；".join(lacking))
     out = pd.DataFrame({
-        "unit": r.index.astype(str), "unit_kind": r["unit_kind"].values, "kind_zh": [_KIND_ZH.get(k, k) for k in r["unit_kind"]],
-        "rank": r["rank"].values, "award": r["award"].values, "total": float("nan"), "max_total": float("nan"),
-        "mean_rank": r["mean_rank"].values, "rates_used": r["rates_used"].values, "start_rate": r["start_rate"].values,
-        "procedure_rate": r["procedure_rate"].values, "invest_completion": r["invest_completion"].values,
+        "unit": u.index, "unit_kind": [kinds.get(x, "") for x in u.index], "rank": float("nan"), "award": "", "award_tone": "",
+        "total": float("nan"), "max_total": float("nan"), **{c: v.to_numpy(dtype=float) for c, v in shown.items()},
         "incomplete": False, "note": notes,
-    }, columns=RANKING_COLUMNS)
-    return out.sort_values(["unit_kind", "rank", "unit"], kind="stable").reset_index(drop=True)
+    })
+    out["kind_zh"] = [_KIND_ZH.get(k, k) for k in out["unit_kind"]]
+    keys = list(rates)
+    out = out.sort_values(["unit_kind", *keys, "unit"], ascending=[True, *[False] * len(keys), True], kind="stable", na_position="last")
+    return out[RANKING_COLUMNS].reset_index(drop=True)
 
 
-def _rates_basis(units: pd.DataFrame, gaps: Mapping[str, str], unscored_because: str) -> str:
-    """How units are ranked without a scoring rule: the rates used, and why a rate is not (无数据).
+def _order_basis(units: pd.DataFrame, gaps: Mapping[str, str], unscored_because: str) -> str:
+    """How the units' progress is shown without a ranking scheme: why there is none, the order, and
+    why a rate is missing (无数据).
 
-    >>> _rates_basis(pd.DataFrame({"start_rate": [0.5], "procedure_rate": [float("nan")], "invest_completion": [0.4]}),
+    >>> _order_basis(pd.DataFrame({"start_rate": [0.5], "procedure_rate": [float("nan")], "invest_completion": [0.4]}),
     ...              {"procedure_rate": "台账没有前期手续办结时间列"}, "计划未规定评比办法")
-    '按开工率、计划投资完成率的平均名次排名（前期手续办结率无数据：台账没有前期手续办结时间列，不参加排名；计划未规定评比办法）'
+    '计划未规定评比办法，不排名次、不评“红旗”“蜗牛”；同类单位按计划投资完成率、开工率由高到低排列（前期手续办结率无数据：台账没有前期手续办结时间列）'
     """
     rates = ranked_rates(units) if not units.empty else {c: zh for c, (_, zh) in _RANKED_RATES.items()}
-    lack = "".join(f"{zh}无数据{'：' + gaps[c] if c in gaps else ''}，不参加排名；" for c, (_, zh) in _RANKED_RATES.items() if c not in rates)
-    return f"按{'、'.join(rates.values())}的平均名次排名（{lack}{unscored_because}）"
+    lack = "；".join(f"{zh}{Status.NO_DATA.zh}{'：' + gaps[c] if c in gaps else ''}" for c, (_, zh) in _RANKED_RATES.items() if c not in rates)
+    order = f"同类单位按{'、'.join(rates.values())}由高到低排列" if rates else "同类单位按名称排列"
+    return f"{unscored_because}，不排名次、不评“{Award.RED_FLAG.zh}”“{Award.SNAIL.zh}”；{order}" + (f"（{lack}）" if lack else "")
 
 
 def scores_ranking(scores: Scores) -> pd.DataFrame:
-    """The ranking of a scored period: total and rank within each kind, the award (红旗/蜗牛, a prize)."""
+    """The ranking of a scored period: total and rank within each kind, the award (红旗/蜗牛, a prize)
+    and its tone, typed from the rule (``end: top`` praises, ``end: bottom`` names the last)."""
     u = scores.result.units
     labels = {k.id: k.label for k in scores.rules.kinds}
     award_label = {a.id: a.label for k in scores.rules.kinds for a in k.awards}
+    award_end = {a.id: a.end for k in scores.rules.kinds for a in k.awards}
+    typed = [award_tone(award_end.get(a)) if isinstance(a, str) else None for a in u["award"]]
+    tones = [t.value if t is not None else "" for t in typed]
     # a tiered award shows its tier (一等奖 …); others their label (红旗, 蜗牛, 先进单位)
     award = [p if isinstance(p, str) and p else award_label.get(a, "") if isinstance(a, str) else "" for a, p in zip(u["award"], u["prize"])]
     out = pd.DataFrame({
         "unit": u["unit"].astype(str), "unit_kind": u["unit_kind"], "kind_zh": [labels.get(k, k) for k in u["unit_kind"]],
-        "rank": u["rank"], "award": award, "total": u["total"], "max_total": u["max_total"], "mean_rank": float("nan"),
-        "rates_used": float("nan"), "start_rate": float("nan"), "procedure_rate": float("nan"), "invest_completion": float("nan"),
+        "rank": u["rank"], "award": award, "award_tone": tones, "total": u["total"], "max_total": u["max_total"],
+        "start_rate": float("nan"), "procedure_rate": float("nan"), "invest_completion": float("nan"),
         "incomplete": u["incomplete"].astype(bool), "note": u["note"].fillna(""),
     }, columns=RANKING_COLUMNS)
     return out.sort_values(["unit_kind", "rank", "unit"], kind="stable", na_position="last").reset_index(drop=True)
-
-
-def _unit_statuses(units: pd.DataFrame, plan: Plan, period: Period, start_cp: float | None) -> pd.DataFrame:
-    """Per-unit statuses with the one status rule: completion against time progress, start rate
-    against the start target's checkpoint."""
-    if units.empty:
-        return units
-    u = units.copy()
-    tp = float(period.progress) * 100.0
-
-    def status(values: pd.Series, cp: float | None, has: pd.Series) -> list[str]:
-        out = []
-        for v, ok in zip(values, has):
-            if cp is None or not ok or pd.isna(v):
-                out.append(Status.NO_DATA.value if not ok or pd.isna(v) else Status.PENDING.value)
-            else:
-                out.append(judge(float(v) * 100.0, cp, Comparator.AT_LEAST, percent=True, tolerances=plan.tolerances).status.value)
-        return out
-
-    u["invest_status"] = status(u["invest_completion"], tp, u["annual_plan"] > 0)
-    u["start_status"] = status(u["start_rate"], start_cp, u["new_starts"] > 0)
-    return u
-
-
-def _start_target(plan: Plan, targets: pd.DataFrame) -> tuple[str | None, float | None]:
-    """The plan's ledger start-rate target that the units' start rates are judged against:
-    the first one with a checkpoint this period (None when the plan sets none)."""
-    for t in plan.targets:
-        if t.indicator == "start_rate" and t.measure is Measure.RATE:
-            row = targets[targets["target_id"] == t.id]
-            if len(row) and row["basis"].iloc[0] == "ledger" and not pd.isna(row["checkpoint"].iloc[0]):
-                return t.id, float(row["checkpoint"].iloc[0])
-    return None, None
 
 
 def _indicator_trends(plan: Plan, data: EvaluationData, period: Period, targets: pd.DataFrame) -> pd.DataFrame:
@@ -321,43 +300,39 @@ def _indicator_trends(plan: Plan, data: EvaluationData, period: Period, targets:
 def _deviation_table(plan: Plan, targets: pd.DataFrame) -> pd.DataFrame:
     """The plan's 偏离度 dimensions, each judged by the targets it names in the plan file.
 
-    The judgement is the worst status of those targets judged this period: any 未达标 →
-    偏离, else any 基本达标 → 轻微偏离, else 未偏离; a dimension whose targets are not
-    due or have no data says so; a dimension with no quantified target says the plan
-    gives no number (nothing is invented).
+    The judgement is :func:`hzlib.evaluate.status.judge_deviation` of those targets: any
+    未达标 → 偏离, else a target due this period without data → 数据不全 naming it (never
+    未偏离), else any 基本达标 → 轻微偏离, else 未偏离; a dimension whose targets are not
+    due says so; a dimension with no quantified target says the plan gives no number
+    (nothing is invented). ``missing``: the due targets without data (ids, like ``targets``).
     """
-    cols = ["deviation_id", "label", "targets", "judged", "judgement", "detail", "description"]
+    from ..evaluate.status import judge_deviation  # the one rule for 偏离度 lives beside the status rule
+
+    cols = ["deviation_id", "label", "targets", "judged", "judgement", "missing", "detail", "description"]
     if not plan.deviations:
         return pd.DataFrame(columns=cols)
     by_id = targets.set_index("target_id")
     rows = []
     for d in plan.deviations:
         ids = [t for t in d.targets if t in by_id.index]
-        statuses = [str(by_id.at[t, "status"]) for t in ids]
-        judged = [s for s in statuses if s in JUDGED]
-        if not d.targets:
-            judgement = "方案未给出量化标准，不作判断"
-        elif "missed" in judged:
-            judgement = "偏离"
-        elif "near" in judged:
-            judgement = "轻微偏离"
-        elif judged:
-            judgement = "未偏离"
-        else:
-            judgement = "本期无可考核目标（未到期或无数据）"
+        inputs = [(str(by_id.at[t, "label"]), str(by_id.at[t, "status"]), bool(by_id.at[t, "is_checkpoint"])) for t in ids]
+        judged = [s for _, s, _ in inputs if s in JUDGED]
+        verdict = judge_deviation(inputs if d.targets else [])
         detail = "；".join(
             f"{by_id.at[t, 'label']} {_fmt_actual(by_id.loc[t])}（{by_id.at[t, 'status_zh']}）" for t in ids
         )
         rows.append({
             "deviation_id": d.id, "label": d.label, "targets": ",".join(ids), "judged": len(judged),
-            "judgement": judgement, "detail": detail, "description": d.description,
+            "judgement": verdict.judgement, "detail": detail,
+            "missing": ",".join(t for t, (label, _, _) in zip(ids, inputs, strict=True) if label in verdict.missing),
+            "description": d.description,
         })
     return pd.DataFrame(rows, columns=cols)
 
 
 def _fmt_actual(row: pd.Series) -> str:
     if pd.isna(row["actual"]):
-        return "无数据"
+        return Status.NO_DATA.zh
     unit = row["unit"]
     s = fmt_number(float(row["actual"]), 1 if unit == "%" else 2) + unit
     if not pd.isna(row["checkpoint"]):
@@ -376,7 +351,7 @@ def _growth_sentence(trends: pd.DataFrame, targets: pd.DataFrame, plan: Plan) ->
     if sel.empty:
         return None
     r = sel.iloc[0]
-    s = f"{plan.jurisdiction}固定资产投资累计增长{fmt_number(r['latest'], 1)}%"
+    s = f"{plan.jurisdiction}{FAI_ZH}累计增长{fmt_number(r['latest'], 1)}%"
     if r["target_id"]:
         t = targets[targets["target_id"] == r["target_id"]].iloc[0]
         diff = float(t["actual"]) - float(t["checkpoint"])
@@ -397,26 +372,19 @@ def _sentences(model_parts: dict[str, object], plan: Plan, period: Period, ev: E
     pzh = period.label_zh()
     out = [
         f"{pzh}，{plan.jurisdiction}《{plan.title}》共 {len(t)} 项量化目标，本期可考核 {judged} 项："
-        f"达标 {summ['met']} 项、基本达标 {summ['near']} 项、未达标 {summ['missed']} 项；"
-        f"未到期 {summ['pending']} 项，无数据 {summ['no_data']} 项。"
+        f"{Status.MET.zh} {summ['met']} 项、{Status.NEAR.zh} {summ['near']} 项、{Status.MISSED.zh} {summ['missed']} 项；"
+        f"{Status.PENDING.zh} {summ['pending']} 项，{Status.NO_DATA.zh} {summ['no_data']} 项。"
     ]
     g = _growth_sentence(trends, t, plan)
     if g:
         out.append(g)
     tot = ev.totals
     ledger_current = coverage.progress is not None and coverage.progress >= period.end_month
-    if len(tot) and ledger_current and float(tot["annual_plan"]) > 0 and pd.notna(tot["invest_completion"]):
-        done, planned = float(tot["completed_cum"]), float(tot["annual_plan"])
-        rate = done / planned * 100.0
-        gap = rate - float(period.progress) * 100.0
-        j = judge(rate, float(period.progress) * 100.0, Comparator.AT_LEAST, percent=True, tolerances=plan.tolerances)
-        rel = f"高于时序进度{fmt_number(abs(gap), 1)}个百分点" if round(gap, 1) > 0 else (
-            f"低于时序进度{fmt_number(abs(gap), 1)}个百分点" if round(gap, 1) < 0 else "与时序进度持平")
-        out.append(
-            f"{pzh}全部{int(tot['projects'])}个重点项目完成投资{fmt_number(done / 1e4, 2)}亿元，"
-            f"占年度计划的{rate:.1f}%，{rel}（{j.status.zh}）。"
-        )
-        model_parts["completion"] = {"completed_wan": done, "planned_wan": planned, "rate": rate, "gap_pp": gap, "status": j.status.value}
+    c = ev.completion  # completion against time progress: the evaluation's, and its sentence
+    if c is not None and ledger_current:
+        out.append(c.sentence_zh(period_zh=pzh, subject=f"全部{int(tot['projects'])}个重点项目", per_unit=1e4, with_status=True) + "。")
+        model_parts["completion"] = {"completed_wan": c.completed, "planned_wan": c.planned, "rate": c.rate * 100.0, "gap_pp": c.gap_pp,
+                                     "status": c.status.value}
     if len(tot) and float(tot["new_starts"]) > 0 and (coverage.progress is None or ledger_current):
         ns, started = int(tot["new_starts"]), int(tot["new_started"])
         out.append(f"{ns}个计划新开工项目已开工{started}个，开工率{started / ns * 100:.1f}%，尚有{ns - started}个未开工。")
@@ -489,21 +457,23 @@ def build_report(
     evaluated and the model says so (:attr:`ReportModel.partial`, :attr:`ReportModel.banner`).
     ``problems`` are the data files' warnings, shown in the report's data notes.
     ``scoring``: the plan's assessment rules and reported inputs; units are then ranked by
-    their scores (read from this model and, for earlier checkpoints, the models of those
-    quarters), otherwise like with like by their rates, and the ranking basis says why
+    their scores (ledger inputs read from this evaluation and, for earlier checkpoints, the
+    evaluations of those quarters), otherwise like with like by their rates, and the ranking basis says why
     (``unscored_because``: a scenario says it is not scored, not that the plan has no rules).
     """
     cov = data_coverage(data, plan.year)
+    if is_month_request(period):  # a monthly bulletin: only for a month some data file has
+        check_month(Period.parse(period), plan.year, months_with_data(data.progress, data.indicators, data.tasks, plan.year))
     requested = period.label() if isinstance(period, Period) else str(period)
     p = resolve_period(period, plan.year, cov, allow_partial=allow_partial)
     partial = requested.strip().lower() != "latest" and p.end_month < Period.parse(requested).end_month
     ev = evaluate(plan, p, data, coverage=cov)
     targets = ev.targets
-    start_id, start_cp = _start_target(plan, targets)
+    start_id = ev.start_target
     ledger_current = cov.progress is None or cov.progress >= p.end_month
-    units = _unit_statuses(ev.units, plan, p, start_cp) if ledger_current else pd.DataFrame()
-    ranking = rank_units(units, plan.unit_kind_map()) if not units.empty else pd.DataFrame(columns=RANKING_COLUMNS)
-    ranking_basis = _rates_basis(units, pj.rate_gaps(ev.status) if not ev.status.empty else {}, unscored_because)
+    units = ev.units if ledger_current else pd.DataFrame()  # with their statuses (the evaluation's)
+    ranking = order_units(units, plan.unit_kind_map()) if not units.empty else pd.DataFrame(columns=RANKING_COLUMNS)
+    ranking_basis = _order_basis(units, pj.rate_gaps(ev.status) if not ev.status.empty else {}, unscored_because)
     trends = _indicator_trends(plan, data, p, targets)
     st = ev.status
     actions: dict[str, pd.DataFrame] = {}
@@ -529,7 +499,7 @@ def build_report(
         partial=partial,
         illustrative=data.illustrative,
         evaluation=ev,
-        checkpoints=checkpoints_frame(plan, p),
+        checkpoints=ev.checkpoints,
         indicators=trends,
         units=units,
         ranking=ranking,
@@ -544,18 +514,29 @@ def build_report(
         start_target=start_id,
         extra=parts,
     )
+    if is_month_request(period):  # 月通报: key projects only; targets and scores are for quarter ends (季考核、年终评)
+        monthly = _monthly(plan, ev, p, data)
+        return replace(model, monthly=monthly, sentences=monthly.sentences)
     if scoring is not None and ledger_current:
-        models: dict[int, ReportModel] = {p.end_month: model}
+        evaluations: dict[int, Evaluation] = {p.end_month: ev}
 
-        def model_at(at: Period) -> ReportModel:
-            if at.end_month not in models:
-                models[at.end_month] = build_report(plan, data, at, problems=problems)
-            return models[at.end_month]
+        def evaluation_at(at: Period) -> Evaluation:
+            if at.end_month not in evaluations:
+                evaluations[at.end_month] = evaluate(plan, resolve_period(at, plan.year, cov), data, coverage=cov)
+            return evaluations[at.end_month]
 
-        scores = score_models(scoring, p, model_at)
+        scores = score_evaluations(scoring, p, evaluation_at)
         ranking = scores_ranking(scores)
         basis = scores.basis + ("（年度考核，本期为试算）" if scoring.rules.period == "year" and p.end_month < 12 else "")
         model = replace(model, ranking=ranking, ranking_basis=basis, scores=scores)
     sentences = [*model.sentences, *ranking_sentences(model.ranking, model.ranking_basis)]
     return replace(model, sentences=tuple(sentences))
 
+
+
+def _monthly(plan: Plan, ev: Evaluation, month: Period, data: EvaluationData) -> MonthlyBulletin:
+    """The monthly bulletin's sections (:func:`hzlib.report.monthly.build_monthly`) from this evaluation."""
+    growth = {(str(t.scope.jurisdiction), str(t.indicator)): float(t.value) for t in plan.targets
+              if t.measure is Measure.GROWTH and effective_basis(t) is Basis.STATISTICS and t.year in (None, plan.year) and t.value is not None}
+    names = {k: v.zh for k, v in REGISTRY.items()}
+    return build_monthly(plan, ev.status, month, indicators=data.indicators, indicator_names=names, growth_targets=growth)

@@ -17,11 +17,11 @@ import json
 import pickle
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any
 
-from ..errors import HzError, UsageError
+from ..errors import UsageError
 from .load import LoadedReport, load_report
 from .model import ReportModel
+from .params import check_parameters, install_error_handler
 
 __all__ = ["open_report", "check_parameters", "install_error_handler", "model_key", "build_model", "preload", "CACHE_SIZE"]
 
@@ -30,45 +30,18 @@ CACHE_SIZE = 8
 _MODELS: OrderedDict[str, ReportModel] = OrderedDict()
 
 
-def check_parameters(plan: object, quarter: object, data_dir: object, allow_partial: object) -> None:
-    """The notebook parameters' types and the plan id, before anything is read."""
-    from ..plan import list_plan_ids
-    from ..safety import check_id
-
-    for name, value, kind in (("plan", plan, str), ("quarter", quarter, str), ("data_dir", data_dir, str), ("allow_partial", allow_partial, bool)):
-        if not isinstance(value, kind):
-            raise UsageError(f"参数 {name} 应为 {kind.__name__}，实际为 {type(value).__name__}：{value!r}")
-    assert isinstance(plan, str)
-    check_id(plan, "plan")
-    known = list_plan_ids()
-    if plan not in known:
-        raise UsageError(f"没有计划 {plan!r}（可用：{'、'.join(known)}）")
-
-
-def _short_traceback(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> list[str]:
-    text = value.render() if isinstance(value, HzError) else str(value)
-    lines = [f"{etype.__name__}: {text}"]
-    shell._showtraceback(etype, value, lines)
-    return lines
-
-
-def install_error_handler() -> None:
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - plain Python
-        return
-    ip = get_ipython()
-    if ip is not None:
-        ip.set_custom_exc((HzError,), _short_traceback)
-
-
-def model_key(plan: str, quarter: str, data_dir: str = "", allow_partial: bool = False, scenario: str = "") -> str:
+def model_key(plan: str, quarter: str, data_dir: str = "", allow_partial: bool = False, scenario: str = "",
+              file_hashes: dict[str, str] | None = None) -> str:
     """A key for the model of these parameters over the content of every file it reads
-    (plan, data, scoring, scenario): the same key means the same model.
+    (plan, data, scoring, scenario): the same key means the same model. ``file_hashes``: those
+    files' sha256 by role, when already computed (see :func:`hzlib.runner.keys.digest_inputs`).
 
     >>> model_key("ankang-2019", "2019Q2") == model_key("ankang-2019", "2019Q2")
     True
     """
+    if file_hashes is not None:
+        doc = {"params": [plan, quarter, data_dir, allow_partial, scenario], "files": dict(sorted(file_hashes.items()))}
+        return hashlib.sha256(json.dumps(doc, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
     from ..inputs import file_hash, input_files
 
     scenario_file = None

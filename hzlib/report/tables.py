@@ -10,9 +10,10 @@ import pandas as pd
 
 from ..arithmetic import Status
 from ..contracts import BATCH_ZH, LEVEL_ZH
+from ..glossary import CUMULATIVE_ZH
 from .model import ReportModel
 
-__all__ = ["excel_tables", "targets_numeric", "units_numeric"]
+__all__ = ["excel_tables", "targets_numeric", "units_numeric", "monthly_tables"]
 
 
 def targets_numeric(m: ReportModel) -> pd.DataFrame:
@@ -32,6 +33,7 @@ def targets_numeric(m: ReportModel) -> pd.DataFrame:
         "其余季度所需增速（%）": t["required_growth"],
         "年末预计": t["projection"],
         "预计方法": t["projection_method"],
+        "尚差及剩余期限": t["remaining"] if "remaining" in t.columns else "",
         "说明": t["note"],
     })
 
@@ -74,6 +76,8 @@ def _actions(df: pd.DataFrame, kind: str) -> pd.DataFrame:
 
 def excel_tables(m: ReportModel) -> dict[str, pd.DataFrame]:
     """Sheet name → table, in the bulletin's order."""
+    if m.monthly is not None:  # 月通报: its own, shorter set of tables
+        return monthly_tables(m)
     tables: dict[str, pd.DataFrame] = {
         "说明": pd.DataFrame({"项目": ["计划", "期别", "数据截至", "说明"],
                             "内容": [m.plan.title, m.period_zh, m.data_end_zh, m.banner]}),
@@ -83,20 +87,25 @@ def excel_tables(m: ReportModel) -> dict[str, pd.DataFrame]:
     if not tr.empty:
         tables["统计指标"] = pd.DataFrame({
             "地区": tr["jurisdiction"], "指标": tr["indicator_zh"],
-            "一季度（%）": tr["q1"], "上半年（%）": tr["q2"], "前三季度（%）": tr["q3"], "全年（%）": tr["q4"],
+            **{f"{CUMULATIVE_ZH[q]}（%）": tr[f"q{q}"] for q in range(1, 5)},
             "年度目标（%）": tr["target"],
             "状态": [Status(s).zh if s else "" for s in tr["status"]],
         })
     if not m.units.empty:
         tables["分单位完成情况"] = units_numeric(m)
     rk = m.ranking
-    if not rk.empty:
+    if not rk.empty and m.scores is not None:  # the plan's own rule: ranks, scores and awards
         tables["排名"] = pd.DataFrame({
             "类别": rk["kind_zh"], "排名": rk["rank"], "单位": rk["unit"], "评价": rk["award"], "得分": rk["total"],
-            "标准分值": rk["max_total"], "开工率（%）": rk["start_rate"] * 100, "前期手续办结率（%）": rk["procedure_rate"] * 100,
-            "计划投资完成率（%）": rk["invest_completion"] * 100, "平均名次": rk["mean_rank"], "说明": rk["note"],
+            "标准分值": rk["max_total"], "说明": rk["note"],
         })
         tables["排名依据"] = pd.DataFrame({"排名依据": [m.ranking_basis]})
+    elif not rk.empty:  # no ranking scheme: the units' progress in order, without ranks or awards
+        tables["分单位进度排列"] = pd.DataFrame({
+            "类别": rk["kind_zh"], "单位": rk["unit"], "计划投资完成率（%）": rk["invest_completion"] * 100,
+            "开工率（%）": rk["start_rate"] * 100, "前期手续办结率（%）": rk["procedure_rate"] * 100, "说明": rk["note"],
+        })
+        tables["排列依据"] = pd.DataFrame({"排列依据": [m.ranking_basis]})
     if m.scores is not None:
         from ..scoring.tables import item_table
 
@@ -127,8 +136,43 @@ def excel_tables(m: ReportModel) -> dict[str, pd.DataFrame]:
     d = m.deviations
     if not d.empty:
         tables["偏离度"] = pd.DataFrame({"偏离维度": d["label"], "判断": d["judgement"], "依据的目标（本期）": d["detail"], "说明": d["description"]})
+    from ..evaluate.derivation import derive_all, provenance_sheet
+
+    tables["溯源"] = provenance_sheet(derive_all(m.evaluation))  # each figure's formula and the rows behind it
     notes = m.data_notes
     tables["数据核查提示"] = pd.DataFrame({
         "文件": [p.file for p in notes], "行": [p.row for p in notes], "列": [p.column or "" for p in notes], "说明": [p.message for p in notes],
+    })
+    return tables
+
+
+def monthly_tables(m: ReportModel) -> dict[str, pd.DataFrame]:
+    """The monthly bulletin's tables (月通报, :mod:`hzlib.report.monthly`): sheet name → table."""
+    mb = m.monthly
+    assert mb is not None
+    p, o, b, st = mb.progress, mb.openings, mb.behind, mb.statistics
+    tables: dict[str, pd.DataFrame] = {
+        "说明": pd.DataFrame({"项目": ["计划", "期别", "数据截至", "说明", *[f"要点{i + 1}" for i in range(len(mb.sentences))]],
+                            "内容": [m.plan.title, m.period_zh, m.data_end_zh, m.banner, *mb.sentences]}),
+        "重点项目投资进度": pd.DataFrame({
+            "范围": p["scope"], "项目数（个）": p["projects"], "年度计划投资（万元）": p["annual_plan"], "累计完成投资（万元）": p["completed_cum"],
+            "完成年度计划（%）": p["completion"] * 100, "时序进度（%）": p["time_progress"] * 100, "与时序进度差（百分点）": p["gap_pp"],
+            "状态": [Status(s).zh for s in p["status"]]}),
+        "开工与竣工": pd.DataFrame({"事项": o["item"], "全年计划（个）": o["planned"], "按计划截至本月应完成（个）": o["due"],
+                                "截至本月已完成（个）": o["done"], "占全年计划（%）": o["rate"] * 100}),
+        "落后项目分单位": pd.DataFrame({"责任单位": b["unit"], "重点项目（个）": b["projects"], "落后项目（个）": b["behind"],
+                                   "落后项目（落后时序进度）": b["behind_projects"]}),
+    }
+    if not m.units.empty:
+        tables["分单位完成情况"] = units_numeric(m)
+    if not st.empty:
+        tables["本月统计数据"] = pd.DataFrame({"地区": st["jurisdiction"], "指标": st["indicator_zh"], "累计值（万元）": st["level"],
+                                         "累计增速（%）": st["cum_yoy"], "年度目标（%，参考）": st["target"]})
+    names = {"not_started": "未开工项目", "behind": "投资进度落后项目", "missed_completion": "计划竣工未竣工项目"}
+    for kind, df in m.actions.items():
+        tables[names[kind]] = _actions(df, kind)
+    notes = m.data_notes
+    tables["数据核查提示"] = pd.DataFrame({
+        "文件": [n.file for n in notes], "行": [n.row for n in notes], "列": [n.column or "" for n in notes], "说明": [n.message for n in notes],
     })
     return tables

@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..arithmetic import Status
 from ..contracts import BATCH_ZH, LEVEL_ZH
+from ..glossary import CUMULATIVE_ZH, MILESTONE_ZH
 from ..textfmt import fmt_number
 from .model import JUDGED, ReportModel
 
@@ -48,6 +49,11 @@ __all__ = [
     "project_list_views",
     "data_notes_view",
     "ACTION_TITLES",
+    "monthly_progress_view",
+    "monthly_openings_view",
+    "monthly_behind_view",
+    "monthly_statistics_view",
+    "derivations_view",
 ]
 
 COMPARATOR_SIGN = {"at_least": "≥", "more_than": ">", "about": "≈", "at_most": "≤"}
@@ -89,9 +95,7 @@ def html_table(df: pd.DataFrame, *, caption: str | None = None, text: str | None
     >>> html_table(pd.DataFrame({"状态": ["达标"], "名称": ["<b>"]}), narrow=("状态",)).data.split("<tbody>")[1].split("</tbody>")[0].strip()
     '<tr><td class="nowrap status-met">达标</td><td>&lt;b&gt;</td></tr>'
     """
-    from ..render.html import STATUS_CLASSES
-
-    by_label = {st.zh: STATUS_CLASSES[st.value] for st in Status}
+    by_label = {st.zh: st.css_class for st in Status}
     cols = [str(c) for c in df.columns]
     nw = [c in narrow for c in cols]
     widths = min_ems or {}
@@ -174,6 +178,8 @@ def target_rows(t: pd.DataFrame) -> pd.DataFrame:
             extra.append(f"其余季度需增长{fmt_number(r.required_growth, 2)}%")
         if not pd.isna(r.projection):
             extra.append(f"{r.projection_method}，全年约{fmt_value(r.projection, r.unit)}")
+        if getattr(r, "remaining", ""):  # a count of discrete items: done, or whole items and the time left
+            extra.append(str(r.remaining))
         if r.note:
             extra.append(r.note)
         rows.append({
@@ -207,7 +213,7 @@ def plan_notes_view(m: ReportModel) -> HTMLTable:
 def indicators_view(m: ReportModel) -> HTMLTable:
     """Cumulative growth of every statistics indicator by jurisdiction (with the target where there is one)."""
     tr = m.indicators
-    cols = {"q1": "一季度", "q2": "上半年", "q3": "前三季度", "q4": "全年"}
+    cols = {f"q{q}": CUMULATIVE_ZH[q] for q in range(1, 5)}
     shown = [k for k in cols if 3 * int(k[1]) <= m.period.end_month]
     df = pd.DataFrame({"地区": tr["jurisdiction"], "指标": tr["indicator_zh"]})
     for k in shown:
@@ -223,7 +229,7 @@ def units_view(m: ReportModel) -> HTMLTable:
         return html_table(pd.DataFrame(), text="（分单位：0 个）")
     key = u.columns[0]
     df = pd.DataFrame({"责任单位": u[key], "项目数": u["projects"].map(lambda v: f"{int(v)}")})
-    df["开工"] = [f"{int(a)}/{int(b)}" if b else "—" for a, b in zip(u["new_started"], u["new_starts"])]
+    df[MILESTONE_ZH["start"]] = [f"{int(a)}/{int(b)}" if b else "—" for a, b in zip(u["new_started"], u["new_starts"])]
     df["开工率"] = (u["start_rate"] * 100).map(lambda v: fmt_value(v, "%", 1))
     df["手续办结率"] = (u["procedure_rate"] * 100).map(lambda v: fmt_value(v, "%", 1))
     df["完成投资（亿元）"] = (u["completed_cum"] / 1e4).map(lambda v: fmt_number(v, 2))
@@ -235,25 +241,22 @@ def units_view(m: ReportModel) -> HTMLTable:
     lacking = [x for x in said if x.split("：")[0] in ("开工率", "前期手续办结率", "计划投资完成率")]
     for col, zh in (("开工率", "开工率"), ("手续办结率", "前期手续办结率"), ("完成率", "计划投资完成率")):
         if any(x.split("：")[0] == zh for x in lacking):
-            df[col] = "无数据"
-    return html_table(df, caption=f"无数据：{'；'.join(lacking)}" if lacking else None, text=f"（分单位：{len(df)} 个）", narrow=("状态", "开工"))
+            df[col] = Status.NO_DATA.zh
+    return html_table(df, caption=f"{Status.NO_DATA.zh}：{'；'.join(lacking)}" if lacking else None, text=f"（分单位：{len(df)} 个）", narrow=("状态", MILESTONE_ZH["start"]))
 
 
 def ranking_view(m: ReportModel) -> HTMLTable:
-    """Units ranked like with like, on the basis the model names (scores, or rates when the plan gives no rule)."""
+    """Units ranked like with like by the plan's own rule (scores, awards); without one, the units'
+    progress in the model's order, without ranks or awards (the basis above the table says so)."""
     rk = m.ranking
+    if m.scores is None:
+        return _progress_order_view(m)
     if rk.empty:
         return html_table(pd.DataFrame(), text="（排名：0 个单位）")
     df = pd.DataFrame({"类别": rk["kind_zh"], "排名": rk["rank"].map(lambda v: "—" if _missing(v) else str(int(v))),
                        "单位": rk["unit"], "评价": rk["award"]})
-    if m.scores is not None:
-        df["得分"] = [fmt_number(t, 2) + (f"/{fmt_number(x, 2)}" if not _missing(x) else "") for t, x in zip(rk["total"], rk["max_total"])]
-        df["数据是否齐全"] = rk["incomplete"].map({True: "缺数据", False: "齐全"})
-    else:
-        df["开工率"] = (rk["start_rate"] * 100).map(lambda v: fmt_value(v, "%", 1))
-        df["前期手续办结率"] = (rk["procedure_rate"] * 100).map(lambda v: fmt_value(v, "%", 1))
-        df["计划投资完成率"] = (rk["invest_completion"] * 100).map(lambda v: fmt_value(v, "%", 1))
-        df["平均名次"] = rk["mean_rank"].map(lambda v: f"{v:.1f}")
+    df["得分"] = [fmt_number(t, 2) + (f"/{fmt_number(x, 2)}" if not _missing(x) else "") for t, x in zip(rk["total"], rk["max_total"])]
+    df["数据是否齐全"] = rk["incomplete"].map({True: "缺数据", False: "齐全"})
     df["说明"] = rk["note"]
     special: list[str] = []
     if m.scores is not None:  # beside the ranking: who was rescaled or kept out of the awards, and why
@@ -262,6 +265,21 @@ def ranking_view(m: ReportModel) -> HTMLTable:
         special = special_lines(m.scores.result)
     return html_table(df, caption="特别处理：" + "；".join(special) if special else None,
                       text=f"（排名：{len(df)} 个单位）", narrow=("类别", "排名", "评价"))
+
+
+def _progress_order_view(m: ReportModel) -> HTMLTable:
+    """The units' progress in order (a plan without a ranking scheme): no 排名, no 评价 column."""
+    from .model import ranked_rates
+
+    rk = m.ranking
+    if rk.empty:
+        return html_table(pd.DataFrame(), text="（分单位进度：0 个单位）")
+    have = ranked_rates(rk)
+    df = pd.DataFrame({"类别": rk["kind_zh"], "单位": rk["unit"]})
+    for col, zh in (("invest_completion", "计划投资完成率"), ("start_rate", "开工率"), ("procedure_rate", "前期手续办结率")):
+        df[zh] = (rk[col] * 100).map(lambda v: fmt_value(v, "%", 1)) if col in have else Status.NO_DATA.zh
+    df["说明"] = rk["note"]
+    return html_table(df, text=f"（分单位进度：{len(df)} 个单位）", narrow=("类别",))
 
 
 def prizes_view(m: ReportModel) -> HTMLTable:
@@ -386,3 +404,99 @@ def data_notes_view(m: ReportModel) -> HTMLTable:
         "说明": [p.message for p in notes],
     })
     return html_table(df, text=f"（数据核查提示：{len(df)} 条）", narrow=("行",))
+
+
+# ---- the monthly bulletin (月通报, hzlib.report.monthly) ---------------------------------------
+def _no_monthly(title: str) -> HTMLTable:
+    return HTMLTable('<p class="hz-empty">本期为季度通报，见上文。</p>', f"（{title}：季度通报不适用）", pd.DataFrame())
+
+
+def monthly_progress_view(m: ReportModel) -> HTMLTable:
+    """Key projects' cumulative completion against the annual plan and the month's time progress."""
+    mb = m.monthly
+    if mb is None:
+        return _no_monthly("重点项目投资进度")
+    p = mb.progress
+    df = pd.DataFrame({
+        "范围": p["scope"], "项目数（个）": p["projects"].map(lambda v: f"{int(v)}"),
+        "年度计划投资（亿元）": (p["annual_plan"] / 1e4).map(lambda v: fmt_number(v, 2)),
+        "累计完成投资（亿元）": (p["completed_cum"] / 1e4).map(lambda v: fmt_number(v, 2)),
+        "完成年度计划": (p["completion"] * 100).map(lambda v: fmt_value(v, "%", 2)),
+        "时序进度": [f"{mb.month.end_month}/12（{fmt_number(v * 100, 2)}%）" for v in p["time_progress"]],
+        "与时序进度差": p["gap_pp"].map(lambda v: fmt_gap(v, "pp")),
+        "状态": [Status(s).zh for s in p["status"]],
+    })
+    return html_table(df, text=f"（重点项目投资进度：{len(df)} 行）", narrow=("状态", "时序进度", "与时序进度差"))
+
+
+def monthly_openings_view(m: ReportModel) -> HTMLTable:
+    """Planned new starts started and planned completions completed, to the month's end."""
+    mb = m.monthly
+    if mb is None:
+        return _no_monthly("开工与竣工")
+    o = mb.openings
+    df = pd.DataFrame({
+        "事项": o["item"], "全年计划（个）": o["planned"].map(str), "按计划截至本月应完成（个）": o["due"].map(str),
+        "截至本月已完成（个）": o["done"].map(str), "占全年计划": (o["rate"] * 100).map(lambda v: fmt_value(v, "%", 1)),
+    })
+    return html_table(df, text=f"（开工与竣工：{len(df)} 行）")
+
+
+def monthly_behind_view(m: ReportModel) -> HTMLTable:
+    """The projects behind time progress, unit by unit (most behind first)."""
+    mb = m.monthly
+    if mb is None:
+        return _no_monthly("落后项目分单位")
+    b = mb.behind
+    if b.empty:
+        return HTMLTable('<p class="hz-empty">本月没有投资进度落后于时序进度的项目。</p>', "（落后项目分单位：0 个单位）", pd.DataFrame())
+    df = pd.DataFrame({"责任单位": b["unit"], "重点项目（个）": b["projects"].map(str), "落后项目（个）": b["behind"].map(str),
+                       "落后项目（落后时序进度）": b["behind_projects"]})
+    return html_table(df, text=f"（落后项目分单位：{len(df)} 个单位）", min_ems={"责任单位": 5})
+
+
+def monthly_statistics_view(m: ReportModel) -> HTMLTable:
+    """The statistics published for the month (cumulative, as published), with the annual target for reference."""
+    mb = m.monthly
+    if mb is None:
+        return _no_monthly("本月统计数据")
+    st = mb.statistics
+    if st.empty:
+        return HTMLTable(f'<p class="hz-empty">{escape(mb.month.label_zh())}没有公布的统计数据。</p>', "（本月统计数据：0 行）", pd.DataFrame())
+    df = pd.DataFrame({"地区": st["jurisdiction"], "指标": st["indicator_zh"],
+                       "累计值（亿元）": (st["level"].astype(float) / 1e4).map(lambda v: fmt_number(v, 2)),
+                       "累计增速（%）": st["cum_yoy"].map(lambda v: fmt_number(v, 1)),
+                       "年度目标（参考）": st["target"].map(lambda v: fmt_value(v, "%", 1))})
+    return html_table(df, text=f"（本月统计数据：{len(df)} 行）")
+
+
+#: Rows of a derivation listed in the HTML bulletin; the full list is in the workbook's 溯源 sheet.
+DERIVATION_ROWS_SHOWN = 20
+
+
+def derivations_view(m: ReportModel, which: str = "judged", limit: int = DERIVATION_ROWS_SHOWN) -> HTMLTable:
+    """Each target's figures with their derivation, one ``<details>`` per target (opens without
+    JavaScript, offline): formula, the plan's words, and at most ``limit`` contributing rows with
+    their file and row; the full list is in the Excel 溯源 sheet (``which`` as :func:`targets_view`)."""
+    from ..evaluate.derivation import ROW_COLUMNS_ZH
+
+    t = m.targets
+    ids = t.loc[t["status"].isin(JUDGED) if which == "judged" else ~t["status"].isin(JUDGED), "target_id"].tolist()
+    shown = ["role", "project_id", "name", "unit", "quantity", "value", "origin", "source_column"]
+    blocks = []
+    for tid in ids:
+        ds = m.derivations(tid)
+        head = ds[0]
+        lines = [f"<li><b>{escape(d.figure_zh)}</b> {escape(d.shown)}：{escape(d.formula)}</li>" for d in ds]
+        parts = [f'<ul class="hz-derivation">{"".join(lines)}</ul>', f'<p class="hz-quote">计划原文：{escape(head.quote)}</p>']
+        rows = head.rows
+        if len(rows):
+            view = rows.head(limit)[shown].copy()
+            view["value"] = view["value"].map(lambda v: "—" if _missing(v) else fmt_number(float(v)))
+            parts.append(html_table(view.rename(columns=ROW_COLUMNS_ZH)).data)
+            if len(rows) > limit:
+                parts.append(f'<p class="hz-note">共 {len(rows)} 行，此处列出前 {limit} 行；全部行见 Excel 通报的“溯源”表。</p>')
+        blocks.append(f"<details><summary>{escape(head.label)}：{escape(head.shown)}</summary>{''.join(parts)}</details>")
+    html = f'<div class="hz-derivations">{"".join(blocks)}</div>'
+    frame = pd.DataFrame({"目标编号": ids})
+    return HTMLTable(html, f"（数字溯源：{len(ids)} 项目标）", frame)

@@ -7,7 +7,9 @@ notebook in it; between notebooks the user namespace is cleared (``%reset -f``),
 notebook sees only its own variables, while imported modules (and the report model
 cache of :mod:`hzlib.report.notebook`) stay warm. The executed notebook is the same as
 papermill's: parameters injected by :func:`papermill.parameterize.parameterize_notebook`
-in an ``injected-parameters`` cell.
+in an ``injected-parameters`` cell, whose id is derived from the parameters
+(:func:`parameters_cell_id`; papermill's is random) and whose ``input_path`` is the notebook's
+path inside the project: the same inputs give the same bytes.
 
 >>> WarmKernel.__doc__.splitlines()[0]
 'One kernel kept for many notebooks (start it with ``with WarmKernel() as k:``).'
@@ -15,6 +17,8 @@ in an ``injected-parameters`` cell.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sys
 import threading
 from pathlib import Path
@@ -22,12 +26,65 @@ from typing import Any
 
 from ..errors import RenderError
 
-__all__ = ["WarmKernel", "NotebookError", "WARM_UP"]
+__all__ = ["WarmKernel", "NotebookError", "WARM_UP", "parameters_cell_id", "pin_parameters_cell", "skip_slow_format_checker"]
 
-# nbformat imports jsonschema, whose URI/IRI format checkers import rfc3987_syntax (installed with
-# JupyterLab), which builds a parser grammar at import: 1.5–2 s per process for checks nbformat
-# never makes. A runner process does not pay for it.
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+#: The tag papermill gives the cell holding the injected parameters.
+INJECTED_TAG = "injected-parameters"
+#: The tag papermill gives the error marker cells of an earlier failed run (removed before a run).
+ERROR_MARKER_TAG = "papermill-error-cell-tag"
+
+
+def skip_slow_format_checker() -> None:
+    """nbformat imports jsonschema, whose URI/IRI format checkers import rfc3987_syntax (installed
+    with JupyterLab), which builds a parser grammar at import: 1.5–2 s per process for checks
+    nbformat never makes. Called by a process that renders reports (:class:`WarmKernel`), never
+    at import: other processes keep their modules as they are."""
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
+def parameters_cell_id(parameters: dict[str, Any]) -> str:
+    """The id of the injected-parameters cell for ``parameters``: a short hash of them, so that the
+    same parameters give the same cell id (in the executed notebook, its HTML anchor and the PDF's
+    named destination).
+
+    >>> parameters_cell_id({"plan": "ankang-2019", "quarter": "2019Q2"}) == parameters_cell_id({"quarter": "2019Q2", "plan": "ankang-2019"})
+    True
+    >>> parameters_cell_id({"plan": "a"}) != parameters_cell_id({"plan": "b"}), len(parameters_cell_id({}))
+    (True, 16)
+    """
+    text = json.dumps(parameters, sort_keys=True, ensure_ascii=False, default=str)
+    return "params-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:9]
+
+
+def pin_parameters_cell(nb: Any) -> Any:
+    """Give ``nb``'s injected-parameters cell the id :func:`parameters_cell_id` of its parameters
+    (``metadata.papermill.parameters``); ``nb`` is returned."""
+    params = dict(nb.get("metadata", {}).get("papermill", {}).get("parameters") or {})
+    for cell in nb.get("cells", []):
+        if INJECTED_TAG in cell.get("metadata", {}).get("tags", []) and "id" in cell:
+            cell["id"] = parameters_cell_id(params)
+    return nb
+
+
+def _load_for_papermill(path: Path) -> Any:
+    """The notebook at ``path`` as papermill loads it before injecting parameters (nbformat 4, a
+    ``papermill`` metadata block, ``tags`` and ``papermill`` metadata on every cell), without the
+    error marker cells of an earlier failed run. Written with nbformat's public API, as papermill's
+    command does it."""
+    import nbformat
+    from papermill import __version__ as papermill_version
+
+    nb = nbformat.v4.upgrade(nbformat.read(path, as_version=4))
+    if "papermill" not in nb.metadata:
+        nb.metadata["papermill"] = {"default_parameters": {}, "parameters": {}, "environment_variables": {},
+                                    "version": papermill_version}
+    for cell in nb.cells:
+        if "tags" not in cell.metadata:
+            cell.metadata["tags"] = []
+        if "papermill" not in cell.metadata:
+            cell.metadata["papermill"] = {}
+    nb.cells = [c for c in nb.cells if ERROR_MARKER_TAG not in c.metadata.get("tags", [])]
+    return nb
 
 #: Code run once in a new kernel: the imports every report notebook makes.
 WARM_UP = "import hzlib.report, hzlib.report.views, hzlib.report.figures, hzlib.report.notebook, hzlib.charts_style\n"
@@ -73,6 +130,7 @@ class WarmKernel:
         self._warming: threading.Thread | None = None
         self._warm_error: BaseException | None = None
         self._stopping = threading.Event()  # close() during the warm-up: the warm-up stops waiting
+        skip_slow_format_checker()  # this process renders reports
 
     def __enter__(self) -> WarmKernel:
         return self
@@ -192,14 +250,13 @@ class WarmKernel:
         """
         import nbformat
         from nbclient.exceptions import CellExecutionError
-        from papermill.execute import prepare_notebook_metadata, remove_error_markers
-        from papermill.iorw import load_notebook_node
         from papermill.parameterize import parameterize_notebook
 
         self._ready()
         path = Path(notebook)
-        nb = parameterize_notebook(load_notebook_node(str(path)), parameters, kernel_name=self.kernel_name)
-        nb = remove_error_markers(prepare_notebook_metadata(nb, str(path), str(path.name), False))
+        nb = pin_parameters_cell(parameterize_notebook(_load_for_papermill(path), parameters, kernel_name=self.kernel_name))
+        nb.metadata.papermill["input_path"] = _shown_path(path)  # not a machine path: the same bytes on every machine
+        nb.metadata.papermill["output_path"] = path.name
         # a fresh namespace (imports stay warm) and the working folder, in a first cell removed afterwards
         prep = "get_ipython().run_line_magic('reset', '-f')\n" + (f"import os; os.chdir({str(cwd)!r})\n" if cwd is not None else "")
         nb.cells.insert(0, nbformat.v4.new_code_cell(prep, metadata={"tags": ["hz-housekeeping"]}))
@@ -256,6 +313,16 @@ class WarmKernel:
                 process.wait(timeout=10)
             except Exception:
                 pass
+
+
+def _shown_path(path: Path) -> str:
+    """``path`` relative to the project (``notebooks/01_targets.ipynb``), else its name."""
+    from ..paths import project
+
+    try:
+        return path.absolute().relative_to(project().root.absolute()).as_posix()
+    except ValueError:
+        return path.name
 
 
 def _not_at_exit() -> None:

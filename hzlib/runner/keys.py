@@ -7,6 +7,9 @@ the rendering settings (formats, PDF engine). ``hz run`` records it in the repor
 its key changed (``--force`` renders anyway). A changed data file changes only the keys of
 the reports that read it.
 
+The input files are hashed once per report (:func:`digest_inputs`): the same
+:class:`InputDigest` gives the key, the report model's cache key and the manifest's ``inputs``.
+
 >>> j = Job("ankang-2019", "2019Q2", ("html",))
 >>> job_key(j) == job_key(j), len(job_key(j))
 (True, 64)
@@ -26,7 +29,7 @@ from pathlib import Path
 from ..inputs import file_hash, input_files
 from ..paths import package_dir, project
 
-__all__ = ["Job", "job_key", "code_hash", "cached_folder", "record_key", "CACHE_FOLDER"]
+__all__ = ["Job", "InputDigest", "digest_inputs", "job_key", "code_hash", "cached_folder", "record_key", "CACHE_FOLDER"]
 
 #: Inside the output folder: one small record per report (its key and folder).
 CACHE_FOLDER = ".cache"
@@ -34,7 +37,8 @@ CACHE_FOLDER = ".cache"
 
 @dataclass(frozen=True)
 class Job:
-    """One report to render: a plan at a quarter (as asked: ``latest`` or ``2024Q2``), possibly a what-if scenario."""
+    """One report to render: a plan at a period (as asked: ``latest``, a quarter ``2024Q2``, or a month inside a
+    quarter ``2024-05`` for the monthly bulletin; the key and the record differ by it), possibly a what-if scenario."""
 
     plan: str
     quarter: str
@@ -53,6 +57,30 @@ class Job:
         return f"{self.plan}__{self.quarter}__{self.scenario or ''}.json"
 
 
+@dataclass(frozen=True)
+class InputDigest:
+    """Every file one report reads, by role (``plan``, ``data/ledger``, ``mapping``, ``scoring_rules``,
+    ``scoring_inputs``, ``scenario``; only those that exist), with the sha256 of each; and the
+    sha256 of every notebook of the project's notebook folder, by name."""
+
+    files: dict[str, Path]
+    sha256: dict[str, str]
+    notebooks: dict[str, str]
+
+
+def digest_inputs(plan: str, data_dir: str | None = None, scenario: str | None = None) -> InputDigest:
+    """Hash the files a report of ``plan`` (with ``data_dir`` and a what-if ``scenario``) reads."""
+    scenario_file = None
+    if scenario:
+        from ..whatif.scenario import scenario_path
+
+        scenario_file = scenario_path(plan, scenario)
+    files = {role: p for role, p in sorted(input_files(plan, data_dir, scenario=scenario_file).items()) if p.exists()}
+    notebook_dir = project().notebook_dir
+    notebooks = {p.name: file_hash(p) for p in sorted(notebook_dir.glob("*.ipynb")) if p.is_file()}
+    return InputDigest(files, {role: file_hash(p) for role, p in files.items()}, notebooks)
+
+
 @functools.cache
 def code_hash() -> str:
     """Hash of hzlib's code and templates (a change of code renders every report again)."""
@@ -69,20 +97,14 @@ def _pdf_engine() -> str:
     return os.environ.get("HZ_PDF_ENGINE", "").strip() or "default"
 
 
-def job_key(job: Job) -> str:
-    """The key of ``job`` over the content of everything its report depends on."""
-    scenario = None
-    if job.scenario:
-        from ..whatif.scenario import scenario_path
-
-        scenario = scenario_path(job.plan, job.scenario)
-    files = input_files(job.plan, job.data_dir, scenario=scenario)
-    notebook_dir = project().notebook_dir
-    notebooks = tuple(sorted(p.name for p in notebook_dir.glob("*.ipynb")))
+def job_key(job: Job, digest: InputDigest | None = None) -> str:
+    """The key of ``job`` over the content of everything its report depends on (``digest``: its
+    input files already hashed, see :func:`digest_inputs`)."""
+    d = digest or digest_inputs(job.plan, job.data_dir, job.scenario)
     doc = {
-        "job": asdict(job) | {"notebooks": list(notebooks)},
-        "inputs": {role: file_hash(p) for role, p in sorted(files.items()) if p.exists()},
-        "notebooks": {nb: file_hash(notebook_dir / nb) for nb in notebooks if (notebook_dir / nb).exists()},
+        "job": asdict(job) | {"notebooks": list(d.notebooks)},
+        "inputs": d.sha256,
+        "notebooks": d.notebooks,
         "code": code_hash(),
         "pdf_engine": _pdf_engine() if "pdf" in job.formats else "",
     }

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ERROR, WARNING, InputError, Problem
+from ..glossary import INCOMPLETE_ZH
 from ..periods import Period
 from ..textfmt import fmt_number
 from .rules import (
@@ -544,7 +545,7 @@ def _score_item(item: Item, k: _Kind) -> pd.DataFrame:
         if (missing[i] and gone) or extra[i]:
             incomplete[i] = True
             why = "；".join(x for x in (f"缺少输入：{'、'.join(gone)}" if gone else "", extra[i]) if x)
-            notes[i] = f"数据不全，未计分：{why}"
+            notes[i] = f"{INCOMPLETE_ZH}，未计分：{why}"
         defaulted = [f"{defs[iid].label}未给出，按默认值 {defs[iid].default:g} 计" for iid in needed if dflt[iid][i]]
         if defaulted and not incomplete[i]:
             notes[i] += "（" + "；".join(defaulted) + "）"
@@ -605,7 +606,7 @@ def _totals(kind: UnitKind, frames: list[pd.DataFrame], k: _Kind, decimals: int)
         notes[i].append(f"{kind.no_projects.label}，不参加排名和评奖（得分供参考），评奖名额由有项目的单位按名次获得")
     for i in np.flatnonzero(inc.any(axis=1).to_numpy()):
         names = [it.label for it in kind.items if inc.iloc[i][it.id]]
-        notes[i].append(f"数据不全（{'、'.join(names)}），不参加排名和评奖")
+        notes[i].append(f"{INCOMPLETE_ZH}（{'、'.join(names)}），不参加排名和评奖")
     raw = score + bonus + penalty
     total = np.array([np.nan if bad else round_half_up(float(x), decimals) for x, bad in zip(raw, incomplete)])
     return pd.DataFrame({

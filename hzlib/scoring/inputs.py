@@ -48,6 +48,7 @@ from ..ingest.result import ExcludedRow
 from ..ingest.table import HEADER_SCAN_ROWS, cell_problems
 from ..inputs import SCORING_INPUTS_FILE  # the file name in a plan's data folder, shared with hz run
 from ..periods import PERIOD_FORMS_ZH, Period, PeriodError, period_ends
+from ..plan import load_plan
 from ..tasks import convert_value, same_unit
 from .engine import UNIT_INPUT_COLUMNS, ScoringInputs, bound_problems
 from .rules import BOOL_UNIT, InputDef, ScoringRules
@@ -337,9 +338,7 @@ def template_period(rules: ScoringRules, period: str | Period | None = None) -> 
     >>> template_period(load_rules("ankang-2019")).label(), template_period(load_rules("ankang-2019"), "2019年上半年").label()
     ('2019Q4', '2019Q2')
     """
-    from ..plan import load_plan  # the rules name their plan: its year is the template's year
-
-    year = load_plan(rules.plan).year
+    year = load_plan(rules.plan or rules.id).year  # the rules name their plan: its year is the template's year
     if period is None:
         return Period.parse(str(year)).canonical()
     p = (period if isinstance(period, Period) else Period.parse(str(period))).canonical()

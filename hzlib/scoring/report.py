@@ -1,16 +1,11 @@
-"""Scores from report models: ledger-derived inputs are read from the evaluation, never recomputed.
+"""Scores of a period: ledger-derived inputs are read from the evaluation, never recomputed.
 
-:func:`score_models` takes the report model of the scoring period and a way to get
-the model of an earlier quarter (for checkpoints such as 安康's 上半年 opening rate),
-reads every ``origin: ledger`` input from those models (:mod:`.ledger`), adds the
-plan's and the reported inputs, and scores them with the engine.
-
->>> from hzlib.report import load_report
->>> from hzlib.scoring import load_rules
->>> m = load_report("ankang-2019", "2019Q2")                         # doctest: +SKIP
->>> s = score_models(load_rules("ankang-2019"), m, lambda p: m)      # doctest: +SKIP
->>> s.result.units.groupby("unit_kind").size().to_dict()              # doctest: +SKIP
-{'county': 13, 'department': 17}
+:func:`score_evaluations` takes the scoring period and a way to get the evaluation of that
+period or of an earlier quarter (for checkpoints such as 安康's 上半年 opening rate), reads
+every ``origin: ledger`` input from those evaluations (:mod:`.ledger`), adds the plan's and
+the reported inputs, and scores them with the engine. The report model calls it with the
+evaluation it holds and builds the evaluation of an earlier quarter when a rule asks for one
+(:func:`hzlib.report.model.build_report`).
 """
 
 from __future__ import annotations
@@ -22,12 +17,14 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Problem
+from ..evaluate.engine import Evaluation
 from ..periods import Period
 from .engine import PROJECT_INPUT_COLUMNS, UNIT_INPUT_COLUMNS, ScoreResult, ScoringInputs, combine_inputs, score
+from .inputs import reported_for_period
 from .ledger import PROJECT_MEASURES, project_values, unit_values
 from .rules import ScoringRules
 
-__all__ = ["ScoringSetup", "Scores", "ledger_inputs", "score_models"]
+__all__ = ["ScoringSetup", "Scores", "ledger_inputs", "score_evaluations"]
 
 _QUARTER_END = {"Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12}
 
@@ -48,7 +45,7 @@ class Scores:
     rules: ScoringRules
     period: Period
     result: ScoreResult
-    sources: dict[str, str] = field(default_factory=dict)  # input id → the model period it was read at
+    sources: dict[str, str] = field(default_factory=dict)  # input id → the period whose evaluation it was read from
 
     @property
     def basis(self) -> str:
@@ -63,8 +60,8 @@ def _model_period(input_at: str | None, period: Period) -> Period | None:
     return None if month > period.end_month else Period(period.year, month, "quarter")
 
 
-def ledger_inputs(rules: ScoringRules, period: Period, model_at: Callable[[Period], object]) -> tuple[ScoringInputs, dict[str, str]]:
-    """Every ``origin: ledger`` input of ``rules``, read from the report model of its period.
+def ledger_inputs(rules: ScoringRules, period: Period, evaluation_at: Callable[[Period], Evaluation]) -> tuple[ScoringInputs, dict[str, str]]:
+    """Every ``origin: ledger`` input of ``rules``, read from the evaluation of its period.
 
     Units the rules score but the ledger does not have get 0 for counts and amounts (they have no
     projects) and no value for rates (nothing to measure).
@@ -80,14 +77,14 @@ def ledger_inputs(rules: ScoringRules, period: Period, model_at: Callable[[Perio
         at = _model_period(d.at, period)
         if at is None:
             continue  # a checkpoint not yet due
-        m = model_at(at)
+        ev = evaluation_at(at)
         sources[d.id] = at.label()
         if d.ledger in PROJECT_MEASURES:
-            pv = project_values(m, d.ledger)  # type: ignore[arg-type]
+            pv = project_values(ev, d.ledger)
             pv = pv[pv["unit"].isin(units)]
             project_rows.append(pd.DataFrame({"unit": pv["unit"], "project_id": pv["project_id"], "input_id": d.id, "value": pv["value"]}))
             continue
-        values = unit_values(m, d.ledger)  # type: ignore[arg-type]
+        values = unit_values(ev, d.ledger)
         values.index = values.index.astype(str)
         filled = values.reindex(units)
         if d.is_count or d.is_money:
@@ -99,15 +96,13 @@ def ledger_inputs(rules: ScoringRules, period: Period, model_at: Callable[[Perio
     return ScoringInputs(u, p, period.label()), sources
 
 
-def score_models(setup: ScoringSetup, period: Period, model_at: Callable[[Period], object]) -> Scores:
-    """Score ``period``: ledger inputs from ``model_at(period)`` (and earlier checkpoints), plus the reported ones.
+def score_evaluations(setup: ScoringSetup, period: Period, evaluation_at: Callable[[Period], Evaluation]) -> Scores:
+    """Score ``period``: ledger inputs from ``evaluation_at(period)`` (and earlier checkpoints), plus the reported ones.
 
     Only the reported rows of ``period`` are used; a file without a 期别 column, or without rows
     for ``period``, is refused (:func:`~hzlib.scoring.inputs.reported_for_period`).
     """
-    from .inputs import reported_for_period
-
-    ledger, sources = ledger_inputs(setup.rules, period, model_at)
+    ledger, sources = ledger_inputs(setup.rules, period, evaluation_at)
     reported = ScoringInputs(reported_for_period(setup.reported.units, period), setup.reported.projects, period.label())
     result = score(setup.rules, combine_inputs(ledger, reported))
     return Scores(setup.rules, period, result, sources)

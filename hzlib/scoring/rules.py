@@ -31,7 +31,7 @@ from pydantic import Field, field_validator, model_validator
 
 from hzlib.schemabase import DOC_ID_PATTERN, ID_PATTERN, StrictModel
 
-from ..errors import InputError, Problem
+from ..errors import FieldProblems, InputError, Problem
 from ..plan.quotes import Quoted, verify_sources
 from ..plan.schema import Source
 from ..units import ALL_UNITS, COUNT_UNITS, MONEY_UNITS, PERCENT
@@ -89,9 +89,9 @@ _Strict = StrictModel
 
 
 def _raise(problems: list[tuple[str, str]]) -> None:
-    """Raise the ``@field message`` lines the YAML loader points at each field."""
+    """Raise the problems with their fields, which the YAML loader points at each field's line."""
     if problems:
-        raise ValueError("\n".join(f"@{f} {msg}" for f, msg in problems))
+        raise FieldProblems(problems)
 
 
 class Ambiguity(_Strict):

@@ -24,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..glossary import INCOMPLETE_ZH
 from .engine import ScoreResult, value_text
 
 __all__ = ["item_table", "ranking_table", "prize_table", "records", "special_lines", "DIRECTION_ZH"]
@@ -83,7 +84,7 @@ def ranking_table(result: ScoreResult, kind: str | None = None) -> pd.DataFrame:
         "奖项": u["prize"].fillna(""),
         "取消评奖资格": u["disqualified"].map({True: "是", False: ""}),
         "特别处理": u["special"],
-        "数据不全": u["incomplete"].map({True: "是", False: ""}),
+        INCOMPLETE_ZH: u["incomplete"].map({True: "是", False: ""}),
         "说明": u["note"],
     }).reset_index(drop=True)
 

@@ -34,6 +34,7 @@ from ..arithmetic import milestone_count
 from ..contracts import BATCH_ZH
 from ..errors import ERROR, InputError
 from ..evaluate.projects import cumulative_at
+from ..glossary import MILESTONE_ZH, indicator_short_zh
 from ..ingest.table import empty_frame
 from ..periods import Period
 from ..plan.schema import Measure, Plan, Target
@@ -204,7 +205,7 @@ def _names(frame: pd.DataFrame, most: int = 5) -> str:
 # ---- dates ----------------------------------------------------------------------------------------
 
 _DATE_PAIRS = {"start": ("actual_start", "planned_start"), "completion": ("actual_completion", "planned_completion")}
-_DATE_ZH = {"start": "开工", "completion": "竣工"}
+_DATE_ZH = MILESTONE_ZH
 
 
 def apply_planned_dates(ledger: pd.DataFrame, base: Period) -> tuple[pd.DataFrame, list[Change]]:
@@ -392,26 +393,11 @@ def apply_pace(progress: pd.DataFrame, ledger: pd.DataFrame, pace: Pace, base: P
 # ---- growth -----------------------------------------------------------------------------------------
 
 
-#: Chinese names of the statistical indicators (DOMAIN glossary), when no growth target names one.
-INDICATOR_ZH = {
-    "fai": "固定资产投资",
-    "manufacturing_inv": "制造业投资",
-    "high_tech_inv": "高技术产业投资",
-    "industrial_inv": "工业投资",
-    "industry_inv": "产业投资",
-    "private_inv": "民间投资",
-    "infrastructure_inv": "基础设施投资",
-    "culture_inv": "文化和娱乐业投资",
-    "wholesale_retail_inv": "批发和零售业投资",
-    "accommodation_catering_inv": "住宿和餐饮业投资",
-}
-
-
 def _indicator_zh(plan: Plan, indicator: str) -> str:
     for t in plan.targets:
         if t.indicator == indicator and t.measure is Measure.GROWTH:
             return t.label.removesuffix("增长").removesuffix("增速")
-    return INDICATOR_ZH.get(indicator, indicator)
+    return indicator_short_zh(indicator)  # when no growth target names it
 
 
 def apply_growth(

@@ -41,6 +41,7 @@ from ..errors import Problem, UsageError
 from ..evaluate.engine import EvaluationData
 from ..evaluate.measures import effective_basis
 from ..evaluate.projects import project_status
+from ..glossary import NOT_THIS_YEAR
 from ..periods import Period, PeriodError
 from ..plan.schema import Basis, Measure, Plan
 from ..report.model import ReportModel, build_report
@@ -467,7 +468,7 @@ class WhatIf:
     def _starts(self, sid: str, label: str, assumed: bool, ledger: pd.DataFrame) -> dict[str, object]:
         if ledger.empty or "is_new_start" not in ledger.columns:
             return {}
-        key = ~ledger["batch"].isin(["plan", "reserve"]) if "batch" in ledger.columns else pd.Series(True, index=ledger.index)
+        key = ~ledger["batch"].isin(NOT_THIS_YEAR) if "batch" in ledger.columns else pd.Series(True, index=ledger.index)
         new = ledger[key & ledger["is_new_start"].astype("boolean").fillna(False).astype(bool)]
         year = self.plan.year
         row: dict[str, object] = {"scenario_id": sid, "label": label, "assumed": assumed, "planned": len(new)}

@@ -71,6 +71,7 @@ import numpy as np
 import pandas as pd
 
 from ..arithmetic import EPS, profile_shares, required_growth
+from ..glossary import CUMULATIVE_ZH, FAI_ZH, QUARTER_ZH
 from ..periods import Period
 
 __all__ = [
@@ -104,10 +105,8 @@ Assumed = float | Sequence[float] | Mapping[int, float]
 EVEN_PROFILE = (25.0, 25.0, 25.0, 25.0)
 #: Fewest past years for an uncertainty band.
 MIN_HISTORY_YEARS = 3
-#: Chinese names of single quarters.
-QUARTER_ZH = {1: "一季度", 2: "二季度", 3: "三季度", 4: "四季度"}
-#: Chinese names of the span from January to the end of quarter k.
-_DONE_ZH = {1: "一季度", 2: "上半年", 3: "前三季度"}
+#: Chinese names of single quarters (``QUARTER_ZH``) and of the span from January to the end of
+#: quarter k (``CUMULATIVE_ZH``) are the glossary's.
 
 
 def _through(through: int | str | Period) -> int:
@@ -431,13 +430,13 @@ class RequiredGrowth:
         """Seasonal minus even, in percentage points."""
         return (self.seasonal - self.even) * 100.0
 
-    def sentence_zh(self, label: str = "固定资产投资") -> str:
+    def sentence_zh(self, label: str = FAI_ZH) -> str:
         """The two figures in a sentence for a bulletin.
 
         >>> print(required_growth_compared(0.08, [18, 30, 27, 25], 0.06, 2).sentence_zh())
         固定资产投资上半年累计增长6.0%，要实现全年增长8.0%的目标，三、四季度按上年季节分布需增长9.8%，按各季度均匀分布测算需增长10.0%
         """
-        done = _DONE_ZH[self.through]
+        done = CUMULATIVE_ZH[self.through]
         rest = _quarters_zh(tuple(range(self.through + 1, 5)))
         return (
             f"{label}{done}累计增长{self.cum_growth * 100:.1f}%，要实现全年增长{self.target * 100:.1f}%的目标，"

@@ -25,6 +25,7 @@ from typing import Any
 
 from ..errors import ERROR, HzError, PlanError
 from ..evaluate.engine import EvaluationData
+from ..glossary import indicator_short_zh
 from ..periods import Period
 from ..plan.schema import Plan
 from ..textfmt import fmt_number
@@ -200,7 +201,7 @@ class LiveWhatIf:
         self.output = widgets.Output()
         for s in [*self.growth.values(), self.slip]:
             s.observe(self.update, names="value")
-        what = "固定资产投资" if indicator == "fai" else indicator
+        what = indicator_short_zh(indicator)
         head = f"<b>{ASSUMED_ZH}（滑块）</b>：{w.plan.jurisdiction}{what}其余季度的当季增速，计划新开工项目推迟的月数"
         if init is None:
             head += f"（统计数据中没有{w.plan.jurisdiction}{what}{w.period.label_zh()}的累计增速或上年季度基数，不能调整增速）"

@@ -18,6 +18,7 @@ from ..evaluate.engine import EvaluationData
 from ..plan.schema import Plan
 from ..report.load import LoadedReport, load_inputs
 from ..report.model import ReportModel, build_report
+from ..report.params import check_parameters, install_error_handler
 from .compare import WhatIf, check_base, compare
 from .live import default_scenario
 from .scenario import Scenario, list_scenarios, read_scenario_file, scenario_from_args, scenario_path
@@ -126,10 +127,8 @@ def open_whatif(plan: str, quarter: str, data_dir: str = "", allow_partial: bool
 
     ``scenario`` is a scenario name or path, ``assume`` a growth string; with neither, the
     default scenario (the sliders' starting point) is compared. Errors a user can cause
-    show as one Chinese line (see :mod:`hzlib.report.notebook`).
+    show as one Chinese line (see :mod:`hzlib.report.params`).
     """
-    from ..report.notebook import check_parameters, install_error_handler
-
     install_error_handler()
     check_parameters(plan, quarter, data_dir, allow_partial)
     for name, value in (("scenario", scenario), ("assume", assume)):

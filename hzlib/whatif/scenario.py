@@ -47,7 +47,7 @@ from pydantic import (
 from hzlib.schemabase import ID_PATTERN, SLUG_PATTERN, GrowthPercent, LedgerPercent, SharePercent, StrictModel
 
 from ..contracts import LEDGER_COLUMNS
-from ..errors import ERROR, WARNING, PlanError, Problem
+from ..errors import ERROR, WARNING, FieldProblems, PlanError, Problem
 from ..ingest.aliases import VALUE_ALIASES, normalise_value
 from ..paths import project
 from ..periods import Period, PeriodError
@@ -145,7 +145,7 @@ class GrowthAssumption(_Strict):
         if self.quarters is None and self.flat is None:
             raise ValueError("请给出 quarters（各季度增速，如 {Q3: 6, Q4: 10}）或 flat（其余季度同一增速）")
         if self.quarters is not None and self.flat is not None:
-            raise ValueError("@flat quarters 和 flat 只能写一个")
+            raise FieldProblems([("flat", "quarters 和 flat 只能写一个")])
         return self
 
     def fractions(self, base: Period) -> dict[int, float]:
@@ -239,7 +239,7 @@ class Slip(_Strict):
         if self.share is not None and self.count is not None:
             problems.append(("count", "share 和 count 只能写一个"))
         if problems:
-            raise ValueError("\n".join(f"@{f} {m}" for f, m in problems))
+            raise FieldProblems(problems)
         return self
 
     @property
@@ -272,7 +272,7 @@ class _ProjectBase(_Strict):
             if a is not None and b is not None and a > b:
                 problems.append((first, f"{first} {a} 晚于 {then} {b}：{zh}"))
         if problems:
-            raise ValueError("\n".join(f"@{f} {m}" for f, m in problems))
+            raise FieldProblems(problems)
         return self
 
 
@@ -311,9 +311,9 @@ class Pace(_Strict):
     @model_validator(mode="after")
     def _share(self) -> Pace:
         if self.basis == "share_of_remaining" and self.share is None:
-            raise ValueError("@share basis 为 share_of_remaining 时请写 share：每月完成剩余年度计划的百分比（写作 15 表示 15%）")
+            raise FieldProblems([("share", "basis 为 share_of_remaining 时请写 share：每月完成剩余年度计划的百分比（写作 15 表示 15%）")])
         if self.basis == "average_so_far" and self.share is not None:
-            raise ValueError("@share average_so_far 按已完成的月均进度推算，不用 share")
+            raise FieldProblems([("share", "average_so_far 按已完成的月均进度推算，不用 share")])
         return self
 
 
@@ -476,9 +476,10 @@ def _check_against_plan(scenario: Scenario, plan: Plan, tables: ContractTables |
             Target.model_validate({**t.model_dump(), "value": new, "schedule": schedule, "small_percent": small})
         except ValidationError as exc:
             for err in exc.errors():
-                msg = err["msg"].removeprefix("Value error, ")
-                for line in msg.splitlines():
-                    at(("targets", tid, field), line.split(" ", 1)[1] if line.startswith("@") else line)
+                raised = (err.get("ctx") or {}).get("error")
+                msgs = [m for _, m in raised.problems] if isinstance(raised, FieldProblems) else [err["msg"].removeprefix("Value error, ")]
+                for msg in msgs:
+                    at(("targets", tid, field), msg)
 
 
 def _check_against_ledger(scenario: Scenario, tables: ContractTables, added: set[str], at: _At) -> None:
