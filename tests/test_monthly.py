@@ -56,7 +56,7 @@ def test_zhenba_may_completion_recomputed_from_the_data_files(may: object) -> No
     assert (row["projects"], row["annual_plan"], row["completed_cum"]) == (45, pytest.approx(558600.0), pytest.approx(113562.79))
     assert round(row["completion"] * 100, 2) == 20.33 == round(done / sum(key.values()) * 100, 2)
     assert round(row["gap_pp"], 2) == -21.34  # 20.33 − 41.67
-    assert "占年度计划55.86亿元的20.33%，低于时序进度21.34个百分点" in " ".join(may.sentences)  # type: ignore[attr-defined]
+    assert "截至5月底，45个重点项目完成投资11.36亿元，占年度计划的20.3%，低于时序进度21.3个百分点（未达标）" in " ".join(may.sentences)  # type: ignore[attr-defined]
 
 
 def test_openings_and_completions_to_date() -> None:
@@ -153,7 +153,7 @@ def test_the_notebook_skips_the_quarterly_sections_in_a_month() -> None:
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     text = "\n".join(c.source for c in nb.cells)
     for quarterly_only in ("targets_view(m, 'judged')", "growth_charts(m)", "ranking_view(m)", "deviations_view(m)", "batches_view(m)",
-                           "targets_view(m, 'other')", "目标完成情况", "红旗与蜗牛"):
+                           "targets_view(m, 'other')", "目标完成情况", "考核排名", "各单位推进情况"):
         cells = [c for c in code if quarterly_only in c]
         assert cells and all(c.startswith("if m.monthly is None:") for c in cells), quarterly_only
     assert "monthly_progress_view(m)" in text and "monthly_behind_view(m)" in text

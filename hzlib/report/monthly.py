@@ -33,11 +33,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..arithmetic import Status
+from ..arithmetic import Status, completion_vs_schedule
 from ..contracts import LEVEL_ZH
 from ..errors import CoverageError
 from ..periods import Period, period_ends, same_period
-from ..plan.schema import Comparator, Plan, Tolerances
+from ..plan.schema import Plan, Tolerances
 from ..textfmt import fmt_number
 
 __all__ = ["MonthlyBulletin", "is_month_request", "months_with_data", "months_zh", "check_month", "progress_rows",
@@ -153,15 +153,6 @@ def check_month(month: Period, year: int, sources: dict[str, list[int]]) -> None
     raise CoverageError(f"{month.year}年{month.end_month}月没有数据，不能生成月通报：有数据的月份为 {year}年{months_zh(every)}（{detail}）")
 
 
-def _status(rate: float, time_progress: float, tolerances: Tolerances | None) -> str:
-    """Completion against time progress, with the one status rule (:func:`hzlib.evaluate.status.judge`)."""
-    from ..evaluate.status import judge
-
-    if pd.isna(rate):
-        return Status.NO_DATA.value
-    return judge(rate * 100.0, time_progress * 100.0, Comparator.AT_LEAST, percent=True, tolerances=tolerances or Tolerances()).status.value
-
-
 def progress_rows(status: pd.DataFrame, month: Period, tolerances: Tolerances | None = None) -> pd.DataFrame:
     """Key projects' cumulative completed investment (万元) against the annual plan (万元) at the end of
     ``month``, beside its time progress: one row for all key projects, then one per project level.
@@ -175,15 +166,19 @@ def progress_rows(status: pd.DataFrame, month: Period, tolerances: Tolerances | 
             g = status[status["level"] == level]
             if len(g) and len(g) < len(status):
                 groups.append((f"其中：{zh}", g))
+    near = (tolerances or Tolerances()).near_pp
     rows = []
     for scope, g in groups:
         planned = float(g["annual_plan"].astype(float).fillna(0.0).sum()) if "annual_plan" in g.columns else 0.0
-        done_known = g["completed_cum"].notna().any()
-        done = float(g["completed_cum"].astype(float).sum()) if done_known else float("nan")
-        rate = done / planned if planned > 0 and done_known else float("nan")
-        rows.append({"scope": scope, "projects": len(g), "annual_plan": planned, "completed_cum": done, "completion": rate,
-                     "time_progress": tp, "gap_pp": (rate - tp) * 100.0, "status": _status(rate, tp, tolerances)})
-    return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
+        if not g["completed_cum"].notna().any():
+            rows.append({"scope": scope, "projects": len(g), "annual_plan": planned, "completed_cum": float("nan"), "completion": float("nan"),
+                         "time_progress": tp, "gap_pp": float("nan"), "status": Status.NO_DATA.value})
+            continue
+        # completion against time progress: the one rule and the one sentence (hzlib.arithmetic.ScheduleCheck)
+        c = completion_vs_schedule(float(g["completed_cum"].astype(float).sum()), planned, month, near_pp=near)
+        rows.append({"scope": scope, "projects": len(g), "annual_plan": planned, "completed_cum": c.completed, "completion": c.rate,
+                     "time_progress": c.time_progress, "gap_pp": c.gap_pp, "status": c.status.value, "check": c})
+    return pd.DataFrame(rows, columns=[*PROGRESS_COLUMNS, "check"])
 
 
 def _flag(status: pd.DataFrame, name: str) -> pd.Series:
@@ -258,12 +253,8 @@ def _sentences(plan: Plan, month: Period, progress: pd.DataFrame, openings: pd.D
     if len(progress):
         r = progress.iloc[0]
         if pd.notna(r["completion"]):
-            gap = float(r["gap_pp"])
-            rel = (f"高于时序进度{fmt_number(abs(gap), 2)}个百分点" if round(gap, 2) > 0 else
-                   f"低于时序进度{fmt_number(abs(gap), 2)}个百分点" if round(gap, 2) < 0 else "与时序进度持平")
-            out.append(f"截至{month.end_month}月底，{int(r['projects'])}个重点项目累计完成投资{fmt_number(float(r['completed_cum']) / 1e4, 2)}亿元，"
-                       f"占年度计划{fmt_number(float(r['annual_plan']) / 1e4, 2)}亿元的{fmt_number(float(r['completion']) * 100, 2)}%，"
-                       f"{rel}（{Status(r['status']).zh}）。")
+            out.append(r["check"].sentence_zh(unit="亿元", period_zh=f"截至{month.end_month}月底，", subject=f"{int(r['projects'])}个重点项目",
+                                              per_unit=1e4, with_status=True) + "。")
         else:
             out.append(f"截至{month.end_month}月底，重点项目累计完成投资{Status.NO_DATA.zh}（项目进度表没有本年截至本月的数据）。")
     o = openings.set_index("item")
