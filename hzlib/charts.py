@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import StrMethodFormatter
 
@@ -200,8 +201,6 @@ class Segment(NamedTuple):
 
 def renderer_of(fig: Figure) -> Any:
     """The figure's Agg renderer (text sizes are measured with it)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     if not isinstance(fig.canvas, FigureCanvasAgg):
         FigureCanvasAgg(fig)
     return fig.canvas.get_renderer()  # type: ignore[attr-defined]

@@ -13,12 +13,19 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import importlib.resources as ir
 import io
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+import matplotlib
+from cycler import cycler
+from matplotlib import font_manager
+
+from .atomicfile import atomic_write_bytes
 from .errors import RenderError
 from .glossary import STATUS_ZH, Status
 
@@ -119,8 +126,6 @@ def install_hint(platform: str | None = None, cache_dir: str = "~/.cache/matplot
     >>> "fonts-noto-cjk" in install_hint("linux"), "微软雅黑" in install_hint("win32"), "苹方" in install_hint("darwin")
     (True, True, True)
     """
-    import sys
-
     plat = platform or sys.platform
     key = next((k for k in _INSTALL_HINTS if plat.startswith(k)), "linux")
     families = "、".join(CJK_FONT_FAMILIES[:12])
@@ -154,8 +159,6 @@ def status_color(status: Any) -> str:
 
 
 def _known_families() -> set[str]:
-    from matplotlib import font_manager
-
     return {f.name for f in font_manager.fontManager.ttflist}
 
 
@@ -174,12 +177,9 @@ def _scan_font_files(dirs: Iterable[str] = _FONT_DIRS) -> list[str]:
 def _register_bundled_pypi_font() -> None:
     """Register ``noto-cjk-sans-otc`` (PyPI) if installed."""
     try:
-        import importlib.resources as ir
-
         root = ir.files("noto_cjk_sans_otc")
     except Exception:
         return
-    from matplotlib import font_manager
 
     for entry in root.iterdir():
         if entry.name.lower().endswith((".ttc", ".otf", ".ttf")):
@@ -197,7 +197,6 @@ def find_cjk_font() -> str:
     chosen = choose_cjk_family(_known_families())
     if chosen is not None:
         return chosen
-    from matplotlib import font_manager
 
     for path in _scan_font_files():
         try:
@@ -208,15 +207,12 @@ def find_cjk_font() -> str:
     chosen = choose_cjk_family(_known_families())
     if chosen is not None:
         return chosen
-    import matplotlib
 
     raise FontNotFoundError(install_hint(cache_dir=matplotlib.get_cachedir()))
 
 
 def chart_rc() -> dict[str, Any]:
     """The bulletin's matplotlib settings (CJK font first), as an rcParams dict."""
-    from cycler import cycler
-
     family = find_cjk_font()
     fallbacks = [f for f in CJK_FONT_FAMILIES if f != family]
     return {
@@ -263,8 +259,6 @@ def chart_style() -> Iterator[str]:
     >>> inside, matplotlib.rcParams["font.size"] == before
     (10.0, True)
     """
-    import matplotlib
-
     rc: Any = chart_rc()
     with matplotlib.rc_context(rc):
         yield rc["font.sans-serif"][0]
@@ -272,8 +266,6 @@ def chart_style() -> Iterator[str]:
 
 def setup_matplotlib() -> str:
     """Apply :func:`chart_rc` globally (for an analyst's own plots in a notebook); returns the CJK family."""
-    import matplotlib
-
     rc: Any = chart_rc()
     matplotlib.rcParams.update(rc)
     return str(rc["font.sans-serif"][0])
@@ -301,7 +293,5 @@ def savefig(fig: Any, target: str | os.PathLike[str] | IO[bytes] | None = None, 
     if hasattr(target, "write"):
         target.write(data)
     else:
-        from hzlib.atomicfile import atomic_write_bytes
-
         atomic_write_bytes(Path(target), data)
     return data

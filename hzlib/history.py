@@ -36,6 +36,7 @@ from pathlib import Path
 
 from .atomicfile import atomic_write_bytes
 from .errors import HzError
+from .yamldoc import display_path
 
 __all__ = ["HISTORY_DIR", "Snapshot", "Undone", "WriteError", "describe", "keep_then_write", "snapshots", "undo", "write_error"]
 
@@ -60,8 +61,6 @@ def write_error(error: OSError, path: Path) -> WriteError:
     >>> print(write_error(PermissionError(errno.EACCES, "Permission denied"), Path("data/x/ledger.csv")))
     无法写入 data/x/ledger.csv：权限不足（Permission denied），没有改动任何文件 / cannot write, nothing changed
     """
-    from .yamldoc import display_path
-
     where = Path(error.filename) if isinstance(error.filename, str) else path
     reason = _REASONS.get(error.errno or 0, "写入失败")
     return WriteError(f"无法写入 {display_path(where)}：{reason}（{error.strerror or error}），没有改动任何文件 / cannot write, nothing changed")

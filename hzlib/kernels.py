@@ -34,7 +34,7 @@ def _kernel_socket_dir() -> Path:
     import atexit
     import tempfile
 
-    from .render.atomic import process_alive
+    from .atomicfile import process_alive
 
     for old in Path(tempfile.gettempdir()).glob("hz-kernels-*-*"):
         pid = old.name.split("-")[2]

@@ -43,6 +43,7 @@ from typing import Any
 from traitlets import List, Unicode, default
 from traitlets.config import Configurable
 
+from .errors import UsageError
 from .paths import project
 
 __all__ = [
@@ -90,8 +91,6 @@ class HzLab(Configurable):
     @default("notebook_dirs")
     def _default_notebook_dirs(self) -> list[str]:
         """The project's ``notebooks/`` (none outside a project)."""
-        from .errors import UsageError
-
         try:
             return [str(project().notebook_dir)]
         except UsageError:
@@ -102,8 +101,8 @@ def static_fallback(obj: Any) -> dict[str, Any]:
     """Output metadata for ``display(widget, metadata=static_fallback(obj))``: the mime bundle
     of ``obj`` (what the cell shows without a front end), which :func:`clean_notebook` puts in
     place of the widget view when the notebook is saved."""
-    from IPython import get_ipython
-    from IPython.core.formatters import DisplayFormatter
+    from IPython import get_ipython  # lazy: IPython costs 28 ms at import of hzlib.lab (the JupyterLab server's pre-save hook), which never needs it
+    from IPython.core.formatters import DisplayFormatter  # lazy: as above, with IPython
 
     shell = get_ipython()
     formatter = shell.display_formatter if shell is not None else DisplayFormatter()

@@ -27,8 +27,12 @@ import platform
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
+
+from .errors import UsageError
+from .fileerrors import os_reason
 
 __all__ = ["RUN_FIELD", "LOCK_FILE", "FileDigest", "Software", "build_manifest", "comparable", "manifest_text",
            "read_manifest", "software"]
@@ -115,9 +119,6 @@ def comparable(manifest: Mapping[str, Any]) -> dict[str, Any]:
 
 def read_manifest(path: Path) -> dict[str, Any]:
     """The manifest at ``path``; a :class:`~hzlib.errors.UsageError` naming it when it is not one."""
-    from .errors import UsageError
-    from .fileerrors import os_reason
-
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
@@ -149,8 +150,6 @@ def read_manifest(path: Path) -> dict[str, Any]:
 
 @functools.cache
 def _versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
     out = {"python": platform.python_version()}
     for pkg in PACKAGES:
         try:

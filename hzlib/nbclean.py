@@ -14,6 +14,7 @@ import nbformat
 
 __all__ = ["strip_volatile_metadata", "refresh"]
 
+from .kernels import kernel_options
 from .paths import project
 
 
@@ -30,9 +31,7 @@ def strip_volatile_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def refresh(paths: list[Path]) -> None:
-    import papermill as pm
-
-    from .kernels import kernel_options
+    import papermill as pm  # lazy: papermill costs 250 ms at import of hzlib.nbclean, which only refresh() needs
 
     for path in paths:
         pm.execute_notebook(str(path), str(path), kernel_name="python3", progress_bar=False, cwd=str(path.parent),

@@ -30,7 +30,9 @@ from importlib import metadata
 from pathlib import Path
 
 from .errors import UsageError
+from .history import keep_then_write
 from .paths import MARKER, Project, example, suite_files
+from .safety import check_id
 
 __all__ = ["Change", "init_project", "upgrade_project", "set_defaults", "notebook_defaults", "lock_lines", "version"]
 
@@ -220,8 +222,6 @@ def _env_name(root: Path) -> str:
 
 def _from_files(plan: str) -> dict[str, Path]:
     """The bundled example's files of ``plan``: plan file, scoring rules, scenarios, data folder."""
-    from .safety import check_id
-
     check_id(plan, "plan")
     ex = example()
     plan_file = ex.plans_dir / f"{plan}.yaml"
@@ -306,8 +306,6 @@ def init_project(folder: Path, from_plan: str | None = None) -> Change:
 
 def upgrade_project(project: Project) -> Change:
     """Refresh the suite's files of ``project``; what is replaced is kept in ``.history/`` first."""
-    from .history import keep_then_write
-
     root = project.root
     defaults: dict[str, tuple[str | None, str | None]] = {}
     for p in sorted(project.notebook_dir.glob("*.ipynb")):

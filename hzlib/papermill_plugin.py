@@ -29,11 +29,17 @@ first use (papermill's engine module, which it subclasses, is what imports this 
 
 from __future__ import annotations
 
+import difflib
+import logging
 import re
 import sys
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+
+from .errors import HzError, UsageError
+from .kernels import kernel_options
+from .runner.kernel import pin_parameters_cell
 
 __all__ = ["notebook_error_message", "install_excepthook", "parameter_problems", "check_parameters"]  # and HzEngine
 
@@ -93,8 +99,6 @@ def parameter_problems(declared: dict[str, Any], given: dict[str, Any]) -> list[
     ...     "参数 quarter 应为 str，实际为 int：2；quarter 应写期别，如 2024Q2（papermill 的 -p 把数字读成数值，写文字请用 -r quarter 2）"]
     True
     """
-    import difflib
-
     out = []
     names = "、".join(declared)
     for name, value in given.items():
@@ -117,11 +121,8 @@ def check_parameters(nb: Any, input_path: Any) -> None:
     given = dict(nb.get("metadata", {}).get("papermill", {}).get("parameters") or {})
     if not given or not isinstance(input_path, str) or not _uses_hzlib(nb):
         return
-    import logging
 
-    import papermill
-
-    from .errors import UsageError
+    import papermill  # lazy: papermill imports this module while it starts (its engine entry point): a cycle
 
     log = logging.getLogger("papermill")
     level = log.level
@@ -138,9 +139,7 @@ def check_parameters(nb: Any, input_path: Any) -> None:
 
 
 def _excepthook(etype: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
-    from papermill.exceptions import PapermillExecutionError
-
-    from .errors import HzError
+    from papermill.exceptions import PapermillExecutionError  # lazy: papermill imports this module while it starts (its engine entry point): a cycle
 
     if isinstance(value, PapermillExecutionError):
         print(notebook_error_message(value), file=sys.stderr)
@@ -167,7 +166,7 @@ def install_excepthook(argv0: str | None = None) -> bool:
 
 
 def _make_engine() -> type:
-    from papermill.engines import NBClientEngine
+    from papermill.engines import NBClientEngine  # lazy: papermill imports this module while it starts (its engine entry point): a cycle
 
     class HzEngine(NBClientEngine):
         """papermill engine ``hz``: the nbclient engine with ``hz run``'s kernel options, which
@@ -175,8 +174,6 @@ def _make_engine() -> type:
 
         @classmethod
         def execute_notebook(cls, nb: Any, kernel_name: Any, **kwargs: Any) -> Any:
-            from .runner.kernel import pin_parameters_cell
-
             install_excepthook()  # the papermill command only: its errors as one line
             check_parameters(nb, kwargs.get("input_path"))
             pin_parameters_cell(nb)
@@ -184,8 +181,6 @@ def _make_engine() -> type:
 
         @classmethod
         def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
-            from .kernels import kernel_options
-
             return super().execute_managed_notebook(nb_man, kernel_name, **(kernel_options() | kwargs))
 
     return HzEngine

@@ -25,6 +25,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import UsageError
+
 __all__ = [
     "MARKER",
     "ENV_VAR",
@@ -116,8 +118,6 @@ def set_project(root: str | Path | Project | None) -> None:
         return
     folder = Path(root).expanduser().resolve()
     if not (folder / MARKER).is_file():
-        from .errors import UsageError
-
         hint = f"文件夹 {folder} 不存在" if not folder.exists() else f"{folder} 中没有 {MARKER}，不是 hz 项目"
         raise UsageError(f"--project {root}：{hint}；新建项目请用 hz init {root} / not an hz project")
     _override = Project.at(folder)
@@ -132,16 +132,12 @@ def project() -> Project:
     if env:
         folder = Path(env).expanduser()
         if not (folder / MARKER).is_file():
-            from .errors import UsageError
-
             raise UsageError(f"环境变量 {ENV_VAR}={env} 指向的文件夹中没有 {MARKER}，不是 hz 项目 / not an hz project")
         return Project.at(folder.resolve())
     found = find_project(Path.cwd())
     if found is None:
         found = bundled_root()
     if found is None:
-        from .errors import UsageError
-
         raise UsageError(f"当前文件夹 {Path.cwd()} 及其上级都不是 hz 项目（没有 {MARKER}）：请进入项目文件夹，"
                          "或用 hz --project 目录 指定，或用 hz init 目录 新建 / not inside an hz project")
     return Project.at(found)
@@ -155,7 +151,6 @@ def _suite() -> tuple[Path, Path]:
         return suite, suite / "example"
     top = bundled_root()
     if top is None:  # pragma: no cover - a broken installation
-        from .errors import UsageError
 
         raise UsageError(f"安装的 hzlib 缺少 notebook 模板（{suite}）：请重新安装 hzlib / the installation lacks its suite")
     return top, top
@@ -180,8 +175,6 @@ def example() -> Project:
 
 def seeds_dir() -> Path | None:
     """The plan documents' texts (``../shared/seeds`` beside the project), when present (none outside a project)."""
-    from .errors import UsageError
-
     try:
         d = project().root.parent / "shared" / "seeds"
     except UsageError:

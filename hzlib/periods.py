@@ -232,7 +232,7 @@ def period_ends(periods: pd.Series) -> pd.DataFrame:
     >>> period_ends(pd.Series(["2024Q2", "2024-06", "2024H1", "2024年全年", "bad"])).to_numpy().tolist()
     [[2024.0, 6.0], [2024.0, 6.0], [2024.0, 6.0], [2024.0, 12.0], [nan, nan]]
     """
-    import pandas as pd
+    import pandas as pd  # lazy: pandas costs 700 ms at import of hzlib (which imports this module); only this function needs it
 
     labels = periods.astype(str)
     ends = {text: _ends_of(text) for text in labels.unique()}  # a handful of distinct labels, not one per row

@@ -9,9 +9,16 @@ a half-written report or replaces a good one (a notebook that fails is kept unde
 
 Ctrl-C and SIGTERM stop a run with one line (exit code 130 and 143) after removing its
 staging folder; what a killed run (SIGKILL, power cut) left behind is removed by the
-next run (:func:`hzlib.render.atomic.remove_leftovers`). A folder that cannot be written
+next run (:func:`hzlib.atomicfile.remove_leftovers`). A folder that cannot be written
 (read-only, full) is a :class:`hzlib.errors.RenderError` naming it, never a traceback.
 The notebook kernels are started by :mod:`hzlib.kernels` (local IPC, never outliving the run).
+
+A bug in hzlib while a report is rendered fails that report with one line naming the error and
+the file ``reports/<plan>/<quarter>.failed/error.txt``, which holds its traceback.
+
+This module sits above :mod:`hzlib.runner` (warm kernels, workers, report keys, the pool that
+spreads reports): it renders one report (:func:`run_plan`) and many (:func:`main_run`, handing
+:func:`render_job` to :func:`hzlib.runner.pool.run_jobs`); nothing in :mod:`hzlib.runner` imports it.
 """
 
 from __future__ import annotations
@@ -25,18 +32,20 @@ import shutil
 import signal
 import sys
 import threading
+import traceback
 from collections.abc import Iterator
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .arithmetic import Status
+from .atomicfile import atomic_write_text, remove_leftovers, staging_dir, writing
 from .errors import HzError, UsageError
 from .paths import project
 from .periods import Period
-from .render.atomic import remove_leftovers, writing
 from .report.monthly import bulletin_kind
+from .runner.result import RunResult
 from .safety import check_id, check_quarter
 
 if TYPE_CHECKING:
@@ -44,7 +53,7 @@ if TYPE_CHECKING:
     from .runner.keys import InputDigest, Job
     from .runner.worker import Worker
 
-__all__ = ["RunResult", "Prepared", "Interrupted", "prepare_report", "run_plan", "main_run", "write_index", "interrupts_as_exceptions", "NOTEBOOKS"]
+__all__ = ["RunResult", "Prepared", "Interrupted", "prepare_report", "run_plan", "render_job", "main_run", "write_index", "interrupts_as_exceptions", "NOTEBOOKS"]
 
 #: notebook file -> output HTML name
 NOTEBOOKS = {
@@ -74,19 +83,6 @@ def expected_files(formats: tuple[str, ...], monthly: bool) -> tuple[str, ...]:
 
 
 STATUS_ZH = {st.value: st.zh for st in Status} | {"failed": "运行失败"}
-
-
-@dataclass
-class RunResult:
-    plan: str
-    quarter: str
-    ok: bool
-    folder: Path | None
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    #: failed because of its inputs (plan, data, quarter, scenario): ``hz run`` then exits with 2
-    input_error: bool = False
 
 
 @dataclass
@@ -300,8 +296,6 @@ def _run_plan(prepared: Prepared, *, out_dir: Path, formats: tuple[str, ...], da
     printed in the background by :func:`_start_pdf` once ``bulletin.html`` is written),
     :func:`_write_excel`, :func:`_wait_pdf`, :func:`_write_manifest`; the staging folder then
     replaces the report's folder."""
-    from .render.atomic import staging_dir
-
     started = dt.datetime.now(dt.UTC)
     model = prepared.model
     scenario_id = str(model.extra.get("scenario_id")) if scenario else None
@@ -334,12 +328,25 @@ def _run_plan(prepared: Prepared, *, out_dir: Path, formats: tuple[str, ...], da
     except HzError as e:
         result.errors.append(e.render())
         return result
-    except Exception as e:  # a bug in hzlib: say what, without a traceback
-        result.errors.append(f"程序错误 / internal error：{type(e).__name__}: {e}")
+    except Exception as e:  # a bug in hzlib: one line here, the traceback kept for whoever fixes it
+        result.errors.append(_internal_error(e, failed_dir, out_dir))
         return result
     result.ok = True
     result.folder = final
     return result
+
+
+def _internal_error(error: Exception, failed_dir: Path, out_dir: Path) -> str:
+    """The one-line message for a bug in hzlib while a report was rendered; its traceback is
+    written to ``error.txt`` in the report's ``.failed`` folder, which the message names."""
+    message = f"程序错误 / internal error：{type(error).__name__}: {error}"
+    where = failed_dir / "error.txt"
+    try:
+        failed_dir.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(where, "".join(traceback.format_exception(error)))
+    except (OSError, HzError):  # the folder cannot be written: the message alone
+        return message
+    return f"{message}（详细信息已保存在 {_shown(where, out_dir)}，报告问题时请附上此文件）"
 
 
 def _clear_folder(final: Path, failed_dir: Path, out_dir: Path, result: RunResult) -> None:
@@ -380,7 +387,6 @@ def _execute(r: _Rendering, nb: str) -> Any:
 
 def _write_html(r: _Rendering, nb: str, html_name: str, executed: Any) -> None:
     """The HTML page of an executed notebook."""
-    from .render.atomic import atomic_write_text
     from .render.html import notebook_to_html
 
     model, plan = r.prepared.model, r.prepared.inputs.plan
@@ -416,7 +422,6 @@ def _write_manifest(r: _Rendering, *, data_dir: str | None, key: str | None, sta
     """``manifest.json`` (see :func:`hzlib.manifest.build_manifest`), from the inputs hashed once for this report."""
     from .inputs import data_dir_for
     from .manifest import FileDigest, build_manifest, manifest_text, software
-    from .render.atomic import atomic_write_text
 
     p, digest = r.prepared, r.prepared.digest
     inputs = {role: FileDigest(path.name, digest.sha256[role]) for role, path in digest.files.items()}
@@ -431,7 +436,6 @@ def _write_manifest(r: _Rendering, *, data_dir: str | None, key: str | None, sta
 def write_index(out_dir: Path) -> Path:
     """``reports/index.html``: every plan and period with its overall status and links, the quarterly
     bulletins (季度通报) and the monthly ones (月通报) in separate tables."""
-    from .render.atomic import atomic_write_text
     from .render.html import bulletin_css
 
     rows: list[str] = []
@@ -481,6 +485,28 @@ def _monthly_index(rows: list[str]) -> str:
     return ("\n<h2>重点项目进展月通报</h2>\n<p>非季度末月份的月通报：重点项目累计完成投资与时序进度、开工竣工、落后项目；目标在季度末考核，见上表。</p>\n"
             '<table class="dataframe hz-table"><thead><tr><th>地区</th><th>计划</th><th>月份</th><th>数据</th><th>文件</th></tr></thead>\n<tbody>\n'
             + "\n".join(rows) + "\n</tbody></table>")
+
+
+def render_job(job: Job, key: str, out_dir: str, prepared: Prepared | None = None) -> RunResult:
+    """Render one report of ``hz run`` with this process's worker (made on first use) and record its
+    key when done; what :func:`hzlib.runner.pool.run_jobs` calls, here, in a pool process or on a Dask
+    worker. ``prepared``: its inputs, already checked (see :func:`prepare_report`; else checked here,
+    before the kernel starts: wrong inputs start nothing)."""
+    from .runner.keys import record_key
+    from .runner.worker import process_worker
+
+    out = Path(out_dir)
+    if prepared is None:
+        try:
+            prepared = prepare_report(job.plan, job.quarter, data_dir=job.data_dir, allow_partial=job.allow_partial,
+                                      scenario=job.scenario)
+        except HzError as e:
+            return RunResult(job.plan, job.quarter, False, None, errors=[e.render()], input_error=e.exit_code == 2)
+    r = run_plan(job.plan, job.quarter, out_dir=out, formats=job.formats, data_dir=job.data_dir,
+                 allow_partial=job.allow_partial, scenario=job.scenario, worker=process_worker(), key=key, prepared=prepared)
+    if r.ok and r.folder is not None:
+        record_key(job, key, out, r.folder)
+    return r
 
 
 def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, ...], data_dir: str | None,
@@ -550,7 +576,7 @@ def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, 
             n = min(jobs or default_jobs(), max(1, len(run)))
             current = "、".join(j.label for j, _ in run[:3]) + ("等" if len(run) > 3 else "")
             progress = Progress(len(run)) if run else None
-            results += run_jobs(run, out_dir, n_jobs=n, scheduler=scheduler, progress=progress,
+            results += run_jobs(run, out_dir, render_job, n_jobs=n, scheduler=scheduler, progress=progress,
                                 on_result=lambda r: _print_result(r, out_dir), prepared=prepared)
             if progress is not None:
                 progress.close()

@@ -25,10 +25,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from .atomicfile import atomic_write_bytes
 from .contracts import Column
 from .errors import UsageError
-from .history import Snapshot, describe, keep_then_write
+from .history import Snapshot, describe, keep_then_write, write_error
 from .ingest.parse import blank_mask
+from .ingest.read import read_raw
 from .periods import PeriodError, canonical_label
 
 __all__ = ["HeaderFinder", "Existing", "TemplateWrite", "read_existing", "merge_rows", "write_template"]
@@ -80,8 +82,6 @@ def _text(s: pd.Series) -> pd.Series:
 
 def read_existing(path: Path, find: HeaderFinder, value: str) -> Existing:
     """Read the table at ``path`` with its header; a file that cannot be read is a :class:`UsageError`."""
-    from .ingest.read import read_raw
-
     raw = read_raw(path)
     found = find(raw.cells) if raw.ok and not raw.cells.empty else None
     if found is None:
@@ -168,9 +168,6 @@ def write_template(path: Path, template: pd.DataFrame, columns: tuple[Column, ..
 
 def _write_new(path: Path, data: bytes) -> None:
     """Write a new file atomically (nothing to keep); an ``OSError`` becomes a one-line error naming it."""
-    from .atomicfile import atomic_write_bytes
-    from .history import write_error
-
     try:
         atomic_write_bytes(path, data)
     except OSError as e:

@@ -34,6 +34,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import ERROR, FieldProblems, Problem
+from .safety import check_id
 
 __all__ = ["YamlDoc", "load_yaml_text", "MAX_YAML_BYTES", "MAX_YAML_DEPTH", "read_yaml_doc", "read_yaml_model", "yaml_path", "yaml_ids", "display_path", "zh_message", "line_map", "nearest_line"]
 
@@ -143,7 +144,6 @@ def yaml_path(name: str | Path, folder: Path, what: str) -> Path:
     p = Path(name)
     if p.suffix in (".yaml", ".yml"):
         return p
-    from .safety import check_id
 
     check_id(str(name), what)
     return folder / f"{name}.yaml"

@@ -108,7 +108,7 @@ def test_the_manifest_is_a_pure_function_of_its_arguments() -> None:
     plan = SimpleNamespace(title="某计划", jurisdiction="某县")
     period = SimpleNamespace(label=lambda: "2024Q2")
     model = SimpleNamespace(period=period, coverage=SimpleNamespace(end=None), partial=False, assumed=False,
-                            overall_status="met", summary={"met": 1}, illustrative=True)
+                            overall_status="met", summary={"met": 1}, illustrative=True, monthly=None)
     args = dict(plan_id="p", plan=plan, model=model, quarter="2024Q2", quarter_asked="latest", scenario=None,
                 parameters={"plan": "p"}, formats=("html",), key=None, inputs={"plan": FileDigest("p.yaml", "ab")},
                 data_folder="p", software=Software("1.0", {"hzlib": "1.0"}, "cd", None),

@@ -155,13 +155,17 @@ def project_status(ledger: pd.DataFrame, progress: pd.DataFrame, period: str | P
     out["due_completion"] = planned_completion.notna() & (planned_completion >= year_start) & (planned_completion <= end)
     out["planned_completion_this_year"] = planned_completion.dt.year.eq(p.year).fillna(False)
     out["due_start"] = planned_start.notna() & (planned_start <= end)
-    cum = cumulative_at(progress, p)
-    # without any progress of the year up to the end, completed investment is unknown (无数据), not 0
-    out["completed_cum"] = out["project_id"].map(cum).fillna(0.0).astype(float) if len(cum) else np.nan
-    if len(cum) and "_src_row" in progress.columns:  # provenance: the progress row each completed_cum was read from
-        pos = out["project_id"].map(cumulative_rows_at(progress, p))
-        has = pd.Series(pos.notna().to_numpy(), index=out.index)
+    rows_read = cumulative_rows_at(progress, p)  # the progress row each project's completed_cum is read from
+    if len(rows_read):
+        pos = out["project_id"].map(rows_read)
         at = pos.fillna(0).astype("int64").to_numpy()
+        vals = progress["completed_cum"].to_numpy(dtype=float)[at]
+        read = pos.notna().to_numpy() & ~np.isnan(vals)
+        out["completed_cum"] = np.where(read, vals, 0.0)  # a project without a row of the year by then has completed 0
+    else:  # without any progress of the year up to the end, completed investment is unknown (无数据), not 0
+        out["completed_cum"] = np.nan
+    if len(rows_read) and "_src_row" in progress.columns:  # provenance of each completed_cum
+        has = pd.Series(pos.notna().to_numpy(), index=out.index)
         for c in ("_src_file", "_src_sheet", "_src_row"):
             src = progress[c].take(at)  # only the rows read, in their own (compact) dtype
             src.index = out.index

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import ERROR, WARNING, Problem
+from ..paths import seeds_dir
 from .schema import Plan
 
 __all__ = ["Quoted", "default_seeds_dir", "normalise", "plan_quotes", "verify_quotes", "verify_sources"]
@@ -33,8 +34,6 @@ class Quoted(NamedTuple):
 
 def default_seeds_dir() -> Path | None:
     """``../shared/seeds`` beside the project, when it is there."""
-    from ..paths import seeds_dir
-
     return seeds_dir()
 
 

@@ -5,6 +5,7 @@ Heavy imports (nbconvert, openpyxl, pandas) happen only when a function is used.
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from ..atomicfile import atomic_write_bytes, atomic_write_text, staging_dir
@@ -49,7 +50,6 @@ def __getattr__(name: str) -> Any:
     mod = _LAZY.get(name)
     if mod is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
 
     value = getattr(importlib.import_module(f"{__name__}.{mod}"), name)
     globals()[name] = value

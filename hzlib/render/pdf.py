@@ -39,6 +39,7 @@ import contextlib
 import ctypes.util
 import importlib.util
 import json
+import logging
 import os
 import queue
 import re
@@ -55,6 +56,7 @@ from types import TracebackType
 from typing import IO, Any
 
 from ..errors import RenderError
+from ..lifeline import preexec_die_with_parent, watch_parent
 from ..paths import package_dir
 
 __all__ = [
@@ -363,8 +365,6 @@ def pin_pdf_dates(data: bytes) -> bytes:
 
 def _run(cmd: list[str], timeout: float) -> tuple[int, str]:
     """Run Chromium in its own process group; kill the whole group on timeout."""
-    from ..lifeline import preexec_die_with_parent
-
     proc = subprocess.Popen(
         cmd,
         stdin=subprocess.DEVNULL,
@@ -491,10 +491,6 @@ def _serve() -> None:
 
     Replies go to the real stdout only; anything a library prints lands in stderr.
     """
-    import logging
-
-    from ..lifeline import watch_parent
-
     parent = os.environ.get("HZ_PDF_PARENT", "")
     watch_parent(parent=int(parent) if parent.isdigit() else None)  # ends with its parent, even in the middle of a job
     channel = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
@@ -505,7 +501,7 @@ def _serve() -> None:
         channel.write(json.dumps(kw) + "\n")  # ASCII: paths may hold undecodable bytes
 
     try:
-        import weasyprint
+        import weasyprint  # lazy: optional package (the pdf extra), imported in the worker process only
     except Exception as e:
         reply(ok=False, error=f"{type(e).__name__}: {e}")
         return

@@ -67,7 +67,7 @@ def or_placeholder(chart: Chart | None) -> Any:
     there is no such chart this period (a chart function returns None when it has no data)."""
     if chart is not None:
         return chart
-    from IPython.display import Markdown
+    from IPython.display import Markdown  # lazy: IPython.display costs 40 ms at import of this module (hz whatif and the renderers draw charts without it)
 
     return Markdown("（本期无此图：没有相应数据）")
 

@@ -14,8 +14,12 @@ from pathlib import Path
 from ..data import LoadedData, load_data
 from ..errors import WARNING, Problem
 from ..inputs import data_dir_for, input_files
+from ..paths import project
 from ..plan import load_plan
 from ..plan.schema import Plan
+from ..scoring import load_rules
+from ..scoring.engine import UNIT_INPUT_COLUMNS, ScoringInputs
+from ..scoring.inputs import SCORING_INPUTS_FILE, read_scoring_inputs
 from ..scoring.report import ScoringSetup
 from .model import ReportModel, build_report
 
@@ -35,11 +39,6 @@ class LoadedReport:
 def load_scoring(plan: Plan, folder: Path) -> ScoringSetup | None:
     """The plan's scoring rules (``params/scoring/<plan-id>.yaml``) and reported inputs
     (``scoring_inputs.csv`` in its data folder), when the plan has rules."""
-    from ..paths import project
-    from ..scoring import load_rules
-    from ..scoring.engine import UNIT_INPUT_COLUMNS, ScoringInputs
-    from ..scoring.inputs import SCORING_INPUTS_FILE, read_scoring_inputs
-
     path = project().scoring_dir / f"{plan.id}.yaml"
     if not path.exists():
         return None

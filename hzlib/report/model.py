@@ -143,7 +143,8 @@ class ReportModel:
         from ..evaluate.derivation import derive_unit
 
         items = self.scores.result.items if self.scores is not None else None
-        return derive_unit(self.evaluation, self.units, self.ranking, unit, self.ranking_basis, items)
+        defs = {d.id: d for d in self.scores.rules.inputs} if self.scores is not None else None
+        return derive_unit(self.evaluation, self.units, self.ranking, unit, self.ranking_basis, items, defs)
 
     def explain(self, target_id: str | None = None, *, unit: str | None = None) -> pd.DataFrame:
         """Where the figures of a target (or, with ``unit``, of a unit's line; neither: every target)

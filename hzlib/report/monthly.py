@@ -36,6 +36,7 @@ import pandas as pd
 from ..arithmetic import Status, completion_vs_schedule
 from ..contracts import LEVEL_ZH
 from ..errors import CoverageError
+from ..evaluate.projects import behind_schedule
 from ..periods import Period, period_ends, same_period
 from ..plan.schema import Plan, Tolerances
 from ..textfmt import fmt_number
@@ -208,8 +209,6 @@ def behind_by_unit(status: pd.DataFrame, tolerance_pp: float) -> pd.DataFrame:
     """Per responsible unit, its key projects whose completion is behind time progress by more than
     ``tolerance_pp`` points (:func:`hzlib.evaluate.projects.behind_schedule`), most behind first:
     ``behind_projects`` names them, each with how far behind it is."""
-    from ..evaluate.projects import behind_schedule
-
     if status.empty or "completion_ratio" not in status.columns:
         return pd.DataFrame(columns=BEHIND_COLUMNS)
     behind = behind_schedule(status, tolerance_pp)

@@ -19,6 +19,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from ..errors import UsageError
+from ..inputs import file_hash, input_files
 from .load import LoadedReport, load_report
 from .model import ReportModel
 from .params import check_parameters, install_error_handler
@@ -42,10 +43,10 @@ def model_key(plan: str, quarter: str, data_dir: str = "", allow_partial: bool =
     if file_hashes is not None:
         doc = {"params": [plan, quarter, data_dir, allow_partial, scenario], "files": dict(sorted(file_hashes.items()))}
         return hashlib.sha256(json.dumps(doc, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
-    from ..inputs import file_hash, input_files
 
     scenario_file = None
     if scenario:
+        # lazy: hzlib.whatif costs 70 ms at import of this module (every notebook's first cell); only a scenario's report needs it
         from ..whatif.scenario import scenario_path
 
         scenario_file = scenario_path(plan, scenario)
@@ -60,6 +61,7 @@ def build_model(plan: str, quarter: str, data_dir: str = "", allow_partial: bool
     """The report model of these parameters (a what-if ``scenario``'s model when one is named);
     ``inputs``: the plan and data already read."""
     if scenario:
+        # lazy: hzlib.whatif costs 70 ms at import of this module (every notebook's first cell); only a scenario's report needs it
         from ..whatif import scenario_models
 
         models = scenario_models(plan, quarter, [scenario], data_dir=data_dir or None, allow_partial=allow_partial, inputs=inputs)

@@ -10,7 +10,9 @@ import pandas as pd
 
 from ..arithmetic import Status
 from ..contracts import BATCH_ZH, LEVEL_ZH
+from ..evaluate.derivation import derive_all, provenance_sheet
 from ..glossary import CUMULATIVE_ZH
+from ..scoring.tables import item_table
 from .model import ReportModel
 
 __all__ = ["excel_tables", "targets_numeric", "units_numeric", "monthly_tables"]
@@ -107,8 +109,6 @@ def excel_tables(m: ReportModel) -> dict[str, pd.DataFrame]:
         })
         tables["排列依据"] = pd.DataFrame({"排列依据": [m.ranking_basis]})
     if m.scores is not None:
-        from ..scoring.tables import item_table
-
         tables["评分明细"] = item_table(m.scores.result)
     names = {"not_started": "未开工项目", "behind": "投资进度落后项目", "missed_completion": "计划竣工未竣工项目"}
     for kind, df in m.actions.items():
@@ -136,7 +136,6 @@ def excel_tables(m: ReportModel) -> dict[str, pd.DataFrame]:
     d = m.deviations
     if not d.empty:
         tables["偏离度"] = pd.DataFrame({"偏离维度": d["label"], "判断": d["judgement"], "依据的目标（本期）": d["detail"], "说明": d["description"]})
-    from ..evaluate.derivation import derive_all, provenance_sheet
 
     tables["溯源"] = provenance_sheet(derive_all(m.evaluation))  # each figure's formula and the rows behind it
     notes = m.data_notes

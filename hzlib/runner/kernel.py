@@ -100,7 +100,7 @@ def _why(error: BaseException) -> str:
     if isinstance(error, RenderError):
         return str(error)
     if isinstance(error, OSError) and error.errno is not None:
-        from ..render.atomic import write_failure
+        from ..atomicfile import write_failure
 
         return str(write_failure(error)).split("：", 1)[1]
     return f"{type(error).__name__}: {error}"
@@ -330,12 +330,12 @@ def _not_at_exit() -> None:
 
 
 def _die_with_this_thread() -> dict[str, Any]:
-    """Popen arguments that end the kernel with this process (:mod:`.lifeline`): only from the main
+    """Popen arguments that end the kernel with this process (:mod:`hzlib.lifeline`): only from the main
     thread, which lives as long as the process (a Dask task thread may end first; there the kernel's
     own parent poller ends it)."""
     if threading.current_thread() is not threading.main_thread():
         return {}
-    from .lifeline import preexec_die_with_parent
+    from ..lifeline import preexec_die_with_parent
 
     fn = preexec_die_with_parent()
     return {} if fn is None else {"preexec_fn": fn}

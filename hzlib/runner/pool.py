@@ -1,12 +1,16 @@
 """Spread reports over this process, over processes (``--jobs``) or over a Dask cluster (``--scheduler``).
 
-Every way runs the same function, :func:`render_job`, in a process that keeps one
+Every way runs the same function, the ``render`` given to :func:`run_jobs` (``hz run`` gives
+:func:`hzlib.run.render_job`), in a process that keeps one
 :class:`~hzlib.runner.worker.Worker` (kernel and PDF engine) for all the reports it
-renders; results come back as :class:`hzlib.run.RunResult` and land in the same
+renders; results come back as :class:`~hzlib.runner.result.RunResult` and land in the same
 ``reports/`` layout with the same manifests. A report is written into a staging folder
 and moved into place only when complete, so a worker killed mid-report leaves no
 half-written report: Dask gives the report to another worker, and the staging folder of
 the dead process is removed by the next run.
+
+This module knows a report only as its :class:`~hzlib.runner.keys.Job`; :mod:`hzlib.run`, which
+renders one, sits above it and hands it the function to call.
 
 >>> Progress(3, stream=None).line()
 '0/3 完成'
@@ -22,15 +26,23 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any, TypeVar
 
 from ..errors import UsageError
-from .keys import Job, record_key
+from ..lifeline import die_with_parent, watch_parent
+from .keys import Job
+from .result import RunResult
 
-if TYPE_CHECKING:
-    from ..run import Prepared, RunResult
+__all__ = ["run_jobs", "Render", "Progress", "default_jobs", "check_scheduler_address", "SCHEDULER_TIMEOUT"]
 
-__all__ = ["render_job", "run_jobs", "Progress", "default_jobs", "check_scheduler_address", "SCHEDULER_TIMEOUT"]
+#: What a job is rendered from besides its :class:`Job` (``hz run``: its checked inputs,
+#: :class:`hzlib.run.Prepared`); passed through untouched.
+P = TypeVar("P")
+
+#: Renders one job in the calling process: ``render(job, key, out_dir, prepared)`` (``prepared``:
+#: ``None`` when the job's inputs were not checked beforehand). A module-level function, so that
+#: it reaches pool processes and Dask workers by name.
+Render = Callable[[Job, str, str, P | None], RunResult]
 
 #: Seconds ``hz run --scheduler`` waits for the Dask scheduler to answer before it gives up.
 SCHEDULER_TIMEOUT = 10.0
@@ -87,29 +99,6 @@ def _dask_client(address: str) -> Iterator[Any]:
 def default_jobs() -> int:
     """How many reports to render at once by default: one per core."""
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
-
-
-def render_job(job: Job, key: str, out_dir: str, prepared: Prepared | None = None) -> RunResult:
-    """Render one report with this process's worker (made on first use); record its key when done.
-    ``prepared``: its inputs, already checked (see :func:`hzlib.run.prepare_report`)."""
-    from ..run import prepare_report, run_plan
-    from .worker import process_worker
-
-    out = Path(out_dir)
-    if prepared is None:  # checked before the kernel starts: wrong inputs start nothing
-        from ..errors import HzError
-        from ..run import RunResult
-
-        try:
-            prepared = prepare_report(job.plan, job.quarter, data_dir=job.data_dir, allow_partial=job.allow_partial,
-                                      scenario=job.scenario)
-        except HzError as e:
-            return RunResult(job.plan, job.quarter, False, None, errors=[e.render()], input_error=e.exit_code == 2)
-    r = run_plan(job.plan, job.quarter, out_dir=out, formats=job.formats, data_dir=job.data_dir,
-                 allow_partial=job.allow_partial, scenario=job.scenario, worker=process_worker(), key=key, prepared=prepared)
-    if r.ok and r.folder is not None:
-        record_key(job, key, out, r.folder)
-    return r
 
 
 def _size(job: Job) -> int:
@@ -188,9 +177,7 @@ def _init_child(parent: int) -> None:
     """A pool process leaves Ctrl-C to the parent; on SIGTERM it stops its kernel and PDF engine first.
 
     It also ends with its ``parent`` (``hz run`` killed with ``kill -9``): SIGTERM from the
-    system when the parent ends (Linux), else a watchdog on the parent's id (see :mod:`.lifeline`)."""
-    from .lifeline import die_with_parent, watch_parent
-
+    system when the parent ends (Linux), else a watchdog on the parent's id (see :mod:`hzlib.lifeline`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def stop(signum: int, frame: object) -> None:
@@ -227,8 +214,6 @@ def _outcome(job: Job, future: Any) -> RunResult:
     from concurrent.futures import CancelledError
     from concurrent.futures.process import BrokenProcessPool
 
-    from ..run import RunResult
-
     try:
         result: RunResult = future.result()
     except CancelledError:  # the run is being stopped
@@ -242,16 +227,16 @@ def _outcome(job: Job, future: Any) -> RunResult:
     return result
 
 
-def run_jobs(jobs: Sequence[tuple[Job, str]], out_dir: Path, *, n_jobs: int = 1, scheduler: str | None = None,
+def run_jobs(jobs: Sequence[tuple[Job, str]], out_dir: Path, render: Render[P], *, n_jobs: int = 1, scheduler: str | None = None,
              progress: Progress | None = None, on_result: Callable[[RunResult], None] = lambda r: None,
-             prepared: Mapping[Job, Prepared] | None = None) -> list[RunResult]:
-    """Render ``jobs`` (each with its key): here, over ``n_jobs`` processes, or on the Dask ``scheduler``.
-    ``prepared``: the jobs' inputs, already checked (else each process checks them).
+             prepared: Mapping[Job, P] | None = None) -> list[RunResult]:
+    """Render ``jobs`` (each with its key) with ``render``: here, over ``n_jobs`` processes, or on the Dask
+    ``scheduler``. ``prepared``: what each job is rendered from, when made beforehand (handed to ``render``).
 
     Rendered here, the process's worker (kernel, PDF engine) is closed before this returns (not left to
     the interpreter's exit, where it would race nbclient's own clean-up)."""
     results: list[RunResult] = []
-    ready = prepared or {}
+    ready: Mapping[Job, P] = prepared or {}
 
     def done(job: Job, r: RunResult) -> None:
         results.append(r)
@@ -268,7 +253,7 @@ def run_jobs(jobs: Sequence[tuple[Job, str]], out_dir: Path, *, n_jobs: int = 1,
 
             futures = {}
             for job, key in jobs:
-                f = client.submit(render_job, job, key, str(out_dir), ready.get(job), pure=False,
+                f = client.submit(render, job, key, str(out_dir), ready.get(job), pure=False,
                                   key=f"hz-{job.record_name}-{key[:12]}")
                 futures[f] = job
                 if progress is not None:
@@ -287,7 +272,7 @@ def run_jobs(jobs: Sequence[tuple[Job, str]], out_dir: Path, *, n_jobs: int = 1,
             for job, key in jobs:
                 if progress is not None:
                     progress.start(job.label)
-                done(job, render_job(job, key, str(out_dir), ready.get(job)))
+                done(job, render(job, key, str(out_dir), ready.get(job)))
         finally:
             close_process_worker()
         return results
@@ -296,7 +281,7 @@ def run_jobs(jobs: Sequence[tuple[Job, str]], out_dir: Path, *, n_jobs: int = 1,
     with _process_pool(min(n_jobs, len(jobs))) as pool:
         pending = {}
         for job, key in sorted(jobs, key=lambda jk: -_size(jk[0])):  # largest first: the last report to finish is a small one
-            pending[pool.submit(render_job, job, key, str(out_dir), ready.get(job))] = job
+            pending[pool.submit(render, job, key, str(out_dir), ready.get(job))] = job
             if progress is not None:
                 progress.start(job.label)
         for fut in completed(pending):

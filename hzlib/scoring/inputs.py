@@ -50,6 +50,7 @@ from ..inputs import SCORING_INPUTS_FILE  # the file name in a plan's data folde
 from ..periods import PERIOD_FORMS_ZH, Period, PeriodError, period_ends
 from ..plan import load_plan
 from ..tasks import convert_value, same_unit
+from ..templates import write_template
 from .engine import UNIT_INPUT_COLUMNS, ScoringInputs, bound_problems
 from .rules import BOOL_UNIT, InputDef, ScoringRules
 
@@ -382,8 +383,6 @@ def write_scoring_template(rules: ScoringRules, path: str | Path, *, period: str
 def write_scoring_template_file(rules: ScoringRules, path: Path, *, period: str | Period | None = None, force: bool = False,
                                 merge: bool = False) -> TemplateWrite:
     """:func:`write_scoring_template`, returning what was written, merged and kept."""
-    from ..templates import write_template
-
     def find(cells: pd.DataFrame) -> tuple[int, dict[int, str]] | None:
         found = _header(cells)
         return (found[0], found[1]) if found is not None else None

@@ -32,6 +32,8 @@ from pydantic import Field, field_validator, model_validator
 from hzlib.schemabase import DOC_ID_PATTERN, ID_PATTERN, StrictModel
 
 from ..errors import FieldProblems, InputError, Problem
+from ..paths import project
+from ..plan import load_plan
 from ..plan.quotes import Quoted, verify_sources
 from ..plan.schema import Source
 from ..units import ALL_UNITS, COUNT_UNITS, MONEY_UNITS, PERCENT
@@ -73,8 +75,6 @@ __all__ = [
 
 def _rules_dir() -> Path:
     """Default folder of rules files: ``params/scoring`` in the project (:func:`hzlib.paths.project`)."""
-    from ..paths import project
-
     return project().scoring_dir
 
 
@@ -790,8 +790,6 @@ def _resolve_and_check(rules: ScoringRules, doc: YamlDoc, path: Path, plans_dir:
     plan = None
     needs_plan = any(k.plan_kinds for k in rules.kinds) or any(d.allocation for d in rules.inputs)
     if rules.plan is not None:
-        from ..plan import load_plan
-
         try:
             plan = load_plan(rules.plan, plans_dir)
         except (InputError, ValueError) as e:

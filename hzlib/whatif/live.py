@@ -149,6 +149,7 @@ def frontend_has_widgets() -> bool:
     if forced in ("0", "false", "no", "off"):
         return False
     try:
+        # lazy: IPython costs 57 ms at import of this module, which hz whatif imports (whatif/load.py); only a notebook needs it
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython is a dependency
         return False
@@ -156,7 +157,7 @@ def frontend_has_widgets() -> bool:
     if kernel is None:
         return False
     try:
-        from ipywidgets import Widget
+        from ipywidgets import Widget  # lazy: optional package (the lab extra)
     except ImportError:  # pragma: no cover - ipywidgets is a dependency
         return False
     if forced in ("1", "true", "yes", "on"):
@@ -178,7 +179,7 @@ class LiveWhatIf:
     """
 
     def __init__(self, w: WhatIf, show: Show, *, start: Scenario | None = None, indicator: str = "fai") -> None:
-        import ipywidgets as widgets
+        import ipywidgets as widgets  # lazy: optional package (the lab extra)
 
         self.whatif = w
         self.start = start
@@ -218,6 +219,7 @@ class LiveWhatIf:
         return compare(w.plan, w.data, w.period, [self.scenario()], at=w.at, baseline=w.base)
 
     def update(self, _change: object = None) -> None:
+        # lazy: IPython costs 57 ms at import of this module, which hz whatif imports (whatif/load.py); only a notebook needs it
         from IPython.display import Markdown, display
 
         with self.output:
@@ -237,6 +239,7 @@ class LiveWhatIf:
 def live_views(result: WhatIf) -> list[Any]:
     """What the sliders show for each result: the comparison table, the FAI sensitivity chart
     with the sliders' point, and new starts by quarter (the static cells' own views)."""
+    # lazy: whatif.figures and whatif.views (matplotlib) cost 410 ms at import of this module, which hz whatif imports (whatif/load.py)
     from . import figures, views
 
     shown: list[Any] = [views.compare_view(result), *figures.sensitivity_charts(result, limit=1), figures.new_starts_chart(result)]
@@ -250,12 +253,13 @@ def live_whatif(w: WhatIf, show: Show = live_views, *, start: Scenario | None = 
     ``start``: the scenario the sliders modify (a scenario file's, ``assume``'s); None or
     the default scenario: FAI growth with planned dates and the pace so far.
     """
+    # lazy: IPython costs 57 ms at import of this module, which hz whatif imports (whatif/load.py); only a notebook needs it
     from IPython.display import Markdown, display
 
     if not frontend_has_widgets():
         display(Markdown(STATIC_NOTE))
         return None
-    from ..lab import static_fallback
+    from ..lab import static_fallback  # lazy: hzlib.lab (traitlets) costs 15 ms at import of this module, which hz whatif imports
 
     live = LiveWhatIf(w, show, start=start, indicator=indicator)
     display(live.widget, metadata=static_fallback(Markdown(STATIC_NOTE)))  # saved from JupyterLab as the static note

@@ -51,7 +51,8 @@ from ..errors import ERROR, WARNING, FieldProblems, PlanError, Problem
 from ..ingest.aliases import VALUE_ALIASES, normalise_value
 from ..paths import project
 from ..periods import Period, PeriodError
-from ..plan.schema import Plan
+from ..plan.schema import Plan, Target
+from ..safety import check_id
 from ..yamldoc import YamlDoc, read_yaml_doc
 from .growth import QUARTER_ZH
 from .tables import ContractTables, profile_levels, published_growth
@@ -426,8 +427,6 @@ def _close(word: str, choices: list[str]) -> str:
 
 
 def _check_against_plan(scenario: Scenario, plan: Plan, tables: ContractTables | None, at: _At) -> None:
-    from ..plan.schema import Target
-
     if scenario.plan != plan.id:
         at(("plan",), f"情景的基础计划为 {scenario.plan}，与所用计划 {plan.id} 不同")
     base = scenario.period
@@ -469,7 +468,8 @@ def _check_against_plan(scenario: Scenario, plan: Plan, tables: ContractTables |
             continue
         try:  # the plan schema's own rules decide whether the new value is valid
             small = t.small_percent or ch.percent_written  # "0.5%" says it means 0.5%
-            from .apply import _rescaled_schedule  # the schedule follows the new value, as applying it does
+            # lazy: whatif/apply.py imports this module, so at the top it is a cycle; the schedule follows the new value, as applying it does
+            from .apply import _rescaled_schedule
 
             new = ch.new_value(t.value)
             schedule = _rescaled_schedule(t, new) if new is not None else t.schedule
@@ -527,7 +527,6 @@ def scenario_path(plan_id: str, name: str | Path, scenarios_dir: Path | None = N
     p = Path(name)
     if p.suffix in (".yaml", ".yml"):
         return p
-    from ..safety import check_id
 
     check_id(plan_id, "plan")
     check_id(str(name), "scenario")
@@ -536,8 +535,6 @@ def scenario_path(plan_id: str, name: str | Path, scenarios_dir: Path | None = N
 
 def list_scenarios(plan_id: str, scenarios_dir: Path | None = None) -> list[str]:
     """Names of the scenario files of a plan."""
-    from ..safety import check_id
-
     check_id(plan_id, "plan")
     return sorted(p.stem for p in ((scenarios_dir or project().scenarios_dir) / plan_id).glob("*.yaml"))
 
