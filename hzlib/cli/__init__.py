@@ -14,15 +14,15 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import HzError, InputError
+from ..paths import set_project
+from . import data, explain, plans, report, rerun, sample, score, whatif
+from . import init as init_command  # `from . import init` confuses mypy (a package's __init__)
 from ._common import EXIT_INPUT, EXIT_OK, ArgsError, HzArgumentParser, add_project, args_message, fill_help, os_error_message
 
 __all__ = ["main", "build_parser"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import data, explain, plans, report, rerun, sample, score, whatif
-    from . import init as init_command  # `from . import init` confuses mypy (a package's __init__)
-
     parser = HzArgumentParser(prog="hz", description="高质量项目建设推进年 季度跟踪工具 / quarterly plan tracking")
     add_project(parser, top=True)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=HzArgumentParser)
@@ -50,8 +50,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parse(parser, argv)
         if getattr(args, "project", None) and not getattr(args, "no_project", False):
-            from ..paths import set_project
-
             set_project(args.project)
         return int(args.func(args))
     except HzError as e:

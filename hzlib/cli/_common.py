@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+from ..atomicfile import atomic_write_bytes
 from ..errors import Problem, UsageError
 from ..fileerrors import os_error_message, os_reason
 from ..periods import Period
@@ -234,7 +235,6 @@ def emit(text: str, output: str | Path | None, *, bom: bool = False, option: str
     if not output:
         sys.stdout.write(text)
         return
-    from ..atomicfile import atomic_write_bytes
 
     path = check_output(output, option, Path(output).suffix or ".txt")
     with output_errors(path, option):  # a full disk leaves the file as it was, not half written

@@ -30,7 +30,15 @@ from ..ingest import KIND_NAMES_ZH, KINDS, ReadResult, validate_file
 
 __all__ = ["register", "cmd_validate_data", "cmd_import", "render_text", "render_import"]
 
-from ._common import EXIT_INPUT, EXIT_OK
+from ..contracts import TASK_COLUMNS
+from ..errors import InputError
+from ..ingest import suggest_mapping
+from ..ingest.read import read_raw
+from ..ingest.table import compact_rows
+from ..inputs import KINDS as FOLDER_KINDS
+from ..inputs import MAPPING_FILE, SCORING_INPUTS_FILE, data_files
+from ..paths import project
+from ._common import EXIT_INPUT, EXIT_OK, check_output
 
 
 def _by_row(p: Problem) -> tuple[str, int]:
@@ -39,8 +47,6 @@ def _by_row(p: Problem) -> tuple[str, int]:
 
 def _excluded_lines(r: ReadResult) -> list[str]:
     """Excluded rows grouped by reason: 空行：第6、12行 …"""
-    from ..ingest.table import compact_rows
-
     groups: dict[str, list[int]] = defaultdict(list)
     texts: dict[str, list[str]] = defaultdict(list)
     for e in r.excluded:
@@ -112,9 +118,6 @@ def _plain(p: Problem) -> str:
 
 def _suggest(args: argparse.Namespace, r: ReadResult) -> str:
     """The starting mapping file for ``--suggest-map`` (headers of the best row when none was recognised)."""
-    from ..ingest import suggest_mapping
-    from ..ingest.read import read_raw
-
     unknown = list(r.unknown_headers)
     if r.header_row is None:
         raw = read_raw(args.path, args.sheet)
@@ -129,8 +132,8 @@ def _suggest(args: argparse.Namespace, r: ReadResult) -> str:
 def _plan_context(plan_id: str | None) -> tuple[Any, int | None, str | None]:
     if not plan_id:
         return None, None, None
-    from ..data import plan_level
-    from ..plan import load_plan
+    from ..data import plan_level  # lazy: hzlib.data costs 34 ms at hz --help
+    from ..plan import load_plan  # lazy: hzlib.plan costs 24 ms at hz --help
 
     plan = load_plan(plan_id)
     return plan, plan.year, plan_level(plan)
@@ -138,8 +141,6 @@ def _plan_context(plan_id: str | None) -> tuple[Any, int | None, str | None]:
 
 def _folder_files(folder: Path) -> dict[str, Path]:
     """The data files of a folder by kind, and ``scoring_inputs.csv`` / ``mapping.yaml`` when present."""
-    from ..inputs import MAPPING_FILE, SCORING_INPUTS_FILE, data_files
-
     out: dict[str, Path] = dict(data_files(folder))
     for kind, name in (("scoring_inputs", SCORING_INPUTS_FILE), ("mapping", MAPPING_FILE)):
         if (folder / name).is_file():
@@ -149,17 +150,15 @@ def _folder_files(folder: Path) -> dict[str, Path]:
 
 def _validate_folder(args: argparse.Namespace, folder: Path) -> int:
     """``hz validate-data FOLDER``: say it is a folder and check each data file in it."""
-    from ..inputs import KINDS
-
     found = _folder_files(folder)
-    data = {k: p for k, p in found.items() if k in KINDS}
+    data = {k: p for k, p in found.items() if k in FOLDER_KINDS}
     if args.suggest_map or args.kind or args.sheet:
         raise UsageError(f"{folder} 是文件夹，不是数据文件：--suggest-map、--kind、--sheet 只能用于单个文件，"
                          f"如 hz validate-data {folder / 'ledger.csv'}")
     if not data:
-        names = "、".join(f"{k}.csv" for k in KINDS)
+        names = "、".join(f"{k}.csv" for k in FOLDER_KINDS)
         raise UsageError(f"{folder} 是文件夹，其中没有数据文件（应有 {names} 或同名 .xlsx）：请写出要检查的文件，如 hz validate-data 台账.xlsx")
-    others = [p.name for k, p in found.items() if k not in KINDS]
+    others = [p.name for k, p in found.items() if k not in FOLDER_KINDS]
     lines = [f"{folder} 是文件夹：逐个检查其中的数据文件 {'、'.join(p.name for p in data.values())}"
              + (f"（{'、'.join(others)} 不在此检查：评分报送表由 hz score 读取，映射文件由读取时使用）" if others else "")]
     plan, plan_year, level = _plan_context(args.plan)
@@ -168,7 +167,7 @@ def _validate_folder(args: argparse.Namespace, folder: Path) -> int:
         r = validate_file(path, kind, year=args.year if args.year is not None else plan_year,
                           ledger=data.get("ledger") if kind == "progress" else None, month=args.month, mapping=args.map)
         if plan is not None:
-            from ..data import check_tasks_against_plan, fill_level
+            from ..data import check_tasks_against_plan, fill_level  # lazy: hzlib.data costs 34 ms at hz --help
 
             fill_level(r, level)
             check_tasks_against_plan(r, plan)
@@ -190,7 +189,7 @@ def cmd_validate_data(args: argparse.Namespace) -> int:
     year = args.year if args.year is not None else plan_year
     r = validate_file(args.path, args.kind, sheet=args.sheet, year=year, ledger=args.ledger, month=args.month, mapping=args.map)
     if plan is not None:
-        from ..data import check_tasks_against_plan, fill_level
+        from ..data import check_tasks_against_plan, fill_level  # lazy: hzlib.data costs 34 ms at hz --help
 
         fill_level(r, level)
         check_tasks_against_plan(r, plan)
@@ -231,11 +230,10 @@ def render_import(res: Any, plan_id: str | None = None) -> str:
             lines.append("  注意：--replace 将删去上面列出的本表没有的项目及其进度（写入前原文件保存在 .history/，可 hz import --undo 恢复）")
         return "\n".join(lines)
     if res.backup is not None:
-        from ..history import describe
+        from ..history import describe  # lazy: hzlib.history costs 5 ms at hz --help
 
         kept = "、".join(res.backup.replaced) or "无（均为新建）"
         lines.append(f"  备份：被替换的文件（{kept}）保存在 {res.folder / describe(res.backup)}")
-        from ..paths import project
 
         default = Path(res.folder).resolve() == (project().data_dir / plan).resolve()
         lines.append(f"  撤销：hz import --undo --plan {plan}" + ("" if default else f" --data {res.folder}"))
@@ -245,7 +243,7 @@ def render_import(res: Any, plan_id: str | None = None) -> str:
 
 def cmd_import_undo(folder: Path) -> int:
     """``hz import --undo``: put back the files the last write into ``folder`` replaced."""
-    from ..history import describe, undo
+    from ..history import describe, undo  # lazy: hzlib.history costs 5 ms at hz --help
 
     done = undo(folder)
     if done is None:
@@ -261,8 +259,8 @@ def cmd_import_undo(folder: Path) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Read an office's workbook and merge it into the plan's contract files (or undo the last write)."""
-    from ..data import data_dir_for
-    from ..ingest.importer import PlanFit, import_workbook
+    from ..data import data_dir_for  # lazy: hzlib.data costs 34 ms at hz --help
+    from ..ingest.importer import PlanFit, import_workbook  # lazy: hzlib.ingest.importer costs 12 ms at hz --help
 
     plan, year, level = _plan_context(args.plan)
     folder = data_dir_for(plan.id, args.data)
@@ -327,12 +325,10 @@ def _reading_options(p: argparse.ArgumentParser) -> None:
 
 def cmd_tasks_template(args: argparse.Namespace) -> int:
     """Write the blank tasks table of a plan."""
-    from ..contracts import TASK_COLUMNS
-    from ..data import data_dir_for, data_files, load_data
-    from ..errors import InputError
-    from ..evaluate.coverage import data_coverage
-    from ..plan import load_plan
-    from ..tasks import template
+    from ..data import data_dir_for, data_files, load_data  # lazy: hzlib.data costs 34 ms at hz --help
+    from ..evaluate.coverage import data_coverage  # lazy: hzlib.evaluate.coverage costs 53 ms at hz --help
+    from ..plan import load_plan  # lazy: hzlib.plan costs 24 ms at hz --help
+    from ..tasks import template  # lazy: hzlib.tasks costs 76 ms at hz --help
 
     plan = load_plan(args.plan)
     available: set[str] = set()
@@ -352,8 +348,7 @@ def cmd_tasks_template(args: argparse.Namespace) -> int:
     quarter = quarter or f"{plan.year}Q1"
     frame = template(plan, quarter, available)
     if args.out:
-        from ..tasks import write_template
-        from ._common import check_output
+        from ..tasks import write_template  # lazy: hzlib.tasks costs 76 ms at hz --help
 
         done = write_template(frame, check_output(args.out, "--out"), force=args.force, merge=args.merge)
         print(done.message("项目标待报送", "targets to report"))

@@ -10,12 +10,16 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
+from ..contracts import LEDGER_COLUMNS
 from ..errors import ERROR
+from ..periods import Period
+from ..safety import csv_text
+from ..textfmt import fmt_number, render_table
 from ._common import EXIT_INPUT, EXIT_OK, add_quarter, check_output, emit, output_suffix, print_problems
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from ..evaluate.measures import Indicator
 
 __all__ = ["register", "indicators_frame"]
@@ -54,13 +58,13 @@ def _expand_folder(name: str) -> list[Path] | None:
 
 
 def _plan_ids() -> list[str]:
-    from ..plan import list_plan_ids
+    from ..plan import list_plan_ids  # lazy: hzlib.plan costs 24 ms at hz --help
 
     return list_plan_ids()
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from ..plan import plan_path
+    from ..plan import plan_path  # lazy: hzlib.plan costs 24 ms at hz --help
 
     status = EXIT_OK
     for name in args.plans:
@@ -76,8 +80,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _check_one(path: Path, seeds_option: str | None) -> int:
     """Check one plan file and print the result: ✓ with its warnings, or ✗ with its errors."""
-    from ..plan import check_plan, read_plan_file
-    from ..plan.quotes import default_seeds_dir, verify_quotes
+    from ..plan import check_plan, read_plan_file  # lazy: hzlib.plan costs 24 ms at hz --help
+    from ..plan.quotes import default_seeds_dir, verify_quotes  # lazy: hzlib.plan.quotes costs 34 ms at hz --help
 
     plan, problems = read_plan_file(path)
     errors = [p for p in problems if p.severity == ERROR]
@@ -103,12 +107,8 @@ def _check_one(path: Path, seeds_option: str | None) -> int:
 
 
 def cmd_targets(args: argparse.Namespace) -> int:
-    import pandas as pd
-
-    from ..periods import Period
-    from ..plan import load_plan
-    from ..targets import checkpoints_frame
-    from ..textfmt import fmt_number, render_table
+    from ..plan import load_plan  # lazy: hzlib.plan costs 24 ms at hz --help
+    from ..targets import checkpoints_frame  # lazy: hzlib.targets costs 31 ms at hz --help
 
     if args.output:
         check_output(args.output, suffix=output_suffix(args.format))
@@ -133,8 +133,6 @@ def cmd_targets(args: argparse.Namespace) -> int:
 
 def _emit_machine(df: pd.DataFrame, fmt: str, output: str | None) -> bool:
     """Print (or write to ``output``) ``df`` as csv (safe to open in a spreadsheet) or json records; False for ``table``."""
-    from ..safety import csv_text
-
     if fmt == "csv":
         emit(csv_text(df), output, bom=True)
         return True
@@ -151,9 +149,8 @@ _UNIT_KIND = {"growth": "%", "share": "%", "rate": "%", "amount": "万元/亿元
 
 def _needs_zh(ind: Indicator) -> str:
     """The data files and columns an indicator is measured from, in Chinese."""
-    from ..contracts import LEDGER_COLUMNS
-    from ..evaluate.measures import STATISTICS
-    from ..plan.schema import Basis
+    from ..evaluate.measures import STATISTICS  # lazy: hzlib.evaluate.measures costs 58 ms at hz --help
+    from ..plan.schema import Basis  # lazy: hzlib.plan.schema costs 36 ms at hz --help
 
     headers = {c.id: c.zh for c in LEDGER_COLUMNS}
     parts = []
@@ -181,9 +178,7 @@ def indicators_frame() -> pd.DataFrame:
     >>> df.set_index("indicator").loc["start_rate", ["name", "measures", "unit", "bases"]].tolist()
     ['开工率', 'rate', '%', 'ledger']
     """
-    import pandas as pd
-
-    from ..evaluate.measures import REGISTRY
+    from ..evaluate.measures import REGISTRY  # lazy: hzlib.evaluate.measures costs 58 ms at hz --help
 
     rows = []
     for ind in REGISTRY.values():

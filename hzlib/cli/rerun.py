@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
+from ..paths import project
+from ..safety import check_id
 from ._common import EXIT_FAIL, EXIT_OK
 
 if TYPE_CHECKING:
@@ -73,7 +75,7 @@ def _files(folder: Path) -> set[str]:
 def compare_folders(original: Path, again: Path) -> list[FileMatch]:
     """Every file of the report folder ``original`` and of its re-rendering ``again``, compared:
     the same sha256 (``manifest.json``: the same content without its run times)."""
-    from ..manifest import comparable
+    from ..manifest import comparable  # lazy: hzlib.manifest costs 4 ms at hz --help
 
     out = []
     for name in sorted(_files(original) | _files(again)):
@@ -124,8 +126,7 @@ def _manifest_path(text: str) -> Path:
 
 def _software_notes(m: dict[str, Any]) -> list[str]:
     """What differs between the software the manifest records and this one (said, not refused)."""
-    from ..manifest import software
-    from ..paths import project
+    from ..manifest import software  # lazy: hzlib.manifest costs 4 ms at hz --help
 
     now = software(project().root)
     notes = []
@@ -140,12 +141,11 @@ def _software_notes(m: dict[str, Any]) -> list[str]:
 
 
 def cmd_rerun(args: argparse.Namespace) -> int:
-    from ..manifest import read_manifest
-    from ..plan import list_plan_ids
-    from ..run import Interrupted, interrupts_as_exceptions, prepare_report, run_plan
-    from ..runner.keys import Job, digest_inputs, job_key
-    from ..runner.worker import Worker
-    from ..safety import check_id
+    from ..manifest import read_manifest  # lazy: hzlib.manifest costs 4 ms at hz --help
+    from ..plan import list_plan_ids  # lazy: hzlib.plan costs 24 ms at hz --help
+    from ..run import Interrupted, interrupts_as_exceptions, prepare_report, run_plan  # lazy: hzlib.run costs 138 ms at hz --help
+    from ..runner.keys import Job, digest_inputs, job_key  # lazy: hzlib.runner.keys costs 4 ms at hz --help
+    from ..runner.worker import Worker  # lazy: hzlib.runner.worker costs 5 ms at hz --help
 
     path = _manifest_path(args.manifest)
     m = read_manifest(path)
@@ -188,7 +188,7 @@ def cmd_rerun(args: argparse.Namespace) -> int:
                                   allow_partial=allow_partial, scenario=scenario, worker=worker,
                                   key=job_key(job, digest), prepared=prepared)
         except Interrupted as e:
-            from ..kernels import stop_kernels
+            from ..kernels import stop_kernels  # lazy: hzlib.kernels costs 1 ms at hz --help, but only a run needs it
 
             stop_kernels()
             print(f"✗ {e.describe()}：重新生成未完成", file=sys.stderr)

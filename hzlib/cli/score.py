@@ -16,7 +16,10 @@ from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..glossary import INCOMPLETE_ZH
-from ._common import EXIT_OK
+from ..safety import csv_text
+from ..textfmt import render_table
+from ._common import EXIT_OK, check_output, emit, output_suffix
+from .data import _template_options
 
 if TYPE_CHECKING:  # pandas is imported only when a command runs (fast --help)
     import pandas as pd
@@ -34,11 +37,8 @@ def _cells(frame: pd.DataFrame) -> list[list[str]]:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from ..report import load_inputs, load_report
-    from ..safety import csv_text
-    from ..scoring.tables import item_table, prize_table, ranking_table, records, special_lines
-    from ..textfmt import render_table
-    from ._common import check_output, emit, output_suffix
+    from ..report import load_inputs, load_report  # lazy: hzlib.report costs 134 ms at hz --help
+    from ..scoring.tables import item_table, prize_table, ranking_table, records, special_lines  # lazy: hzlib.scoring.tables costs 176 ms at hz --help
 
     if args.format == "xlsx" and not args.output:
         raise UsageError("xlsx 输出需要 --output 文件名")
@@ -58,7 +58,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         emit(csv_text(item_table(result)), args.output, bom=True)
     elif args.format == "xlsx":
-        from ..render.excel import write_tables_xlsx
+        from ..render.excel import write_tables_xlsx  # lazy: hzlib.render.excel costs 4 ms at hz --help; only xlsx needs it
 
         tables = {"排名": ranking_table(result), "奖项": prize_table(result), "评分明细": item_table(result)}
         write_tables_xlsx(tables, Path(args.output), title=f"{m.plan.jurisdiction}{m.period.label()}考核评分")
@@ -80,9 +80,8 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_scoring_template(args: argparse.Namespace) -> int:
-    from ..scoring import load_rules, scoring_template
-    from ..scoring.inputs import write_scoring_template_file
-    from ._common import check_output
+    from ..scoring import load_rules, scoring_template  # lazy: hzlib.scoring costs 170 ms at hz --help
+    from ..scoring.inputs import write_scoring_template_file  # lazy: hzlib.scoring.inputs costs 184 ms at hz --help
 
     rules = load_rules(args.plan)
     if args.out:
@@ -107,7 +106,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     t = sub.add_parser("scoring-template", help="生成评分报送表（台账算不出的评分输入）/ blank scoring inputs table")
     t.add_argument("plan", metavar="PLAN", help="计划 id（需有 params/scoring/<计划>.yaml）")
-    from .data import _template_options
 
     t.add_argument("--period", help="报送期别：2019（全年，默认为计划年度）、2019Q2、2019年上半年等；写入模板的“期别”列")
     _template_options(t)

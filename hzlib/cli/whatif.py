@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
+from ..safety import csv_text
+from ..textfmt import render_table
 from ._common import EXIT_OK, check_output, emit, output_errors, output_suffix
 
 if TYPE_CHECKING:
@@ -24,9 +26,8 @@ __all__ = ["register"]
 
 
 def _text(w: WhatIf, all_targets: bool) -> str:
-    from ..textfmt import render_table
-    from ..whatif.compare import ASSUMED_ZH
-    from ..whatif.views import compare_zh, new_starts_zh
+    from ..whatif.compare import ASSUMED_ZH  # lazy: hzlib.whatif.compare costs 222 ms at hz --help
+    from ..whatif.views import compare_zh, new_starts_zh  # lazy: hzlib.whatif.views costs 280 ms at hz --help
 
     names = {r.id: name for name, r in w.names()}
     lines = [w.plan.title, w.heading, w.banner, ""]
@@ -59,7 +60,7 @@ def _text(w: WhatIf, all_targets: bool) -> str:
 
 
 def cmd_whatif(args: argparse.Namespace) -> int:
-    from ..whatif.load import load_whatif
+    from ..whatif.load import load_whatif  # lazy: hzlib.whatif.load costs 295 ms at hz --help
 
     if args.format == "xlsx" and not args.output:
         raise UsageError("xlsx 输出需要 --output 文件名")
@@ -68,15 +69,13 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     w = load_whatif(args.plan, args.quarter or "latest", scenarios=args.scenario, assume=args.assume, data_dir=args.data,
                     allow_partial=args.allow_partial, at=args.at)
     if args.format == "xlsx":
-        from ..render.excel import write_tables_xlsx
-        from ..whatif.views import excel_tables
+        from ..render.excel import write_tables_xlsx  # lazy: hzlib.render.excel costs 4 ms at hz --help; only xlsx needs it
+        from ..whatif.views import excel_tables  # lazy: hzlib.whatif.views costs 280 ms at hz --help
 
         with output_errors(args.output):
             write_tables_xlsx(excel_tables(w), Path(args.output), title=f"{w.plan.jurisdiction}{w.period.label()} 情景测算")
         print(f"已写入 {args.output}")
     elif args.format == "csv":
-        from ..safety import csv_text
-
         emit(csv_text(w.table()), args.output, bom=True)
     elif args.format == "json":
         emit(json.dumps(w.to_dict(), ensure_ascii=False, indent=2) + "\n", args.output)

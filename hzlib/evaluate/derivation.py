@@ -198,12 +198,14 @@ def _record_rows(ev: Evaluation, rec: pd.DataFrame, roles: list[str], fld: str, 
         return rec[c].tolist() if c in rec.columns else [None] * len(rec)
 
     files, sheets, rws = get("_src_file"), get("_src_sheet"), get("_src_row")
+    made = get("source")  # a row no file gave (a scenario's assumed figure) says what made it: 情景假设：…
     return pd.DataFrame({
         "role": roles, "project_id": get(id_col), "name": get(name_col), "unit": get(unit_col),
         "quantity": _ZH.get(fld, fld), "value": rec[fld].astype(float).to_numpy() if fld in rec.columns else np.nan,
         "value_unit": value_unit, "source_file": files, "source_sheet": sheets, "source_row": rws,
         "source_column": [_header(ev, f, fld) for f in files],
-        "origin": [origin(f, s, r) if isinstance(f, str) else "" for f, s, r in zip(files, sheets, rws)],
+        "origin": [origin(f, s, r) if isinstance(f, str) else str(w) if isinstance(w, str) and w.startswith("情景假设") else ""
+                   for f, s, r, w in zip(files, sheets, rws, made)],
     }, columns=ROW_COLUMNS)
 
 
@@ -468,7 +470,7 @@ def derive_unit(ev: Evaluation, units: pd.DataFrame, ranking: pd.DataFrame, unit
         out.append(Derivation(unit, f"{unit}·{zh}", rate, value, shown, formula, op, _stack(a, b)))
     if "invest_status" in line.index:
         tp = float(ev.period.progress) * 100.0
-        zh = {**STATUS_ZH, "pending": "待评"}.get(str(line["invest_status"]), str(line["invest_status"]))
+        zh = STATUS_ZH.get(str(line["invest_status"]), str(line["invest_status"]))
         inv = next((d for d in out if d.figure == "invest_completion"), None)
         formula = f"{zh}：计划投资完成率 {inv.shown if inv else '—'} 对照时序进度 {fmt_number(tp)}%"
         out.append(Derivation(unit, f"{unit}·投资完成状态", "invest_status", None, zh, formula, "text",

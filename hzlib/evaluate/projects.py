@@ -36,6 +36,7 @@ __all__ = [
     "unit_rates",
     "rate_gaps",
     "RATE_COLUMNS",
+    "NO_DATA_COLUMNS",
     "batch_summary",
     "not_started",
     "behind_schedule",
@@ -214,6 +215,10 @@ def unit_flags(status: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+#: Rate → the column of :func:`unit_rates` that says why the ledger cannot give it ("" when it can).
+NO_DATA_COLUMNS = {rate: f"{rate}_no_data" for rate in RATE_COLUMNS}
+
+
 def unit_rates(status: pd.DataFrame, period: str | Period, by: str | list[str] = "unit") -> pd.DataFrame:
     """The rates (fractions) and their numerators/denominators per group.
 
@@ -226,7 +231,8 @@ def unit_rates(status: pd.DataFrame, period: str | Period, by: str | list[str] =
     - 招商引资落地率: signed projects with approved land ÷ signed projects
 
     A rate the ledger cannot give (:func:`rate_gaps`: its columns have no value) is NaN for
-    every group, and ``no_data`` says which and why (无数据, never 0%).
+    every group; its :data:`NO_DATA_COLUMNS` column says why (empty for a rate it gives), and
+    ``no_data`` says which and why in one line (``开工率：why；…``, 无数据, never 0%).
     """
     s = status
     frame = unit_flags(s)
@@ -246,6 +252,8 @@ def unit_rates(status: pd.DataFrame, period: str | Period, by: str | list[str] =
     if s["completed_cum"].isna().all():  # no progress: completed investment unknown, not 0
         g["completed_cum"] = float("nan")
     g["no_data"] = "；".join(f"{RATE_COLUMNS[r]}：{why}" for r, why in gaps.items())
+    for rate, col in NO_DATA_COLUMNS.items():
+        g[col] = gaps.get(rate, "")
     g["time_progress"] = float(Period.parse(period).progress)
     g["invest_gap_pp"] = (g["invest_completion"] - g["time_progress"]) * 100.0
     return g

@@ -90,11 +90,8 @@ def indicator_problems(t: Target) -> list[tuple[str, str]]:
     any other target's indicator must be one the registry measures on that basis.
     Returns (field, message) pairs.
     """
-    from ..evaluate.measures import (  # lazy: an upward import, plan → evaluate (KNOWN_UPWARD in tests/test_layers.py): at the top it is a cycle
-        REGISTRY,
-        closest,
-        effective_basis,
-    )
+    # lazy: an upward import, plan → evaluate (KNOWN_UPWARD in tests/test_layers.py): at the top it is a cycle
+    from ..evaluate.measures import REGISTRY, closest, effective_basis
 
     if t.basis is Basis.REPORT:
         return []

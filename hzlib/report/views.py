@@ -23,6 +23,8 @@ import pandas as pd
 
 from ..arithmetic import Status
 from ..contracts import BATCH_ZH, LEVEL_ZH
+from ..evaluate.derivation import ROW_COLUMNS_ZH
+from ..evaluate.projects import NO_DATA_COLUMNS, RATE_COLUMNS
 from ..glossary import CUMULATIVE_ZH, MILESTONE_ZH
 from ..textfmt import fmt_number
 from .model import JUDGED, ReportModel
@@ -54,6 +56,10 @@ __all__ = [
     "monthly_behind_view",
     "monthly_statistics_view",
     "derivations_view",
+    "unit_derivations_view",
+    "derivations_appendix",
+    "derivation_refs",
+    "ref_mark",
 ]
 
 COMPARATOR_SIGN = {"at_least": "≥", "more_than": ">", "about": "≈", "at_most": "≤"}
@@ -195,11 +201,17 @@ def target_rows(t: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["目标", "范围", "本期目标", "实际", "差距", "状态", "口径", "说明"])
 
 
-def targets_view(m: ReportModel, which: str = "judged") -> HTMLTable:
-    """Targets against actuals: ``judged`` (达标/基本达标/未达标 this period) or ``other``."""
+def targets_view(m: ReportModel, which: str = "judged", *, refs: bool = False) -> HTMLTable:
+    """Targets against actuals: ``judged`` (达标/基本达标/未达标 this period) or ``other``.
+
+    ``refs``: a last column 溯源 with each target's number 〔n〕 in the drill-down
+    (:func:`derivations_view`) and the printed appendix (:func:`derivations_appendix`)."""
     t = m.targets
     sel = t[t["status"].isin(JUDGED)] if which == "judged" else t[~t["status"].isin(JUDGED)]
     df = target_rows(sel)
+    if refs:
+        numbers = derivation_refs(m)
+        df["溯源"] = [ref_mark(numbers.get(("target", str(x)))) for x in sel["target_id"]]
     label = "本期考核目标" if which == "judged" else "未到期或无数据目标"
     return html_table(df, text=f"（{label}：{len(df)} 项）", narrow=("状态", "差距"), min_ems={"口径": 6, "说明": 9})
 
@@ -223,7 +235,8 @@ def indicators_view(m: ReportModel) -> HTMLTable:
     return html_table(df, text=f"（统计指标累计增速：{len(df)} 行）", narrow=("状态",))
 
 
-def units_view(m: ReportModel) -> HTMLTable:
+def units_view(m: ReportModel, *, refs: bool = False) -> HTMLTable:
+    """The units' rates and status; ``refs``: a last column 溯源 with each unit's number 〔n〕 (as :func:`targets_view`)."""
     u = m.units.reset_index()
     if u.empty:
         return html_table(pd.DataFrame(), text="（分单位：0 个）")
@@ -237,11 +250,15 @@ def units_view(m: ReportModel) -> HTMLTable:
     df["与时序进度差"] = u["invest_gap_pp"].map(lambda v: fmt_gap(v, "pp"))
     df["状态"] = [Status(s).zh for s in u["invest_status"]]
     # a rate the ledger cannot give (its columns are missing) is 无数据 for every unit, with the reason
-    said = str(u["no_data"].iloc[0]).split("；") if "no_data" in u.columns and u["no_data"].iloc[0] else []
-    lacking = [x for x in said if x.split("：")[0] in ("开工率", "前期手续办结率", "计划投资完成率")]
-    for col, zh in (("开工率", "开工率"), ("手续办结率", "前期手续办结率"), ("完成率", "计划投资完成率")):
-        if any(x.split("：")[0] == zh for x in lacking):
+    lacking = []
+    for col, rate in (("开工率", "start_rate"), ("手续办结率", "procedure_rate"), ("完成率", "invest_completion")):
+        why = u[NO_DATA_COLUMNS[rate]].iloc[0] if NO_DATA_COLUMNS[rate] in u.columns else ""
+        if isinstance(why, str) and why:
             df[col] = Status.NO_DATA.zh
+            lacking.append(f"{RATE_COLUMNS[rate]}：{why}")
+    if refs:
+        numbers = derivation_refs(m)
+        df["溯源"] = [ref_mark(numbers.get(("unit", str(x)))) for x in u[key]]
     return html_table(df, caption=f"{Status.NO_DATA.zh}：{'；'.join(lacking)}" if lacking else None, text=f"（分单位：{len(df)} 个）", narrow=("状态", MILESTONE_ZH["start"]))
 
 
@@ -472,31 +489,109 @@ def monthly_statistics_view(m: ReportModel) -> HTMLTable:
 
 #: Rows of a derivation listed in the HTML bulletin; the full list is in the workbook's 溯源 sheet.
 DERIVATION_ROWS_SHOWN = 20
+#: Rows of a derivation listed in the printed appendix (附录：数字来源).
+PRINT_ROWS_SHOWN = 5
+#: The row columns a drill-down lists (on screen; the printed appendix leaves out the last two).
+_SHOWN_ROWS = ["role", "project_id", "name", "unit", "value", "origin", "quantity", "source_column"]
+_PRINT_ROWS = _SHOWN_ROWS[:6]
+_ALL_ROWS = "全部行见 Excel 通报的“溯源”表或 hz explain"
+
+
+def ref_mark(n: int | None) -> str:
+    """A derivation's number as the bulletin prints it next to its figure.
+
+    >>> ref_mark(3), ref_mark(None)
+    ('〔3〕', '')
+    """
+    return "" if n is None else f"〔{n}〕"
+
+
+def derivation_refs(m: ReportModel) -> dict[tuple[str, str], int]:
+    """The numbers 〔n〕 of the derivations the bulletin shows, in reading order: the quarterly
+    bulletin's judged targets, then its other targets that have a figure (as :func:`targets_view`
+    lists them), then the units (as :func:`units_view`). Keys ``("target", target_id)`` and ``("unit", unit)``."""
+    keys: list[tuple[str, str]] = []
+    if m.monthly is None:
+        t = m.targets
+        judged = t["status"].isin(JUDGED)
+        keys += [("target", str(x)) for x in t.loc[judged, "target_id"]]
+        # a target without a figure (未到期 or 无数据: its reason is in the table) has nothing to trace
+        keys += [("target", str(x)) for x in t.loc[~judged & t["actual"].notna(), "target_id"]]
+    if not m.units.empty:
+        keys += [("unit", str(x)) for x in m.units.index]
+    return {k: i for i, k in enumerate(dict.fromkeys(keys), 1)}
+
+
+def _drill(m: ReportModel, key: tuple[str, str]) -> tuple[str, list[Any], pd.DataFrame, str]:
+    """A numbered figure's title, its derivations, the rows behind it and the plan's words."""
+    kind, name = key
+    if kind == "target":
+        ds = m.derivations(name)
+        head = ds[0]
+        return f"{head.label}：{head.shown}", ds, head.rows, head.quote
+    ds = m.unit_derivations(name)
+    rows = next((d.rows for d in ds if len(d.rows)), pd.DataFrame())
+    return name, ds, rows, ""
+
+
+def _drill_parts(ds: list[Any], rows: pd.DataFrame, quote: str, limit: int, columns: list[str]) -> str:
+    """Formula lines, the plan's words and at most ``limit`` rows (with a line saying where the rest are)."""
+    lines = [f"<li><b>{escape(d.figure_zh)}</b> "
+             + (escape(d.formula) if d.formula.startswith(d.shown) else f"{escape(d.shown)}：{escape(d.formula)}")
+             + (f"（{escape(d.note)}）" if d.note and d.figure.startswith("score:") else "") + "</li>" for d in ds]
+    parts = [f'<ul class="hz-derivation">{"".join(lines)}</ul>']
+    if quote:
+        parts.append(f'<p class="hz-quote">计划原文：{escape(quote)}</p>')
+    if len(rows):
+        view = rows.head(limit).reindex(columns=columns).copy()
+        view["value"] = view["value"].map(lambda v: "—" if _missing(v) else fmt_number(float(v)))
+        parts.append(html_table(view.rename(columns=ROW_COLUMNS_ZH)).data)
+        if len(rows) > limit:
+            parts.append(f'<p class="hz-note">共 {len(rows)} 行，此处列出前 {limit} 行；{_ALL_ROWS}。</p>')
+    return "".join(parts)
+
+
+def _drill_view(m: ReportModel, keys: list[tuple[str, str]], limit: int, text: str) -> HTMLTable:
+    numbers = derivation_refs(m)
+    blocks = []
+    for key in keys:
+        title, ds, rows, quote = _drill(m, key)
+        body = _drill_parts(ds, rows, quote, limit, _SHOWN_ROWS)
+        blocks.append(f"<details><summary>{ref_mark(numbers.get(key))} {escape(title)}</summary>{body}</details>")
+    html = f'<div class="hz-derivations screen-only">{"".join(blocks)}</div>'
+    frame = pd.DataFrame({"编号": [numbers.get(k) for k in keys], "目标编号" if keys and keys[0][0] == "target" else "单位": [k[1] for k in keys]})
+    return HTMLTable(html, text, frame)
 
 
 def derivations_view(m: ReportModel, which: str = "judged", limit: int = DERIVATION_ROWS_SHOWN) -> HTMLTable:
     """Each target's figures with their derivation, one ``<details>`` per target (opens without
-    JavaScript, offline): formula, the plan's words, and at most ``limit`` contributing rows with
-    their file and row; the full list is in the Excel 溯源 sheet (``which`` as :func:`targets_view`)."""
-    from ..evaluate.derivation import ROW_COLUMNS_ZH
-
+    JavaScript, offline), titled with its number 〔n〕 (:func:`derivation_refs`): formula, the plan's
+    words, and at most ``limit`` contributing rows with their file and row; the full list is in the
+    Excel 溯源 sheet (``which`` as :func:`targets_view`). Hidden in print, where
+    :func:`derivations_appendix` lists the same derivations."""
     t = m.targets
     ids = t.loc[t["status"].isin(JUDGED) if which == "judged" else ~t["status"].isin(JUDGED), "target_id"].tolist()
-    shown = ["role", "project_id", "name", "unit", "quantity", "value", "origin", "source_column"]
-    blocks = []
-    for tid in ids:
-        ds = m.derivations(tid)
-        head = ds[0]
-        lines = [f"<li><b>{escape(d.figure_zh)}</b> {escape(d.shown)}：{escape(d.formula)}</li>" for d in ds]
-        parts = [f'<ul class="hz-derivation">{"".join(lines)}</ul>', f'<p class="hz-quote">计划原文：{escape(head.quote)}</p>']
-        rows = head.rows
-        if len(rows):
-            view = rows.head(limit)[shown].copy()
-            view["value"] = view["value"].map(lambda v: "—" if _missing(v) else fmt_number(float(v)))
-            parts.append(html_table(view.rename(columns=ROW_COLUMNS_ZH)).data)
-            if len(rows) > limit:
-                parts.append(f'<p class="hz-note">共 {len(rows)} 行，此处列出前 {limit} 行；全部行见 Excel 通报的“溯源”表。</p>')
-        blocks.append(f"<details><summary>{escape(head.label)}：{escape(head.shown)}</summary>{''.join(parts)}</details>")
-    html = f'<div class="hz-derivations">{"".join(blocks)}</div>'
-    frame = pd.DataFrame({"目标编号": ids})
-    return HTMLTable(html, f"（数字溯源：{len(ids)} 项目标）", frame)
+    return _drill_view(m, [("target", str(x)) for x in ids], limit, f"（数字溯源：{len(ids)} 项目标）")
+
+
+def unit_derivations_view(m: ReportModel, limit: int = DERIVATION_ROWS_SHOWN) -> HTMLTable:
+    """Each unit's line (rates, status, assessment items, rank) with its derivation, one ``<details>``
+    per unit, as :func:`derivations_view`."""
+    units = [str(x) for x in m.units.index] if not m.units.empty else []
+    return _drill_view(m, [("unit", u) for u in units], limit, f"（数字溯源：{len(units)} 个单位）")
+
+
+def derivations_appendix(m: ReportModel, limit: int = PRINT_ROWS_SHOWN) -> HTMLTable:
+    """附录：数字来源, for print only (``class="print-only"``, hidden on screen): every numbered
+    derivation (:func:`derivation_refs`) in number order, with at most ``limit`` rows each."""
+    numbers = derivation_refs(m)
+    items = []
+    for key, n in numbers.items():
+        title, ds, rows, quote = _drill(m, key)
+        items.append(f'<div class="hz-appendix-item"><h4>{ref_mark(n)} {escape(title)}</h4>'
+                     f"{_drill_parts(ds, rows, quote, limit, _PRINT_ROWS)}</div>")
+    intro = (f"正文中标有〔n〕的数字，其算式、计划原文和所依据的数据行（每项至多列出前 {limit} 行；{_ALL_ROWS}）。")
+    html = (f'<section class="hz-appendix print-only"><h3>附录：数字来源</h3><p class="hz-note">{intro}</p>'
+            f'{"".join(items)}</section>') if items else ""
+    frame = pd.DataFrame({"编号": list(numbers.values()), "对象": [k[1] for k in numbers]})
+    return HTMLTable(html, f"（附录：数字来源，{len(items)} 项，仅打印）", frame)

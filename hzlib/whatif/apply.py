@@ -448,5 +448,8 @@ def apply_growth(
         )
     added = pd.DataFrame(new_rows, columns=list(out.columns) if not out.empty else None)
     kept = out[~drop]
-    result = pd.concat([kept, added], ignore_index=True) if len(kept) else added.reset_index(drop=True)
+    if len(kept) and len(added):  # a made row has no file/sheet/row (its ``source`` says 情景假设): the read rows' types stay
+        result = pd.concat([kept, added.dropna(axis=1, how="all")], ignore_index=True).reindex(columns=out.columns)
+    else:
+        result = (kept if len(kept) else added).reset_index(drop=True)
     return result, changes
