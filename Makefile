@@ -98,9 +98,10 @@ report: setup
 test: setup lint
 	$(PY) -m pytest
 
-# ruff (pyflakes, imports, bugbear, pyupgrade) and mypy: clean, or make test stops here
+# ruff (pyflakes, imports, bugbear, pyupgrade; format) and mypy: clean, or make test stops here
 lint: venv
 	$(PY) -m ruff check --no-cache hzlib hzsample tests benchmarks
+	$(PY) -m ruff format --no-cache --check hzlib hzsample tests benchmarks setup.py conftest.py jupyter_config.py
 	$(PY) -m mypy
 
 clean:

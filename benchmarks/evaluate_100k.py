@@ -29,8 +29,10 @@ def main() -> None:
     t3 = time.perf_counter()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"projects={len(ledger):,} progress_rows={len(progress):,} units={len(ev.units)}")
-    print(f"evaluate: {t1 - t0:.2f} s; action lists: {t2 - t1:.2f} s; "
-          f"project-list classes (汉中 2022 rule): {t3 - t2:.2f} s for {len(classes):,} projects; peak RSS {rss:.0f} MiB")
+    print(
+        f"evaluate: {t1 - t0:.2f} s; action lists: {t2 - t1:.2f} s; "
+        f"project-list classes (汉中 2022 rule): {t3 - t2:.2f} s for {len(classes):,} projects; peak RSS {rss:.0f} MiB"
+    )
     _ = ranked
 
 

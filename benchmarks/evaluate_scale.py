@@ -42,8 +42,14 @@ def _one(n: int, provenance: bool) -> dict[str, float]:
     t2 = time.perf_counter()
     assert len(m.targets) == len(plan.targets) and len(floor) == len(m.units)
     _ = pd
-    return {"projects": n, "provenance": provenance, "progress_rows": len(progress), "floor_s": t1 - t0, "model_s": t2 - t1,
-            "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {
+        "projects": n,
+        "provenance": provenance,
+        "progress_rows": len(progress),
+        "floor_s": t1 - t0,
+        "model_s": t2 - t1,
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def main(sizes: list[int]) -> None:
@@ -52,8 +58,10 @@ def main(sizes: list[int]) -> None:
         for provenance in (False, True):
             out = subprocess.run([sys.executable, __file__, "--one", str(n), str(int(provenance))], capture_output=True, text=True, check=True)
             r = json.loads(out.stdout.strip().splitlines()[-1])
-            print(f"{r['projects']:>10,} {'yes' if r['provenance'] else 'no':>10} {r['progress_rows']:>14,} {r['floor_s']:>13.2f}s "
-                  f"{r['model_s']:>12.2f}s {r['model_s'] / r['floor_s']:>6.1f}x {r['peak_rss_mib']:>8.0f} MiB")
+            print(
+                f"{r['projects']:>10,} {'yes' if r['provenance'] else 'no':>10} {r['progress_rows']:>14,} {r['floor_s']:>13.2f}s "
+                f"{r['model_s']:>12.2f}s {r['model_s'] / r['floor_s']:>6.1f}x {r['peak_rss_mib']:>8.0f} MiB"
+            )
 
 
 if __name__ == "__main__":

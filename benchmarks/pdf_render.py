@@ -37,10 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def small_html() -> str:
-    rows = "".join(
-        f'<tr><td>第{i}号城市道路改造项目</td><td class="nw">市级</td><td class="num">{1000 + i:,}</td></tr>'
-        for i in range(20)
-    )
+    rows = "".join(f'<tr><td>第{i}号城市道路改造项目</td><td class="nw">市级</td><td class="num">{1000 + i:,}</td></tr>' for i in range(20))
     return (
         f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>测试</title><style>{bulletin_css()}</style>'
         f"</head><body><main><h1>重点项目建设季度通报</h1><p>上半年完成投资239.2亿元。</p>"
@@ -61,8 +58,7 @@ def pdf_facts(pdf: Path) -> str:
 class PrintPath:
     """One way to print: ``start()`` once, ``render(src, dst)`` per PDF, ``stop()``."""
 
-    def __init__(self, name: str, start: Callable[[], Any], render: Callable[[Any, Path, Path], None],
-                 stop: Callable[[Any], None]) -> None:
+    def __init__(self, name: str, start: Callable[[], Any], render: Callable[[Any, Path, Path], None], stop: Callable[[Any], None]) -> None:
         self.name, self._start, self._render, self._stop = name, start, render, stop
         self.state: Any = None
         self.times: list[float] = []
@@ -84,24 +80,22 @@ class PrintPath:
 def available_paths() -> list[PrintPath]:
     paths = []
     if chromium_available():
-        paths.append(PrintPath("chromium one-shot (old)", lambda: PdfRenderer("chromium"),
-                           lambda r, s, d: r.render(s, d), lambda r: r.close()))
+        paths.append(PrintPath("chromium one-shot (old)", lambda: PdfRenderer("chromium"), lambda r, s, d: r.render(s, d), lambda r: r.close()))
     if weasyprint_available():
-        paths.append(PrintPath("renderer (WeasyPrint worker)", lambda: PdfRenderer("weasyprint"),
-                           lambda r, s, d: r.render(s, d), lambda r: r.close()))
+        paths.append(PrintPath("renderer (WeasyPrint worker)", lambda: PdfRenderer("weasyprint"), lambda r, s, d: r.render(s, d), lambda r: r.close()))
 
         def wp_start() -> Any:
             import weasyprint
 
             return weasyprint
 
-        paths.append(PrintPath("weasyprint in-process", wp_start,
-                           lambda wp, s, d: wp.HTML(filename=str(s)).write_pdf(d), lambda wp: None))
+        paths.append(PrintPath("weasyprint in-process", wp_start, lambda wp, s, d: wp.HTML(filename=str(s)).write_pdf(d), lambda wp: None))
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         print("(playwright not installed: pip install playwright to include a warm Chromium)")
     else:
+
         def pw_start() -> Any:
             pw = sync_playwright().start()
             browser = pw.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox", "--disable-gpu"])
@@ -114,8 +108,7 @@ def available_paths() -> list[PrintPath]:
             page.close()
 
         if chromium_available():
-            paths.append(PrintPath("playwright warm chromium", pw_start, pw_render,
-                               lambda s: (s[1].close(), s[0].stop())))
+            paths.append(PrintPath("playwright warm chromium", pw_start, pw_render, lambda s: (s[1].close(), s[0].stop())))
     return paths
 
 
@@ -144,14 +137,12 @@ def main() -> None:
         for p in paths:
             rest = statistics.median(p.times[1:]) if len(p.times) > 1 else p.times[0]
             assert p.out is not None
-            print(f"  {p.name:30s} first {p.times[0]:5.2f} s, then {rest:5.2f} s/PDF, "
-                  f"batch {sum(p.times):6.2f} s  | {pdf_facts(p.out)}")
+            print(f"  {p.name:30s} first {p.times[0]:5.2f} s, then {rest:5.2f} s/PDF, batch {sum(p.times):6.2f} s  | {pdf_facts(p.out)}")
         by = {p.name.split(" (")[0]: p for p in paths}
         old, new = by.get("chromium one-shot"), by.get("renderer")
         if old and new:
             o, n = statistics.median(old.times[1:] or old.times), statistics.median(new.times[1:] or new.times)
-            print(f"old one-shot / new renderer: {o / n:.2f}x per PDF after the first, "
-                  f"{sum(old.times) / sum(new.times):.2f}x for the batch of {args.n}")
+            print(f"old one-shot / new renderer: {o / n:.2f}x per PDF after the first, {sum(old.times) / sum(new.times):.2f}x for the batch of {args.n}")
 
 
 if __name__ == "__main__":

@@ -41,11 +41,10 @@ def make_province(project: Path, counties: int) -> list[str]:
     for i in range(1, counties + 1):
         pid = f"county{i:03d}-2024"
         ids.append(pid)
-        (project / "params" / "plans" / f"{pid}.yaml").write_text(
-            re.sub(r"^id: .*$", f"id: {pid}", plan_text, count=1, flags=re.M), encoding="utf-8")
+        (project / "params" / "plans" / f"{pid}.yaml").write_text(re.sub(r"^id: .*$", f"id: {pid}", plan_text, count=1, flags=re.M), encoding="utf-8")
         spec = re.sub(r"^plan_id: .*$", f"plan_id: {pid}", spec_text, count=1, flags=re.M)
         spec = re.sub(r"^seed: .*$", f"seed: {20240000 + i}", spec, count=1, flags=re.M)
-        spec = re.sub(r'^data_through: .*$', 'data_through: "2024-12"', spec, count=1, flags=re.M)
+        spec = re.sub(r"^data_through: .*$", 'data_through: "2024-12"', spec, count=1, flags=re.M)
         (project / "params" / "samples" / f"{pid}.yaml").write_text(spec, encoding="utf-8")
     env = dict(os.environ, PYTHONPATH=str(project))
     code = "import sys; from hzsample import write_sample; [write_sample(p) for p in sys.argv[1:]]"
@@ -58,8 +57,14 @@ def run(project: Path, out: Path, quarter: str, jobs: int, formats: str) -> tupl
     env = dict(os.environ, PYTHONPATH=str(project))
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "hzlib.cli", "run", "--all", "--quarter", quarter, "--out", str(out), "--jobs", str(jobs),
-                    "--formats", formats], check=True, env=env, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "hzlib.cli", "run", "--all", "--quarter", quarter, "--out", str(out), "--jobs", str(jobs), "--formats", formats],
+        check=True,
+        env=env,
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wall = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return wall, max(peak, before) / 1024

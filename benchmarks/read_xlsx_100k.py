@@ -77,8 +77,10 @@ def main(n: int = 100_000) -> None:
         r = read_ledger(path, year=2024)
         t4 = time.perf_counter()
     assert isinstance(r.frame, pd.DataFrame)
-    print(f"projects={n:,} rows read={len(r.frame):,} columns={r.frame.shape[1]} errors={len(r.errors)} "
-          f"warnings={len(r.warnings)}; xlsx {size / 2**20:.1f} MiB (generated and written in {t1 - t0:.1f} s)")
+    print(
+        f"projects={n:,} rows read={len(r.frame):,} columns={r.frame.shape[1]} errors={len(r.errors)} "
+        f"warnings={len(r.warnings)}; xlsx {size / 2**20:.1f} MiB (generated and written in {t1 - t0:.1f} s)"
+    )
     print(f"read_raw (cells only): {t3 - t2:.2f} s, {shape[0]:,} x {shape[1]} cells")
     print(f"read_ledger (read + validate): {t4 - t3:.2f} s; peak RSS {_peak_rss_mib():.0f} MiB (after imports {rss0:.0f} MiB)")
 

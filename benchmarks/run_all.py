@@ -58,13 +58,25 @@ def plain_loop(quarters: dict[str, str], notebooks: list[str], work: Path) -> fl
         out.mkdir(parents=True)
         for nb in notebooks:
             executed = out / nb
-            _run([str(BIN / "papermill"), str(ROOT / "notebooks" / nb), str(executed), "-p", "plan", plan, "-p", "quarter", q,
-                  "--cwd", str(ROOT / "notebooks")])
+            _run(
+                [str(BIN / "papermill"), str(ROOT / "notebooks" / nb), str(executed), "-p", "plan", plan, "-p", "quarter", q, "--cwd", str(ROOT / "notebooks")]
+            )
             _run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)])
         with tempfile.TemporaryDirectory() as profile:
-            _run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                  f"--user-data-dir={profile}", "--no-pdf-header-footer", f"--print-to-pdf={out / 'bulletin.pdf'}",
-                  (out / "quarterly_report.html").as_uri()])
+            _run(
+                [
+                    chromium,
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    f"--user-data-dir={profile}",
+                    "--no-pdf-header-footer",
+                    f"--print-to-pdf={out / 'bulletin.pdf'}",
+                    (out / "quarterly_report.html").as_uri(),
+                ]
+            )
     return time.perf_counter() - t0
 
 

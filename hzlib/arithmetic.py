@@ -151,8 +151,7 @@ class ScheduleCheck:
     gap_pp: float  # (rate - time_progress) in percentage points
     status: Status
 
-    def sentence_zh(self, unit: str = "亿元", period_zh: str = "", *, subject: str = "", per_unit: float = 1.0,
-                    with_status: bool = False) -> str:
+    def sentence_zh(self, unit: str = "亿元", period_zh: str = "", *, subject: str = "", per_unit: float = 1.0, with_status: bool = False) -> str:
         """The bulletin's sentence on completion against time progress, written from the numbers
         (the only place it is written). ``per_unit``: how many of the figures' unit make one
         ``unit`` shown (10000 when the figures are in 万元 and the sentence says 亿元);

@@ -51,8 +51,12 @@ _REASONS = {
 #: (no owner) count as leftovers too, names with a pid and no host as this machine's.
 _OWNER = r"(?P<{p}>\d+)(?:-(?P<{h}>[0-9a-f]{{8}}))?\."
 _LEFTOVER = re.compile(
-    r"^\.(?P<name>.+?)\.(?:(?P<kind>staging|old)\.(?:" + _OWNER.format(p="pid", h="host")
-    + r")?[^.]+|(?:" + _OWNER.format(p="tpid", h="thost") + r")?[^.]+\.tmp)$")
+    r"^\.(?P<name>.+?)\.(?:(?P<kind>staging|old)\.(?:"
+    + _OWNER.format(p="pid", h="host")
+    + r")?[^.]+|(?:"
+    + _OWNER.format(p="tpid", h="thost")
+    + r")?[^.]+\.tmp)$"
+)
 
 
 @functools.cache
@@ -111,7 +115,7 @@ def _ended(pid: int) -> bool:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return False
-    return stat[stat.rindex(")") + 1:].split()[:1] == ["Z"]
+    return stat[stat.rindex(")") + 1 :].split()[:1] == ["Z"]
 
 
 def remove_leftovers(folder: str | os.PathLike[str], *, own: bool = False) -> list[Path]:

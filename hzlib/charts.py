@@ -20,7 +20,19 @@ from matplotlib.ticker import StrMethodFormatter
 from .charts_style import STATUS_COLORS, STATUS_LABELS, status_color
 from .glossary import QUARTER_ZH, AwardTone
 
-__all__ = ["Segment", "label_segments", "renderer_of", "ranking_chart", "checkpoint_paths_chart", "growth_chart", "growth_axis_limits", "unit_rate_chart", "completion_chart", "batch_chart", "status_chart"]
+__all__ = [
+    "Segment",
+    "label_segments",
+    "renderer_of",
+    "ranking_chart",
+    "checkpoint_paths_chart",
+    "growth_chart",
+    "growth_axis_limits",
+    "unit_rate_chart",
+    "completion_chart",
+    "batch_chart",
+    "status_chart",
+]
 
 _Q = list(QUARTER_ZH.values())
 
@@ -86,12 +98,12 @@ def growth_chart(
         if not math.isnan(v):
             # on the side of the point away from the target line, never on it
             below = not math.isnan(c) and v < c
-            ax.annotate(f"{v:.1f}%", (x, v), textcoords="offset points", xytext=(0, -8 if below else 7), ha="center",
-                        va="top" if below else "bottom", fontsize=8)
+            ax.annotate(
+                f"{v:.1f}%", (x, v), textcoords="offset points", xytext=(0, -8 if below else 7), ha="center", va="top" if below else "bottom", fontsize=8
+            )
     if required is not None and not math.isnan(required) and through < 4:
         # growth still needed over the remaining quarters, not a cumulative value: markers only, no line from the cumulative path
-        ax.plot(xs[through:], [required] * (4 - through), color="#ef6c00", marker="s", linestyle="none",
-                label=f"其余季度需增长 {required:.2f}%（非累计）")
+        ax.plot(xs[through:], [required] * (4 - through), color="#ef6c00", marker="s", linestyle="none", label=f"其余季度需增长 {required:.2f}%（非累计）")
     ax.set_xticks(xs, _Q)
     ax.set_xlim(0.6, 4.4)  # room for the first and last quarters' labels
     ax.set_ylim(*growth_axis_limits([*cps, *act, required]))
@@ -103,8 +115,9 @@ def growth_chart(
     return fig
 
 
-def unit_rate_chart(names: Sequence[str], values: Sequence[float], milestone: float | None, title: str, xlabel: str = "（%）",
-                    *, statuses: Sequence[str]) -> Figure:
+def unit_rate_chart(
+    names: Sequence[str], values: Sequence[float], milestone: float | None, title: str, xlabel: str = "（%）", *, statuses: Sequence[str]
+) -> Figure:
     """Horizontal bars of a rate by unit (in %), coloured by each unit's status, with the milestone line."""
     n = len(names)
     fig = Figure(figsize=(7.2, max(2.4, 0.26 * n + 1.0)))
@@ -126,8 +139,9 @@ def unit_rate_chart(names: Sequence[str], values: Sequence[float], milestone: fl
     return fig
 
 
-def completion_chart(names: Sequence[str], rates: Sequence[float], time_progress: float, near_pp: float,
-                     title: str = "计划投资完成率与时序进度", *, statuses: Sequence[str]) -> Figure:
+def completion_chart(
+    names: Sequence[str], rates: Sequence[float], time_progress: float, near_pp: float, title: str = "计划投资完成率与时序进度", *, statuses: Sequence[str]
+) -> Figure:
     """Completion rate by unit (%) against the time-progress line, coloured by each unit's status; near band shaded."""
     n = len(names)
     fig = Figure(figsize=(7.2, max(2.4, 0.26 * n + 1.0)))
@@ -210,8 +224,7 @@ def renderer_of(fig: Figure) -> Any:
 LABEL_PAD_PX = 4.0
 
 
-def label_segments(fig: Figure, ax: Any, segments: Sequence[Segment], *, y: float, half_height: float,
-                   fontsize: float = 9, leader: bool = True) -> list[Any]:
+def label_segments(fig: Figure, ax: Any, segments: Sequence[Segment], *, y: float, half_height: float, fontsize: float = 9, leader: bool = True) -> list[Any]:
     """Label each segment of a horizontal stacked bar centred at ``y``: inside, centred, when the label
     fits the segment with ``LABEL_PAD_PX`` to spare; else above the bar, joined to the segment by a
     leader line (or just above it when ``leader`` is False: stacked rows), the outside labels spread left to right so that none overlaps another or runs past

@@ -99,20 +99,31 @@ _FONT_DIRS: tuple[str, ...] = (
     "~/AppData/Local/Microsoft/Windows/Fonts",
 )
 _FONT_PATTERNS: tuple[str, ...] = (
-    "*CJK*.tt[cf]", "*CJK*.otf", "wqy*.tt[cf]", "SourceHanSans*.tt[cf]", "SourceHanSans*.otf",
+    "*CJK*.tt[cf]",
+    "*CJK*.otf",
+    "wqy*.tt[cf]",
+    "SourceHanSans*.tt[cf]",
+    "SourceHanSans*.otf",
     # Windows (C:/Windows/Fonts) and macOS (/System/Library/Fonts, /Library/Fonts)
-    "msyh*.tt[cf]", "simhei.ttf", "SimHei.ttf", "Deng*.ttf", "simsun.tt[cf]",
-    "PingFang*.ttc", "Hiragino Sans GB*.ttc", "STHeiti*.ttc", "Hei*.ttc",
+    "msyh*.tt[cf]",
+    "simhei.ttf",
+    "SimHei.ttf",
+    "Deng*.ttf",
+    "simsun.tt[cf]",
+    "PingFang*.ttc",
+    "Hiragino Sans GB*.ttc",
+    "STHeiti*.ttc",
+    "Hei*.ttc",
 )
 
 #: What to install when no CJK font is found, by ``sys.platform`` prefix.
 _INSTALL_HINTS: dict[str, str] = {
     "linux": "请安装字体：sudo apt-get install fonts-noto-cjk（或较小的 fonts-wqy-microhei），"
-             "或 pip install noto-cjk-sans-otc，然后删除 matplotlib 的字体缓存文件夹（{cache}）并重新运行。",
+    "或 pip install noto-cjk-sans-otc，然后删除 matplotlib 的字体缓存文件夹（{cache}）并重新运行。",
     "win": "Windows 自带“微软雅黑”（Microsoft YaHei）和“黑体”（SimHei）：请在“设置 → 个性化 → 字体”中确认已安装"
-           "（精简版系统可在“可选功能”中添加“简体中文补充字体”），然后删除 matplotlib 的字体缓存文件夹（{cache}）并重新运行。",
+    "（精简版系统可在“可选功能”中添加“简体中文补充字体”），然后删除 matplotlib 的字体缓存文件夹（{cache}）并重新运行。",
     "darwin": "macOS 自带“苹方”（PingFang SC）和“冬青黑体”（Hiragino Sans GB）：请在“字体册”中确认未被停用，"
-              "然后删除 matplotlib 的字体缓存文件夹（{cache}）并重新运行。",
+    "然后删除 matplotlib 的字体缓存文件夹（{cache}）并重新运行。",
 }
 
 
@@ -129,8 +140,7 @@ def install_hint(platform: str | None = None, cache_dir: str = "~/.cache/matplot
     plat = platform or sys.platform
     key = next((k for k in _INSTALL_HINTS if plat.startswith(k)), "linux")
     families = "、".join(CJK_FONT_FAMILIES[:12])
-    return (f"未找到可显示中文的字体（已查找：{families} 等），图表中的中文将显示为方框。\n"
-            + _INSTALL_HINTS[key].format(cache=cache_dir))
+    return f"未找到可显示中文的字体（已查找：{families} 等），图表中的中文将显示为方框。\n" + _INSTALL_HINTS[key].format(cache=cache_dir)
 
 
 def choose_cjk_family(installed: Iterable[str]) -> str | None:

@@ -91,9 +91,7 @@ BATCHES = tuple(b.value for b in Batch)
 #: Values of the ledger's 行业领域 (``sector``) that make a project an infrastructure project
 #: (scope ``projects: infrastructure``). Exact values, not text search: a ledger that writes
 #: its sectors otherwise maps them with the office's mapping file.
-INFRASTRUCTURE_SECTORS = frozenset(
-    {"基础设施", "交通", "交通运输", "水利", "能源", "市政", "市政设施", "城建", "城市建设", "信息基础设施", "新型基础设施"}
-)
+INFRASTRUCTURE_SECTORS = frozenset({"基础设施", "交通", "交通运输", "水利", "能源", "市政", "市政设施", "城建", "城市建设", "信息基础设施", "新型基础设施"})
 #: Main procedures (主要手续) whose completion dates the ledger records.
 PROCEDURES = ("proc_planning", "proc_land", "proc_eia", "proc_energy")
 
@@ -103,8 +101,9 @@ PROCEDURES = ("proc_planning", "proc_land", "proc_eia", "proc_energy")
 #: still missing leaves the targets that need it without data (the measure registry's
 #: ``needs``), never the whole ledger refused.
 LEDGER_COLUMNS: tuple[Column, ...] = (
-    Column("project_id", "项目编号", "str", required=False, blank="error",
-           description="unique within the ledger; made from name and unit when the file has none"),
+    Column(
+        "project_id", "项目编号", "str", required=False, blank="error", description="unique within the ledger; made from name and unit when the file has none"
+    ),
     Column("name", "项目名称", "str"),
     Column("unit", "责任单位", "str", description="county/district/department responsible"),
     Column("level", "项目级别", "category", required=False, blank="error", choices=LEVELS),
@@ -113,11 +112,20 @@ LEDGER_COLUMNS: tuple[Column, ...] = (
     Column("ownership", "投资主体", "category", required=False, blank="error", choices=OWNERSHIPS),
     Column("is_industry", "是否产业项目", "bool", required=False),
     Column("batch", "项目类别", "category", required=False, blank="error", choices=BATCHES),
-    Column("is_new_start", "是否新开工", "bool", required=False, blank="warning",
-           description="a planned new start this year; derived from 项目类别 or the planned start when absent"),
+    Column(
+        "is_new_start",
+        "是否新开工",
+        "bool",
+        required=False,
+        blank="warning",
+        description="a planned new start this year; derived from 项目类别 or the planned start when absent",
+    ),
     Column("total_investment", "总投资（万元）", "money"),
     Column(
-        "total_investment_usd", "外资总投资（万美元）", "usd", required=False,
+        "total_investment_usd",
+        "外资总投资（万美元）",
+        "usd",
+        required=False,
         description="foreign-funded projects: total investment in 万美元 as agreed, for a plan's foreign-project threshold",
     ),
     Column("annual_plan", "年度计划投资（万元）", "money"),
@@ -142,10 +150,14 @@ LEDGER_COLUMNS: tuple[Column, ...] = (
 #: progress; ``completion_pct`` ("占年度计划(%)") is recomputed and only checked.
 LEDGER_SHEET_COLUMNS: tuple[Column, ...] = (
     Column("owner", "建设单位", "str", required=False, description="the project owner (建设单位/项目业主)"),
-    Column("completed_cum", "本年累计完成投资（万元）", "money", required=False,
-           description="cumulative since January to the month in the header or title; read as progress"),
-    Column("completion_pct", "占年度计划（%）", "percent", required=False,
-           description="completed ÷ annual plan as typed; recomputed, a mismatch is a warning"),
+    Column(
+        "completed_cum",
+        "本年累计完成投资（万元）",
+        "money",
+        required=False,
+        description="cumulative since January to the month in the header or title; read as progress",
+    ),
+    Column("completion_pct", "占年度计划（%）", "percent", required=False, description="completed ÷ annual plan as typed; recomputed, a mismatch is a warning"),
 )
 
 PROGRESS_COLUMNS: tuple[Column, ...] = (
@@ -156,9 +168,13 @@ PROGRESS_COLUMNS: tuple[Column, ...] = (
 
 INDICATOR_COLUMNS: tuple[Column, ...] = (
     Column("jurisdiction", "地区", "str"),
-    Column("period", "期别", "period",
-           description="cumulative from January, any form of hzlib.periods (2024Q2, 2024年上半年, 2024年1-6月, 2024-06 ...); "
-                       "canonical after reading: YYYYQn at a quarter end, else YYYY-MM"),
+    Column(
+        "period",
+        "期别",
+        "period",
+        description="cumulative from January, any form of hzlib.periods (2024Q2, 2024年上半年, 2024年1-6月, 2024-06 ...); "
+        "canonical after reading: YYYYQn at a quarter end, else YYYY-MM",
+    ),
     Column("indicator", "指标", "str", description="indicator id: fai, private_inv, ..."),
     Column("level", "累计值", "money", required=False, description="cumulative level, in 万元 after reading"),
     Column("cum_yoy", "累计同比增速（%）", "percent", description="as published; fraction after reading"),

@@ -75,9 +75,16 @@ def check_tasks_against_plan(result: ReadResult, plan: Plan) -> None:
     result.problems += more
 
 
-def load_data(plan_id: str, data_dir: str | Path | None = None, *, year: int | None = None, plan: Plan | None = None,
-              sheet: str | Mapping[str, str] | None = None, mapping: str | Path | MappingFile | None = None,
-              month: str | int | None = None) -> LoadedData:
+def load_data(
+    plan_id: str,
+    data_dir: str | Path | None = None,
+    *,
+    year: int | None = None,
+    plan: Plan | None = None,
+    sheet: str | Mapping[str, str] | None = None,
+    mapping: str | Path | MappingFile | None = None,
+    month: str | int | None = None,
+) -> LoadedData:
     """Read every input file of a plan; raise :class:`DataError` with all errors at once.
 
     ``plan`` (default: read by id when needed) checks a tasks file against the plan's
@@ -99,9 +106,18 @@ def load_data(plan_id: str, data_dir: str | Path | None = None, *, year: int | N
         names = "、".join(f"{k}.csv" for k in KINDS)
         from .yamldoc import display_path
 
-        raise DataError([Problem(display_path(folder), None, None,
-                                 f"数据目录中没有数据文件：应有 {names}（或 .xlsx）中的至少一个；单位自己的进度表可用 "
-                                 f"hz import 表格.xlsx --plan {plan_id} 转换后放入 / no data file in the folder")], what="数据目录")
+        raise DataError(
+            [
+                Problem(
+                    display_path(folder),
+                    None,
+                    None,
+                    f"数据目录中没有数据文件：应有 {names}（或 .xlsx）中的至少一个；单位自己的进度表可用 "
+                    f"hz import 表格.xlsx --plan {plan_id} 转换后放入 / no data file in the folder",
+                )
+            ],
+            what="数据目录",
+        )
     the_map = ingest.mapping_for(mapping, folder)
     sheets = {"ledger": sheet} if isinstance(sheet, str) else dict(sheet or {})
 
@@ -123,8 +139,9 @@ def load_data(plan_id: str, data_dir: str | Path | None = None, *, year: int | N
         if path is None:
             frames[kind] = pd.DataFrame()
             continue
-        result = ingest.read_data(path, kind, sheet=sheets.get(kind), year=year if kind == "ledger" else None,
-                                  month=month if kind == "ledger" else None, mapping=the_map)
+        result = ingest.read_data(
+            path, kind, sheet=sheets.get(kind), year=year if kind == "ledger" else None, month=month if kind == "ledger" else None, mapping=the_map
+        )
         attach_provenance(result)
         if kind == "ledger" and "level" not in result.columns and not result.frame.empty:
             fill_level(result, plan_level(the_plan()))

@@ -46,8 +46,11 @@ _META = "history.json"
 _UNDO = "undo"
 
 _REASONS = {
-    errno.EACCES: "权限不足", errno.EPERM: "权限不足", errno.EROFS: "文件系统只读（权限不足）",
-    errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "超出磁盘配额",
+    errno.EACCES: "权限不足",
+    errno.EPERM: "权限不足",
+    errno.EROFS: "文件系统只读（权限不足）",
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EDQUOT: "超出磁盘配额",
 }
 
 
@@ -84,16 +87,31 @@ class Snapshot:
         return self.path.name
 
     def save(self) -> None:
-        data = {"command": self.command, "time": self.time, "seq": self.seq, "replaced": self.replaced,
-                "created": self.created, "undone": self.undone, "note": self.note}
+        data = {
+            "command": self.command,
+            "time": self.time,
+            "seq": self.seq,
+            "replaced": self.replaced,
+            "created": self.created,
+            "undone": self.undone,
+            "note": self.note,
+        }
         (self.path / _META).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path) -> Snapshot | None:
         try:
             d = json.loads((path / _META).read_text(encoding="utf-8"))
-            return cls(path, str(d["command"]), str(d["time"]), int(d["seq"]), list(d.get("replaced", [])),
-                       list(d.get("created", [])), bool(d.get("undone", False)), str(d.get("note", "")))
+            return cls(
+                path,
+                str(d["command"]),
+                str(d["time"]),
+                int(d["seq"]),
+                list(d.get("replaced", [])),
+                list(d.get("created", [])),
+                bool(d.get("undone", False)),
+                str(d.get("note", "")),
+            )
         except (OSError, ValueError, KeyError, TypeError):
             return None  # not a snapshot (or a broken one): never restored from
 
@@ -159,8 +177,10 @@ def keep_then_write(folder: Path, files: dict[str, bytes], command: str, note: s
             try:
                 _put_back(folder, snap, written)
             except OSError as again:
-                raise WriteError(f"写入 {folder} 时失败（{e}），且已写的文件 {'、'.join(written)} 未能恢复（{again.strerror or again}）："
-                                 f"原文件保存在 {folder / describe(snap)}，请复制回去 / partly written, see the backup") from e
+                raise WriteError(
+                    f"写入 {folder} 时失败（{e}），且已写的文件 {'、'.join(written)} 未能恢复（{again.strerror or again}）："
+                    f"原文件保存在 {folder / describe(snap)}，请复制回去 / partly written, see the backup"
+                ) from e
             shutil.rmtree(snap.path, ignore_errors=True)
             with contextlib.suppress(OSError):
                 (folder / HISTORY_DIR).rmdir()  # only when empty

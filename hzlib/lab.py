@@ -182,8 +182,10 @@ def install_config(prefix: Path | None = None) -> str:
     if target.is_symlink() and target.resolve() == config.resolve():
         return f"Jupyter 设置已生效 / Jupyter settings in place: {target.name}"
     if target.exists() or target.is_symlink():
-        return (f"未改动 / left alone: 环境中已有自己的 {target.name}；如需本项目的 Jupyter 设置，"
-                f"请在其中加入 jupyter_config.py 的内容 / add the project's jupyter_config.py settings to it")
+        return (
+            f"未改动 / left alone: 环境中已有自己的 {target.name}；如需本项目的 Jupyter 设置，"
+            f"请在其中加入 jupyter_config.py 的内容 / add the project's jupyter_config.py settings to it"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.symlink_to(os.path.relpath(config, target.parent))
     return f"已启用本项目的 Jupyter 设置 / project Jupyter settings linked: {target} → {config.name}"

@@ -34,8 +34,7 @@ from typing import Any
 from .errors import UsageError
 from .fileerrors import os_reason
 
-__all__ = ["RUN_FIELD", "LOCK_FILE", "FileDigest", "Software", "build_manifest", "comparable", "manifest_text",
-           "read_manifest", "software"]
+__all__ = ["RUN_FIELD", "LOCK_FILE", "FileDigest", "Software", "build_manifest", "comparable", "manifest_text", "read_manifest", "software"]
 
 #: The manifest field that holds the run's times: left out when renders are compared.
 RUN_FIELD = "run"
@@ -63,10 +62,23 @@ class Software:
     git_commit: str | None = None
 
 
-def build_manifest(*, plan_id: str, plan: Any, model: Any, quarter: str, quarter_asked: str, scenario: str | None,
-                   parameters: Mapping[str, Any], formats: tuple[str, ...], key: str | None,
-                   inputs: Mapping[str, FileDigest], data_folder: str, software: Software,
-                   started: dt.datetime, finished: dt.datetime) -> dict[str, Any]:
+def build_manifest(
+    *,
+    plan_id: str,
+    plan: Any,
+    model: Any,
+    quarter: str,
+    quarter_asked: str,
+    scenario: str | None,
+    parameters: Mapping[str, Any],
+    formats: tuple[str, ...],
+    key: str | None,
+    inputs: Mapping[str, FileDigest],
+    data_folder: str,
+    software: Software,
+    started: dt.datetime,
+    finished: dt.datetime,
+) -> dict[str, Any]:
     """The manifest of one report (a JSON-ready dict, keys in a fixed order).
 
     ``plan``, ``model``: the report's plan and model (title, period, status counts); ``quarter``:
@@ -138,9 +150,8 @@ def read_manifest(path: Path) -> dict[str, Any]:
     if not isinstance(params, dict) or not isinstance(params.get("plan"), str) or not isinstance(params.get("quarter"), str):
         raise UsageError(f"{path}：字段 parameters 应含 plan 和 quarter（文字）")
     if not isinstance(data["formats"], list) or not all(isinstance(f, str) for f in data["formats"]):
-        raise UsageError(f"{path}：字段 formats 应为文字列表，如 [\"html\", \"pdf\", \"xlsx\"]")
-    if not isinstance(data["inputs"], dict) or not all(isinstance(v, dict) and isinstance(v.get("sha256"), str)
-                                                        for v in data["inputs"].values()):
+        raise UsageError(f'{path}：字段 formats 应为文字列表，如 ["html", "pdf", "xlsx"]')
+    if not isinstance(data["inputs"], dict) or not all(isinstance(v, dict) and isinstance(v.get("sha256"), str) for v in data["inputs"].values()):
         raise UsageError(f"{path}：字段 inputs 应为 {{角色: {{file, sha256}}}}")
     return data
 

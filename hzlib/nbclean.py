@@ -34,8 +34,7 @@ def refresh(paths: list[Path]) -> None:
     import papermill as pm  # lazy: papermill costs 250 ms at import of hzlib.nbclean, which only refresh() needs
 
     for path in paths:
-        pm.execute_notebook(str(path), str(path), kernel_name="python3", progress_bar=False, cwd=str(path.parent),
-                            **kernel_options())
+        pm.execute_notebook(str(path), str(path), kernel_name="python3", progress_bar=False, cwd=str(path.parent), **kernel_options())
         nb = strip_volatile_metadata(nbformat.read(path, as_version=4))
         nbformat.write(nb, path)
         print(f"refreshed {path.name}")

@@ -78,8 +78,9 @@ class Project:
     def at(cls, root: Path) -> Project:
         """The standard layout under ``root``."""
         params = root / "params"
-        return cls(root, params, params / "plans", params / "samples", params / "scoring", params / "scenarios",
-                   root / "data", root / "notebooks", root / "reports")
+        return cls(
+            root, params, params / "plans", params / "samples", params / "scoring", params / "scenarios", root / "data", root / "notebooks", root / "reports"
+        )
 
     @property
     def marker(self) -> Path:
@@ -138,8 +139,10 @@ def project() -> Project:
     if found is None:
         found = bundled_root()
     if found is None:
-        raise UsageError(f"当前文件夹 {Path.cwd()} 及其上级都不是 hz 项目（没有 {MARKER}）：请进入项目文件夹，"
-                         "或用 hz --project 目录 指定，或用 hz init 目录 新建 / not inside an hz project")
+        raise UsageError(
+            f"当前文件夹 {Path.cwd()} 及其上级都不是 hz 项目（没有 {MARKER}）：请进入项目文件夹，"
+            "或用 hz --project 目录 指定，或用 hz init 目录 新建 / not inside an hz project"
+        )
     return Project.at(found)
 
 
@@ -151,7 +154,6 @@ def _suite() -> tuple[Path, Path]:
         return suite, suite / "example"
     top = bundled_root()
     if top is None:  # pragma: no cover - a broken installation
-
         raise UsageError(f"安装的 hzlib 缺少 notebook 模板（{suite}）：请重新安装 hzlib / the installation lacks its suite")
     return top, top
 

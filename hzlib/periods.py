@@ -40,8 +40,7 @@ from .glossary import CUMULATIVE_ZH, QUARTER_ZH, YEAR_PARTS_ZH
 if TYPE_CHECKING:  # pandas is imported where tables are matched, not by `import hzlib`
     import pandas as pd
 
-__all__ = ["Period", "PeriodError", "PERIOD_FORMS_ZH", "time_progress", "quarter_of", "QUARTERS",
-           "canonical_label", "period_ends", "same_period"]
+__all__ = ["Period", "PeriodError", "PERIOD_FORMS_ZH", "time_progress", "quarter_of", "QUARTERS", "canonical_label", "period_ends", "same_period"]
 
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
 
@@ -62,8 +61,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 #: The forms :meth:`Period.parse` reads, as shown in messages and help texts.
-PERIOD_FORMS_ZH = (f"2024Q2、2024年{QUARTER_ZH[2]}、2024年{CUMULATIVE_ZH[2]}、2024年{CUMULATIVE_ZH[3]}、"
-                   "2024年1-6月、2024年6月、2024-06、2024H1 或 2024")
+PERIOD_FORMS_ZH = f"2024Q2、2024年{QUARTER_ZH[2]}、2024年{CUMULATIVE_ZH[2]}、2024年{CUMULATIVE_ZH[3]}、2024年1-6月、2024年6月、2024-06、2024H1 或 2024"
 
 
 class PeriodError(UsageError):
@@ -236,8 +234,10 @@ def period_ends(periods: pd.Series) -> pd.DataFrame:
 
     labels = periods.astype(str)
     ends = {text: _ends_of(text) for text in labels.unique()}  # a handful of distinct labels, not one per row
-    return pd.DataFrame({"year": labels.map({k: v[0] for k, v in ends.items()}).astype(float),
-                         "end_month": labels.map({k: v[1] for k, v in ends.items()}).astype(float)}, index=periods.index)
+    return pd.DataFrame(
+        {"year": labels.map({k: v[0] for k, v in ends.items()}).astype(float), "end_month": labels.map({k: v[1] for k, v in ends.items()}).astype(float)},
+        index=periods.index,
+    )
 
 
 def same_period(periods: pd.Series, period: str | Period) -> pd.Series:

@@ -53,7 +53,18 @@ if TYPE_CHECKING:
     from .runner.keys import InputDigest, Job
     from .runner.worker import Worker
 
-__all__ = ["RunResult", "Prepared", "Interrupted", "prepare_report", "run_plan", "render_job", "main_run", "write_index", "interrupts_as_exceptions", "NOTEBOOKS"]
+__all__ = [
+    "RunResult",
+    "Prepared",
+    "Interrupted",
+    "prepare_report",
+    "run_plan",
+    "render_job",
+    "main_run",
+    "write_index",
+    "interrupts_as_exceptions",
+    "NOTEBOOKS",
+]
 
 #: notebook file -> output HTML name
 NOTEBOOKS = {
@@ -209,15 +220,26 @@ def run_plan(
     w = worker or Worker()
     w.kernel.start()  # warms up while the output folder is prepared
     try:
-        return _run_plan(prepared, out_dir=out_dir, formats=formats, data_dir=data_dir, allow_partial=allow_partial,
-                         progress=progress, pdf=pdf, worker=w, scenario=scenario, key=key)
+        return _run_plan(
+            prepared,
+            out_dir=out_dir,
+            formats=formats,
+            data_dir=data_dir,
+            allow_partial=allow_partial,
+            progress=progress,
+            pdf=pdf,
+            worker=w,
+            scenario=scenario,
+            key=key,
+        )
     finally:
         if own:
             w.close()
 
 
-def prepare_report(plan_id: str, quarter: str, *, data_dir: str | None = None, allow_partial: bool = False,
-                   scenario: str | None = None, digest: InputDigest | None = None) -> Prepared:
+def prepare_report(
+    plan_id: str, quarter: str, *, data_dir: str | None = None, allow_partial: bool = False, scenario: str | None = None, digest: InputDigest | None = None
+) -> Prepared:
     """Read and check a report's inputs and compute its model: everything that needs no kernel.
     ``digest``: its input files already hashed (:func:`hzlib.runner.keys.digest_inputs`; else they are hashed here).
 
@@ -236,8 +258,7 @@ def prepare_report(plan_id: str, quarter: str, *, data_dir: str | None = None, a
     q = check_quarter(model.period.to_quarter().label()) if q_asked == "latest" else q_asked
     if scenario:
         q = check_quarter(str(model.extra.get("base_quarter", q))) if q_asked == "latest" else q
-    params: dict[str, Any] = {"plan": plan_id, "quarter": q, "data_dir": str(data_dir or ""), "allow_partial": allow_partial,
-                              "scenario": scenario or ""}
+    params: dict[str, Any] = {"plan": plan_id, "quarter": q, "data_dir": str(data_dir or ""), "allow_partial": allow_partial, "scenario": scenario or ""}
     for nb in NOTEBOOKS:
         check_parameters(project().notebook_dir / nb, params)
     cache_key = model_key(plan_id, q, str(data_dir or ""), allow_partial, scenario or "", file_hashes=digest.sha256)
@@ -289,8 +310,19 @@ class _Rendering:
     scenario_id: str | None
 
 
-def _run_plan(prepared: Prepared, *, out_dir: Path, formats: tuple[str, ...], data_dir: str | None, allow_partial: bool,
-              progress: Any, pdf: PdfRenderer | None, worker: Worker, scenario: str | None, key: str | None) -> RunResult:
+def _run_plan(
+    prepared: Prepared,
+    *,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    data_dir: str | None,
+    allow_partial: bool,
+    progress: Any,
+    pdf: PdfRenderer | None,
+    worker: Worker,
+    scenario: str | None,
+    key: str | None,
+) -> RunResult:
     """Render a prepared report in steps: :func:`_clear_folder`, then in a staging folder
     :func:`_hand_model` to the kernel, per notebook :func:`_execute` and :func:`_write_html` (the PDF
     printed in the background by :func:`_start_pdf` once ``bulletin.html`` is written),
@@ -391,8 +423,7 @@ def _write_html(r: _Rendering, nb: str, html_name: str, executed: Any) -> None:
 
     model, plan = r.prepared.model, r.prepared.inputs.plan
     kind = ("月通报" if model.monthly is not None else "季度通报") if nb.startswith("quarterly") else nb[:-6]
-    title = f"{plan.jurisdiction} {r.prepared.quarter} {kind}" + (
-        f"（情景假设：{model.extra.get('scenario_label')}）" if r.scenario_id else "")
+    title = f"{plan.jurisdiction} {r.prepared.quarter} {kind}" + (f"（情景假设：{model.extra.get('scenario_label')}）" if r.scenario_id else "")
     atomic_write_text(r.stage / html_name, notebook_to_html(executed, title=title, base_dir=project().notebook_dir))
 
 
@@ -402,7 +433,11 @@ def _write_excel(r: _Rendering) -> None:
     from .report.tables import excel_tables
 
     plan = r.prepared.inputs.plan
-    write_tables_xlsx(excel_tables(r.prepared.model), r.stage / "bulletin.xlsx", title=f"{plan.jurisdiction}{r.prepared.quarter}{'月通报' if r.prepared.model.monthly is not None else '季度通报'}")
+    write_tables_xlsx(
+        excel_tables(r.prepared.model),
+        r.stage / "bulletin.xlsx",
+        title=f"{plan.jurisdiction}{r.prepared.quarter}{'月通报' if r.prepared.model.monthly is not None else '季度通报'}",
+    )
 
 
 def _wait_pdf(r: _Rendering, printing: Future[Any] | None) -> None:
@@ -426,10 +461,22 @@ def _write_manifest(r: _Rendering, *, data_dir: str | None, key: str | None, sta
     p, digest = r.prepared, r.prepared.digest
     inputs = {role: FileDigest(path.name, digest.sha256[role]) for role, path in digest.files.items()}
     inputs |= {f"notebooks/{nb}": FileDigest(nb, digest.notebooks[nb]) for nb in NOTEBOOKS if nb in digest.notebooks}
-    manifest = build_manifest(plan_id=p.plan_id, plan=p.inputs.plan, model=p.model, quarter=p.quarter,
-                              quarter_asked=p.quarter_asked, scenario=r.scenario_id, parameters=p.params,
-                              formats=r.formats, key=key, inputs=inputs, data_folder=data_dir_for(p.plan_id, data_dir).name,
-                              software=software(project().root), started=started, finished=dt.datetime.now(dt.UTC))
+    manifest = build_manifest(
+        plan_id=p.plan_id,
+        plan=p.inputs.plan,
+        model=p.model,
+        quarter=p.quarter,
+        quarter_asked=p.quarter_asked,
+        scenario=r.scenario_id,
+        parameters=p.params,
+        formats=r.formats,
+        key=key,
+        inputs=inputs,
+        data_folder=data_dir_for(p.plan_id, data_dir).name,
+        software=software(project().root),
+        started=started,
+        finished=dt.datetime.now(dt.UTC),
+    )
     atomic_write_text(r.stage / "manifest.json", manifest_text(manifest))
 
 
@@ -444,20 +491,29 @@ def write_index(out_dir: Path) -> Path:
         m = json.loads(manifest.read_text(encoding="utf-8"))
         rel = manifest.parent.relative_to(out_dir).as_posix()
         links = []
-        for name, label in (("bulletin.html", "通报 HTML"), ("bulletin.pdf", "PDF"), ("bulletin.xlsx", "Excel"),
-                            ("01_targets.html", "目标分解"), ("02_evaluate.html", "目标与实际"), ("03_projects.html", "项目进度"), ("04_scoring.html", "考核评分")):
+        for name, label in (
+            ("bulletin.html", "通报 HTML"),
+            ("bulletin.pdf", "PDF"),
+            ("bulletin.xlsx", "Excel"),
+            ("01_targets.html", "目标分解"),
+            ("02_evaluate.html", "目标与实际"),
+            ("03_projects.html", "项目进度"),
+            ("04_scoring.html", "考核评分"),
+        ):
             if (manifest.parent / name).exists():
                 links.append(f'<a href="{html.escape(rel)}/{name}">{label}</a>')
         st = m.get("overall_status", "no_data")
         s = m.get("summary", {})
         if bulletin_kind(str(m["quarter"])) == "monthly":  # 月通报: no target assessed, so no status column and no target pages
             links = [a for a in links if not any(f"/{n}" in a for n in ("01_targets.html", "02_evaluate.html", "04_scoring.html"))]
-            monthly_rows.append(f"<tr><td>{html.escape(m.get('jurisdiction', ''))}</td><td>{html.escape(m.get('title', ''))}</td>"
-                                f"<td>{html.escape(m['quarter'])}</td><td>{'示意数据' if m.get('illustrative') else ''}</td><td>{' · '.join(links)}</td></tr>")
+            monthly_rows.append(
+                f"<tr><td>{html.escape(m.get('jurisdiction', ''))}</td><td>{html.escape(m.get('title', ''))}</td>"
+                f"<td>{html.escape(m['quarter'])}</td><td>{'示意数据' if m.get('illustrative') else ''}</td><td>{' · '.join(links)}</td></tr>"
+            )
             continue
         rows.append(
             f"<tr><td>{html.escape(m.get('jurisdiction', ''))}</td><td>{html.escape(m.get('title', ''))}</td>"
-            f"<td>{html.escape(m['quarter'])}</td><td class=\"status-{html.escape(st)}\">{STATUS_ZH.get(st, st)}</td>"
+            f'<td>{html.escape(m["quarter"])}</td><td class="status-{html.escape(st)}">{STATUS_ZH.get(st, st)}</td>'
             f"<td>{' / '.join(f'{k.zh} {s.get(k.value, 0)}' for k in (Status.MET, Status.NEAR, Status.MISSED))}</td>"
             f"<td>{'示意数据' if m.get('illustrative') else ''}</td><td>{' · '.join(links)}</td></tr>"
         )
@@ -482,9 +538,12 @@ def _monthly_index(rows: list[str]) -> str:
     """The index's table of monthly bulletins (月通报), when there are any."""
     if not rows:
         return ""
-    return ("\n<h2>重点项目进展月通报</h2>\n<p>非季度末月份的月通报：重点项目累计完成投资与时序进度、开工竣工、落后项目；目标在季度末考核，见上表。</p>\n"
-            '<table class="dataframe hz-table"><thead><tr><th>地区</th><th>计划</th><th>月份</th><th>数据</th><th>文件</th></tr></thead>\n<tbody>\n'
-            + "\n".join(rows) + "\n</tbody></table>")
+    return (
+        "\n<h2>重点项目进展月通报</h2>\n<p>非季度末月份的月通报：重点项目累计完成投资与时序进度、开工竣工、落后项目；目标在季度末考核，见上表。</p>\n"
+        '<table class="dataframe hz-table"><thead><tr><th>地区</th><th>计划</th><th>月份</th><th>数据</th><th>文件</th></tr></thead>\n<tbody>\n'
+        + "\n".join(rows)
+        + "\n</tbody></table>"
+    )
 
 
 def render_job(job: Job, key: str, out_dir: str, prepared: Prepared | None = None) -> RunResult:
@@ -498,20 +557,39 @@ def render_job(job: Job, key: str, out_dir: str, prepared: Prepared | None = Non
     out = Path(out_dir)
     if prepared is None:
         try:
-            prepared = prepare_report(job.plan, job.quarter, data_dir=job.data_dir, allow_partial=job.allow_partial,
-                                      scenario=job.scenario)
+            prepared = prepare_report(job.plan, job.quarter, data_dir=job.data_dir, allow_partial=job.allow_partial, scenario=job.scenario)
         except HzError as e:
             return RunResult(job.plan, job.quarter, False, None, errors=[e.render()], input_error=e.exit_code == 2)
-    r = run_plan(job.plan, job.quarter, out_dir=out, formats=job.formats, data_dir=job.data_dir,
-                 allow_partial=job.allow_partial, scenario=job.scenario, worker=process_worker(), key=key, prepared=prepared)
+    r = run_plan(
+        job.plan,
+        job.quarter,
+        out_dir=out,
+        formats=job.formats,
+        data_dir=job.data_dir,
+        allow_partial=job.allow_partial,
+        scenario=job.scenario,
+        worker=process_worker(),
+        key=key,
+        prepared=prepared,
+    )
     if r.ok and r.folder is not None:
         record_key(job, key, out, r.folder)
     return r
 
 
-def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, ...], data_dir: str | None,
-             allow_partial: bool = False, *, jobs: int | None = None, scheduler: str | None = None, force: bool = False,
-             scenarios: tuple[str, ...] = ()) -> int:
+def main_run(
+    plans: list[str],
+    quarter: str,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    data_dir: str | None,
+    allow_partial: bool = False,
+    *,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    force: bool = False,
+    scenarios: tuple[str, ...] = (),
+) -> int:
     """Render every plan (and, with ``scenarios``, one what-if report per plan and scenario).
 
     A report whose inputs, notebooks, code and settings are unchanged since it was rendered is
@@ -576,8 +654,9 @@ def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, 
             n = min(jobs or default_jobs(), max(1, len(run)))
             current = "、".join(j.label for j, _ in run[:3]) + ("等" if len(run) > 3 else "")
             progress = Progress(len(run)) if run else None
-            results += run_jobs(run, out_dir, render_job, n_jobs=n, scheduler=scheduler, progress=progress,
-                                on_result=lambda r: _print_result(r, out_dir), prepared=prepared)
+            results += run_jobs(
+                run, out_dir, render_job, n_jobs=n, scheduler=scheduler, progress=progress, on_result=lambda r: _print_result(r, out_dir), prepared=prepared
+            )
             if progress is not None:
                 progress.close()
             current = "索引"
@@ -597,8 +676,9 @@ def main_run(plans: list[str], quarter: str, out_dir: Path, formats: tuple[str, 
     return 2 if any(r.input_error for r in failed) else 1 if failed else 0
 
 
-def _check_inputs(run: list[tuple[Job, str]], digests: dict[Job, InputDigest], *,
-                  single: bool) -> tuple[list[tuple[Job, str]], dict[Job, Prepared], list[RunResult]]:
+def _check_inputs(
+    run: list[tuple[Job, str]], digests: dict[Job, InputDigest], *, single: bool
+) -> tuple[list[tuple[Job, str]], dict[Job, Prepared], list[RunResult]]:
     """Check the inputs of every report to render (no kernel started yet; ``digests``: their input
     files, hashed): the reports to render, their prepared inputs, and the refused ones (each with its message). With ``single`` (the run
     asked for one report) a wrong input raises its error instead: one message, exit code 2."""
@@ -607,8 +687,9 @@ def _check_inputs(run: list[tuple[Job, str]], digests: dict[Job, InputDigest], *
     refused: list[RunResult] = []
     for job, key in run:
         try:
-            prepared[job] = prepare_report(job.plan, job.quarter, data_dir=job.data_dir, allow_partial=job.allow_partial,
-                                           scenario=job.scenario, digest=digests.get(job))
+            prepared[job] = prepare_report(
+                job.plan, job.quarter, data_dir=job.data_dir, allow_partial=job.allow_partial, scenario=job.scenario, digest=digests.get(job)
+            )
         except HzError as e:
             if single:
                 raise

@@ -76,7 +76,7 @@ def percent_number(value: object, what: str, example: str, lo: float, hi: float,
     x = float(value)
     if not signed and 0 < abs(x) < 1:
         pct = x * 100
-        raise ValueError(f"{x:g} 像是小数写法：{what}按百分数填写，{pct:g}% 写作 {pct:g}；如确为 {x:g}%，请写作 \"{x:g}%\"")
+        raise ValueError(f'{x:g} 像是小数写法：{what}按百分数填写，{pct:g}% 写作 {pct:g}；如确为 {x:g}%，请写作 "{x:g}%"')
     low_ok = x > lo if lo_open else x >= lo
     if not (low_ok and x <= hi):
         raise ValueError(f"{what}应在 {lo:g}% 到 {hi:g}% 之间（写作 {example} 表示 {example}%），实际为 {x:g}")

@@ -161,7 +161,16 @@ def periods_elapsed(per: Period_, start: dt.date, end: dt.date) -> int:
     return count
 
 
-def checkpoint(t: Target, plan_year: int, quarter: str | Period, *, plan_id: str = "", profile: list[float] | None = None, base_counts: dict[str, int] | None = None, source_file: str = "") -> Checkpoint:
+def checkpoint(
+    t: Target,
+    plan_year: int,
+    quarter: str | Period,
+    *,
+    plan_id: str = "",
+    profile: list[float] | None = None,
+    base_counts: dict[str, int] | None = None,
+    source_file: str = "",
+) -> Checkpoint:
     """The checkpoint of one target at the end of ``quarter`` (or any month end of the year)."""
     p = quarter_period(plan_year, quarter)
     months = p.end_month

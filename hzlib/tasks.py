@@ -33,20 +33,40 @@ from .units import CNY_UNITS, USD_UNITS, convert_money
 if TYPE_CHECKING:
     from .templates import TemplateWrite
 
-__all__ = ["same_unit", "convert_value", "check_against_plan", "check_read_tasks", "reportable_targets", "template",
-           "TEMPLATE_KEY", "template_header", "write_template"]
+__all__ = [
+    "same_unit",
+    "convert_value",
+    "check_against_plan",
+    "check_read_tasks",
+    "reportable_targets",
+    "template",
+    "TEMPLATE_KEY",
+    "template_header",
+    "write_template",
+]
 
 #: A tasks table's rows are one target in one period: the key ``--merge`` matches rows on.
 TEMPLATE_KEY = ["target_id", "period"]
 
 #: Unit spellings that mean the same unit (compared after NFKC, lower case).
 _SYNONYMS: dict[str, str] = {
-    "%": "%", "百分比": "%", "百分点": "%",
-    "公里": "公里", "km": "公里", "千米": "公里",
-    "米": "米", "m": "米",
-    "平方米": "平方米", "㎡": "平方米", "m2": "平方米",
+    "%": "%",
+    "百分比": "%",
+    "百分点": "%",
+    "公里": "公里",
+    "km": "公里",
+    "千米": "公里",
+    "米": "米",
+    "m": "米",
+    "平方米": "平方米",
+    "㎡": "平方米",
+    "m2": "平方米",
     "万平方米": "万平方米",
-    "千瓦": "千瓦", "kw": "千瓦", "万千瓦": "万千瓦", "兆瓦": "兆瓦", "mw": "兆瓦",
+    "千瓦": "千瓦",
+    "kw": "千瓦",
+    "万千瓦": "万千瓦",
+    "兆瓦": "兆瓦",
+    "mw": "兆瓦",
 }
 
 
@@ -70,8 +90,9 @@ def convert_value(value: float, src: str, dst: str) -> float | None:
     return None
 
 
-def check_against_plan(frame: pd.DataFrame, rows: pd.Series, file: str, plan: Plan,
-                       headers: dict[str, str] | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+def check_against_plan(
+    frame: pd.DataFrame, rows: pd.Series, file: str, plan: Plan, headers: dict[str, str] | None = None
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Check a read tasks table against ``plan``; values come back in each target's unit.
 
     Unknown target ids, units that neither match nor convert and areas other than
@@ -91,21 +112,40 @@ def check_against_plan(frame: pd.DataFrame, rows: pd.Series, file: str, plan: Pl
             continue
         t = by_id.get(str(tid))
         if t is None:
-            problems.append(Problem(file, row, h["target_id"], f"计划 {plan.id} 中没有目标编号“{tid}”；可用 hz targets {plan.id} 或 hz tasks-template {plan.id} 查看 / unknown target id"))
+            problems.append(
+                Problem(
+                    file,
+                    row,
+                    h["target_id"],
+                    f"计划 {plan.id} 中没有目标编号“{tid}”；可用 hz targets {plan.id} 或 hz tasks-template {plan.id} 查看 / unknown target id",
+                )
+            )
             continue
         if unit is not None and not pd.isna(unit):
             v = convert_value(values[i], str(unit), t.unit) if not pd.isna(values[i]) else values[i]
             if v is None:
-                problems.append(Problem(file, row, h["unit"], f"计量单位“{unit}”与目标“{t.label}”的单位“{t.unit}”不一致，且无法换算 / unit does not match the target"))
+                problems.append(
+                    Problem(file, row, h["unit"], f"计量单位“{unit}”与目标“{t.label}”的单位“{t.unit}”不一致，且无法换算 / unit does not match the target")
+                )
             else:
                 values[i] = v
         if isinstance(period, str) and not period.startswith(str(plan.year)):
             problems.append(Problem(file, row, h["period"], f"期别 {period} 不在 {plan.year} 年，不参与本计划评价 / period outside the plan year", WARNING))
         if isinstance(area, str) and area and area != t.scope.jurisdiction:
-            problems.append(Problem(file, row, h["jurisdiction"], f"地区“{area}”不是目标“{t.label}”的范围“{t.scope.jurisdiction}” / area differs from the target's scope"))
+            problems.append(
+                Problem(file, row, h["jurisdiction"], f"地区“{area}”不是目标“{t.label}”的范围“{t.scope.jurisdiction}” / area differs from the target's scope")
+            )
         basis = effective_basis(t)
         if basis is not Basis.REPORT and t.fallback is not Basis.REPORT and basis is not None:
-            problems.append(Problem(file, row, h["target_id"], f"目标“{t.label}”按{basis.zh}计算，报送值不采用（计划文件未允许以报送值代替）/ this target is measured on its own basis; the reported value is not used", WARNING))
+            problems.append(
+                Problem(
+                    file,
+                    row,
+                    h["target_id"],
+                    f"目标“{t.label}”按{basis.zh}计算，报送值不采用（计划文件未允许以报送值代替）/ this target is measured on its own basis; the reported value is not used",
+                    WARNING,
+                )
+            )
     out["value"] = pd.Series(values, index=out.index, dtype=float)
     out["unit"] = [by_id[str(tid)].unit if str(tid) in by_id else u for tid, u in zip(out["target_id"], out["unit"])]
     return out, problems
@@ -137,8 +177,7 @@ def template(plan: Plan, period: str, available_indicators: Iterable[str] = ()) 
     from .safety import csv_safe
 
     rows = [
-        {"target_id": t.id, "label": t.label, "period": period, "value": None, "unit": t.unit,
-         "jurisdiction": t.scope.jurisdiction, "source": "", "note": ""}
+        {"target_id": t.id, "label": t.label, "period": period, "value": None, "unit": t.unit, "jurisdiction": t.scope.jurisdiction, "source": "", "note": ""}
         for t in reportable_targets(plan, available_indicators)
     ]
     return csv_safe(pd.DataFrame(rows, columns=["target_id", "label", "period", "value", "unit", "jurisdiction", "source", "note"]))
@@ -157,5 +196,4 @@ def write_template(frame: pd.DataFrame, path: Path, *, force: bool = False, merg
     from .contracts import TASK_COLUMNS
     from .templates import write_template as write
 
-    return write(path, frame, TASK_COLUMNS, find=template_header, key=TEMPLATE_KEY, value="value",
-                 command="tasks-template", force=force, merge=merge)
+    return write(path, frame, TASK_COLUMNS, find=template_header, key=TEMPLATE_KEY, value="value", command="tasks-template", force=force, merge=merge)

@@ -63,8 +63,10 @@ class TemplateWrite:
         """One or two Chinese lines for the command line (``what``: what the rows are, 行待填报)."""
         where = f"；原文件保存在 {self.path.parent / describe(self.backup)}" if self.backup is not None else ""
         if self.merged:
-            text = (f"✓ 已并入 {self.path}：新增 {self.added} 行，保留原有 {self.rows - self.added} 行及其中已填的 {self.filled} 个值"
-                    f"（共 {self.rows} 行）{where} / merged")
+            text = (
+                f"✓ 已并入 {self.path}：新增 {self.added} 行，保留原有 {self.rows - self.added} 行及其中已填的 {self.filled} 个值"
+                f"（共 {self.rows} 行）{where} / merged"
+            )
             if self.kept:
                 text += f"\n  原文件中有 {self.kept} 行不在本次模板中（目标或单位已不在计划/规则中，或期别不同），已保留，请核对是否仍需要"
             return text
@@ -73,10 +75,12 @@ class TemplateWrite:
 
 def _text(s: pd.Series) -> pd.Series:
     """Cells as text ("" for blank); numbers as typed (12.0 → 12)."""
+
     def one(v: object) -> str:
         if isinstance(v, float) and v.is_integer():
             return str(int(v))
         return str(v).strip()
+
     return s.map(one, na_action="ignore").where(~blank_mask(s), "").astype(object)
 
 
@@ -87,13 +91,18 @@ def read_existing(path: Path, find: HeaderFinder, value: str) -> Existing:
     if found is None:
         if raw.ok and (raw.cells.empty or raw.cells.isna().all().all()):
             return Existing(pd.DataFrame(), 0)
-        raise UsageError(f"{path} 已存在，但读不出表头（{'；'.join(p.message for p in raw.problems) or '不是本命令生成的表'}）：不覆盖。"
-                         "确需覆盖时加 --force（原文件保存在 .history/），或用 --out 写到另一个文件")
+        raise UsageError(
+            f"{path} 已存在，但读不出表头（{'；'.join(p.message for p in raw.problems) or '不是本命令生成的表'}）：不覆盖。"
+            "确需覆盖时加 --force（原文件保存在 .history/），或用 --out 写到另一个文件"
+        )
     pos, ids = found
-    body = raw.cells.iloc[pos + 1:]
+    body = raw.cells.iloc[pos + 1 :]
     headers = raw.cells.iloc[pos]
-    cols = {(ids[j] if j in ids else str(headers.iloc[j]).strip()): _text(body.iloc[:, j]) for j in range(body.shape[1])
-            if j in ids or not blank_mask(pd.Series([headers.iloc[j]])).iloc[0]}
+    cols = {
+        (ids[j] if j in ids else str(headers.iloc[j]).strip()): _text(body.iloc[:, j])
+        for j in range(body.shape[1])
+        if j in ids or not blank_mask(pd.Series([headers.iloc[j]])).iloc[0]
+    }
     frame = pd.DataFrame(cols).reset_index(drop=True) if cols else pd.DataFrame()
     if frame.empty:
         return Existing(frame, 0)
@@ -136,8 +145,18 @@ def merge_rows(existing: pd.DataFrame, template: pd.DataFrame, key: list[str]) -
     return merged, len(new), extra
 
 
-def write_template(path: Path, template: pd.DataFrame, columns: tuple[Column, ...], *, find: HeaderFinder, key: list[str],
-                   value: str, command: str, force: bool = False, merge: bool = False) -> TemplateWrite:
+def write_template(
+    path: Path,
+    template: pd.DataFrame,
+    columns: tuple[Column, ...],
+    *,
+    find: HeaderFinder,
+    key: list[str],
+    value: str,
+    command: str,
+    force: bool = False,
+    merge: bool = False,
+) -> TemplateWrite:
     """Write ``template`` (contract ids) to ``path`` as CSV with Chinese headers (UTF-8 with BOM), never losing a filled value."""
     zh = {c.id: c.zh for c in columns}
     out = template
@@ -154,8 +173,10 @@ def write_template(path: Path, template: pd.DataFrame, columns: tuple[Column, ..
             out, result.added, result.kept = merge_rows(existing.frame, template, key)
             result.rows, result.merged = len(out), True
         elif existing.filled and not force:
-            raise UsageError(f"{path} 已有 {existing.filled} 个填报值，不覆盖 / the file holds reported values：用 --merge 把新模板并入"
-                             "（保留已填的值，只添加新的行），用 --force 覆盖（原文件保存在同一文件夹的 .history/ 中），或用 --out 写到另一个文件")
+            raise UsageError(
+                f"{path} 已有 {existing.filled} 个填报值，不覆盖 / the file holds reported values：用 --merge 把新模板并入"
+                "（保留已填的值，只添加新的行），用 --force 覆盖（原文件保存在同一文件夹的 .history/ 中），或用 --out 写到另一个文件"
+            )
     text = "\ufeff" + out.rename(columns=zh).to_csv(index=False, lineterminator="\n")
     data = text.encode("utf-8")
     if path.exists() and path.read_bytes() == data:

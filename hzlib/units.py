@@ -39,7 +39,29 @@ COUNT_UNITS = frozenset(
 
 #: Physical quantities that plans set targets in.
 QUANTITY_UNITS = frozenset(
-    {"公里", "千米", "米", "亩", "万亩", "公顷", "平方米", "万平方米", "千瓦", "万千瓦", "兆瓦", "千伏安", "G", "Gbps", "吨", "万吨", "立方米", "万立方米", "亿立方米", "千伏", "万千伏安"}
+    {
+        "公里",
+        "千米",
+        "米",
+        "亩",
+        "万亩",
+        "公顷",
+        "平方米",
+        "万平方米",
+        "千瓦",
+        "万千瓦",
+        "兆瓦",
+        "千伏安",
+        "G",
+        "Gbps",
+        "吨",
+        "万吨",
+        "立方米",
+        "万立方米",
+        "亿立方米",
+        "千伏",
+        "万千伏安",
+    }
 )
 
 ALL_UNITS = frozenset({PERCENT}) | MONEY_UNITS | COUNT_UNITS | QUANTITY_UNITS

@@ -36,7 +36,20 @@ from pydantic import BaseModel, ValidationError
 from .errors import ERROR, FieldProblems, Problem
 from .safety import check_id
 
-__all__ = ["YamlDoc", "load_yaml_text", "MAX_YAML_BYTES", "MAX_YAML_DEPTH", "read_yaml_doc", "read_yaml_model", "yaml_path", "yaml_ids", "display_path", "zh_message", "line_map", "nearest_line"]
+__all__ = [
+    "YamlDoc",
+    "load_yaml_text",
+    "MAX_YAML_BYTES",
+    "MAX_YAML_DEPTH",
+    "read_yaml_doc",
+    "read_yaml_model",
+    "yaml_path",
+    "yaml_ids",
+    "display_path",
+    "zh_message",
+    "line_map",
+    "nearest_line",
+]
 
 M = TypeVar("M", bound=BaseModel)
 #: libyaml's safe loader when PyYAML has it (several times faster on long plan files), else the pure-Python one.
@@ -251,8 +264,13 @@ MAX_YAML_DEPTH = 32  # the bundled files nest at most 7 levels
 #: How many lines above a syntax error to look for the quote that was never closed.
 _QUOTE_SCAN = 30
 _TAB_PROBLEMS = ("tab character", "'\\t'")
-_INDENT_PROBLEMS = ("did not find expected key", "did not find expected '-' indicator", "expected <block end>",
-                    "mapping values are not allowed", "block sequence entries are not allowed")
+_INDENT_PROBLEMS = (
+    "did not find expected key",
+    "did not find expected '-' indicator",
+    "expected <block end>",
+    "mapping values are not allowed",
+    "block sequence entries are not allowed",
+)
 
 
 def load_yaml_text(text: str, name: str) -> tuple[Any, dict[tuple[Any, ...], int], list[Problem]]:
@@ -270,8 +288,19 @@ def load_yaml_text(text: str, name: str) -> tuple[Any, dict[tuple[Any, ...], int
     """
     size = len(text.encode("utf-8"))
     if size > MAX_YAML_BYTES:
-        return None, {}, [Problem(name, None, None, f"文件过大（{size / 1024 / 1024:.1f} MB，上限 {MAX_YAML_BYTES // 1024 // 1024} MB）"
-                                  "：参数文件只需几十 KB，请检查是否选错了文件 / file too large")]
+        return (
+            None,
+            {},
+            [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    f"文件过大（{size / 1024 / 1024:.1f} MB，上限 {MAX_YAML_BYTES // 1024 // 1024} MB）"
+                    "：参数文件只需几十 KB，请检查是否选错了文件 / file too large",
+                )
+            ],
+        )
     loader = _LOADER(text)  # parsed once: the node tree (for line numbers and checks), then the data from it
     try:
         try:
@@ -318,8 +347,7 @@ def _tree_problems(root: yaml.Node, text: str, name: str) -> list[Problem]:
     while stack:
         node, depth, path = stack.pop()
         if depth > MAX_YAML_DEPTH:
-            return [Problem(name, node.start_mark.line + 1, None,
-                            f"嵌套超过 {MAX_YAML_DEPTH} 层：参数文件不需要这么多层，请检查缩进 / nested too deeply")]
+            return [Problem(name, node.start_mark.line + 1, None, f"嵌套超过 {MAX_YAML_DEPTH} 层：参数文件不需要这么多层，请检查缩进 / nested too deeply")]
         if isinstance(node, yaml.MappingNode):
             out += _duplicate_keys(node, name, path)
         for child, child_path in _children(node, path):
@@ -363,8 +391,7 @@ def _alias_problem(text: str, name: str) -> Problem:
     line, anchor, at = first
     ref = f"（引用第{at}行的锚点“&{anchor}”）" if at is not None else ""
     more = f"；全文共 {count} 处别名" if count > 1 else ""
-    return Problem(name, line, None, f"不支持 YAML 别名：第{line}行用了别名“*{anchor}”{ref}：参数文件中请把内容直接写出，"
-                                     f"不用锚点和别名（&、*）{more}")
+    return Problem(name, line, None, f"不支持 YAML 别名：第{line}行用了别名“*{anchor}”{ref}：参数文件中请把内容直接写出，不用锚点和别名（&、*）{more}")
 
 
 def _reader_problem(e: yaml.YAMLError, text: str, name: str) -> Problem:
@@ -470,12 +497,11 @@ def _syntax_cause(e: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, str]:
         if _full_width_colon(text(i)):
             return i + 1, f"第{i + 1}行的“：”是中文全角冒号：键后应写英文冒号加空格“: ”"
     if "quoted scalar" in context and c is not None:
-        q = text(c)[e.context_mark.column: e.context_mark.column + 1] if e.context_mark is not None else ""
+        q = text(c)[e.context_mark.column : e.context_mark.column + 1] if e.context_mark is not None else ""
         return c + 1, f"第{c + 1}行的引号 {q} 没有闭合：以引号开始的文字要用同样的引号结束"
     for i in near:
         if _early_close(text(i)):
-            return i + 1, (f"第{i + 1}行引号里的文字中又有英文引号，文字在那里提前结束了：文字中的引号请改用中文引号“”，"
-                           "或外层改用另一种引号")
+            return i + 1, (f"第{i + 1}行引号里的文字中又有英文引号，文字在那里提前结束了：文字中的引号请改用中文引号“”，或外层改用另一种引号")
     for i in range(p, max(p - _QUOTE_SCAN, -1), -1):  # an unclosed quote runs on until the next quote, lines below
         opened = _unclosed_quote(text(i))
         if opened is not None:
@@ -487,7 +513,7 @@ def _syntax_cause(e: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, str]:
         close = m.group(1)
         return c + 1, f"第{c + 1}行的“{'{' if close == '}' else '['}”没有对应的“{close}”：请检查括号是否成对，各项之间用英文逗号“, ”分隔"
     if "mapping values are not allowed" in problem and re.search(r":\s", text(p)[: max(col, 0)]):
-        return p + 1, f"第{p + 1}行的值里有“: ”（英文冒号加空格）：含冒号的文字请用引号括起来，如 note: \"见: 附件\""
+        return p + 1, f'第{p + 1}行的值里有“: ”（英文冒号加空格）：含冒号的文字请用引号括起来，如 note: "见: 附件"'
     if "could not find expected ':'" in problem and c is not None:
         return c + 1, f"第{c + 1}行没有找到键后的英文冒号：请写成“键: 值”（冒号后加一个空格），或检查缩进"
     if any(t in problem for t in _INDENT_PROBLEMS):
@@ -495,8 +521,9 @@ def _syntax_cause(e: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, str]:
     return p + 1, f"第{p + 1}行第{col + 1}列无法解析（{problem or context}）：请检查这一行和上一行的缩进、冒号和引号"
 
 
-def read_yaml_doc(path: Path, *, what: str, what_en: str = "file", id_keys: Collection[str] | Mapping[str, str] = (),
-                  shape_hint: str = "") -> tuple[YamlDoc | None, list[Problem]]:
+def read_yaml_doc(
+    path: Path, *, what: str, what_en: str = "file", id_keys: Collection[str] | Mapping[str, str] = (), shape_hint: str = ""
+) -> tuple[YamlDoc | None, list[Problem]]:
     """Read ``path`` as a YAML mapping; ``what`` names the file in messages (计划文件, 评分规则文件).
 
     Every YAML file of hzlib (plans, scoring rules, scenarios, mapping files) is read here,
@@ -523,8 +550,15 @@ def _read_text(path: Path, name: str, what: str, what_en: str) -> tuple[str | No
         if not path.is_file():
             return None, [Problem(name, None, None, f"{what}应为一个文件，这里是文件夹或设备 / not a file")]
         if size > MAX_YAML_BYTES:
-            return None, [Problem(name, None, None, f"{what}过大（{size / 1024 / 1024:.1f} MB，上限 {MAX_YAML_BYTES // 1024 // 1024} MB）："
-                                  f"参数文件只需几十 KB，请检查是否选错了文件 / file too large")]
+            return None, [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    f"{what}过大（{size / 1024 / 1024:.1f} MB，上限 {MAX_YAML_BYTES // 1024 // 1024} MB）："
+                    f"参数文件只需几十 KB，请检查是否选错了文件 / file too large",
+                )
+            ]
         return path.read_text(encoding="utf-8"), []
     except UnicodeDecodeError as e:
         return None, [Problem(name, None, None, f"{what}应为 UTF-8 编码：{e.reason}")]
@@ -532,8 +566,16 @@ def _read_text(path: Path, name: str, what: str, what_en: str) -> tuple[str | No
         return None, [Problem(name, None, None, f"无法读取{what}：{e.strerror or e} / cannot read file")]
 
 
-def read_yaml_model(path: Path, model: type[M], check: Callable[[M, YamlDoc], tuple[M, list[Problem]]], *, what: str,
-                    what_en: str = "file", id_keys: Collection[str] = (), shape_hint: str = "") -> tuple[M | None, list[Problem]]:
+def read_yaml_model(
+    path: Path,
+    model: type[M],
+    check: Callable[[M, YamlDoc], tuple[M, list[Problem]]],
+    *,
+    what: str,
+    what_en: str = "file",
+    id_keys: Collection[str] = (),
+    shape_hint: str = "",
+) -> tuple[M | None, list[Problem]]:
     """Read, validate against ``model``, then ``check`` (cross-field checks, may return an updated object).
 
     Returns the object, or None when there is any error, and every problem found.

@@ -89,19 +89,36 @@ _INDUSTRY_SECTOR_P = (0.6, 0.15, 0.25)
 _OTHER_SECTORS = ("基础设施", "社会事业", "生态环保")
 _OTHER_SECTOR_P = (0.55, 0.25, 0.2)
 _NAME_STEMS: dict[str, tuple[str, ...]] = {
-    "工业": ("新型建材生产线", "智能制造产业园", "食品精深加工", "新材料产业园", "电子元器件生产基地",
-             "标准化厂房", "装备制造产业园", "绿色循环产业园", "锂电池材料生产线", "农副产品加工园",
-             "机械零部件生产线", "包装材料生产基地"),
-    "农业": ("现代农业产业园", "茶叶标准化种植基地", "中药材种植基地", "生猪养殖基地", "食用菌产业园",
-             "高标准农田建设", "设施蔬菜基地"),
-    "服务业": ("现代物流园", "商贸综合体", "冷链物流中心", "文化旅游综合开发", "乡村旅游示范区",
-               "电商产业园", "康养中心", "农产品交易市场"),
-    "基础设施": ("城市道路改造", "供水工程", "农村公路提升", "集中供热工程", "污水管网改造",
-                 "变电站新建工程", "水库除险加固", "城市停车场", "老旧小区改造", "防洪堤建设"),
-    "社会事业": ("人民医院改扩建", "中学新建", "职业教育中心", "养老服务中心", "全民健身中心",
-                 "保障性住房", "妇幼保健院迁建"),
-    "生态环保": ("污水处理厂提标改造", "生活垃圾处理场", "河道综合治理", "矿山生态修复", "国土绿化",
-                 "水土保持综合治理"),
+    "工业": (
+        "新型建材生产线",
+        "智能制造产业园",
+        "食品精深加工",
+        "新材料产业园",
+        "电子元器件生产基地",
+        "标准化厂房",
+        "装备制造产业园",
+        "绿色循环产业园",
+        "锂电池材料生产线",
+        "农副产品加工园",
+        "机械零部件生产线",
+        "包装材料生产基地",
+    ),
+    "农业": ("现代农业产业园", "茶叶标准化种植基地", "中药材种植基地", "生猪养殖基地", "食用菌产业园", "高标准农田建设", "设施蔬菜基地"),
+    "服务业": ("现代物流园", "商贸综合体", "冷链物流中心", "文化旅游综合开发", "乡村旅游示范区", "电商产业园", "康养中心", "农产品交易市场"),
+    "基础设施": (
+        "城市道路改造",
+        "供水工程",
+        "农村公路提升",
+        "集中供热工程",
+        "污水管网改造",
+        "变电站新建工程",
+        "水库除险加固",
+        "城市停车场",
+        "老旧小区改造",
+        "防洪堤建设",
+    ),
+    "社会事业": ("人民医院改扩建", "中学新建", "职业教育中心", "养老服务中心", "全民健身中心", "保障性住房", "妇幼保健院迁建"),
+    "生态环保": ("污水处理厂提标改造", "生活垃圾处理场", "河道综合治理", "矿山生态修复", "国土绿化", "水土保持综合治理"),
 }
 _ORDINALS = ("", "（二期）", "（三期）", "（四期）", "（五期）", "（六期）", "（七期）", "（八期）")
 
@@ -119,9 +136,18 @@ _DEFAULT_SHARES: dict[str, float] = {
     "social_capital_inv": 0.6,
 }
 #: Indicators used when neither the spec nor the plan names any.
-DEFAULT_INDICATORS = ("fai", "private_inv", "industrial_inv", "industry_inv", "manufacturing_inv",
-                      "high_tech_inv", "infrastructure_inv", "culture_inv", "wholesale_retail_inv",
-                      "accommodation_catering_inv")
+DEFAULT_INDICATORS = (
+    "fai",
+    "private_inv",
+    "industrial_inv",
+    "industry_inv",
+    "manufacturing_inv",
+    "high_tech_inv",
+    "infrastructure_inv",
+    "culture_inv",
+    "wholesale_retail_inv",
+    "accommodation_catering_inv",
+)
 _DEFAULT_SEASONAL = (3.5, 4.5, 8.5, 9.0, 10.0, 12.5, 8.0, 8.0, 9.0, 8.0, 8.0, 11.0)
 _DEFAULT_START_WEIGHTS = (8, 12, 22, 18, 14, 10, 6, 4, 3, 2, 1, 0)
 
@@ -415,12 +441,23 @@ def _skeleton(spec: SampleSpec, rng: np.random.Generator) -> pd.DataFrame:
         m = sum(k for _, k in extras)
         eb = np.repeat(np.array([b for b, _ in extras], dtype=object), [k for _, k in extras])
         pick = rng.integers(0, len(spec.units), size=m)
-        extra = pd.DataFrame({
-            "unit": unit_names[pick], "_kind": unit_kinds[pick], "_unit_idx": pick, "name": "", "sector": "",
-            "chain": "", "note": np.where(eb == "plan", "四个一批谋划项目，不计入年度重点项目", "四个一批储备项目，不计入年度重点项目"),
-            "_usd": np.nan, "_below": False, "_fixed_sector": False, "is_new_start": False, "batch": eb,
-            "level": spec.levels[-1].level,
-        })
+        extra = pd.DataFrame(
+            {
+                "unit": unit_names[pick],
+                "_kind": unit_kinds[pick],
+                "_unit_idx": pick,
+                "name": "",
+                "sector": "",
+                "chain": "",
+                "note": np.where(eb == "plan", "四个一批谋划项目，不计入年度重点项目", "四个一批储备项目，不计入年度重点项目"),
+                "_usd": np.nan,
+                "_below": False,
+                "_fixed_sector": False,
+                "is_new_start": False,
+                "batch": eb,
+                "level": spec.levels[-1].level,
+            }
+        )
         df = pd.concat([df, extra], ignore_index=True)
     return df
 
@@ -510,7 +547,7 @@ def _dates(df: pd.DataFrame, spec: SampleSpec, rng: np.random.Generator) -> dict
         key = key * 1000 + rng.integers(0, 1000, size=len(new_idx))
         order = new_idx[np.argsort(-key, kind="stable")]
         actual_start[order[: int(target)]] = nat
-        rest = order[int(target):]
+        rest = order[int(target) :]
         fix = rest[np.isnat(actual_start[rest]) | (actual_start[rest] > end)]
         actual_start[fix] = np.minimum(planned_start[fix], end - rng.integers(1, 25, size=len(fix)))
         actual_start[fix] = np.maximum(actual_start[fix], jan1 + 1)
@@ -569,8 +606,9 @@ def _names(df: pd.DataFrame, spec: SampleSpec, rng: np.random.Generator, fast: b
     return names + suffix
 
 
-def _calibrate_infrastructure(sector: np.ndarray, annual: np.ndarray, active: np.ndarray, free: np.ndarray, amount: float,
-                              rng: np.random.Generator) -> np.ndarray:
+def _calibrate_infrastructure(
+    sector: np.ndarray, annual: np.ndarray, active: np.ndarray, free: np.ndarray, amount: float, rng: np.random.Generator
+) -> np.ndarray:
     """Sectors such that the active 基础设施 projects carry about ``amount`` of annual plan (万元, never
     more): a random prefix of the ``free`` projects (active, not industry, sector not fixed) is 基础设施,
     the rest of them 社会事业 or 生态环保. Active projects with a fixed sector keep it and count.
@@ -614,8 +652,14 @@ def generate_ledger_frame(spec: SampleSpec, *, fast_names: bool = False) -> pd.D
 
     annual = _annual_plan(df, spec, rng)
     if spec.infrastructure_plan_share is not None:
-        df["sector"] = _calibrate_infrastructure(df["sector"].to_numpy(dtype=object), annual, active, active & ~fixed & ~is_ind,
-                                                 spec.infrastructure_plan_share * annual[active].sum(), _rng(spec.seed, "infrastructure"))
+        df["sector"] = _calibrate_infrastructure(
+            df["sector"].to_numpy(dtype=object),
+            annual,
+            active,
+            active & ~fixed & ~is_ind,
+            spec.infrastructure_plan_share * annual[active].sum(),
+            _rng(spec.seed, "infrastructure"),
+        )
 
     # Ownership: from the mix, or calibrated so private projects carry a given share of the plan.
     keys = list(spec.ownership_mix)
@@ -633,8 +677,9 @@ def generate_ledger_frame(spec: SampleSpec, *, fast_names: bool = False) -> pd.D
     df["ownership"] = own
 
     # Total investment ≥ annual plan.
-    mult = np.where(batch == "complete", rng.uniform(1.0, 2.5, n),
-                    np.where(df["is_new_start"].to_numpy(dtype=bool), rng.uniform(1.3, 4.0, n), rng.uniform(2.0, 6.0, n)))
+    mult = np.where(
+        batch == "complete", rng.uniform(1.0, 2.5, n), np.where(df["is_new_start"].to_numpy(dtype=bool), rng.uniform(1.3, 4.0, n), rng.uniform(2.0, 6.0, n))
+    )
     total = np.rint(annual * mult)
     total = np.where(active, total, np.rint(rng.lognormal(np.log(50000.0), 0.8, n)))
     if spec.class_mix:  # the 汉中 2022 list: ≥1亿元 except the designated small ones
@@ -695,8 +740,7 @@ def generate_ledger_frame(spec: SampleSpec, *, fast_names: bool = False) -> pd.D
 # --------------------------------------------------------------------------- progress
 
 
-def _month_progress_matrix(ledger: pd.DataFrame, year: int, months: int, curve: Sequence[float],
-                           factor: np.ndarray) -> np.ndarray:
+def _month_progress_matrix(ledger: pd.DataFrame, year: int, months: int, curve: Sequence[float], factor: np.ndarray) -> np.ndarray:
     """Unrounded cumulative completed investment, shape (n projects, months)."""
     C = _cum_share(curve)
     ps = ledger["planned_start"].to_numpy().astype("datetime64[D]")
@@ -749,11 +793,13 @@ def generate_progress(ledger: pd.DataFrame, spec: SampleSpec) -> pd.DataFrame:
 def _progress_frame(ids: np.ndarray, year: int, cum: np.ndarray) -> pd.DataFrame:
     n, months = cum.shape
     labels = np.array([f"{year}-{m:02d}" for m in range(1, months + 1)], dtype=object)
-    return pd.DataFrame({
-        "project_id": np.repeat(ids, months),
-        "month": np.tile(labels, n),
-        "completed_cum": cum.reshape(-1),
-    })[[c.id for c in PROGRESS_COLUMNS]]
+    return pd.DataFrame(
+        {
+            "project_id": np.repeat(ids, months),
+            "month": np.tile(labels, n),
+            "completed_cum": cum.reshape(-1),
+        }
+    )[[c.id for c in PROGRESS_COLUMNS]]
 
 
 # --------------------------------------------------------------------------- indicators
@@ -851,14 +897,18 @@ def generate_indicators(spec: SampleSpec, plans_dir: Path | None = None) -> tupl
             for m, label in periods:
                 rec = real.get((j, label, ind))
                 pct = float(rec["cum_yoy"]) if rec else round(100.0 * (cA[m - 1] / cB[m - 1] - 1.0), 1)
-                rows.append({
-                    "jurisdiction": j, "period": label, "indicator": ind,
-                    "level": round(float(cA[m - 1]), 2), "cum_yoy": round(pct, 1) / 100.0,
-                    "source": rec["source"] if rec else SYNTHETIC_SOURCE,
-                })
+                rows.append(
+                    {
+                        "jurisdiction": j,
+                        "period": label,
+                        "indicator": ind,
+                        "level": round(float(cA[m - 1]), 2),
+                        "cum_yoy": round(pct, 1) / 100.0,
+                        "source": rec["source"] if rec else SYNTHETIC_SOURCE,
+                    }
+                )
             q = B.reshape(4, 3).sum(axis=1)
-            prof.append({"jurisdiction": j, "indicator": ind, "year": spec.year - 1,
-                         **{f"q{i + 1}": round(float(q[i]), 2) for i in range(4)}})
+            prof.append({"jurisdiction": j, "indicator": ind, "year": spec.year - 1, **{f"q{i + 1}": round(float(q[i]), 2) for i in range(4)}})
     ind_df = pd.DataFrame(rows, columns=[c.id for c in INDICATOR_COLUMNS])
     prof_df = pd.DataFrame(prof, columns=[c.id for c in PROFILE_COLUMNS])
     return ind_df, prof_df
@@ -947,8 +997,18 @@ def generate_tasks(spec: SampleSpec, indicators: pd.DataFrame, plans_dir: Path |
             v = float(max(0, round(base * rng.uniform(0.75, 1.25))))
         else:
             v = float(np.round(base * rng.uniform(0.75, 1.25), 2))
-        rows.append({"target_id": t.id, "label": t.label, "period": period.label(), "value": v, "unit": t.unit,
-                     "jurisdiction": t.scope.jurisdiction, "source": SYNTHETIC_SOURCE, "note": ""})
+        rows.append(
+            {
+                "target_id": t.id,
+                "label": t.label,
+                "period": period.label(),
+                "value": v,
+                "unit": t.unit,
+                "jurisdiction": t.scope.jurisdiction,
+                "source": SYNTHETIC_SOURCE,
+                "note": "",
+            }
+        )
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -977,9 +1037,15 @@ def generate_ledger(n_projects: int, year: int, seed: int, *, months: int = 12) 
     counts = np.random.default_rng([seed, 1]).multinomial(n_projects, np.full(n_units, 1.0 / n_units))
     units = [UnitSpec(f"单位{i + 1:03d}", "county", int(c)) for i, c in enumerate(counts) if c > 0]
     spec = SampleSpec(
-        plan_id="benchmark", jurisdiction="示意市", year=year, data_through=f"{year}-{months:02d}", seed=seed,
-        units=units, levels=[LevelSpec("province", share=0.1), LevelSpec("city", share=0.5), LevelSpec("county", share=0.4)],
-        id_prefix=f"B{year}", chains=["装备制造", "新材料", "绿色食品", "生物医药", "电子信息", "文化旅游"],
+        plan_id="benchmark",
+        jurisdiction="示意市",
+        year=year,
+        data_through=f"{year}-{months:02d}",
+        seed=seed,
+        units=units,
+        levels=[LevelSpec("province", share=0.1), LevelSpec("city", share=0.5), LevelSpec("county", share=0.4)],
+        id_prefix=f"B{year}",
+        chains=["装备制造", "新材料", "绿色食品", "生物医药", "电子信息", "文化旅游"],
     )
     ledger = generate_ledger_frame(spec, fast_names=True)
     rng = _rng(seed, "progress")
@@ -994,8 +1060,7 @@ def generate_ledger(n_projects: int, year: int, seed: int, *, months: int = 12) 
 def _fmt_money(x: pd.Series) -> pd.Series:
     v = x.to_numpy(dtype=float)
     whole = np.isclose(v, np.round(v), rtol=0, atol=1e-9)
-    out = np.where(whole, pd.Series(np.round(v)).map(lambda t: "" if t != t else f"{t:.0f}"),
-                   pd.Series(v).map(lambda t: f"{t:.2f}"))
+    out = np.where(whole, pd.Series(np.round(v)).map(lambda t: "" if t != t else f"{t:.0f}"), pd.Series(v).map(lambda t: f"{t:.2f}"))
     return pd.Series(np.where(np.isnan(v), "", out), index=x.index)
 
 
@@ -1006,8 +1071,8 @@ def _fmt_dates(x: pd.Series, rng: np.random.Generator | None) -> pd.Series:
     y = x.dt.year.astype("Int64").astype(str)
     m = x.dt.month.astype("Int64").astype(str)
     d = x.dt.day.astype("Int64").astype(str)
-    slash = (y + "/" + m + "/" + d)
-    zh = (y + "年" + m + "月" + d + "日")
+    slash = y + "/" + m + "/" + d
+    zh = y + "年" + m + "月" + d + "日"
     pick = rng.integers(0, 3, size=len(x))
     out = np.where(pick == 0, iso, np.where(pick == 1, slash, zh))
     return pd.Series(np.where(x.isna(), "", out), index=x.index)
@@ -1059,8 +1124,13 @@ def _readme(data: SampleData, files: dict[str, str], messy: bool) -> str:
     lines = [
         f"# 数据说明：{s.plan_id}（{s.jurisdiction} {s.year}年）",
         "",
-        "**示意数据，非真实统计。** 本目录由 `hz sample " + s.plan_id + "` 按 `params/samples/"
-        + s.plan_id + ".yaml`（随机种子 " + str(s.seed) + "）确定性生成；除下文“真实数字”所列外，"
+        "**示意数据，非真实统计。** 本目录由 `hz sample "
+        + s.plan_id
+        + "` 按 `params/samples/"
+        + s.plan_id
+        + ".yaml`（随机种子 "
+        + str(s.seed)
+        + "）确定性生成；除下文“真实数字”所列外，"
         "项目名称、金额、日期、指标数值均为示意，仅用于演示和测试。",
         "",
         f"数据截至 {s.data_through}（项目进度按月累计，自 {s.year}-01 起）。金额单位：万元；增速、比率单位：%（9.2 表示 9.2%）。",
@@ -1073,19 +1143,24 @@ def _readme(data: SampleData, files: dict[str, str], messy: bool) -> str:
     if real:
         if "completed_cum_total" in real:
             plan_sum = float(key["annual_plan"].sum())
-            lines.append(f"- {s.data_through} 全部重点项目累计完成投资 {float(real['completed_cum_total']):.0f} 万元"
-                         f"（本数据合计 {done_sum:.2f} 万元，占年度计划 {done_sum / plan_sum:.2%}）。来源：安政办发〔2019〕36号。")
+            lines.append(
+                f"- {s.data_through} 全部重点项目累计完成投资 {float(real['completed_cum_total']):.0f} 万元"
+                f"（本数据合计 {done_sum:.2f} 万元，占年度计划 {done_sum / plan_sum:.2%}）。来源：安政办发〔2019〕36号。"
+            )
         if "not_started_new_starts" in real:
-            lines.append(f"- 新开工项目中截至 {s.data_through} 未开工 {real['not_started_new_starts']} 个"
-                         f"（本数据 {not_started} 个，`实际开工时间` 为空）。来源：安政办发〔2019〕36号。")
+            lines.append(
+                f"- 新开工项目中截至 {s.data_through} 未开工 {real['not_started_new_starts']} 个"
+                f"（本数据 {not_started} 个，`实际开工时间` 为空）。来源：安政办发〔2019〕36号。"
+            )
         for r in real.get("indicators", []):
-            lines.append(f"- {r['jurisdiction']} {r['period']} 指标 `{r['indicator']}` 累计同比增速 {r['cum_yoy']}%"
-                         f"（`数据来源` = {r['source']}；该行只有增速是真实的，`累计值` 为与示意基数一致的示意数）。")
+            lines.append(
+                f"- {r['jurisdiction']} {r['period']} 指标 `{r['indicator']}` 累计同比增速 {r['cum_yoy']}%"
+                f"（`数据来源` = {r['source']}；该行只有增速是真实的，`累计值` 为与示意基数一致的示意数）。"
+            )
     elif not s.real_notes:
         lines.append("- 无。")
     lines += ["", "## 计数与合计", ""]
-    lines.append(f"- 重点项目 {len(key)} 个，其中计划新开工 {int(key['is_new_start'].sum())} 个；"
-                 f"年度计划投资合计 {key['annual_plan'].sum():.0f} 万元。")
+    lines.append(f"- 重点项目 {len(key)} 个，其中计划新开工 {int(key['is_new_start'].sum())} 个；年度计划投资合计 {key['annual_plan'].sum():.0f} 万元。")
     lvl = key.groupby("level").agg(n=("project_id", "size"), new=("is_new_start", "sum"), plan=("annual_plan", "sum"))
     for lv, r in lvl.iterrows():
         lines.append(f"  - {LEVEL_ZH.get(str(lv), lv)}：{int(r['n'])} 个，新开工 {int(r['new'])} 个，年度计划 {r['plan']:.0f} 万元")
@@ -1094,24 +1169,30 @@ def _readme(data: SampleData, files: dict[str, str], messy: bool) -> str:
         rows_p = sum(u.projects for u in s.units)
         rows_n = sum(u.new_starts or 0 for u in s.units)
         rows_a = sum(u.annual_plan or 0 for u in s.units)
-        lines.append(f"- 原文合计：项目 {st.get('projects', '—')} 个、新开工 {st.get('new_starts', '—')} 个、"
-                     f"年度计划 {st.get('annual_plan', '—')} 万元。")
+        lines.append(f"- 原文合计：项目 {st.get('projects', '—')} 个、新开工 {st.get('new_starts', '—')} 个、年度计划 {st.get('annual_plan', '—')} 万元。")
         if all(u.annual_plan is not None for u in s.units):
             same = (rows_p, rows_n, rows_a) == (st.get("projects"), st.get("new_starts"), st.get("annual_plan"))
-            lines.append(f"- 任务分解表逐单位相加：项目 {rows_p} 个、新开工 {rows_n} 个、年度计划 {rows_a:.0f} 万元——"
-                         + ("与合计行一致。" if same else "**与合计行不一致**；本数据按逐单位数字生成。"))
+            lines.append(
+                f"- 任务分解表逐单位相加：项目 {rows_p} 个、新开工 {rows_n} 个、年度计划 {rows_a:.0f} 万元——"
+                + ("与合计行一致。" if same else "**与合计行不一致**；本数据按逐单位数字生成。")
+            )
         elif s.stated_totals.get("projects") != len(key):
-            lines.append(f"- 本数据另含原文范围之外的示意项目（如区级项目），故总数 {len(key)} 与原文 {st.get('projects')} 不同；"
-                         "按 `项目级别` 筛选即可得到原文口径。")
+            lines.append(
+                f"- 本数据另含原文范围之外的示意项目（如区级项目），故总数 {len(key)} 与原文 {st.get('projects')} 不同；按 `项目级别` 筛选即可得到原文口径。"
+            )
     if s.extra_batches:
-        lines.append("- `项目类别` 为 谋划/储备 的行是“四个一批”谋划、储备项目（"
-                     + "、".join(f"{BATCH_ZH[b]} {k} 个" for b, k in s.extra_batches.items())
-                     + "），不属于年度重点项目：计算重点项目个数、投资完成率时请只取 开工/竣工 行。"
-                     "储备项目中已提前开工的，`实际开工时间` 有值（储备项目开工率），其进度记为 0。")
+        lines.append(
+            "- `项目类别` 为 谋划/储备 的行是“四个一批”谋划、储备项目（"
+            + "、".join(f"{BATCH_ZH[b]} {k} 个" for b, k in s.extra_batches.items())
+            + "），不属于年度重点项目：计算重点项目个数、投资完成率时请只取 开工/竣工 行。"
+            "储备项目中已提前开工的，`实际开工时间` 有值（储备项目开工率），其进度记为 0。"
+        )
     if s.class_mix:
-        lines.append("- `项目类别` 按附件2 五类规则（谋划/储备/开工/推进/竣工）由计划开工、竣工年份确定；"
-                     "`备注` 为“总投资不足1亿元”的项目不符合入库门槛；外资项目按 `外资总投资（万美元）` 对照5000万美元门槛，"
-                     "其 `总投资（万元）` 按示意汇率折算。计划于当年开工并当年竣工的项目同时符合开工、竣工两类，按方案文件的读法归入开工项目。")
+        lines.append(
+            "- `项目类别` 按附件2 五类规则（谋划/储备/开工/推进/竣工）由计划开工、竣工年份确定；"
+            "`备注` 为“总投资不足1亿元”的项目不符合入库门槛；外资项目按 `外资总投资（万美元）` 对照5000万美元门槛，"
+            "其 `总投资（万元）` 按示意汇率折算。计划于当年开工并当年竣工的项目同时符合开工、竣工两类，按方案文件的读法归入开工项目。"
+        )
     if s.chains:
         lines.append(f"- 产业链（示意）：{'、'.join(s.chains)}；`产业链` 为空表示不在重点产业链上。")
     if s.private_investment_share is not None:
@@ -1145,8 +1226,9 @@ def _readme(data: SampleData, files: dict[str, str], messy: bool) -> str:
     return "\n".join(lines)
 
 
-def write_sample(plan_id: str, out_dir: Path | str | None = None, *, messy: bool = True, clean: bool = False,
-                 samples: Path | None = None, plans_dir: Path | None = None) -> Path:
+def write_sample(
+    plan_id: str, out_dir: Path | str | None = None, *, messy: bool = True, clean: bool = False, samples: Path | None = None, plans_dir: Path | None = None
+) -> Path:
     """Generate the sample of ``plan_id`` and write it to ``<out_dir>/<plan-id>/``.
 
     Files: ``ledger.csv``, ``progress.csv``, ``indicators.csv``, ``profiles.csv``
@@ -1166,8 +1248,7 @@ def write_sample(plan_id: str, out_dir: Path | str | None = None, *, messy: bool
     m = spec.messy if messy else {}
     encoding = str(m.get("encoding", "utf-8"))
     newline = "\r\n" if encoding.lower() in ("gbk", "gb18030") else "\n"
-    led = to_file_frame(data.ledger, LEDGER_COLUMNS,
-                        mixed_dates_rng=_rng(spec.seed, "mixed-dates") if m.get("mixed_dates") else None)
+    led = to_file_frame(data.ledger, LEDGER_COLUMNS, mixed_dates_rng=_rng(spec.seed, "mixed-dates") if m.get("mixed_dates") else None)
     totals = None
     if m.get("totals_row"):
         cells = [""] * led.shape[1]
@@ -1179,10 +1260,12 @@ def write_sample(plan_id: str, out_dir: Path | str | None = None, *, messy: bool
     title = (spec.ledger_title or f"{spec.year}年{spec.jurisdiction}重点项目台账") if m.get("title_row") else None
     text = _csv_text(led, title=title, totals=totals, newline=newline)
     out["ledger.csv"] = text.encode(encoding)
-    for name, df, cols in (("progress.csv", data.progress, PROGRESS_COLUMNS),
-                           ("indicators.csv", data.indicators, INDICATOR_COLUMNS),
-                           ("profiles.csv", data.profiles, PROFILE_COLUMNS),
-                           ("tasks.csv", data.tasks, TASK_COLUMNS)):
+    for name, df, cols in (
+        ("progress.csv", data.progress, PROGRESS_COLUMNS),
+        ("indicators.csv", data.indicators, INDICATOR_COLUMNS),
+        ("profiles.csv", data.profiles, PROFILE_COLUMNS),
+        ("tasks.csv", data.tasks, TASK_COLUMNS),
+    ):
         if name == "tasks.csv" and df.empty:
             continue
         out[name] = _csv_text(to_file_frame(df, cols)).encode("utf-8")
@@ -1193,17 +1276,21 @@ def write_sample(plan_id: str, out_dir: Path | str | None = None, *, messy: bool
         "profiles.csv": f"{spec.year - 1}年分季度水平（万元），用于测算全年目标所需增速",
     }
     if not data.tasks.empty:
-        files["tasks.csv"] = (f"任务完成情况：台账和统计指标算不出的 {len(data.tasks)} 项目标的报送值（示意），"
-                              "按目标编号、期别、完成值、计量单位填写；个别目标故意未报送。"
-                              "工作频次类目标（每周、每月、每季度……）的完成值是自起算日以来的累计次数，"
-                              "按人计的是各人累计次数中的最少者；覆盖类目标（全覆盖、一对一）的完成值是已覆盖的百分比")
+        files["tasks.csv"] = (
+            f"任务完成情况：台账和统计指标算不出的 {len(data.tasks)} 项目标的报送值（示意），"
+            "按目标编号、期别、完成值、计量单位填写；个别目标故意未报送。"
+            "工作频次类目标（每周、每月、每季度……）的完成值是自起算日以来的累计次数，"
+            "按人计的是各人累计次数中的最少者；覆盖类目标（全覆盖、一对一）的完成值是已覆盖的百分比"
+        )
     from .scoring import SAMPLE_COLUMNS, scoring_inputs
 
     scoring = scoring_inputs(spec.plan_id, spec.seed, spec.data_through)
     if scoring is not None:
         out["scoring_inputs.csv"] = _csv_text(to_file_frame(scoring, SAMPLE_COLUMNS)).encode("utf-8")
-        files["scoring_inputs.csv"] = (f"评分报送表：台账算不出的考核评分输入（示意），{len(scoring)} 行，按 params/scoring/{spec.plan_id}.yaml 填写；"
-                                       "每行有“期别”，每个季度末一组（累计数为截至期末的数）")
+        files["scoring_inputs.csv"] = (
+            f"评分报送表：台账算不出的考核评分输入（示意），{len(scoring)} 行，按 params/scoring/{spec.plan_id}.yaml 填写；"
+            "每行有“期别”，每个季度末一组（累计数为截至期末的数）"
+        )
     out["README.md"] = _readme(data, files, messy).encode("utf-8")
     _write_kept(folder, out, clean=clean)
     return folder

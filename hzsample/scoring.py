@@ -99,6 +99,9 @@ def _latest(rules: ScoringRules, seed: int) -> pd.DataFrame:
     t["value"] = values
     counties = t.loc[(t["unit_kind"] == "county") & (t["input_id"] == "major_accident"), "unit"].tolist()
     if counties:
-        t.loc[(t["unit"] == counties[-1]) & (t["input_id"] == "major_accident"), ["value", "note"]] = [1.0, "示意：发生较大安全事故（用于演示“不评奖，得分保留”）"]
+        t.loc[(t["unit"] == counties[-1]) & (t["input_id"] == "major_accident"), ["value", "note"]] = [
+            1.0,
+            "示意：发生较大安全事故（用于演示“不评奖，得分保留”）",
+        ]
     t["note"] = t["note"].replace("", "示意数据")
     return t

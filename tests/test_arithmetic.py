@@ -22,8 +22,18 @@ from hzlib.arithmetic import profile_shares, status_for_gap
 # ---- time progress -------------------------------------------------------
 @pytest.mark.parametrize(
     "period, expected",
-    [("2019-06", 0.5), ("2019Q2", 0.5), ("2019H1", 0.5), ("2019", 1.0), ("2019Q1", 0.25),
-     ("2019Q3", 0.75), ("2019Q4", 1.0), ("2019H2", 1.0), ("2019-01", 1 / 12), ("2019-12", 1.0)],
+    [
+        ("2019-06", 0.5),
+        ("2019Q2", 0.5),
+        ("2019H1", 0.5),
+        ("2019", 1.0),
+        ("2019Q1", 0.25),
+        ("2019Q3", 0.75),
+        ("2019Q4", 1.0),
+        ("2019H2", 1.0),
+        ("2019-01", 1 / 12),
+        ("2019-12", 1.0),
+    ],
 )
 def test_time_progress(period: str, expected: float) -> None:
     assert time_progress(period) == pytest.approx(expected, abs=0)
@@ -38,8 +48,20 @@ def test_time_progress_rejects_bad_periods(bad: str) -> None:
 # ---- milestone counts ----------------------------------------------------
 @pytest.mark.parametrize(
     "rate, total, expected",
-    [(0.56, 13, 8), (0.8, 30, 24), (0.7, 17, 12), (0.9, 13, 12), (1.0, 13, 13), (0.8, 87, 70),
-     (0.0, 10, 0), (1.0, 0, 0), (0.5, 0, 0), (0.3, 10, 3), (0.1, 30, 3), (0.7, 10, 7)],
+    [
+        (0.56, 13, 8),
+        (0.8, 30, 24),
+        (0.7, 17, 12),
+        (0.9, 13, 12),
+        (1.0, 13, 13),
+        (0.8, 87, 70),
+        (0.0, 10, 0),
+        (1.0, 0, 0),
+        (0.5, 0, 0),
+        (0.3, 10, 3),
+        (0.1, 30, 3),
+        (0.7, 10, 7),
+    ],
 )
 def test_milestone_count(rate: float, total: int, expected: int) -> None:
     assert milestone_count(rate, total) == expected
@@ -106,9 +128,7 @@ def test_profile_shares_validation() -> None:
     st.floats(min_value=-0.5, max_value=0.5),
     st.integers(min_value=1, max_value=3),
 )
-def test_growing_the_rest_at_required_growth_meets_the_target(
-    last_year: list[float], target: float, so_far: float, k: int
-) -> None:
+def test_growing_the_rest_at_required_growth_meets_the_target(last_year: list[float], target: float, so_far: float, k: int) -> None:
     """Property: levels built from required growth give exactly the annual target."""
     r = required_growth(target, last_year, so_far, k)
     assume(r > -1)

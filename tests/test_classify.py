@@ -50,29 +50,32 @@ def _one(out: pd.DataFrame, pid: str) -> pd.Series:
 
 
 def test_classes_by_planned_year() -> None:
-    led = _ledger([
-        {"project_id": "plan", "total_investment": 2e4, "planned_start": "2024-05-01", "planned_completion": "2026-01-01"},
-        {"project_id": "plan_far", "total_investment": 2e4, "planned_start": "2025-05-01"},
-        {"project_id": "too_far", "total_investment": 2e4, "planned_start": "2026-05-01"},
-        {"project_id": "reserve", "total_investment": 2e4, "planned_start": "2023-02-01", "planned_completion": "2024-01-01"},
-        {"project_id": "start", "total_investment": 2e4, "planned_start": "2022-02-01", "planned_completion": "2024-01-01"},
-        {"project_id": "advance", "total_investment": 2e4, "planned_start": "2020-02-01", "planned_completion": "2023-06-30"},
-        {"project_id": "complete", "total_investment": 2e4, "planned_start": "2020-02-01", "planned_completion": "2022-06-30"},
-    ])
+    led = _ledger(
+        [
+            {"project_id": "plan", "total_investment": 2e4, "planned_start": "2024-05-01", "planned_completion": "2026-01-01"},
+            {"project_id": "plan_far", "total_investment": 2e4, "planned_start": "2025-05-01"},
+            {"project_id": "too_far", "total_investment": 2e4, "planned_start": "2026-05-01"},
+            {"project_id": "reserve", "total_investment": 2e4, "planned_start": "2023-02-01", "planned_completion": "2024-01-01"},
+            {"project_id": "start", "total_investment": 2e4, "planned_start": "2022-02-01", "planned_completion": "2024-01-01"},
+            {"project_id": "advance", "total_investment": 2e4, "planned_start": "2020-02-01", "planned_completion": "2023-06-30"},
+            {"project_id": "complete", "total_investment": 2e4, "planned_start": "2020-02-01", "planned_completion": "2022-06-30"},
+        ]
+    )
     out = classify_projects(led, _rule(), YEAR)
     got = dict(zip(out["project_id"], out["list_class"]))
-    assert got == {"plan": "plan", "plan_far": "plan", "too_far": None, "reserve": "reserve", "start": "start",
-                   "advance": "advance", "complete": "complete"}
+    assert got == {"plan": "plan", "plan_far": "plan", "too_far": None, "reserve": "reserve", "start": "start", "advance": "advance", "complete": "complete"}
     assert _one(out, "too_far")["reason"] == "不属于任何一类（计划开工2026年、计划竣工未填）"
     assert not bool(_one(out, "too_far")["in_list"])
 
 
 def test_threshold_includes_the_amount_itself_and_reasons_name_it() -> None:
-    led = _ledger([
-        {"project_id": "at", "total_investment": 10000.0, "planned_start": "2022-03-01", "planned_completion": "2023-03-01"},
-        {"project_id": "below", "total_investment": 9999.99, "planned_start": "2022-03-01", "planned_completion": "2023-03-01"},
-        {"project_id": "blank", "total_investment": None, "planned_start": "2022-03-01", "planned_completion": "2023-03-01"},
-    ])
+    led = _ledger(
+        [
+            {"project_id": "at", "total_investment": 10000.0, "planned_start": "2022-03-01", "planned_completion": "2023-03-01"},
+            {"project_id": "below", "total_investment": 9999.99, "planned_start": "2022-03-01", "planned_completion": "2023-03-01"},
+            {"project_id": "blank", "total_investment": None, "planned_start": "2022-03-01", "planned_completion": "2023-03-01"},
+        ]
+    )
     out = classify_projects(led, _rule(), YEAR)
     assert bool(_one(out, "at")["in_list"]) and _one(out, "at")["list_class"] == "start"
     assert _one(out, "below")["reason"] == "总投资9,999.99万元，不足1亿元"
@@ -81,15 +84,28 @@ def test_threshold_includes_the_amount_itself_and_reasons_name_it() -> None:
 
 
 def test_foreign_projects_use_the_dollar_threshold_only() -> None:
-    led = _ledger([
-        # 2.01亿元 passes the CNY threshold, but 3000万美元 < 5000万美元: outside
-        {"project_id": "f3000", "ownership": "foreign", "total_investment": 20100.0, "total_investment_usd": 3000.0,
-         "planned_start": "2022-03-01", "planned_completion": "2024-01-01"},
-        {"project_id": "f5000", "ownership": "foreign", "total_investment": 33500.0, "total_investment_usd": 5000.0,
-         "planned_start": "2022-03-01", "planned_completion": "2024-01-01"},
-        {"project_id": "f_nousd", "ownership": "foreign", "total_investment": 50000.0,
-         "planned_start": "2022-03-01", "planned_completion": "2024-01-01"},
-    ])
+    led = _ledger(
+        [
+            # 2.01亿元 passes the CNY threshold, but 3000万美元 < 5000万美元: outside
+            {
+                "project_id": "f3000",
+                "ownership": "foreign",
+                "total_investment": 20100.0,
+                "total_investment_usd": 3000.0,
+                "planned_start": "2022-03-01",
+                "planned_completion": "2024-01-01",
+            },
+            {
+                "project_id": "f5000",
+                "ownership": "foreign",
+                "total_investment": 33500.0,
+                "total_investment_usd": 5000.0,
+                "planned_start": "2022-03-01",
+                "planned_completion": "2024-01-01",
+            },
+            {"project_id": "f_nousd", "ownership": "foreign", "total_investment": 50000.0, "planned_start": "2022-03-01", "planned_completion": "2024-01-01"},
+        ]
+    )
     out = classify_projects(led, _rule(), YEAR)
     assert not bool(_one(out, "f3000")["in_list"])
     assert _one(out, "f3000")["reason"] == "外资项目总投资3,000万美元，不足5,000万美元"
@@ -134,11 +150,13 @@ def test_exclusive_rule_needs_distinct_priorities() -> None:
 
 
 def test_summary_and_mismatches() -> None:
-    led = _ledger([
-        {"project_id": "a", "batch": "start", "total_investment": 1e4, "planned_start": "2022-02-01", "planned_completion": "2023-01-01"},
-        {"project_id": "b", "batch": "advance", "total_investment": 3e4, "planned_start": "2021-02-01", "planned_completion": "2022-10-01"},
-        {"project_id": "c", "batch": "start", "total_investment": 5e3, "planned_start": "2022-02-01", "planned_completion": "2023-01-01"},
-    ])
+    led = _ledger(
+        [
+            {"project_id": "a", "batch": "start", "total_investment": 1e4, "planned_start": "2022-02-01", "planned_completion": "2023-01-01"},
+            {"project_id": "b", "batch": "advance", "total_investment": 3e4, "planned_start": "2021-02-01", "planned_completion": "2022-10-01"},
+            {"project_id": "c", "batch": "start", "total_investment": 5e3, "planned_start": "2022-02-01", "planned_completion": "2023-01-01"},
+        ]
+    )
     out = classify_projects(led, _rule(), YEAR)
     summ = list_summary(out, _rule()).set_index("class")
     assert summ.loc["start", "projects"] == 1 and summ.loc["start", "total_investment"] == 1e4

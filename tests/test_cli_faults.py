@@ -45,17 +45,20 @@ def one_error_line(err: str) -> str:
 
 
 # ---- 1. argparse's errors in Chinese ------------------------------------------------------
-@pytest.mark.parametrize(("argv", "words"), [
-    ([], "请写出要执行的命令，如 hz check、hz evaluate、hz run（用法见 hz --help）"),
-    (["evaluate"], "缺少必需的参数：PLAN（用法见 hz evaluate --help）"),
-    (["import", "进度表.xlsx"], "缺少必需的参数：--plan（用法见 hz import --help）"),
-    (["run", "zhenba-2024", "--jobs", "two"], "--jobs 应为整数，实际为 'two'（用法见 hz run --help）"),
-    (["evaluat", "zhenba-2024"], "没有命令 'evaluat'，可用的命令：check、targets、"),
-    (["evaluat", "zhenba-2024"], "；是否想写 evaluate？（用法见 hz --help）"),
-    (["evaluate", "zhenba-2024", "--format", "cvs"], "--format 不能取 'cvs'，可选：table、csv、json、xlsx；是否想写 csv？"),
-    (["evaluate", "zhenba-2024", "--quarter"], "--quarter 后面需要写一个值（用法见 hz evaluate --help）"),
-    (["evaluate", "zhenba-2024", "--bogus", "1"], "无法识别的参数：--bogus 1（用法见 hz evaluate --help）"),
-])
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        ([], "请写出要执行的命令，如 hz check、hz evaluate、hz run（用法见 hz --help）"),
+        (["evaluate"], "缺少必需的参数：PLAN（用法见 hz evaluate --help）"),
+        (["import", "进度表.xlsx"], "缺少必需的参数：--plan（用法见 hz import --help）"),
+        (["run", "zhenba-2024", "--jobs", "two"], "--jobs 应为整数，实际为 'two'（用法见 hz run --help）"),
+        (["evaluat", "zhenba-2024"], "没有命令 'evaluat'，可用的命令：check、targets、"),
+        (["evaluat", "zhenba-2024"], "；是否想写 evaluate？（用法见 hz --help）"),
+        (["evaluate", "zhenba-2024", "--format", "cvs"], "--format 不能取 'cvs'，可选：table、csv、json、xlsx；是否想写 csv？"),
+        (["evaluate", "zhenba-2024", "--quarter"], "--quarter 后面需要写一个值（用法见 hz evaluate --help）"),
+        (["evaluate", "zhenba-2024", "--bogus", "1"], "无法识别的参数：--bogus 1（用法见 hz evaluate --help）"),
+    ],
+)
 def test_argparse_errors_are_one_chinese_line(capsys: pytest.CaptureFixture[str], argv: list[str], words: str) -> None:
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == ""
@@ -64,8 +67,10 @@ def test_argparse_errors_are_one_chinese_line(capsys: pytest.CaptureFixture[str]
 
 def test_argparse_wordings_of_newer_pythons() -> None:
     # Python 3.12.8+ lists choices without quotes
-    assert args_message("argument --format: invalid choice: 'cvs' (choose from table, csv, json)") == \
-        "--format 不能取 'cvs'，可选：table、csv、json；是否想写 csv？"
+    assert (
+        args_message("argument --format: invalid choice: 'cvs' (choose from table, csv, json)")
+        == "--format 不能取 'cvs'，可选：table、csv、json；是否想写 csv？"
+    )
     assert args_message("argument -q/--quarter: expected one argument") == "--quarter 后面需要写一个值"
     assert args_message("ambiguous option: --fo could match --format, --force") == "选项 --fo 有歧义，可能是 --format、--force"
     assert args_message("something argparse says one day") == "something argparse says one day"
@@ -77,11 +82,14 @@ def test_help_still_works(capsys: pytest.CaptureFixture[str]) -> None:
     assert e.value.code == 0 and "--output" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("argv", "words"), [
-    (["run", "--quarter", "2024Q5"], "请给出计划 id 或 --all"),
-    (["run", "zhenba-2024", "--quarter", "2024Q5"], "无法识别的期别 '2024Q5'"),
-    (["targets", "zhenba-2024", "--quarter", "x"], "无法识别的期别 'x'"),
-])
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["run", "--quarter", "2024Q5"], "请给出计划 id 或 --all"),
+        (["run", "zhenba-2024", "--quarter", "2024Q5"], "无法识别的期别 '2024Q5'"),
+        (["targets", "zhenba-2024", "--quarter", "x"], "无法识别的期别 'x'"),
+    ],
+)
 def test_bad_values_are_one_line(capsys: pytest.CaptureFixture[str], argv: list[str], words: str) -> None:
     code, _, err = run(capsys, *argv)
     assert code == 2 and words in one_error_line(err)
@@ -94,13 +102,16 @@ def test_an_unknown_plan_is_not_a_traceback(capsys: pytest.CaptureFixture[str]) 
 
 
 # ---- 2. output files that cannot be written ----------------------------------------------
-@pytest.mark.parametrize("argv", [
-    ["evaluate", "zhenba-2024", "--quarter", "2024Q2", "--format", "xlsx", "--output", "{dir}"],
-    ["evaluate", "zhenba-2024", "--quarter", "2024Q2", "--format", "csv", "--output", "{dir}"],
-    ["whatif", "zhenba-2024", "--quarter", "2024Q2", "--format", "xlsx", "--output", "{dir}"],
-    ["targets", "zhenba-2024", "--quarter", "2024Q2", "--output", "{dir}"],
-    ["indicators", "--format", "json", "--output", "{dir}"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["evaluate", "zhenba-2024", "--quarter", "2024Q2", "--format", "xlsx", "--output", "{dir}"],
+        ["evaluate", "zhenba-2024", "--quarter", "2024Q2", "--format", "csv", "--output", "{dir}"],
+        ["whatif", "zhenba-2024", "--quarter", "2024Q2", "--format", "xlsx", "--output", "{dir}"],
+        ["targets", "zhenba-2024", "--quarter", "2024Q2", "--output", "{dir}"],
+        ["indicators", "--format", "json", "--output", "{dir}"],
+    ],
+)
 def test_an_output_that_is_a_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str]) -> None:
     code, _, err = run(capsys, *[a.format(dir=tmp_path) for a in argv])
     line = one_error_line(err)
@@ -118,8 +129,7 @@ def test_an_output_in_a_missing_folder(capsys: pytest.CaptureFixture[str], tmp_p
     assert f"文件夹 {target.parent} 不存在" in one_error_line(err)
 
 
-def test_an_output_without_write_permission(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_output_without_write_permission(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import hzlib.cli._common as common
 
     target = tmp_path / "targets.csv"
@@ -160,15 +170,18 @@ def test_any_file_error_of_any_command_is_one_line(capsys: pytest.CaptureFixture
 
 
 # ---- 3. --output writes the file for every format ----------------------------------------
-@pytest.mark.parametrize(("argv", "fmt"), [
-    (["evaluate", "ankang-2019", "--quarter", "2019Q2"], "csv"),
-    (["evaluate", "ankang-2019", "--quarter", "2019Q2"], "json"),
-    (["evaluate", "ankang-2019", "--quarter", "2019Q2"], "table"),
-    (["targets", "zhenba-2024", "--quarter", "2024Q2"], "csv"),
-    (["targets", "zhenba-2024", "--quarter", "2024Q2"], "table"),
-    (["indicators"], "json"),
-    (["whatif", "zhenba-2024", "--quarter", "2024Q2", "--assume", "Q3=6%,Q4=10%"], "csv"),
-])
+@pytest.mark.parametrize(
+    ("argv", "fmt"),
+    [
+        (["evaluate", "ankang-2019", "--quarter", "2019Q2"], "csv"),
+        (["evaluate", "ankang-2019", "--quarter", "2019Q2"], "json"),
+        (["evaluate", "ankang-2019", "--quarter", "2019Q2"], "table"),
+        (["targets", "zhenba-2024", "--quarter", "2024Q2"], "csv"),
+        (["targets", "zhenba-2024", "--quarter", "2024Q2"], "table"),
+        (["indicators"], "json"),
+        (["whatif", "zhenba-2024", "--quarter", "2024Q2", "--assume", "Q3=6%,Q4=10%"], "csv"),
+    ],
+)
 def test_output_is_written_not_printed(capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str], fmt: str) -> None:
     code, screen, _ = run(capsys, *argv, "--format", fmt)
     assert code == 0 and screen
@@ -197,24 +210,31 @@ def test_check_a_folder_without_plans(capsys: pytest.CaptureFixture[str], tmp_pa
     shutil.copy(GOOD_PLAN, tmp_path / "plans" / "good.yaml")
     code, out, err = run(capsys, "check", str(tmp_path))
     assert code == 2 and out == "" and "Traceback" not in err
-    assert err.strip() == f"✗ {tmp_path} 是文件夹，其中没有计划文件；子文件夹 {(tmp_path / 'plans').as_posix()} 中有计划文件：" \
-                          f"hz check {(tmp_path / 'plans').as_posix()}"
+    assert (
+        err.strip() == f"✗ {tmp_path} 是文件夹，其中没有计划文件；子文件夹 {(tmp_path / 'plans').as_posix()} 中有计划文件："
+        f"hz check {(tmp_path / 'plans').as_posix()}"
+    )
     code, _, err = run(capsys, "check", str(tmp_path / "plans"), str(tmp_path))
     assert code == 2 and "✗" in err  # the good plan is checked, the empty folder still fails the command
 
 
 # ---- 5. papermill parameters -------------------------------------------------------------
-DECLARED = {name: {"inferred_type_name": kind} for name, kind in
-            (("plan", "str"), ("quarter", "str"), ("data_dir", "str"), ("allow_partial", "bool"), ("scenario", "str"))}
+DECLARED = {
+    name: {"inferred_type_name": kind}
+    for name, kind in (("plan", "str"), ("quarter", "str"), ("data_dir", "str"), ("allow_partial", "bool"), ("scenario", "str"))
+}
 
 
-@pytest.mark.parametrize(("given", "message"), [
-    ({"quartr": "2024Q3"}, "未知参数 quartr：本 notebook 的参数为 plan、quarter、data_dir、allow_partial、scenario；是否想写 quarter？"),
-    ({"plann": "x", "zzz": 1}, "未知参数 plann：本 notebook 的参数为 plan、quarter、data_dir、allow_partial、scenario；是否想写 plan？"),
-    ({"quarter": 2}, "参数 quarter 应为 str，实际为 int：2；quarter 应写期别，如 2024Q2（papermill 的 -p 把数字读成数值，写文字请用 -r quarter 2）"),
-    ({"allow_partial": "yes"}, "参数 allow_partial 应为 bool，实际为 str：'yes'；allow_partial 应写 True 或 False"),
-    ({"plan": ["x"]}, "参数 plan 应为 str，实际为 list：['x']；plan 应写计划 id，如 zhenba-2024"),
-])
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ({"quartr": "2024Q3"}, "未知参数 quartr：本 notebook 的参数为 plan、quarter、data_dir、allow_partial、scenario；是否想写 quarter？"),
+        ({"plann": "x", "zzz": 1}, "未知参数 plann：本 notebook 的参数为 plan、quarter、data_dir、allow_partial、scenario；是否想写 plan？"),
+        ({"quarter": 2}, "参数 quarter 应为 str，实际为 int：2；quarter 应写期别，如 2024Q2（papermill 的 -p 把数字读成数值，写文字请用 -r quarter 2）"),
+        ({"allow_partial": "yes"}, "参数 allow_partial 应为 bool，实际为 str：'yes'；allow_partial 应写 True 或 False"),
+        ({"plan": ["x"]}, "参数 plan 应为 str，实际为 list：['x']；plan 应写计划 id，如 zhenba-2024"),
+    ],
+)
 def test_parameter_problems(given: dict[str, object], message: str) -> None:
     assert parameter_problems(DECLARED, given)[0] == message
 
@@ -244,7 +264,7 @@ def test_the_engine_checks_hzlib_notebooks_only(tmp_path: Path) -> None:
         check_parameters(*_parameterized(tmp_path, hz_code, ["parameters"], {"quartr": "2024Q3"}))
     check_parameters(*_parameterized(tmp_path, hz_code, ["parameters"], {"quarter": "2024Q3"}))
     check_parameters(*_parameterized(tmp_path, hz_code, [], {"quartr": "2024Q3"}))  # no parameters cell: papermill's way
-    check_parameters(*_parameterized(tmp_path, 'x = 1', ["parameters"], {"y": 2.5}))  # not an hzlib notebook
+    check_parameters(*_parameterized(tmp_path, "x = 1", ["parameters"], {"y": 2.5}))  # not an hzlib notebook
 
 
 needs_venv = pytest.mark.skipif(not (VENV_BIN / "papermill").exists(), reason="needs papermill next to this Python")
@@ -254,13 +274,19 @@ needs_venv = pytest.mark.skipif(not (VENV_BIN / "papermill").exists(), reason="n
 @pytest.mark.parametrize("engine", [[], ["--engine", "hz"]])
 def test_papermill_with_a_misspelt_parameter_stops(tmp_path: Path, engine: list[str]) -> None:
     out = tmp_path / "out.ipynb"
-    done = subprocess.run([str(VENV_BIN / "papermill"), "notebooks/02_evaluate.ipynb", str(out), "-p", "quartr", "2024Q3",
-                           "-p", "quarter", "2", *engine, "--no-progress-bar"], cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [str(VENV_BIN / "papermill"), "notebooks/02_evaluate.ipynb", str(out), "-p", "quartr", "2024Q3", "-p", "quarter", "2", *engine, "--no-progress-bar"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and 'File "' not in done.stderr, done.stderr
     last = [line for line in done.stderr.splitlines() if line.strip()][-1]
-    assert last == ("错误 / error: 未知参数 quartr：本 notebook 的参数为 plan、quarter、data_dir、allow_partial、scenario；是否想写 quarter？；"
-                    "参数 quarter 应为 str，实际为 int：2；quarter 应写期别，如 2024Q2（papermill 的 -p 把数字读成数值，写文字请用 -r quarter 2）")
+    assert last == (
+        "错误 / error: 未知参数 quartr：本 notebook 的参数为 plan、quarter、data_dir、allow_partial、scenario；是否想写 quarter？；"
+        "参数 quarter 应为 str，实际为 int：2；quarter 应写期别，如 2024Q2（papermill 的 -p 把数字读成数值，写文字请用 -r quarter 2）"
+    )
     assert not out.exists()  # stopped before the kernel started
 
 

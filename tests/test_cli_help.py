@@ -13,8 +13,21 @@ from hzlib.cli._common import quarter_label
 from hzlib.periods import Period, PeriodError
 
 #: The ways a statistician writes the second quarter (as the data files may).
-Q2_FORMS = ("2024Q2", "2024q2", "2024-Q2", "2024年二季度", "2024年第二季度", "2024年上半年", "2024年1-6月", "2024年6月", "2024-06",
-            "2024/6", "2024H1", "２０２４Ｑ２", " 2024年 二季度 ")
+Q2_FORMS = (
+    "2024Q2",
+    "2024q2",
+    "2024-Q2",
+    "2024年二季度",
+    "2024年第二季度",
+    "2024年上半年",
+    "2024年1-6月",
+    "2024年6月",
+    "2024-06",
+    "2024/6",
+    "2024H1",
+    "２０２４Ｑ２",
+    " 2024年 二季度 ",
+)
 
 
 def subcommands() -> dict[str, argparse.ArgumentParser]:
@@ -58,7 +71,12 @@ def test_quarter_forms(text: str) -> None:
 
 def test_other_chinese_periods() -> None:
     assert [Period.parse(t).label() for t in ("2024年一季度", "2024年前三季度", "2024年全年", "2024年四季度", "2024年1-9月")] == [
-        "2024Q1", "2024Q3", "2024", "2024Q4", "2024-09"]
+        "2024Q1",
+        "2024Q3",
+        "2024",
+        "2024Q4",
+        "2024-09",
+    ]
 
 
 def test_a_month_inside_a_quarter_is_not_a_quarter() -> None:
@@ -89,8 +107,7 @@ def test_hz_accepts_the_chinese_forms(capsys: pytest.CaptureFixture[str]) -> Non
     assert "2024年11月没有数据" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("argv", [["import", "{missing}", "--plan", "ankang-2019", "--dry-run"],
-                                  ["validate-data", "{missing}"]])
+@pytest.mark.parametrize("argv", [["import", "{missing}", "--plan", "ankang-2019", "--dry-run"], ["validate-data", "{missing}"]])
 def test_a_missing_file_is_one_chinese_line_not_a_traceback(argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     missing = tmp_path / "没有这个文件.xlsx"
     code = main([a.format(missing=missing) for a in argv])

@@ -66,7 +66,7 @@ def test_numbers_run_judged_then_other_then_units_and_the_tables_show_them(zhenb
     table = targets_view(m, "judged", refs=True).frame
     assert table["溯源"].tolist() == [f"〔{i}〕" for i in range(1, n_judged + 1)]
     other = targets_view(m, "other", refs=True).frame
-    assert [x for x in other["溯源"] if x][0] == f"〔{n_judged + 1}〕" and "" in set(other["溯源"])  # no figure, no number
+    assert next(x for x in other["溯源"] if x) == f"〔{n_judged + 1}〕" and "" in set(other["溯源"])  # no figure, no number
     units = units_view(m, refs=True).frame
     assert units["溯源"].iloc[-1] == f"〔{len(numbers)}〕"
     assert "溯源" not in targets_view(m, "judged").frame.columns  # other pages show no numbers
@@ -78,8 +78,7 @@ def test_appendix_numbers_match_the_references(zhenba: ReportModel) -> None:
     assert 'class="hz-appendix print-only"' in app.data and "附录：数字来源" in app.data
     items = _ITEM.findall(app.data)
     assert [int(n) for n, _t, _b in items] == list(derivation_refs(m).values())
-    shown = {int(n): t for n, t, _b in _SUMMARY.findall(derivations_view(m, "judged").data + derivations_view(m, "other").data
-                                                            + unit_derivations_view(m).data)}
+    shown = {int(n): t for n, t, _b in _SUMMARY.findall(derivations_view(m, "judged").data + derivations_view(m, "other").data + unit_derivations_view(m).data)}
     assert shown == {int(n): t for n, t, _b in items}  # the same number names the same figure on screen and on paper
     assert "<script" not in app.data.lower()
 
@@ -100,7 +99,7 @@ def test_row_limits_screen_and_print(zhenba: ReportModel) -> None:
 def test_print_css_swaps_drill_down_for_appendix() -> None:
     css = bulletin_css()
     assert re.search(r"\.print-only \{\s*display: none;", css)
-    printed = css[css.rindex("@media print"):]
+    printed = css[css.rindex("@media print") :]
     assert re.search(r"\.screen-only \{\s*display: none;", printed) and re.search(r"\.print-only \{\s*display: block;", printed)
 
 
@@ -114,12 +113,21 @@ def test_unit_line_derivation_per_unit(zhenba: ReportModel) -> None:
 
 
 def _ledger() -> pd.DataFrame:
-    return pd.DataFrame({
-        "project_id": ["a", "b", "c"], "name": ["甲", "乙", "丙"], "unit": ["甲县", "甲县", "乙县"], "level": ["county"] * 3,
-        "batch": ["start"] * 3, "is_new_start": [True] * 3, "annual_plan": [100.0, 100.0, 200.0], "total_investment": [500.0] * 3,
-        "planned_start": pd.to_datetime(["2024-02-01"] * 3), "actual_start": pd.to_datetime(["2024-03-01", None, "2024-04-01"]),
-        "planned_completion": pd.to_datetime(["2026-12-31"] * 3),
-    })
+    return pd.DataFrame(
+        {
+            "project_id": ["a", "b", "c"],
+            "name": ["甲", "乙", "丙"],
+            "unit": ["甲县", "甲县", "乙县"],
+            "level": ["county"] * 3,
+            "batch": ["start"] * 3,
+            "is_new_start": [True] * 3,
+            "annual_plan": [100.0, 100.0, 200.0],
+            "total_investment": [500.0] * 3,
+            "planned_start": pd.to_datetime(["2024-02-01"] * 3),
+            "actual_start": pd.to_datetime(["2024-03-01", None, "2024-04-01"]),
+            "planned_completion": pd.to_datetime(["2026-12-31"] * 3),
+        }
+    )
 
 
 def test_why_a_rate_is_no_data_is_a_field_of_its_own() -> None:

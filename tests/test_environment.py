@@ -147,10 +147,7 @@ def test_lock_agrees_with_pyproject() -> None:
 
 def test_lock_problems_names_missing_outside_and_unhashed() -> None:
     lock = parse_lock(
-        "# generated\n"
-        "pandas==3.0.1 \\\n    --hash=sha256:aa \\\n    --hash=sha256:bb\n    # via hzlib\n"
-        "numpy==2.4.6 \\\n    --hash=sha256:cc\n"
-        "six==1.17.0\n"
+        "# generated\npandas==3.0.1 \\\n    --hash=sha256:aa \\\n    --hash=sha256:bb\n    # via hzlib\nnumpy==2.4.6 \\\n    --hash=sha256:cc\nsix==1.17.0\n"
     )
     assert lock == {"pandas": ("3.0.1", 2), "numpy": ("2.4.6", 1), "six": ("1.17.0", 0)}
     reqs = [Requirement("pandas>=2.1,<3"), Requirement("numpy>=1.26,<3"), Requirement("nbval>=0.11,<1")]
@@ -195,7 +192,10 @@ def test_hz_evaluate_works_without_the_extras() -> None:
     """`import hzlib` and `hz evaluate` need none of the heavy extras (they are imported lazily)."""
     r = subprocess.run(
         [sys.executable, "-c", _BLOCK_HEAVY, "evaluate", "ankang-2019", "--quarter", "2019Q2", "--format", "csv"],
-        capture_output=True, text=True, cwd=ROOT, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
     )
     assert r.returncode == 0, r.stderr
     assert "Traceback" not in r.stderr

@@ -138,10 +138,14 @@ def test_four_batches_start_is_the_city_level_projects_and_stocks_are_not_projec
     plan = load_plan("zhenba-2024")
     ledger = pd.DataFrame(
         {
-            "project_id": ["n", "c", "k", "p"], "name": ["市级新开工", "市级竣工", "县级新开工", "谋划"], "unit": ["泾洋街道"] * 4,
-            "level": ["city", "city", "county", "county"], "ownership": ["state"] * 4,
+            "project_id": ["n", "c", "k", "p"],
+            "name": ["市级新开工", "市级竣工", "县级新开工", "谋划"],
+            "unit": ["泾洋街道"] * 4,
+            "level": ["city", "city", "county", "county"],
+            "ownership": ["state"] * 4,
             "batch": ["start", "complete", "start", "plan"],
-            "is_new_start": [True, False, True, False], "total_investment": [50000.0, 80000.0, 40000.0, 90000.0],
+            "is_new_start": [True, False, True, False],
+            "total_investment": [50000.0, 80000.0, 40000.0, 90000.0],
             "annual_plan": [20000.0, 30000.0, 10000.0, 0.0],
             "planned_start": pd.to_datetime(["2024-03-01", "2022-05-01", "2024-02-01", "2026-01-01"]),
             "actual_start": pd.to_datetime(["2024-03-10", "2022-05-01", "2024-02-10", None]),

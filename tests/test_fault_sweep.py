@@ -22,7 +22,7 @@ from hzlib.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 #: Words of Python's (and its libraries') own error output that a statistician must never see.
-PYTHON_WORDS = ("Traceback", "Error:", "Exception", "Errno", "File \"", "Zip archive", "EOCD", "codec can't", "line 1 column")
+PYTHON_WORDS = ("Traceback", "Error:", "Exception", "Errno", 'File "', "Zip archive", "EOCD", "codec can't", "line 1 column")
 
 Setup = Callable[[Path], list[str]]
 
@@ -117,20 +117,57 @@ CASES: dict[str, Setup] = {
     "evaluate empty data": lambda t: ["evaluate", "zhenba-2024", "--quarter", "2024Q2", "--data", str(_empty_data(t))],
     "score empty data": lambda t: ["score", "ankang-2019", "--period", "2019Q2", "--data", str(_empty_data(t))],
     "whatif empty data": lambda t: [
-        "whatif", "zhenba-2024", "--quarter", "2024Q2", "--assume", "Q3=6%", "--data", str(_empty_data(t)),
+        "whatif",
+        "zhenba-2024",
+        "--quarter",
+        "2024Q2",
+        "--assume",
+        "Q3=6%",
+        "--data",
+        str(_empty_data(t)),
     ],
     # outputs that cannot be written: a folder, or a folder that does not exist
     "evaluate output is a folder": lambda t: [
-        "evaluate", "zhenba-2024", "--quarter", "2024Q2", "--format", "xlsx", "--output", str(_folder(t)),
+        "evaluate",
+        "zhenba-2024",
+        "--quarter",
+        "2024Q2",
+        "--format",
+        "xlsx",
+        "--output",
+        str(_folder(t)),
     ],
     "evaluate output folder missing": lambda t: [
-        "evaluate", "zhenba-2024", "--quarter", "2024Q2", "--format", "csv", "--output", str(t / "无此目录" / "e.csv"),
+        "evaluate",
+        "zhenba-2024",
+        "--quarter",
+        "2024Q2",
+        "--format",
+        "csv",
+        "--output",
+        str(t / "无此目录" / "e.csv"),
     ],
     "whatif output is a folder": lambda t: [
-        "whatif", "zhenba-2024", "--quarter", "2024Q2", "--assume", "Q3=6%", "--format", "xlsx", "--output", str(_folder(t)),
+        "whatif",
+        "zhenba-2024",
+        "--quarter",
+        "2024Q2",
+        "--assume",
+        "Q3=6%",
+        "--format",
+        "xlsx",
+        "--output",
+        str(_folder(t)),
     ],
     "score output is a folder": lambda t: [
-        "score", "ankang-2019", "--period", "2019Q2", "--format", "xlsx", "--output", str(_folder(t)),
+        "score",
+        "ankang-2019",
+        "--period",
+        "2019Q2",
+        "--format",
+        "xlsx",
+        "--output",
+        str(_folder(t)),
     ],
     "tasks-template output is a folder": lambda t: ["tasks-template", "zhenba-2024", "--quarter", "2024Q2", "--out", str(_folder(t))],
     "scoring-template output is a folder": lambda t: ["scoring-template", "ankang-2019", "--out", str(_folder(t))],
@@ -146,51 +183,91 @@ CASES: dict[str, Setup] = {
     "plan with a key written twice": lambda t: ["check", str(_yaml(t, "id: my-plan\nid: other\n"))],
     "plan with alias bombs": lambda t: [
         "check",
-        str(_yaml(t, "a: &a [x, x, x, x, x, x, x, x, x]\n"
-                     + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
-                               f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
-                               for i in range(9)))),
+        str(
+            _yaml(
+                t,
+                "a: &a [x, x, x, x, x, x, x, x, x]\n"
+                + "".join(
+                    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+                    f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+                    for i in range(9)
+                ),
+            )
+        ),
     ],
     "plan that is not YAML text": lambda t: ["check", str(_garbage(t, "plan.yaml"))],
     "plan with a value typed as words": lambda t: ["check", str(_plan_edit(t, "zhenba-2024", "value: 8", "value: 八"))],
     "plan with an unknown indicator": lambda t: ["check", str(_plan_edit(t, "zhenba-2024", "indicator: fai", "indicator: fia"))],
     # data files an office filled in
     "indicators with a bad period": lambda t: [
-        "evaluate", "zhenba-2024", "--quarter", "2024Q2", "--data",
+        "evaluate",
+        "zhenba-2024",
+        "--quarter",
+        "2024Q2",
+        "--data",
         str(_edit(t, "zhenba-2024", "indicators.csv", "镇巴县,2024Q1,fai", "镇巴县,2024年13月,fai")),
     ],
     "indicators with text for a number": lambda t: [
-        "evaluate", "zhenba-2024", "--quarter", "2024Q2", "--data",
+        "evaluate",
+        "zhenba-2024",
+        "--quarter",
+        "2024Q2",
+        "--data",
         str(_edit(t, "zhenba-2024", "indicators.csv", "207419.28,7.6", "207419.28,七点六")),
     ],
     "tasks with an unknown target": lambda t: [
-        "evaluate", "zhenba-2024", "--quarter", "2024Q3", "--data",
+        "evaluate",
+        "zhenba-2024",
+        "--quarter",
+        "2024Q3",
+        "--data",
         str(_edit(t, "zhenba-2024", "tasks.csv", "signed_investment,", "signed_invest,")),
     ],
     "scoring input that is not a number": lambda t: [
-        "score", "ankang-2019", "--period", "2019Q2", "--data",
+        "score",
+        "ankang-2019",
+        "--period",
+        "2019Q2",
+        "--data",
         str(_edit(t, "ankang-2019", "scoring_inputs.csv", "重点前期项目,3,个", "重点前期项目,三个,个")),
     ],
     # scenario files a person wrote
     "scenario with a tab": lambda t: [
-        "whatif", "zhenba-2024", "--quarter", "2024Q2", "--scenario", str(_scenario(t, "id: s\n\tlabel: x\n")),
+        "whatif",
+        "zhenba-2024",
+        "--quarter",
+        "2024Q2",
+        "--scenario",
+        str(_scenario(t, "id: s\n\tlabel: x\n")),
     ],
     "scenario with an unknown field": lambda t: [
-        "whatif", "zhenba-2024", "--quarter", "2024Q2",
-        "--scenario", str(_scenario(t, "id: s\nlabel: 测试\nplan: zhenba-2024\nquarter: 2024Q2\ngrowht: []\n")),
+        "whatif",
+        "zhenba-2024",
+        "--quarter",
+        "2024Q2",
+        "--scenario",
+        str(_scenario(t, "id: s\nlabel: 测试\nplan: zhenba-2024\nquarter: 2024Q2\ngrowht: []\n")),
     ],
     "scenario for another plan": lambda t: [
-        "whatif", "zhenba-2024", "--quarter", "2024Q2",
-        "--scenario", str(_scenario(t, "id: s\nlabel: 测试\nplan: ankang-2019\nquarter: 2019Q2\n")),
+        "whatif",
+        "zhenba-2024",
+        "--quarter",
+        "2024Q2",
+        "--scenario",
+        str(_scenario(t, "id: s\nlabel: 测试\nplan: ankang-2019\nquarter: 2019Q2\n")),
     ],
     # mapping files
     "mapping with a full-width colon": lambda t: [
-        "validate-data", str(ROOT / "tests" / "workbook_corpus" / "own_words.xlsx"),
-        "--map", str(_yaml(t, "headers：\n  区县名: unit\n", name="mapping.yaml")),
+        "validate-data",
+        str(ROOT / "tests" / "workbook_corpus" / "own_words.xlsx"),
+        "--map",
+        str(_yaml(t, "headers：\n  区县名: unit\n", name="mapping.yaml")),
     ],
     "mapping to an unknown field": lambda t: [
-        "validate-data", str(ROOT / "tests" / "workbook_corpus" / "own_words.xlsx"),
-        "--map", str(_yaml(t, "headers:\n  区县名: 不存在的字段\n", name="mapping.yaml")),
+        "validate-data",
+        str(ROOT / "tests" / "workbook_corpus" / "own_words.xlsx"),
+        "--map",
+        str(_yaml(t, "headers:\n  区县名: 不存在的字段\n", name="mapping.yaml")),
     ],
 }
 

@@ -17,23 +17,48 @@ from hzlib.render.html import bulletin_css
 ROOT = Path(__file__).resolve().parents[1]
 
 #: What matplotlib lists on a stock Windows 10/11 (a few of C:\Windows\Fonts) and macOS.
-WINDOWS_FONTS = ["Arial", "Calibri", "Segoe UI", "Times New Roman", "SimSun", "NSimSun", "SimHei", "Microsoft YaHei",
-                 "DengXian", "KaiTi", "FangSong", "DejaVu Sans"]
-MACOS_FONTS = ["Helvetica", "Helvetica Neue", ".SF NS", "Songti SC", "STHeiti", "Heiti TC", "Hiragino Sans GB",
-               "PingFang SC", "Arial Unicode MS", "DejaVu Sans"]
+WINDOWS_FONTS = [
+    "Arial",
+    "Calibri",
+    "Segoe UI",
+    "Times New Roman",
+    "SimSun",
+    "NSimSun",
+    "SimHei",
+    "Microsoft YaHei",
+    "DengXian",
+    "KaiTi",
+    "FangSong",
+    "DejaVu Sans",
+]
+MACOS_FONTS = [
+    "Helvetica",
+    "Helvetica Neue",
+    ".SF NS",
+    "Songti SC",
+    "STHeiti",
+    "Heiti TC",
+    "Hiragino Sans GB",
+    "PingFang SC",
+    "Arial Unicode MS",
+    "DejaVu Sans",
+]
 LINUX_FONTS = ["DejaVu Sans", "Liberation Sans", "WenQuanYi Micro Hei", "Noto Sans CJK JP", "Noto Sans CJK SC"]
 
 
-@pytest.mark.parametrize(("installed", "chosen"), [
-    (WINDOWS_FONTS, "Microsoft YaHei"),
-    (MACOS_FONTS, "PingFang SC"),
-    (LINUX_FONTS, "Noto Sans CJK SC"),
-    (["DejaVu Sans", "SimSun", "SimHei"], "SimHei"),  # a Windows without YaHei: a sans (黑体) before 宋体
-    (["DejaVu Sans", "Hiragino Sans GB", "STHeiti"], "Hiragino Sans GB"),
-    (["DejaVu Sans", "WenQuanYi Zen Hei"], "WenQuanYi Zen Hei"),
-    (["DejaVu Sans", "Noto Sans CJK KR", "Noto Sans Mono CJK KR"], "Noto Sans CJK KR"),
-    (["DejaVu Sans", "Liberation Sans"], None),
-])
+@pytest.mark.parametrize(
+    ("installed", "chosen"),
+    [
+        (WINDOWS_FONTS, "Microsoft YaHei"),
+        (MACOS_FONTS, "PingFang SC"),
+        (LINUX_FONTS, "Noto Sans CJK SC"),
+        (["DejaVu Sans", "SimSun", "SimHei"], "SimHei"),  # a Windows without YaHei: a sans (黑体) before 宋体
+        (["DejaVu Sans", "Hiragino Sans GB", "STHeiti"], "Hiragino Sans GB"),
+        (["DejaVu Sans", "WenQuanYi Zen Hei"], "WenQuanYi Zen Hei"),
+        (["DejaVu Sans", "Noto Sans CJK KR", "Noto Sans Mono CJK KR"], "Noto Sans CJK KR"),
+        (["DejaVu Sans", "Liberation Sans"], None),
+    ],
+)
 def test_choose_cjk_family(installed, chosen):
     assert charts_style.choose_cjk_family(installed) == chosen
 
@@ -67,8 +92,17 @@ def test_no_cjk_font_says_what_to_install_on_each_system(monkeypatch):
 
 
 def test_font_file_patterns_know_windows_and_macos_files(tmp_path):
-    names = ["msyh.ttc", "simhei.ttf", "Deng.ttf", "PingFang.ttc", "Hiragino Sans GB.ttc", "STHeiti Light.ttc",
-             "NotoSansCJK-Regular.ttc", "arial.ttf", "Helvetica.ttc"]
+    names = [
+        "msyh.ttc",
+        "simhei.ttf",
+        "Deng.ttf",
+        "PingFang.ttc",
+        "Hiragino Sans GB.ttc",
+        "STHeiti Light.ttc",
+        "NotoSansCJK-Regular.ttc",
+        "arial.ttf",
+        "Helvetica.ttc",
+    ]
     for n in names:
         (tmp_path / n).write_bytes(b"")
     found = {Path(p).name for p in charts_style._scan_font_files([str(tmp_path)])}
@@ -140,8 +174,17 @@ def test_bulletin_css_names_the_cjk_fonts_of_every_system():
     assert root_font is not None and footer_font is not None
     for block in (root_font.group(1), footer_font.group(1)):
         names = re.findall(r'"([^"]+)"', block)
-        for family in ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "SimHei", "PingFang SC",
-                       "Hiragino Sans GB", "Heiti SC", "STHeiti", "WenQuanYi Micro Hei"):
+        for family in (
+            "Noto Sans CJK SC",
+            "Source Han Sans SC",
+            "Microsoft YaHei",
+            "SimHei",
+            "PingFang SC",
+            "Hiragino Sans GB",
+            "Heiti SC",
+            "STHeiti",
+            "WenQuanYi Micro Hei",
+        ):
             assert family in names, family
         assert set(names) <= set(charts_style.CJK_FONT_FAMILIES)
         assert names[0] == "Noto Sans CJK SC"  # what the PDF embeds on Linux comes first

@@ -134,9 +134,14 @@ def test_glossary_imports_nothing_from_hzlib() -> None:
 
 def test_statuses_carry_label_class_and_colour() -> None:
     assert [(s.value, s.zh) for s in g.Status] == [
-        ("met", "达标"), ("near", "基本达标"), ("missed", "未达标"), ("pending", "未到期"), ("no_data", "无数据"), ("n/a", "不适用")]
-    assert STATUS_COLORS == {"met": "#2e7d32", "near": "#f9a825", "missed": "#c62828", "pending": "#9e9e9e",
-                             "no_data": "#bdbdbd", "n/a": "#bdbdbd"}
+        ("met", "达标"),
+        ("near", "基本达标"),
+        ("missed", "未达标"),
+        ("pending", "未到期"),
+        ("no_data", "无数据"),
+        ("n/a", "不适用"),
+    ]
+    assert STATUS_COLORS == {"met": "#2e7d32", "near": "#f9a825", "missed": "#c62828", "pending": "#9e9e9e", "no_data": "#bdbdbd", "n/a": "#bdbdbd"}
     assert STATUS_CLASSES["no_data"] == "status-pending" and STATUS_CLASSES["near"] == "status-near"
     assert STATUS_LABELS["missed"] == "未达标"
     assert status_html("missed") == '<span class="status-missed">未达标</span>'
@@ -163,7 +168,12 @@ def test_quarter_names() -> None:
     for name, end in g.YEAR_PARTS_ZH.items():
         assert Period.parse(f"2024年{name}").end_month == end
     assert [Period.parse(s).label_zh() for s in ("2024Q1", "2024H1", "2024Q3", "2024", "2024-06")] == [
-        "2024年一季度", "2024年上半年", "2024年前三季度", "2024年全年", "2024年1-6月"]
+        "2024年一季度",
+        "2024年上半年",
+        "2024年前三季度",
+        "2024年全年",
+        "2024年1-6月",
+    ]
     assert [c.zh for c in PROFILE_COLUMNS[-4:]] == list(g.QUARTER_ZH.values())
 
 
@@ -204,8 +214,7 @@ def test_field_problems_point_at_each_field_line() -> None:
     doc = YamlDoc("p.yaml", data, lines)
     model, found = doc.validate(_Doc)
     assert model is None
-    assert [(p.row, p.column, p.message) for p in found] == [
-        (5, "pairs[1].high", "high 3 小于 low 5"), (4, "pairs[1].low", "请核对")]
+    assert [(p.row, p.column, p.message) for p in found] == [(5, "pairs[1].high", "high 3 小于 low 5"), (4, "pairs[1].low", "请核对")]
 
 
 def test_field_problems_keep_their_fields() -> None:

@@ -46,8 +46,19 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
 def test_import_writes_clean_contract_files_and_says_what_it_did(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out = run(["import", str(w("office_h1.xlsx")), "--plan", PLAN, "--data", str(folder.parent)], capsys)
     assert code == 0, out
-    for said in ("读取工作表 “1-6月”", "合计行 1 行（第4行）", "分组标题行 2 行", "生成稳定编号 6 个", "是否新开工", "由项目类别推断",
-                 "按标题中的“市级重点”", "“1-6月完成投资”→ 2019-06", "ledger.csv：6 行", "progress.csv：6 行", "git diff"):
+    for said in (
+        "读取工作表 “1-6月”",
+        "合计行 1 行（第4行）",
+        "分组标题行 2 行",
+        "生成稳定编号 6 个",
+        "是否新开工",
+        "由项目类别推断",
+        "按标题中的“市级重点”",
+        "“1-6月完成投资”→ 2019-06",
+        "ledger.csv：6 行",
+        "progress.csv：6 行",
+        "git diff",
+    ):
         assert said in out, said
     ledger = read_ledger(folder / "ledger.csv", year=2019)
     assert ledger.ok and ledger.problems == []  # the next run reads clean data

@@ -122,9 +122,12 @@ def test_a_sheet_without_ids_updates_the_ledgers_projects_by_name_and_unit(ankan
     old_ledger = read_ledger(ankang / "ledger.csv", year=2019).frame.set_index("project_id")
     old_progress = read_progress(ankang / "progress.csv", year=2019).frame
     sheet = tmp_path / "two.csv"
-    sheet.write_text("项目名称,责任单位,项目类别,总投资,年度计划投资,1-6月完成投资\n"
-                     "汉滨区变电站新建工程项目（二期）,汉滨区,开工,47618,21000,7000\n"
-                     "汉滨区商贸综合体项目,汉滨区,开工,,98746,51878.45\n", encoding="utf-8")
+    sheet.write_text(
+        "项目名称,责任单位,项目类别,总投资,年度计划投资,1-6月完成投资\n"
+        "汉滨区变电站新建工程项目（二期）,汉滨区,开工,47618,21000,7000\n"
+        "汉滨区商贸综合体项目,汉滨区,开工,,98746,51878.45\n",
+        encoding="utf-8",
+    )
     code, out = imp(capsys, sheet, ankang)
     assert code == 0, out
     assert "2 个项目按项目名称和责任单位对应到台账原有的项目编号" in out
@@ -145,14 +148,18 @@ def test_a_sheet_without_ids_updates_the_ledgers_projects_by_name_and_unit(ankan
     load_data(PLAN, ankang, year=2019)  # the folder still reads
 
 
-@pytest.mark.parametrize(("cells", "said"), [
-    ({"A1": "2023年安康市市级重点建设项目进度表（1-6月）"}, "标题写的是 2023 年，而计划（或 --year）是 2019 年，本表不导入"),
-    ({"A1": "2019年汉中市市级重点建设项目进度表（1-6月）"}, "标题写的是“汉中市”，而计划 ankang-2019 是安康市的计划"),
-    ({"H3": "2023年1-6月完成投资"}, "累计完成投资截至 2023-06，不在计划年度 2019 年内：本表不导入"),
-    ({"D7": "南郑区"}, "单位“南郑区”（第7行）不是计划 ankang-2019 的单位"),
-])
-def test_a_workbook_of_another_year_place_or_unit_is_refused(h1: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                             cells: dict[str, object], said: str) -> None:
+@pytest.mark.parametrize(
+    ("cells", "said"),
+    [
+        ({"A1": "2023年安康市市级重点建设项目进度表（1-6月）"}, "标题写的是 2023 年，而计划（或 --year）是 2019 年，本表不导入"),
+        ({"A1": "2019年汉中市市级重点建设项目进度表（1-6月）"}, "标题写的是“汉中市”，而计划 ankang-2019 是安康市的计划"),
+        ({"H3": "2023年1-6月完成投资"}, "累计完成投资截至 2023-06，不在计划年度 2019 年内：本表不导入"),
+        ({"D7": "南郑区"}, "单位“南郑区”（第7行）不是计划 ankang-2019 的单位"),
+    ],
+)
+def test_a_workbook_of_another_year_place_or_unit_is_refused(
+    h1: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], cells: dict[str, object], said: str
+) -> None:
     before = files(h1)
     code, out = imp(capsys, edited(CORPUS / "office_h1.xlsx", tmp_path / "other.xlsx", cells), h1)
     assert code == 2 and said in out and "未写入任何文件" in out, out
@@ -170,8 +177,9 @@ def test_a_new_project_lacking_a_column_the_ledger_requires_is_refused(ankang: P
 def test_import_then_undo_gives_back_the_same_bytes(ankang: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     original = files(ankang)
     sheet = tmp_path / "one.csv"
-    sheet.write_text("项目名称,责任单位,项目类别,总投资,年度计划投资,1-6月完成投资\n汉滨区变电站新建工程项目（二期）,汉滨区,开工,47618,20696,7000\n",
-                     encoding="utf-8")
+    sheet.write_text(
+        "项目名称,责任单位,项目类别,总投资,年度计划投资,1-6月完成投资\n汉滨区变电站新建工程项目（二期）,汉滨区,开工,47618,20696,7000\n", encoding="utf-8"
+    )
     code, out = imp(capsys, sheet, ankang)
     assert code == 0 and "备份：被替换的文件（ledger.csv、progress.csv）保存在" in out and "撤销：hz import --undo --plan ankang-2019 --data" in out
     kept = [p for p in (ankang / ".history").iterdir()]
@@ -218,8 +226,9 @@ def test_the_history_is_never_read_as_data(ankang: Path, tmp_path: Path, capsys:
     assert not any(".history" in p.parts for p in input_files(PLAN, ankang).values())
 
 
-def test_importing_into_a_folder_that_refuses_writes_is_one_line(h1: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_importing_into_a_folder_that_refuses_writes_is_one_line(
+    h1: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = files(h1)
 
     def refuse(path: Path, data: bytes) -> None:

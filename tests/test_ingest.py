@@ -41,10 +41,7 @@ def c(name: str) -> Path:
 
 def find(r: ReadResult, severity: str, row: int | None, column: str | None, *words: str) -> Problem:
     """The one problem at (row, column) with all ``words``; fails with the full list otherwise."""
-    hits = [
-        p for p in r.problems
-        if p.severity == severity and p.row == row and p.column == column and all(w in p.message for w in words)
-    ]
+    hits = [p for p in r.problems if p.severity == severity and p.row == row and p.column == column and all(w in p.message for w in words)]
     assert len(hits) == 1, f"expected one {severity} at row {row} [{column}] with {words}, got:\n" + "\n".join(map(str, r.problems))
     assert hits[0].file.startswith(r.file)  # the file, and its sheet when the workbook has several
     return hits[0]
@@ -104,8 +101,13 @@ def test_clean_progress_indicators_profiles() -> None:
 
 @pytest.mark.parametrize(
     "name, kind",
-    [("good_ledger_zh.csv", "ledger"), ("good_progress.csv", "progress"), ("good_indicators.csv", "indicators"),
-     ("good_profiles.csv", "profiles"), ("title_and_totals.xlsx", "ledger")],
+    [
+        ("good_ledger_zh.csv", "ledger"),
+        ("good_progress.csv", "progress"),
+        ("good_indicators.csv", "indicators"),
+        ("good_profiles.csv", "profiles"),
+        ("title_and_totals.xlsx", "ledger"),
+    ],
 )
 def test_kind_is_guessed_from_the_columns(name: str, kind: str) -> None:
     assert guess_kind(c(name)) == kind
@@ -163,8 +165,11 @@ def test_start_after_completion_is_an_error() -> None:
 
 def test_planned_start_after_planned_completion(tmp_path: Path) -> None:
     p = tmp_path / "计划.csv"
-    p.write_text("项目编号,项目名称,责任单位,项目级别,投资主体,项目类别,是否新开工,总投资（万元）,年度计划投资（万元）,计划开工时间,计划竣工时间\n"
-                 "A1,桥,汉台区,市级,国有,新开工,是,100,50,2025-01-01,2024-12-31\n", encoding="utf-8")
+    p.write_text(
+        "项目编号,项目名称,责任单位,项目级别,投资主体,项目类别,是否新开工,总投资（万元）,年度计划投资（万元）,计划开工时间,计划竣工时间\n"
+        "A1,桥,汉台区,市级,国有,新开工,是,100,50,2025-01-01,2024-12-31\n",
+        encoding="utf-8",
+    )
     find(read_ledger(p), ERROR, 2, "计划开工时间", "晚于", "计划竣工时间")
 
 
@@ -277,8 +282,8 @@ def test_two_header_rows_unit_line_repeated_header_group_title_and_footnote(tmp_
         "一、汉台区,,,,,,,,,,,\n"
         "A1,桥,汉台区,市级,国有,新开工,√,1.2,0.3,2024/1/5,2024年2月,\n"
         "项目编号,项目名称,责任单位,项目级别,投资主体,项目类别,是否新开工,总投资,年度计划投资,,,\n"
-        "A2,路,汉台区,区级,外资,谋划,×,\"1,000\",0,,,\n"
-        "小计,,,,,,,\"1,001.2\",0.3,,,\n"
+        'A2,路,汉台区,区级,外资,谋划,×,"1,000",0,,,\n'
+        '小计,,,,,,,"1,001.2",0.3,,,\n'
         "注：数据截至6月底,,,,,,,,,,,\n"
     )
     r = read_ledger(write(tmp_path, "l.csv", text))
@@ -295,10 +300,13 @@ def test_two_header_rows_unit_line_repeated_header_group_title_and_footnote(tmp_
 
 
 def test_category_and_bool_errors_name_the_value(tmp_path: Path) -> None:
-    p = write(tmp_path, "l.csv",
-              "项目编号,项目名称,责任单位,项目级别,投资主体,项目类别,是否新开工,总投资（万元）,年度计划投资（万元）\n"
-              "A1,桥,汉台区,乡级,国有,新开工,也许,100,50\n"
-              ",路,汉台区,市级,国有,新开工,是,100,50\n")
+    p = write(
+        tmp_path,
+        "l.csv",
+        "项目编号,项目名称,责任单位,项目级别,投资主体,项目类别,是否新开工,总投资（万元）,年度计划投资（万元）\n"
+        "A1,桥,汉台区,乡级,国有,新开工,也许,100,50\n"
+        ",路,汉台区,市级,国有,新开工,是,100,50\n",
+    )
     r = read_ledger(p)
     find(r, ERROR, 2, "项目级别", "乡级", "市级")
     find(r, ERROR, 2, "是否新开工", "也许", "是/否")
@@ -330,20 +338,22 @@ def test_a_large_gbk_ledger_reads_every_row_and_parses_mixed_cells(tmp_path: Pat
     rng = np.random.default_rng(0)
     months, days = rng.integers(1, 12, n), rng.integers(1, 28, n)
     tax = rng.choice(["12%", "8.5", "10"], n)
-    df = pd.DataFrame({
-        "项目编号": [f"P{i:06d}" for i in range(n)],
-        "项目名称": [f"项目{i}" for i in range(n)],
-        "责任单位": rng.choice(["汉台区", "南郑区", "城固县"], n),
-        "项目级别": rng.choice(["市级", "省级", "县级"], n),
-        "投资主体": rng.choice(["民间", "国有", "政府"], n),
-        "项目类别": rng.choice(["新开工", "续建", "竣工"], n),
-        "是否新开工": rng.choice(["是", "否"], n),
-        "总投资（万元）": rng.integers(1000, 100000, n),
-        "年度计划投资（万元）": rng.integers(100, 1000, n),
-        "计划开工时间": [f"2024年{m}月{d}日" for m, d in zip(months, days)],
-        "计划竣工时间": "2026-12-31",
-        "利税率（%）": tax,
-    })
+    df = pd.DataFrame(
+        {
+            "项目编号": [f"P{i:06d}" for i in range(n)],
+            "项目名称": [f"项目{i}" for i in range(n)],
+            "责任单位": rng.choice(["汉台区", "南郑区", "城固县"], n),
+            "项目级别": rng.choice(["市级", "省级", "县级"], n),
+            "投资主体": rng.choice(["民间", "国有", "政府"], n),
+            "项目类别": rng.choice(["新开工", "续建", "竣工"], n),
+            "是否新开工": rng.choice(["是", "否"], n),
+            "总投资（万元）": rng.integers(1000, 100000, n),
+            "年度计划投资（万元）": rng.integers(100, 1000, n),
+            "计划开工时间": [f"2024年{m}月{d}日" for m, d in zip(months, days)],
+            "计划竣工时间": "2026-12-31",
+            "利税率（%）": tax,
+        }
+    )
     p = tmp_path / "big.csv"
     df.to_csv(p, index=False, encoding="gbk")
     r = read_ledger(p)
@@ -398,7 +408,7 @@ def _workbook(path: Path) -> Path:
     ws.append([None, "A1", 3.0, dt.datetime(2024, 3, 5), dt.datetime(2024, 3, 5, 14, 30), True, "  有空格  "])
     ws.append([None, "A2", 2.5, dt.date(2024, 12, 31), None, False, "   "])
     ws.append([None, 1001, None, 45356, "2024年3月5日", None, None])
-    ws["D3"].number_format = "yyyy\"年\"m\"月\"d\"日\""
+    ws["D3"].number_format = 'yyyy"年"m"月"d"日"'
     for i, err in enumerate(EXCEL_ERRORS[:7]):
         ws.cell(6 + i, 2, f"E{i}")
         ws.cell(6 + i, 3 + i % 5, err)  # openpyxl writes these as error cells (t="e")
@@ -436,9 +446,15 @@ def test_every_excel_error_value_is_reported(tmp_path: Path, monkeypatch: pytest
     ws.cell(3, 9, "#NULL!")
     wb.save(tmp_path / "e.xlsx")
     r = read_ledger(tmp_path / "e.xlsx")
-    for row, column, err in [(2, "总投资（万元）", "#N/A"), (3, "总投资（万元）", "#REF!"), (4, "总投资（万元）", "#VALUE!"),
-                             (5, "总投资（万元）", "#NAME?"), (2, "年度计划投资（万元）", "#NUM!"),
-                             (3, "年度计划投资（万元）", "#NULL!"), (5, "年度计划投资（万元）", "#DIV/0!")]:
+    for row, column, err in [
+        (2, "总投资（万元）", "#N/A"),
+        (3, "总投资（万元）", "#REF!"),
+        (4, "总投资（万元）", "#VALUE!"),
+        (5, "总投资（万元）", "#NAME?"),
+        (2, "年度计划投资（万元）", "#NUM!"),
+        (3, "年度计划投资（万元）", "#NULL!"),
+        (5, "年度计划投资（万元）", "#DIV/0!"),
+    ]:
         find(r, ERROR, row, column, err, "Excel")
     assert len(r.errors) == 7
 

@@ -14,7 +14,7 @@ def test_a_one_next_to_a_true_cell_stays_a_number(tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["项目编号", "项目名称", "责任单位", "项目级别", "投资主体", "项目类别", "是否新开工", "总投资（万元）", "年度计划投资（万元）"])
-    ws.append(["P1", "甲", "汉台区", "市级", "国有投资", "开工", True, True, 1])   # TRUE typed in a money column
+    ws.append(["P1", "甲", "汉台区", "市级", "国有投资", "开工", True, True, 1])  # TRUE typed in a money column
     ws.append(["P2", "乙", "汉台区", "市级", "国有投资", "开工", 1, 1, 1])
     ws.append(["P3", "丙", "汉台区", "市级", "国有投资", "开工", False, 0, 0])
     wb.save(tmp_path / "ledger.xlsx")

@@ -81,7 +81,8 @@ def test_a_hidden_copy_of_a_county_sheet_is_not_counted_twice() -> None:
 def test_a_missing_sheet_lists_the_hidden_ones_as_hidden() -> None:
     raw = read_raw(f("hidden_sheets.xlsx"), "1-7月")
     assert [p.message for p in raw.problems] == [
-        "工作表“1-7月”不存在，文件中的工作表有：1-6月、旧表（隐藏）、草稿（隐藏）；请用 --sheet 指定其中一个 / no sheet named '1-7月'"]
+        "工作表“1-7月”不存在，文件中的工作表有：1-6月、旧表（隐藏）、草稿（隐藏）；请用 --sheet 指定其中一个 / no sheet named '1-7月'"
+    ]
 
 
 def test_a_workbook_whose_sheets_are_all_hidden_names_them(tmp_path: Path) -> None:
@@ -93,7 +94,8 @@ def test_a_workbook_whose_sheets_are_all_hidden_names_them(tmp_path: Path) -> No
     assert list_sheets(dst) == []
     r = read_ledger(dst)
     assert [p.message.split(" / ")[0] for p in r.errors] == [
-        "文件中的工作表 “1-6月”、“旧表”、“草稿” 都是隐藏工作表，未读取：请取消隐藏，或用 --sheet 指定要读取的工作表"]
+        "文件中的工作表 “1-6月”、“旧表”、“草稿” 都是隐藏工作表，未读取：请取消隐藏，或用 --sheet 指定要读取的工作表"
+    ]
     assert read_ledger(dst, sheet="1-6月", year=2019).frame["name"].tolist() == ["安康汉江二桥", "平利县女娲茶城"]
 
 
@@ -192,11 +194,14 @@ def test_the_openpyxl_fallback_says_the_same(monkeypatch: pytest.MonkeyPatch) ->
 # ---------------------------------------------------------------- 4. what the file really is
 
 
-@pytest.mark.parametrize(("name", "fmt", "message"), [
-    ("password.xlsx", "encrypted", "文件 password.xlsx 已设置打开密码（加密）：请在 Excel/WPS 中取消密码后另存为 .xlsx 再导入"),
-    ("truncated.xlsx", "xlsx", "文件 truncated.xlsx 不完整或已损坏（不是有效的 Excel 文件，无法作为 Excel（xlsx）文件打开）：请重新导出或重新发送"),
-    ("html_export.xls", "html", "文件 html_export.xls 实际是网页（HTML）格式，不是 Excel 文件"),
-])
+@pytest.mark.parametrize(
+    ("name", "fmt", "message"),
+    [
+        ("password.xlsx", "encrypted", "文件 password.xlsx 已设置打开密码（加密）：请在 Excel/WPS 中取消密码后另存为 .xlsx 再导入"),
+        ("truncated.xlsx", "xlsx", "文件 truncated.xlsx 不完整或已损坏（不是有效的 Excel 文件，无法作为 Excel（xlsx）文件打开）：请重新导出或重新发送"),
+        ("html_export.xls", "html", "文件 html_export.xls 实际是网页（HTML）格式，不是 Excel 文件"),
+    ],
+)
 def test_files_that_cannot_be_read_say_what_they_are(name: str, fmt: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert file_format(f(name)) == fmt
     r = read_ledger(f(name))
@@ -206,13 +211,16 @@ def test_files_that_cannot_be_read_say_what_they_are(name: str, fmt: str, messag
     assert message in out.out and "Traceback" not in out.out + out.err and "EOCD" not in out.out
 
 
-@pytest.mark.parametrize(("name", "fmt", "note"), [
-    ("old_format.xls", "xls", None),
-    ("really_xls.xlsx", "xls", "文件 really_xls.xlsx 实际是旧版 .xls 格式（扩展名为 .xlsx），已按 .xls 读取；建议在 Excel/WPS 中另存为 .xlsx"),
-    ("really_xlsx.xls", "xlsx", "文件 really_xlsx.xls 实际是 .xlsx 格式（扩展名为 .xls），已按 .xlsx 读取；请把扩展名改为 .xlsx"),
-    ("really_xlsx.csv", "xlsx", "文件 really_xlsx.csv 实际是 .xlsx 格式（扩展名为 .csv），已按 .xlsx 读取；请把扩展名改为 .xlsx"),
-    ("text_export.xls", "text", "文件 text_export.xls 实际是文本（CSV）格式，不是 Excel 文件，已按 CSV 读取；请把扩展名改为 .csv"),
-])
+@pytest.mark.parametrize(
+    ("name", "fmt", "note"),
+    [
+        ("old_format.xls", "xls", None),
+        ("really_xls.xlsx", "xls", "文件 really_xls.xlsx 实际是旧版 .xls 格式（扩展名为 .xlsx），已按 .xls 读取；建议在 Excel/WPS 中另存为 .xlsx"),
+        ("really_xlsx.xls", "xlsx", "文件 really_xlsx.xls 实际是 .xlsx 格式（扩展名为 .xls），已按 .xlsx 读取；请把扩展名改为 .xlsx"),
+        ("really_xlsx.csv", "xlsx", "文件 really_xlsx.csv 实际是 .xlsx 格式（扩展名为 .csv），已按 .xlsx 读取；请把扩展名改为 .xlsx"),
+        ("text_export.xls", "text", "文件 text_export.xls 实际是文本（CSV）格式，不是 Excel 文件，已按 CSV 读取；请把扩展名改为 .csv"),
+    ],
+)
 def test_files_are_read_by_what_they_are(name: str, fmt: str, note: str | None) -> None:
     assert file_format(f(name)) == fmt
     r = read_ledger(f(name), year=2019)

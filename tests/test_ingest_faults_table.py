@@ -48,21 +48,29 @@ def test_breakdown_and_county_subtotal_rows_are_not_projects() -> None:
     assert r.frame["total_investment"].sum() == 4600
     assert r.progress is not None and r.progress.frame["completed_cum"].sum() == 640
     assert [(e.row, e.reason) for e in r.excluded] == [
-        (3, "合计行（“合计”）"), (4, "分项小计行（“其中：新开工”）"), (5, "分项小计行（“其中:续建”）"),
-        (6, "分项小计行（“其中 省级项目”）"), (9, "合计行（“汉台区小计”）"), (12, "合计行（“南郑区小计（2个）”）")]
+        (3, "合计行（“合计”）"),
+        (4, "分项小计行（“其中：新开工”）"),
+        (5, "分项小计行（“其中:续建”）"),
+        (6, "分项小计行（“其中 省级项目”）"),
+        (9, "合计行（“汉台区小计”）"),
+        (12, "合计行（“南郑区小计（2个）”）"),
+    ]
     assert r.source_rows == len(r.frame) + len(r.excluded)
     p = one(r, WARNING, "已排除分项小计行（“其中：新开工”）")
     assert p.row == 4
 
 
 def test_a_lone_breakdown_line_is_not_a_section_naming_the_unit(tmp_path: Path) -> None:
-    """"其中：新开工项目" alone on its row used to become the 责任单位 of the rows under it."""
-    p = write_csv(tmp_path / "台账.csv", [
-        "项目名称,责任单位,总投资（万元）,年度计划投资（万元）",
-        "汉江二桥,汉台区,1000,300",
-        "其中：新开工项目,,,",
-        "天汉大道改造,,2000,600",
-    ])
+    """ "其中：新开工项目" alone on its row used to become the 责任单位 of the rows under it."""
+    p = write_csv(
+        tmp_path / "台账.csv",
+        [
+            "项目名称,责任单位,总投资（万元）,年度计划投资（万元）",
+            "汉江二桥,汉台区,1000,300",
+            "其中：新开工项目,,,",
+            "天汉大道改造,,2000,600",
+        ],
+    )
     r = read_ledger(p)
     assert [(e.row, e.reason) for e in r.excluded] == [(3, "分项小计行（“其中：新开工项目”）")]
     assert r.frame["unit"].tolist() == ["汉台区", "汉台区"]
@@ -72,12 +80,15 @@ def test_a_lone_breakdown_line_is_not_a_section_naming_the_unit(tmp_path: Path) 
 
 
 def test_same_name_under_two_units_is_reported_naming_both_rows(tmp_path: Path) -> None:
-    p = write_csv(tmp_path / "台账.csv", [
-        "项目名称,责任单位,总投资（万元）,年度计划投资（万元）",
-        "汉江二桥,汉台区,1000,300",
-        "南郑产业园,南郑区,600,200",
-        "汉江 二桥,南郑区,1200,300",
-    ])
+    p = write_csv(
+        tmp_path / "台账.csv",
+        [
+            "项目名称,责任单位,总投资（万元）,年度计划投资（万元）",
+            "汉江二桥,汉台区,1000,300",
+            "南郑产业园,南郑区,600,200",
+            "汉江 二桥,南郑区,1200,300",
+        ],
+    )
     r = read_ledger(p)
     assert r.ok, r.errors  # different money: perhaps two projects, so a warning
     w = one(r, WARNING, "各出现一次")
@@ -89,8 +100,10 @@ def test_same_name_and_same_money_under_two_county_sheets_is_an_error() -> None:
     r = read_ledger(c("same_name_two_units.xlsx"))
     e = one(r, ERROR, "汉江二桥")
     assert e.file == "same_name_two_units.xlsx（工作表“南郑区”）" and e.row == 5
-    assert ("在same_name_two_units.xlsx（工作表“汉台区”） 第3行和same_name_two_units.xlsx（工作表“南郑区”） 第5行各出现一次，"
-            "且总投资 1000 万元、年度计划投资 300 万元都相同，几乎可以肯定是同一项目录入了两次") in e.message
+    assert (
+        "在same_name_two_units.xlsx（工作表“汉台区”） 第3行和same_name_two_units.xlsx（工作表“南郑区”） 第5行各出现一次，"
+        "且总投资 1000 万元、年度计划投资 300 万元都相同，几乎可以肯定是同一项目录入了两次"
+    ) in e.message
     w = one(r, WARNING, "褒河路")
     assert "第4行和" in w.message and "若为不同项目请在名称中区分" in w.message
     assert len(r.errors) == 1
@@ -110,19 +123,27 @@ def test_dates_after_the_sheets_period_are_errors() -> None:
     assert r.frame["actual_start"].tolist()[2] == dt.datetime(2024, 6, 30)  # the last day of the period is fine
 
 
-@pytest.mark.parametrize(("title", "cumulative", "month"), [
-    (None, "2024年1-9月完成投资（万元）", None),         # the cumulative column's header
-    ("2024年重点项目进度（1-9月）", None, None),          # the title (no cumulative column)
-    (None, "本年累计完成投资（万元）", "2024-09"),        # --month
-])
+@pytest.mark.parametrize(
+    ("title", "cumulative", "month"),
+    [
+        (None, "2024年1-9月完成投资（万元）", None),  # the cumulative column's header
+        ("2024年重点项目进度（1-9月）", None, None),  # the title (no cumulative column)
+        (None, "本年累计完成投资（万元）", "2024-09"),  # --month
+    ],
+)
 def test_the_period_comes_from_the_header_the_title_or_month(tmp_path: Path, title: str | None, cumulative: str | None, month: str | None) -> None:
     head = ["项目名称", "责任单位", "总投资（万元）", "年度计划投资（万元）", *([cumulative] if cumulative else []), "实际开工时间"]
     done = ["100"] if cumulative else []
-    lines = [*([title] if title else []), ",".join(head),
-             ",".join(["汉江二桥", "汉台区", "1000", "300", *done, "2024-09-30"]), ",".join(["南郑产业园", "南郑区", "600", "200", *done, "2024-10-08"])]
+    lines = [
+        *([title] if title else []),
+        ",".join(head),
+        ",".join(["汉江二桥", "汉台区", "1000", "300", *done, "2024-09-30"]),
+        ",".join(["南郑产业园", "南郑区", "600", "200", *done, "2024-10-08"]),
+    ]
     r = read_ledger(write_csv(tmp_path / "台账.csv", lines), month=month)
     assert [(p.row, p.column, p.message.split("：")[0]) for p in r.errors] == [
-        (len(lines), "实际开工时间", "实际开工时间 2024-10-08 晚于本表期别 2024年1-9月末")]
+        (len(lines), "实际开工时间", "实际开工时间 2024-10-08 晚于本表期别 2024年1-9月末")
+    ]
 
 
 # ---------------------------------------------------------------- 4. a cumulative column without a year
@@ -197,16 +218,23 @@ def test_two_headers_mapped_to_one_field_is_an_error_naming_both_lines() -> None
 # ---------------------------------------------------------------- 6. a header written over two rows
 
 
-@pytest.mark.parametrize(("name", "header_row", "year"), [
-    ("two_row_header_row1.xlsx", 2, 2024), ("two_row_header_row2.xlsx", 3, None), ("two_row_header_row3.xlsx", 4, None)])
+@pytest.mark.parametrize(
+    ("name", "header_row", "year"), [("two_row_header_row1.xlsx", 2, 2024), ("two_row_header_row2.xlsx", 3, None), ("two_row_header_row3.xlsx", 4, None)]
+)
 def test_a_two_row_header_with_merged_cells_is_read(name: str, header_row: int, year: int | None) -> None:
     r = read_ledger(c(name), year=year)
     assert r.ok, r.errors
     assert r.header_row == header_row
     assert {k: r.columns[k] for k in ("name", "unit", "total_investment", "annual_plan")} == {
-        "name": "项目名称", "unit": "责任单位", "total_investment": "投资情况/总投资", "annual_plan": "投资情况/年度计划投资"}
+        "name": "项目名称",
+        "unit": "责任单位",
+        "total_investment": "投资情况/总投资",
+        "annual_plan": "投资情况/年度计划投资",
+    }
     assert r.frame[["name", "unit", "total_investment", "annual_plan"]].values.tolist() == [
-        ["汉江二桥", "汉台区", 1000.0, 300.0], ["南郑产业园", "南郑区", 600.0, 200.0]]
+        ["汉江二桥", "汉台区", 1000.0, 300.0],
+        ["南郑产业园", "南郑区", 600.0, 200.0],
+    ]
     assert r.progress is not None and r.progress.frame[["month", "completed_cum"]].values.tolist() == [["2024-06", 130.0], ["2024-06", 100.0]]
     assert not [p for p in r.problems if "没有表头" in p.message or "缺少必需的列" in p.message]
 

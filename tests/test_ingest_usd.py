@@ -19,10 +19,14 @@ def _write(tmp_path: Path, usd_header: str, rows: list[str]) -> Path:
 
 
 def test_dollar_header_reads_into_its_own_column_in_wan_usd(tmp_path: Path) -> None:
-    p = _write(tmp_path, "总投资（美元）", [
-        "F1,外资项目,勉县,市级,外商投资,开工,是,33500,10000,50000000",
-        "D1,内资项目,勉县,市级,国有投资,开工,是,12000,6000,",
-    ])
+    p = _write(
+        tmp_path,
+        "总投资（美元）",
+        [
+            "F1,外资项目,勉县,市级,外商投资,开工,是,33500,10000,50000000",
+            "D1,内资项目,勉县,市级,国有投资,开工,是,12000,6000,",
+        ],
+    )
     r = read_ledger(p, year=2022)
     assert r.ok, [str(x) for x in r.problems]
     f = r.frame

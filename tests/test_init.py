@@ -83,8 +83,7 @@ def test_init_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "内置示例中没有这份计划" in capsys.readouterr().err and not (tmp_path / "x").exists()
 
 
-def test_the_project_is_found_from_below_by_env_and_by_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_project_is_found_from_below_by_env_and_by_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     office = _init(tmp_path, "--from", "zhenba-2024")
     monkeypatch.chdir(office / "notebooks")  # where the kernels run
     assert paths.project().root == office.resolve()
@@ -107,8 +106,7 @@ def test_the_project_is_found_from_below_by_env_and_by_option(tmp_path: Path, mo
     assert "不是 hz 项目" in capsys.readouterr().err
 
 
-def test_outside_any_project_a_command_says_how_to_make_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_outside_any_project_a_command_says_how_to_make_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(paths, "bundled_root", lambda: None)  # as in an installed wheel
     assert main(["targets", "zhenba-2024", "--quarter", "2024Q2"]) == 2
@@ -161,8 +159,9 @@ def test_the_wheel_installs_makes_a_project_and_renders_a_bulletin(tmp_path: Pat
         built = subprocess.run([*wheel_cmd, "--no-build-isolation"], capture_output=True, text=True, check=False)
     assert built.returncode == 0, built.stderr[-3000:]
     wheel = next(dist.glob("hzlib-*.whl"))
-    done = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     work.mkdir()
     env = dict(os.environ, PYTHONPATH=str(target))
@@ -171,8 +170,9 @@ def test_the_wheel_installs_makes_a_project_and_renders_a_bulletin(tmp_path: Pat
     def hz(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "hzlib.cli", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
 
-    where = subprocess.run([sys.executable, "-c", "import hzlib; print(hzlib.__file__)"], cwd=work, env=env,
-                           capture_output=True, text=True, check=True).stdout.strip()
+    where = subprocess.run(
+        [sys.executable, "-c", "import hzlib; print(hzlib.__file__)"], cwd=work, env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert Path(where).resolve().is_relative_to(target.resolve()), where
     assert Path(hzlib.__file__).resolve().is_relative_to(ROOT)  # this process: the editable install
     outside = hz("targets", "zhenba-2024", "--quarter", "2024Q2", cwd=work)

@@ -61,20 +61,34 @@ VIEW = {"model_id": "f00", "version_major": 2, "version_minor": 0}
 def saved_in_lab() -> dict[str, Any]:
     """A notebook as JupyterLab saves it after running cells out of order and showing widgets."""
     return {
-        "nbformat": 4, "nbformat_minor": 5,
-        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-                     "language_info": {"name": "python"}, "widgets": {STATE_MIME: {"state": {"f00": {}}}}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+            "widgets": {STATE_MIME: {"state": {"f00": {}}}},
+        },
         "cells": [
             {"cell_type": "markdown", "id": "m", "source": "# 标题", "metadata": {"tags": ["keep"]}},
-            _code("a", 3, [{"output_type": "execute_result", "execution_count": 3, "metadata": {}, "data": {"text/plain": "1"}}],
-                  tags=["parameters"], execution={"iopub.execute_input": "2026-01-01T00:00:00Z"}),
+            _code(
+                "a",
+                3,
+                [{"output_type": "execute_result", "execution_count": 3, "metadata": {}, "data": {"text/plain": "1"}}],
+                tags=["parameters"],
+                execution={"iopub.execute_input": "2026-01-01T00:00:00Z"},
+            ),
             _code("b", None, []),
-            _code("c", 5, [_display({"text/plain": "VBox(...)", WIDGET_VIEW: VIEW},
-                                    {STATIC_KEY: {"text/markdown": "静态", "text/plain": MARKDOWN_PLAIN}}),
-                           _display({"text/plain": "IntSlider(value=3)", WIDGET_VIEW: VIEW}),
-                           _display({WIDGET_VIEW: VIEW}),
-                           {"output_type": "stream", "name": "stdout", "text": "printed\n"}],
-                  collapsed=True),
+            _code(
+                "c",
+                5,
+                [
+                    _display({"text/plain": "VBox(...)", WIDGET_VIEW: VIEW}, {STATIC_KEY: {"text/markdown": "静态", "text/plain": MARKDOWN_PLAIN}}),
+                    _display({"text/plain": "IntSlider(value=3)", WIDGET_VIEW: VIEW}),
+                    _display({WIDGET_VIEW: VIEW}),
+                    {"output_type": "stream", "name": "stdout", "text": "printed\n"},
+                ],
+                collapsed=True,
+            ),
         ],
     }
 
@@ -156,8 +170,13 @@ def test_the_settings_are_linked_into_an_environment_once(tmp_path: Path) -> Non
 def test_html_from_plain_nbconvert_loads_nothing_from_the_internet(tmp_path: Path) -> None:
     installed = Path(sys.prefix) / "etc" / "jupyter" / "jupyter_config.py"
     assert installed.resolve() == lab.CONFIG_FILE.resolve(), "运行 make setup（或 python -m hzlib.lab install）"
-    done = subprocess.run([str(JUPYTER), "nbconvert", "--to", "html", "notebooks/01_targets.ipynb", "--output-dir", str(tmp_path)],
-                          cwd=ROOT, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [str(JUPYTER), "nbconvert", "--to", "html", "notebooks/01_targets.ipynb", "--output-dir", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     html = (tmp_path / "01_targets.html").read_text(encoding="utf-8")
     assert "<table" in html and 'src="https://' not in html and "src='https://" not in html
@@ -165,8 +184,9 @@ def test_html_from_plain_nbconvert_loads_nothing_from_the_internet(tmp_path: Pat
 
 
 def test_nbval_finds_the_sanitiser_from_another_folder(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "pytest", str(NOTEBOOK_DIR / "01_targets.ipynb"), "-q"],
-                          cwd=tmp_path, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", str(NOTEBOOK_DIR / "01_targets.ipynb"), "-q"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert " passed" in done.stdout and "FileNotFoundError" not in done.stdout
 
@@ -181,13 +201,24 @@ class Server:
             self.port = s.getsockname()[1]
         self.token = uuid.uuid4().hex
         config = home / "jupyter_server_config.py"
-        config.write_text(f"load_subconfig('jupyter_config.py', path={str(ROOT)!r})\n"
-                          "c.HzLab.notebook_dirs = ['notebooks']  # the copy is the project's notebooks/ here\n", encoding="utf-8")
+        config.write_text(
+            f"load_subconfig('jupyter_config.py', path={str(ROOT)!r})\nc.HzLab.notebook_dirs = ['notebooks']  # the copy is the project's notebooks/ here\n",
+            encoding="utf-8",
+        )
         env = {k: v for k, v in os.environ.items() if k not in ("MPLBACKEND", "HZ_WIDGETS", "JUPYTER_CONFIG_PATH")}
         env.update(JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_RUNTIME_DIR=str(home / "runtime"), JUPYTER_DATA_DIR=str(home / "data"))
-        args = [sys.executable, "-m", "jupyter_server", f"--config={config}", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
-                "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={root}",
-                "--ServerApp.open_browser=False"]
+        args = [
+            sys.executable,
+            "-m",
+            "jupyter_server",
+            f"--config={config}",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={root}",
+            "--ServerApp.open_browser=False",
+        ]
         if os.geteuid() == 0:
             args.append("--allow-root")
         self.log = (home / "server.log").open("w", encoding="utf-8")
@@ -205,8 +236,12 @@ class Server:
 
     def api(self, method: str, path: str, body: Any = None) -> Any:
         data = None if body is None else json.dumps(body, default=json_default).encode()
-        req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data, method=method,
-                                     headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"})
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}{path}",
+            data=data,
+            method=method,
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(req, timeout=60) as r:
             text = r.read().decode()
         return json.loads(text) if text else None
@@ -231,7 +266,9 @@ class FrontEnd:
         self.session = Session(key=b"", username="lab")
         self.ws = websocket.create_connection(
             f"ws://127.0.0.1:{server.port}/api/kernels/{kernel_id}/channels?session_id={self.session.session}",
-            header=[f"Authorization: token {server.token}"], timeout=300)
+            header=[f"Authorization: token {server.token}"],
+            timeout=300,
+        )
         self.models: dict[str, dict[str, Any]] = {}
 
     def send(self, msg_type: str, content: dict[str, Any], metadata: dict[str, Any] | None = None) -> str:
@@ -279,9 +316,11 @@ class FrontEnd:
 
     def run(self, cell: dict[str, Any]) -> None:
         """Run a code cell as JupyterLab does and put its outputs and count in it."""
-        parent = self.send("execute_request", {"code": cell["source"], "silent": False, "store_history": True, "user_expressions": {},
-                                               "allow_stdin": False, "stop_on_error": True},
-                           metadata={"cellId": cell["id"], "deletedCells": [], "recordTiming": True})
+        parent = self.send(
+            "execute_request",
+            {"code": cell["source"], "silent": False, "store_history": True, "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
+            metadata={"cellId": cell["id"], "deletedCells": [], "recordTiming": True},
+        )
         cell["outputs"], cell["execution_count"] = self.until_idle(parent)
         errors = [o for o in cell["outputs"] if o["output_type"] == "error"]
         assert not errors, errors
@@ -296,8 +335,10 @@ class FrontEnd:
 
     def widget_state(self) -> dict[str, Any]:
         """``metadata.widgets`` as JupyterLab saves it."""
-        state = {k: {"model_name": s["_model_name"], "model_module": s["_model_module"],
-                     "model_module_version": s["_model_module_version"], "state": s} for k, s in self.models.items()}
+        state = {
+            k: {"model_name": s["_model_name"], "model_module": s["_model_module"], "model_module_version": s["_model_module_version"], "state": s}
+            for k, s in self.models.items()
+        }
         return {STATE_MIME: {"version_major": 2, "version_minor": 0, "state": state}}
 
 
@@ -318,8 +359,11 @@ def test_run_move_a_slider_save_in_jupyterlab_and_nbval_passes(tmp_path: Path) -
         model = server.api("GET", "/api/contents/notebooks/05_whatif.ipynb")
         nb = model["content"]
         assert nb["metadata"]["kernelspec"] == KERNELSPEC  # opening it changes nothing
-        sess = server.api("POST", "/api/sessions", {"path": "notebooks/05_whatif.ipynb", "type": "notebook", "name": "05_whatif.ipynb",
-                                                    "kernel": {"name": KERNELSPEC["name"]}})
+        sess = server.api(
+            "POST",
+            "/api/sessions",
+            {"path": "notebooks/05_whatif.ipynb", "type": "notebook", "name": "05_whatif.ipynb", "kernel": {"name": KERNELSPEC["name"]}},
+        )
         lab_ = FrontEnd(server, sess["kernel"]["id"])
         for cell in nb["cells"]:
             if cell["cell_type"] == "code":
@@ -361,5 +405,10 @@ def test_run_move_a_slider_save_in_jupyterlab_and_nbval_passes(tmp_path: Path) -
 
 def nbval(path: Path) -> subprocess.CompletedProcess[str]:
     """``pytest --nbval`` on ``path`` with the project's pytest options (pyproject.toml)."""
-    return subprocess.run([sys.executable, "-m", "pytest", "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT), str(path), "-q"],
-                          cwd=ROOT, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT), str(path), "-q"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )

@@ -22,8 +22,25 @@ PACKAGE = Path(__file__).resolve().parents[1] / "hzlib"
 #: The layers, lowest first. A part is a package folder (``report``) or a top-level module
 #: (``data``); a dotted name (``report.notebook``) places one module apart from its folder.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("core", ("hzlib", "errors", "fileerrors", "glossary", "periods", "units", "arithmetic", "textfmt", "safety",
-              "paths", "yamldoc", "schemabase", "atomicfile", "lifeline")),
+    (
+        "core",
+        (
+            "hzlib",
+            "errors",
+            "fileerrors",
+            "glossary",
+            "periods",
+            "units",
+            "arithmetic",
+            "textfmt",
+            "safety",
+            "paths",
+            "yamldoc",
+            "schemabase",
+            "atomicfile",
+            "lifeline",
+        ),
+    ),
     ("plan", ("plan", "contracts", "targets")),
     ("ingest", ("ingest", "data", "inputs", "tasks", "history", "templates")),
     ("evaluate", ("evaluate",)),
@@ -40,7 +57,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 #: test fails as soon as one of them is gone, so that the entry is removed. Nothing else may be added.
 KNOWN_UPWARD: dict[tuple[str, str], str] = {
     ("hzlib.plan.loader", "hzlib.evaluate.measures"): "the indicators' vocabulary (ids, names, bases, measures) moves to plan/; "
-                                                      "evaluate/measures.py keeps how each one is measured",
+    "evaluate/measures.py keeps how each one is measured",
     ("hzlib.tasks", "hzlib.evaluate.measures"): "effective_basis moves to plan/ with the indicators' vocabulary",
 }
 
@@ -180,8 +197,7 @@ def cycles(edges: list[Import]) -> dict[frozenset[str], list[Import]]:
     """Cycles between parts of one layer, each with the imports that make it (a cycle through
     several layers has an upward import, which :func:`test_no_upward_import` names)."""
     graph: dict[str, set[str]] = defaultdict(set)
-    inside = [e for e in unique(edges) if part_of(e.source) != part_of(e.target)
-              and LAYER_OF.get(part_of(e.source)) == LAYER_OF.get(part_of(e.target))]
+    inside = [e for e in unique(edges) if part_of(e.source) != part_of(e.target) and LAYER_OF.get(part_of(e.source)) == LAYER_OF.get(part_of(e.target))]
     for e in inside:
         graph[part_of(e.source)].add(part_of(e.target))
     return {frozenset(c): [e for e in inside if part_of(e.source) in c and part_of(e.target) in c] for c in strongly_connected(graph)}
@@ -203,9 +219,12 @@ def upward(edges: list[Import]) -> list[Import]:
 
 def test_no_upward_import() -> None:
     found = upward(imports())
-    new = [f"{e.where()}: {e.source} ({layer_name(part_of(e.source))}) imports {e.target} ({layer_name(part_of(e.target))})"
-           + (" inside a function" if e.in_function else "")
-           for e in found if (e.source, e.target) not in KNOWN_UPWARD]
+    new = [
+        f"{e.where()}: {e.source} ({layer_name(part_of(e.source))}) imports {e.target} ({layer_name(part_of(e.target))})"
+        + (" inside a function" if e.in_function else "")
+        for e in found
+        if (e.source, e.target) not in KNOWN_UPWARD
+    ]
     assert not new, "upward imports:\n" + "\n".join(new)
     gone = sorted(set(KNOWN_UPWARD) - {(e.source, e.target) for e in found})
     assert not gone, f"no longer imported upward, remove from KNOWN_UPWARD: {gone}"
@@ -214,8 +233,7 @@ def test_no_upward_import() -> None:
 def test_no_cycle_within_a_layer() -> None:
     found = cycles(imports())
     new = {c: es for c, es in found.items() if c not in KNOWN_CYCLES}
-    report = [f"cycle {' ↔ '.join(sorted(c))}:\n" + "\n".join(f"  {e.where()}: {e.source} imports {e.target}" for e in es)
-              for c, es in new.items()]
+    report = [f"cycle {' ↔ '.join(sorted(c))}:\n" + "\n".join(f"  {e.where()}: {e.source} imports {e.target}" for e in es) for c, es in new.items()]
     assert not report, "\n".join(report)
     gone = [sorted(c) for c in KNOWN_CYCLES if c not in found]
     assert not gone, f"no longer cycles, remove from KNOWN_CYCLES: {gone}"
@@ -224,25 +242,42 @@ def test_no_cycle_within_a_layer() -> None:
 #: Files whose imports inside functions do not all say yet why they are there; every other file's
 #: do (``# lazy: …`` on the import or the line above it: the measured cost it saves, or that the
 #: package is optional). The test fails when a listed file has none left, so that it is removed.
-LAZY_PENDING: frozenset[str] = frozenset({
-    "cli/explain.py",
-    "cli/report.py",
-    "data.py", "evaluate/derivation.py", "evaluate/projects.py",
-    "ingest/importer.py", "ingest/read.py", "ingest/repeated_periods.py", "ingest/table.py", "inputs.py",
-    "kernels.py",
-    "render/excel.py", "render/html.py",
-    "report/model.py",
-    "report/views.py", "run.py", "runner/kernel.py", "runner/keys.py",
-    "runner/pool.py", "runner/worker.py", "tasks.py",
-})
+LAZY_PENDING: frozenset[str] = frozenset(
+    {
+        "cli/explain.py",
+        "cli/report.py",
+        "data.py",
+        "evaluate/derivation.py",
+        "evaluate/projects.py",
+        "ingest/importer.py",
+        "ingest/read.py",
+        "ingest/repeated_periods.py",
+        "ingest/table.py",
+        "inputs.py",
+        "kernels.py",
+        "render/excel.py",
+        "render/html.py",
+        "report/model.py",
+        "report/views.py",
+        "run.py",
+        "runner/kernel.py",
+        "runner/keys.py",
+        "runner/pool.py",
+        "runner/worker.py",
+        "tasks.py",
+    }
+)
 
 
 def lazy_imports(path: Path) -> list[tuple[int, bool]]:
     """(line, commented) of each import inside a function of ``path``."""
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
-    return [(n.lineno, any("# lazy:" in line for line in lines[n.lineno - 2 : n.end_lineno or n.lineno]))
-            for n, in_function in import_nodes(ast.parse(text, str(path))) if in_function]
+    return [
+        (n.lineno, any("# lazy:" in line for line in lines[n.lineno - 2 : n.end_lineno or n.lineno]))
+        for n, in_function in import_nodes(ast.parse(text, str(path)))
+        if in_function
+    ]
 
 
 def uncommented_lazy() -> dict[str, list[int]]:
@@ -258,16 +293,20 @@ def uncommented_lazy() -> dict[str, list[int]]:
 def test_imports_inside_functions_say_why() -> None:
     found = uncommented_lazy()
     new = [f"hzlib/{f}:{line}" for f, lines in sorted(found.items()) if f not in LAZY_PENDING for line in lines]
-    assert not new, ("imports inside a function without a '# lazy: <measured cost, or optional package>' comment "
-                     "(or move them to the top of the module):\n" + "\n".join(new))
+    assert not new, (
+        "imports inside a function without a '# lazy: <measured cost, or optional package>' comment (or move them to the top of the module):\n" + "\n".join(new)
+    )
     done = sorted(LAZY_PENDING - set(found))
     assert not done, f"every import inside a function of these files says why: remove them from LAZY_PENDING: {done}"
 
 
 def test_a_lazy_import_needs_its_comment(tmp_path: Path) -> None:
     f = tmp_path / "m.py"
-    f.write_text("def a():\n    import json\n\n\ndef b():\n    # lazy: optional package\n    import yaml\n\n\n"
-                 "def c():\n    from os import (  # lazy: costs 0.1 s\n        path,\n    )\n", encoding="utf-8")
+    f.write_text(
+        "def a():\n    import json\n\n\ndef b():\n    # lazy: optional package\n    import yaml\n\n\n"
+        "def c():\n    from os import (  # lazy: costs 0.1 s\n        path,\n    )\n",
+        encoding="utf-8",
+    )
     assert lazy_imports(f) == [(2, False), (7, True), (11, True)]
 
 
@@ -284,13 +323,16 @@ def test_the_check_sees_an_upward_import_and_a_cycle() -> None:
     assert part_of("hzlib") == "hzlib" and part_of("hzlib.render.pdf") == "render"
 
 
-@pytest.mark.parametrize(("source", "line", "expected"), [
-    ("hzlib.report.views", "from ..scoring.tables import item_table", ["hzlib.scoring.tables"]),
-    ("hzlib.report", "from .model import ReportModel", ["hzlib.report.model"]),
-    ("hzlib.report.model", "from ..scoring import report as s", ["hzlib.scoring.report"]),
-    ("hzlib.data", "import hzlib.ingest.read, pandas", ["hzlib.ingest.read"]),
-    ("hzlib.data", "from hzlib.evaluate.engine import evaluate", ["hzlib.evaluate.engine"]),
-])
+@pytest.mark.parametrize(
+    ("source", "line", "expected"),
+    [
+        ("hzlib.report.views", "from ..scoring.tables import item_table", ["hzlib.scoring.tables"]),
+        ("hzlib.report", "from .model import ReportModel", ["hzlib.report.model"]),
+        ("hzlib.report.model", "from ..scoring import report as s", ["hzlib.scoring.report"]),
+        ("hzlib.data", "import hzlib.ingest.read, pandas", ["hzlib.ingest.read"]),
+        ("hzlib.data", "from hzlib.evaluate.engine import evaluate", ["hzlib.evaluate.engine"]),
+    ],
+)
 def test_imports_are_resolved(source: str, line: str, expected: list[str]) -> None:
     known = modules()
     node = ast.parse(line).body[0]
@@ -311,8 +353,9 @@ def test_architecture_doc_names_every_layer_and_existing_functions() -> None:
     missing = []
     for file, function in named:
         path = PACKAGE / file
-        defined = {n.name for n in ast.parse(path.read_text(encoding="utf-8")).body
-                   if isinstance(n, ast.FunctionDef | ast.ClassDef)} if path.is_file() else set()
+        defined = (
+            {n.name for n in ast.parse(path.read_text(encoding="utf-8")).body if isinstance(n, ast.FunctionDef | ast.ClassDef)} if path.is_file() else set()
+        )
         if function not in defined:
             missing.append(f"{file}:{function}")
     assert not missing, f"docs/architecture.md names functions that are not there: {missing}"

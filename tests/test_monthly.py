@@ -33,8 +33,9 @@ def test_time_progress_of_may_is_five_twelfths() -> None:
 
 def test_completion_against_the_annual_plan_worked_by_hand() -> None:
     # two key projects: 300 of 600 and 50 of 400 万元 → 350 / 1000 = 35%; 35 − 41.67 = −6.67 points
-    st = pd.DataFrame({"project_id": ["a", "b"], "unit": ["甲镇", "乙镇"], "level": ["city", "county"],
-                       "annual_plan": [600.0, 400.0], "completed_cum": [300.0, 50.0]})
+    st = pd.DataFrame(
+        {"project_id": ["a", "b"], "unit": ["甲镇", "乙镇"], "level": ["city", "county"], "annual_plan": [600.0, 400.0], "completed_cum": [300.0, 50.0]}
+    )
     p = progress_rows(st, MAY)
     assert p["scope"].tolist() == ["全部重点项目", "其中：市级", "其中：县级"]
     assert p["completion"].tolist() == pytest.approx([0.35, 0.5, 0.125])
@@ -60,11 +61,16 @@ def test_zhenba_may_completion_recomputed_from_the_data_files(may: object) -> No
 
 
 def test_openings_and_completions_to_date() -> None:
-    st = pd.DataFrame({
-        "is_new_start": [True, True, True, False], "due_start": [True, True, False, False],
-        "started": [True, False, True, True], "planned_completion_this_year": [False, True, True, True],
-        "due_completion": [False, True, False, False], "completed": [False, True, False, True],
-    })
+    st = pd.DataFrame(
+        {
+            "is_new_start": [True, True, True, False],
+            "due_start": [True, True, False, False],
+            "started": [True, False, True, True],
+            "planned_completion_this_year": [False, True, True, True],
+            "due_completion": [False, True, False, False],
+            "completed": [False, True, False, True],
+        }
+    )
     o = openings_rows(st).set_index("item")
     assert o.loc["计划新开工项目开工", ["planned", "due", "done"]].tolist() == [3, 2, 2]
     assert o.loc["计划年内竣工项目竣工", ["planned", "due", "done"]].tolist() == [3, 1, 2]
@@ -72,8 +78,15 @@ def test_openings_and_completions_to_date() -> None:
 
 
 def test_behind_schedule_by_unit() -> None:
-    st = pd.DataFrame({"project_id": ["a", "b", "c", "d"], "name": ["甲一", "甲二", "乙一", "乙二"], "unit": ["甲镇", "甲镇", "乙镇", "乙镇"],
-                       "completion_ratio": [0.10, 0.41, 0.20, 0.30], "gap_pp": [-31.67, -0.67, -21.67, -11.67]})
+    st = pd.DataFrame(
+        {
+            "project_id": ["a", "b", "c", "d"],
+            "name": ["甲一", "甲二", "乙一", "乙二"],
+            "unit": ["甲镇", "甲镇", "乙镇", "乙镇"],
+            "completion_ratio": [0.10, 0.41, 0.20, 0.30],
+            "gap_pp": [-31.67, -0.67, -21.67, -11.67],
+        }
+    )
     b = behind_by_unit(st, 2.0)
     assert b["unit"].tolist() == ["乙镇", "甲镇"]  # most projects behind first
     assert b["behind"].tolist() == [2, 1] and b["projects"].tolist() == [2, 2]
@@ -138,8 +151,9 @@ def test_index_lists_monthly_and_quarterly_apart(tmp_path: Path) -> None:
         folder.mkdir(parents=True)
         (folder / "bulletin.html").write_text("x", encoding="utf-8")
         (folder / "02_evaluate.html").write_text("x", encoding="utf-8")
-        (folder / "manifest.json").write_text(json.dumps({"quarter": label, "jurisdiction": "镇巴县", "title": "方案",
-                                                          "overall_status": "met", "summary": {}}), encoding="utf-8")
+        (folder / "manifest.json").write_text(
+            json.dumps({"quarter": label, "jurisdiction": "镇巴县", "title": "方案", "overall_status": "met", "summary": {}}), encoding="utf-8"
+        )
     page = write_index(tmp_path).read_text(encoding="utf-8")
     quarterly, monthly = page.split("<h2>重点项目进展月通报</h2>")
     assert "2024Q2" in quarterly and "2024-05" not in quarterly
@@ -152,8 +166,18 @@ def test_the_notebook_skips_the_quarterly_sections_in_a_month() -> None:
     nb = nbformat.read(ROOT / "notebooks" / "quarterly_report.ipynb", as_version=4)
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     text = "\n".join(c.source for c in nb.cells)
-    for quarterly_only in ("targets_view(m, 'judged'", "growth_charts(m)", "ranking_view(m)", "deviations_view(m)", "batches_view(m)",
-                           "targets_view(m, 'other'", "derivations_view(m, ", "目标完成情况", "考核排名", "各单位推进情况"):
+    for quarterly_only in (
+        "targets_view(m, 'judged'",
+        "growth_charts(m)",
+        "ranking_view(m)",
+        "deviations_view(m)",
+        "batches_view(m)",
+        "targets_view(m, 'other'",
+        "derivations_view(m, ",
+        "目标完成情况",
+        "考核排名",
+        "各单位推进情况",
+    ):
         cells = [c for c in code if quarterly_only in c]
         assert cells and all(c.startswith("if m.monthly is None:") for c in cells), quarterly_only
     assert "monthly_progress_view(m)" in text and "monthly_behind_view(m)" in text
@@ -183,9 +207,12 @@ def test_year_end_review_is_the_fourth_quarter_bulletin_with_the_annual_scores()
     d, sc = inp.loaded.data, inp.scoring
     assert sc is not None and sc.rules.period == "year"
     december = d.progress[d.progress["month"] == "2019-06"].assign(month="2019-12")
-    d4 = replace(d, progress=pd.concat([d.progress, december], ignore_index=True),
-                 indicators=d.indicators.assign(period=d.indicators["period"].replace({"2019Q2": "2019Q4"})),
-                 tasks=d.tasks.assign(period=d.tasks["period"].replace({"2019Q2": "2019Q4"})))
+    d4 = replace(
+        d,
+        progress=pd.concat([d.progress, december], ignore_index=True),
+        indicators=d.indicators.assign(period=d.indicators["period"].replace({"2019Q2": "2019Q4"})),
+        tasks=d.tasks.assign(period=d.tasks["period"].replace({"2019Q2": "2019Q4"})),
+    )
     units = sc.reported.units
     sc4 = replace(sc, reported=replace(sc.reported, units=units[same_period(units["period"], "2019Q2")].assign(period="2019Q4")))
     q4 = build_report(inp.plan, d4, "2019年全年", scoring=sc4)

@@ -31,9 +31,7 @@ from hzlib.render.pdf import (
 
 ROOT = Path(__file__).resolve().parents[1]
 POPPLER = ("pdffonts", "pdftotext", "pdfinfo")
-needs_poppler = pytest.mark.skipif(
-    any(shutil.which(t) is None for t in POPPLER), reason="未安装 poppler-utils（pdffonts/pdftotext/pdfinfo）"
-)
+needs_poppler = pytest.mark.skipif(any(shutil.which(t) is None for t in POPPLER), reason="未安装 poppler-utils（pdffonts/pdftotext/pdfinfo）")
 needs_weasyprint = pytest.mark.skipif(
     not weasyprint_available(),
     reason="未安装 WeasyPrint 或 Pango（pip install weasyprint；apt-get install libpango-1.0-0 libpangoft2-1.0-0）",
@@ -92,7 +90,7 @@ def assert_print_grade(pdf: Path) -> list[Font]:
 def small_page(rows: int = 12) -> str:
     """A Chinese page with the bulletin CSS and a project table whose names are long and levels short."""
     body = "".join(
-        f'<tr><td>第{i}号汉滨区城市道路改造与老旧小区配套基础设施提升工程项目（二期）</td><td>安康高新区</td>'
+        f"<tr><td>第{i}号汉滨区城市道路改造与老旧小区配套基础设施提升工程项目（二期）</td><td>安康高新区</td>"
         f'<td class="nw">{LEVELS[i % 3]}</td><td class="nw">2024-0{1 + i % 9}-15</td>'
         f'<td class="num">{1000 + 37 * i:,}</td><td class="status-met">达标</td><td class="nw">50个百分点</td></tr>'
         for i in range(1, rows + 1)
@@ -125,8 +123,8 @@ def test_short_cells_are_marked_nowrap():
         "<td>-9.54个百分点</td><td>安康市·市级</td><td>21,450</td><td>达标</td><td>任务报送（示意数据）；按当前进度全年约22个</td></tr>"
     )
     out = _postprocess(row, ())
-    assert '<td>汉滨区城市道路改造与老旧小区配套基础设施提升工程项目</td>' in out
-    assert '<td>任务报送（示意数据）；按当前进度全年约22个</td>' in out
+    assert "<td>汉滨区城市道路改造与老旧小区配套基础设施提升工程项目</td>" in out
+    assert "<td>任务报送（示意数据）；按当前进度全年约22个</td>" in out
     for short in ("市级", "2019-05-19", "-9.54个百分点", "安康市·市级"):
         assert f'<td class="nw">{short}</td>' in out, short
     assert '<td class="num">21,450</td>' in out and '<td class="status-met">达标</td>' in out

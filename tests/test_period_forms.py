@@ -238,9 +238,12 @@ def test_a_conflicting_reported_task_is_refused(tmp_path: Path, capsys: pytest.C
 def test_a_conflict_shows_the_values_as_typed(tmp_path: Path) -> None:
     """Money in the header's unit, percents as percent numbers, a blank as blank; agreeing rows of another indicator are one figure."""
     p = tmp_path / "指标.csv"
-    p.write_text("地区,期别,指标,累计值（亿元）,累计同比增速（%）\n"
-                 "汉中市,2024Q2,fai,490.09,9.2\n汉中市,2024年上半年,fai,490.19,\n"
-                 "汉中市,2024年1-6月,private_inv,210.5,-3.1\n汉中市,2024-06,private_inv,210.5,-3.1\n", encoding="utf-8")
+    p.write_text(
+        "地区,期别,指标,累计值（亿元）,累计同比增速（%）\n"
+        "汉中市,2024Q2,fai,490.09,9.2\n汉中市,2024年上半年,fai,490.19,\n"
+        "汉中市,2024年1-6月,private_inv,210.5,-3.1\n汉中市,2024-06,private_inv,210.5,-3.1\n",
+        encoding="utf-8",
+    )
     r = read_indicators(p)
     errors = {x.column: x.message for x in r.errors}
     assert set(errors) == {"累计值（亿元）", "累计同比增速（%）"} and all(x.row == 3 for x in r.errors)

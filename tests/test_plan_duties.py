@@ -19,9 +19,27 @@ from hzlib.plan.schema import Basis, Measure, Period_, Phasing, Plan
 
 #: Words that mark a recurring duty, a coverage duty, or a recurrence without a number.
 FREQUENCY_WORDS = (
-    "每周", "每月", "每季度", "每季", "每半年", "每年", "每两月", "双月",
-    "按月", "按季", "周调度", "月调度", "周监测", "月通报", "季通报", "季度通报",
-    "月统计", "季考核", "年考核", "年终评", "季度成效",
+    "每周",
+    "每月",
+    "每季度",
+    "每季",
+    "每半年",
+    "每年",
+    "每两月",
+    "双月",
+    "按月",
+    "按季",
+    "周调度",
+    "月调度",
+    "周监测",
+    "月通报",
+    "季通报",
+    "季度通报",
+    "月统计",
+    "季考核",
+    "年考核",
+    "年终评",
+    "季度成效",
 )
 COVERAGE_WORDS = ("全覆盖", "一对一", "一项目一")
 VAGUE_WORDS = ("定期", "常态化")
@@ -54,7 +72,7 @@ def uncovered(plan: Plan, seed_text: str) -> list[tuple[str, str]]:
         while at >= 0:
             end = at + len(word)
             if not any(s <= at and end <= e for s, e in spans):
-                out.append((word, text[max(0, at - 30):end + 30]))
+                out.append((word, text[max(0, at - 30) : end + 30]))
             at = text.find(word, at + 1)
     return out
 
@@ -73,9 +91,11 @@ def test_every_duty_word_of_the_seed_is_quoted(plan_id: str, seeds_dir: Path) ->
     seed = seeds_dir / plan.source_file
     assert seed.exists(), f"{plan_id}: seed {plan.source_file} not found"
     missing = uncovered(plan, seed.read_text(encoding="utf-8"))
-    assert not missing, f"{plan_id}.yaml: {len(missing)} duty word(s) of {plan.source_file} are in no quote of the plan " \
-        "(encode a target with the rule of docs/plans.md, or add a non_targets entry with the reason):\n" + \
-        "\n".join(f"  “{w}” in …{ctx}…" for w, ctx in missing)
+    assert not missing, (
+        f"{plan_id}.yaml: {len(missing)} duty word(s) of {plan.source_file} are in no quote of the plan "
+        "(encode a target with the rule of docs/plans.md, or add a non_targets entry with the reason):\n"
+        + "\n".join(f"  “{w}” in …{ctx}…" for w, ctx in missing)
+    )
 
 
 @pytest.mark.parametrize("plan_id", _plans())

@@ -15,8 +15,7 @@ from hzlib.targets import checkpoint
 GOOD = (Path(__file__).parent / "plan_corpus" / "good.yaml").read_text(encoding="utf-8")
 
 
-def _plan(tmp_path: Path, *, measure: str = "rate", indicator: str = "start_rate", value: float = 50,
-          schedule: str = "{Q2: 80}") -> Path:
+def _plan(tmp_path: Path, *, measure: str = "rate", indicator: str = "start_rate", value: float = 50, schedule: str = "{Q2: 80}") -> Path:
     """good.yaml plus one target (lines 16–24, its schedule on line 22)."""
     target = f"""  - id: extra
     label: 新开工项目开工率
@@ -38,8 +37,12 @@ def test_a_checkpoint_above_the_annual_rate_is_an_error(tmp_path: Path) -> None:
     plan, problems = read_plan_file(_plan(tmp_path))
     assert plan is None
     assert [(p.row, p.column, p.message) for p in problems] == [
-        (22, "targets[1](extra).schedule.Q2",
-         "Q2 的进度 80% 高于全年目标 50%：累计进度到年末等于全年目标，季度节点不能高于全年；请核对原文的全年目标和各季度进度")]
+        (
+            22,
+            "targets[1](extra).schedule.Q2",
+            "Q2 的进度 80% 高于全年目标 50%：累计进度到年末等于全年目标，季度节点不能高于全年；请核对原文的全年目标和各季度进度",
+        )
+    ]
 
 
 def test_hz_check_reports_every_schedule_fault_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -67,9 +70,13 @@ def test_a_schedule_ending_below_the_annual_value_is_a_warning(tmp_path: Path, c
     assert plan is not None and problems == []
     assert checkpoint(plan.target("extra"), 2024, "2024Q4").checkpoint == 90.0
     assert [(p.severity, p.column, p.message) for p in check_plan(plan)] == [
-        ("warning", "targets(extra).schedule",
-         "新开工项目开工率 的进度安排最后一点 Q2 为 90%，低于全年目标 100%：Q3、Q4 的考核节点按 90% 计，而不是全年目标；"
-         "原文要求年末达到全年目标时，请在 schedule 中写 Q4: 100")]
+        (
+            "warning",
+            "targets(extra).schedule",
+            "新开工项目开工率 的进度安排最后一点 Q2 为 90%，低于全年目标 100%：Q3、Q4 的考核节点按 90% 计，而不是全年目标；"
+            "原文要求年末达到全年目标时，请在 schedule 中写 Q4: 100",
+        )
+    ]
     assert main(["check", str(path)]) == 0
     assert "警告：新开工项目开工率 的进度安排最后一点 Q2 为 90%" in capsys.readouterr().out
 

@@ -71,12 +71,21 @@ def test_procedure_rate_counts_every_project_of_its_scope() -> None:
     plan = load_plan("hanzhong-2022")
     done = pd.to_datetime(["2021-05-01"] * 5)
     late_land = pd.to_datetime(["2021-05-01", "2021-05-01", "2022-08-01", "2021-05-01", "2021-05-01"])
-    ledger = pd.DataFrame({
-        "project_id": list("abcde"), "name": list("abcde"), "unit": ["汉台区"] * 5,
-        "level": ["city", "city", "city", "province", "city"], "batch": ["start", "advance", "advance", "start", "plan"],
-        "is_new_start": [True, False, False, True, False], "annual_plan": [100.0] * 5,
-        "proc_planning": done, "proc_land": late_land, "proc_eia": done, "proc_energy": done,
-    })
+    ledger = pd.DataFrame(
+        {
+            "project_id": list("abcde"),
+            "name": list("abcde"),
+            "unit": ["汉台区"] * 5,
+            "level": ["city", "city", "city", "province", "city"],
+            "batch": ["start", "advance", "advance", "start", "plan"],
+            "is_new_start": [True, False, False, True, False],
+            "annual_plan": [100.0] * 5,
+            "proc_planning": done,
+            "proc_land": late_land,
+            "proc_eia": done,
+            "proc_energy": done,
+        }
+    )
     t = evaluate(plan, "2022Q2", EvaluationData(ledger=ledger)).targets.set_index("target_id")
     row = t.loc["city_key_procedure_rate"]
     assert row["actual"] == pytest.approx(200 / 3) and row["actual_count"] == 2 and row["denominator"] == 3
@@ -195,8 +204,7 @@ def test_plans_doc_supports_the_two_month_period_ankang_uses() -> None:
     joint = ankang.target("joint_meeting")
     assert joint.frequency is not None and joint.frequency.per is Period_.TWO_MONTHS
     # from 2019-08-20: Jul–Aug began before the plan; Sep–Oct and Nov–Dec are owed by the year end
-    cp = {q: checkpoints_frame(ankang, quarter_period(2019, q)).set_index("target_id").at["joint_meeting", "checkpoint"]
-          for q in ("2019Q3", "2019Q4")}
+    cp = {q: checkpoints_frame(ankang, quarter_period(2019, q)).set_index("target_id").at["joint_meeting", "checkpoint"] for q in ("2019Q3", "2019Q4")}
     assert cp == {"2019Q3": 0.0, "2019Q4": 2.0}
 
 
@@ -204,13 +212,18 @@ def test_plans_doc_supports_the_two_month_period_ankang_uses() -> None:
 def test_report_doc_lists_every_reading_of_every_bundled_plan(plan_id: str) -> None:
     """docs/report.md “多种读法的取舍” names each `ambiguities` entry of the plan file, under the plan."""
     doc = (ROOT / "docs" / "report.md").read_text(encoding="utf-8")
-    section = doc[doc.index("## Readings chosen where the text allows more than one"):doc.index("## The data's end")]
+    section = doc[doc.index("## Readings chosen where the text allows more than one") : doc.index("## The data's end")]
     plan = load_plan(plan_id)
-    heading = {"ankang-2019": "**安康 2019**", "hanzhong-2022": "**汉中 2022**", "hanzhong-2023": "**汉中 2023**",
-               "xian-port-2023": "**港务区 2023**", "zhenba-2024": "**镇巴 2024**"}[plan_id]
-    part = section[section.index(heading):]
-    nxt = re.search(r"\n\*\*[^*]+\*\*\n", part[len(heading):])
-    part = part[:len(heading) + nxt.start()] if nxt else part
+    heading = {
+        "ankang-2019": "**安康 2019**",
+        "hanzhong-2022": "**汉中 2022**",
+        "hanzhong-2023": "**汉中 2023**",
+        "xian-port-2023": "**港务区 2023**",
+        "zhenba-2024": "**镇巴 2024**",
+    }[plan_id]
+    part = section[section.index(heading) :]
+    nxt = re.search(r"\n\*\*[^*]+\*\*\n", part[len(heading) :])
+    part = part[: len(heading) + nxt.start()] if nxt else part
     for a in plan.ambiguities:
         assert f"`{a.id}`" in part, f"docs/report.md does not list {plan_id} ambiguities.{a.id}"
     # the readings the whole suite relies on: duties from 1 January, a quarter counted at its last day, 落地率 on signed projects

@@ -58,8 +58,11 @@ def _tables(html: str) -> list[dict[str, list[tuple[str, set[str], str, str]]]]:
 
 
 def _bulletin(*tables: str) -> str:
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "t", outputs=[nbformat.v4.new_output("display_data", data={"text/html": t, "text/plain": "（表格）"})]) for t in tables])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("t", outputs=[nbformat.v4.new_output("display_data", data={"text/html": t, "text/plain": "（表格）"})]) for t in tables
+        ]
+    )
     return notebook_to_html(nb, title="测试通报")
 
 
@@ -83,8 +86,7 @@ def test_number_columns_right_aligned_by_kind_in_the_targets_table(zhenba_html):
 
 
 def test_count_in_brackets_may_go_to_a_second_line(zhenba_html):
-    assert ('<td class="num-wrap num"><span class="nb">73.33%</span><wbr><span class="nb">（22/30个）</span></td>'
-            in zhenba_html)
+    assert '<td class="num-wrap num"><span class="nb">73.33%</span><wbr><span class="nb">（22/30个）</span></td>' in zhenba_html
     css = bulletin_css()
     assert re.search(r"td\.num-wrap \{\s*white-space: normal;", css) and re.search(r"td\.num-wrap span\.nb \{\s*white-space: nowrap;", css)
 
@@ -107,8 +109,7 @@ def test_units_table_counts_and_amounts_right_aligned():
 
 
 def test_column_kind_not_cell_type():
-    df = pd.DataFrame({"名称": ["甲项目", "乙项目", "丙项目"], "个数": ["45个", "—", "3个"],
-                       "备注": ["5", "见说明", "—"], "级别": ["市级", "县级", "市级"]})
+    df = pd.DataFrame({"名称": ["甲项目", "乙项目", "丙项目"], "个数": ["45个", "—", "3个"], "备注": ["5", "见说明", "—"], "级别": ["市级", "县级", "市级"]})
     out = _tables(_bulletin(html_table(df).data))[0]
     assert all("num" in cls for _, cls, _, _ in out["个数"][1:])  # "—" in a number column aligns with the numbers
     assert not any("num" in cls for _, cls, _, _ in out["备注"][1:])  # a lone "5" in a text column stays with its text
@@ -125,11 +126,14 @@ def _boxes(fig, texts):
     return [t.get_window_extent(renderer=r) for t in texts]
 
 
-@pytest.mark.parametrize(("actual", "target"), [
-    ([7.6, 7.7, None, None], 8.0),  # 镇巴 2024 H1: just under the target line
-    ([8.1, 7.95, 8.02, None], 8.0),  # either side, close to it
-    ([4.1, 3.4, None, None], 6.0),
-])
+@pytest.mark.parametrize(
+    ("actual", "target"),
+    [
+        ([7.6, 7.7, None, None], 8.0),  # 镇巴 2024 H1: just under the target line
+        ([8.1, 7.95, 8.02, None], 8.0),  # either side, close to it
+        ([4.1, 3.4, None, None], 6.0),
+    ],
+)
 def test_growth_labels_never_sit_on_the_target_line(actual, target):
     through = sum(v is not None for v in actual)
     with chart_style():
@@ -145,11 +149,14 @@ def test_growth_labels_never_sit_on_the_target_line(actual, target):
             assert ax_box.x0 <= box.x0 and box.x1 <= ax_box.x1  # inside the plot, not over the y axis
 
 
-@pytest.mark.parametrize("counts", [
-    {"met": 9, "near": 6, "missed": 9, "pending": 57, "no_data": 18},  # 镇巴 2024 H1
-    {"met": 6, "near": 4, "missed": 1, "pending": 15, "no_data": 1},  # 安康 2019 H1
-    {"met": 1, "near": 1, "missed": 1, "pending": 95, "no_data": 1},
-])
+@pytest.mark.parametrize(
+    "counts",
+    [
+        {"met": 9, "near": 6, "missed": 9, "pending": 57, "no_data": 18},  # 镇巴 2024 H1
+        {"met": 6, "near": 4, "missed": 1, "pending": 15, "no_data": 1},  # 安康 2019 H1
+        {"met": 1, "near": 1, "missed": 1, "pending": 95, "no_data": 1},
+    ],
+)
 def test_status_bar_labels_stay_inside_their_segment_or_go_outside(counts):
     with chart_style():
         fig = charts.status_chart(counts)

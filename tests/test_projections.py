@@ -22,12 +22,17 @@ from hzlib.report.views import target_rows
 
 
 def _tasks(period: str, values: dict[str, float], units: dict[str, str]) -> pd.DataFrame:
-    return pd.DataFrame({"target_id": list(values), "period": period, "value": list(values.values()),
-                         "unit": [units[k] for k in values], "source": None})
+    return pd.DataFrame({"target_id": list(values), "period": period, "value": list(values.values()), "unit": [units[k] for k in values], "source": None})
 
 
-UNITS = {"river_treatment": "处", "new_110kv_substations": "座", "high_tech_firms": "家", "new_planned_projects": "个",
-         "foreign_capital_used": "万美元", "tech_smes": "家"}
+UNITS = {
+    "river_treatment": "处",
+    "new_110kv_substations": "座",
+    "high_tech_firms": "家",
+    "new_planned_projects": "个",
+    "foreign_capital_used": "万美元",
+    "tech_smes": "家",
+}
 
 
 def _zhenba(period: str, values: dict[str, float]) -> pd.DataFrame:
@@ -91,13 +96,22 @@ def test_a_deadline_before_year_end_is_the_date_that_remains() -> None:
 def test_rates_are_never_projected() -> None:
     """镇巴 45个重点项目年度计划投资完成率: completed 2.0亿 of 5.0亿 planned at June is 40%, and stays 40%."""
     plan = load_plan("zhenba-2024")
-    ledger = pd.DataFrame({
-        "project_id": ["a", "b"], "name": ["甲", "乙"], "unit": ["泾洋街道"] * 2, "level": ["county"] * 2,
-        "ownership": ["state"] * 2, "batch": ["start", "start"], "is_new_start": [True, False],
-        "total_investment": [50000.0, 80000.0], "annual_plan": [20000.0, 30000.0],
-        "planned_start": pd.to_datetime(["2024-03-01", "2022-05-01"]), "actual_start": pd.to_datetime(["2024-03-10", "2022-05-01"]),
-        "planned_completion": pd.to_datetime(["2026-01-01", "2025-06-01"]),
-    })
+    ledger = pd.DataFrame(
+        {
+            "project_id": ["a", "b"],
+            "name": ["甲", "乙"],
+            "unit": ["泾洋街道"] * 2,
+            "level": ["county"] * 2,
+            "ownership": ["state"] * 2,
+            "batch": ["start", "start"],
+            "is_new_start": [True, False],
+            "total_investment": [50000.0, 80000.0],
+            "annual_plan": [20000.0, 30000.0],
+            "planned_start": pd.to_datetime(["2024-03-01", "2022-05-01"]),
+            "actual_start": pd.to_datetime(["2024-03-10", "2022-05-01"]),
+            "planned_completion": pd.to_datetime(["2026-01-01", "2025-06-01"]),
+        }
+    )
     progress = pd.DataFrame({"project_id": ["a", "b"], "month": ["2024-06", "2024-06"], "completed_cum": [6000.0, 14000.0]})
     t = evaluate(plan, "2024Q2", EvaluationData(ledger=ledger, progress=progress)).targets.set_index("target_id")
     rate = t.loc["invest_completion"]

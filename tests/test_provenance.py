@@ -82,11 +82,14 @@ def test_recompute_hand_worked() -> None:
 def test_origins_of_many_rows_and_the_sheet_limit() -> None:
     from hzlib.evaluate.derivation import _origins, provenance_sheet
 
-    got = _origins(pd.Series(["a.csv", "b.xlsx", None], dtype=object), pd.Series(["", "汉台区", None], dtype=object),
-                   pd.Series([3, 7, None], dtype=object), "无进度记录，按0计")
+    got = _origins(
+        pd.Series(["a.csv", "b.xlsx", None], dtype=object),
+        pd.Series(["", "汉台区", None], dtype=object),
+        pd.Series([3, 7, None], dtype=object),
+        "无进度记录，按0计",
+    )
     assert got.tolist() == ["a.csv第3行", "b.xlsx（工作表“汉台区”）第7行", "无进度记录，按0计"]
-    d = Derivation("t", "目标", "actual", 5.0, "5个", "5个 = 5 个项目", "count",
-                   pd.DataFrame({"role": ["计数"] * 5, "value": [1.0] * 5}))
+    d = Derivation("t", "目标", "actual", 5.0, "5个", "5个 = 5 个项目", "count", pd.DataFrame({"role": ["计数"] * 5, "value": [1.0] * 5}))
     sheet = provenance_sheet([d], limit=3)
     assert len(sheet) == 3 and "另有 3 行未列出" in str(sheet["算式"].iloc[-1])
 
@@ -233,7 +236,9 @@ def _cites(d: Derivation, file: str, sheet: str, row: int, header: str) -> bool:
     r = d.rows
     if r.empty:
         return False
-    hit = (r["source_file"] == file) & (r["source_sheet"] == sheet) & (r["source_row"] == row) & r["source_column"].astype(str).str.contains(header, regex=False)
+    hit = (
+        (r["source_file"] == file) & (r["source_sheet"] == sheet) & (r["source_row"] == row) & r["source_column"].astype(str).str.contains(header, regex=False)
+    )
     return bool(hit.any())
 
 

@@ -56,10 +56,16 @@ def test_zhenba_units_in_order_hand_checked() -> None:
 
 
 def test_order_units_hand_example() -> None:
-    units = pd.DataFrame({
-        "new_starts": [1, 0, 2, 1], "start_rate": [1.0, float("nan"), 0.5, 0.0], "procedure_rate": [1.0, float("nan"), 0.5, 0.0],
-        "annual_plan": [100.0, 50.0, 0.0, 80.0], "invest_completion": [0.55, 0.80, float("nan"), 0.55],
-    }, index=["甲镇", "乙镇", "丙镇", "丁镇"])
+    units = pd.DataFrame(
+        {
+            "new_starts": [1, 0, 2, 1],
+            "start_rate": [1.0, float("nan"), 0.5, 0.0],
+            "procedure_rate": [1.0, float("nan"), 0.5, 0.0],
+            "annual_plan": [100.0, 50.0, 0.0, 80.0],
+            "invest_completion": [0.55, 0.80, float("nan"), 0.55],
+        },
+        index=["甲镇", "乙镇", "丙镇", "丁镇"],
+    )
     r = order_units(units, {})
     # 80% > 55% = 55% (tie: 开工率 100% before 0%) > no annual plan
     assert r["unit"].tolist() == ["乙镇", "甲镇", "丁镇", "丙镇"]
@@ -83,8 +89,9 @@ def test_a_plans_own_rule_awards_with_a_typed_tone() -> None:
 
 
 def test_chart_colour_follows_the_tone_not_the_label() -> None:
-    data = pd.DataFrame({"kind": ["县区"] * 3, "unit": ["甲", "乙", "丙"], "value": [90.0, 80.0, 70.0],
-                         "award": ["蜗牛", "红旗", ""], "tone": ["top", "bottom", ""]})  # labels swapped on purpose
+    data = pd.DataFrame(
+        {"kind": ["县区"] * 3, "unit": ["甲", "乙", "丙"], "value": [90.0, 80.0, 70.0], "award": ["蜗牛", "红旗", ""], "tone": ["top", "bottom", ""]}
+    )  # labels swapped on purpose
     fig = charts.ranking_chart(data, "考核得分（分）", higher_is_better=True)
     bars = fig.axes[0].patches
     colours = [to_hex(b.get_facecolor()) for b in bars]

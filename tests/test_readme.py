@@ -78,14 +78,21 @@ def test_readme_commands_run_as_written(tmp_path: Path) -> None:
 
 # ---- plain papermill ---------------------------------------------------------------------
 @needs_venv
-@pytest.mark.parametrize(("args", "words"), [
-    (["-p", "plan", "nosuch"], "没有计划 'nosuch'"),
-    (["-p", "plan", "../../etc/passwd"], "plan 名称不合法：'../../etc/passwd'"),
-    (["-y", "plan: [x]"], "参数 plan 应为 str，实际为 list"),
-])
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["-p", "plan", "nosuch"], "没有计划 'nosuch'"),
+        (["-p", "plan", "../../etc/passwd"], "plan 名称不合法：'../../etc/passwd'"),
+        (["-y", "plan: [x]"], "参数 plan 应为 str，实际为 list"),
+    ],
+)
 def test_papermill_with_a_bad_parameter_prints_one_line(tmp_path: Path, args: list[str], words: str) -> None:
-    done = subprocess.run([str(VENV_BIN / "papermill"), "notebooks/02_evaluate.ipynb", str(tmp_path / "out.ipynb"), *args,
-                           "--no-progress-bar"], cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [str(VENV_BIN / "papermill"), "notebooks/02_evaluate.ipynb", str(tmp_path / "out.ipynb"), *args, "--no-progress-bar"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and 'File "' not in done.stderr, done.stderr
     last = [line for line in done.stderr.splitlines() if line.strip()][-1]
@@ -96,9 +103,17 @@ def test_papermill_with_a_bad_parameter_prints_one_line(tmp_path: Path, args: li
 def test_the_papermill_message_for_other_errors_keeps_the_notebook_traceback() -> None:
     from hzlib.papermill_plugin import install_excepthook, notebook_error_message
 
-    failure = SimpleNamespace(ename="KeyError", evalue="'x'", exec_count=4, traceback=[
-        "\x1b[31m---------\x1b[0m", "KeyError                                  Traceback (most recent call last)",
-        "Cell In[4], line 1", "KeyError: 'x'"])
+    failure = SimpleNamespace(
+        ename="KeyError",
+        evalue="'x'",
+        exec_count=4,
+        traceback=[
+            "\x1b[31m---------\x1b[0m",
+            "KeyError                                  Traceback (most recent call last)",
+            "Cell In[4], line 1",
+            "KeyError: 'x'",
+        ],
+    )
     text = notebook_error_message(failure)
     assert text.startswith("notebook 第 4 个执行的单元格出错") and "Cell In[4], line 1" in text and "\x1b" not in text
     assert not install_excepthook("/usr/bin/python")  # only the papermill command gets the hook

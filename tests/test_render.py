@@ -43,9 +43,7 @@ from hzlib.render.pdf import chromium_command, find_chromium
 
 POPPLER = ("pdftotext", "pdffonts", "pdfinfo", "pdftoppm")
 needs_chromium = pytest.mark.skipif(not chromium_available(), reason="未安装 Chromium（apt-get install chromium）")
-needs_poppler = pytest.mark.skipif(
-    any(shutil.which(t) is None for t in POPPLER), reason="未安装 poppler-utils（pdftotext/pdffonts/pdfinfo/pdftoppm）"
-)
+needs_poppler = pytest.mark.skipif(any(shutil.which(t) is None for t in POPPLER), reason="未安装 poppler-utils（pdftotext/pdffonts/pdfinfo/pdftoppm）")
 
 STATUSES = ["达标", "基本达标", "未达标", "未到期"]
 
@@ -368,7 +366,7 @@ def test_raw_script_outputs_are_removed():
 
 def test_escape_text_and_status_html():
     assert escape_text("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
-    assert escape_text('a"b\'c&') == "a&quot;b&#x27;c&amp;"
+    assert escape_text("a\"b'c&") == "a&quot;b&#x27;c&amp;"
     assert escape_text(None) == ""
     assert escape_text(3.5) == "3.5"
     from hzlib.arithmetic import Status
@@ -413,9 +411,7 @@ def test_hz_chromium_env_is_preferred(monkeypatch, tmp_path):
 
 def test_non_pdf_output_is_rejected(monkeypatch, tmp_path):
     fake = tmp_path / "fakebrowser"
-    fake.write_text(
-        "#!/bin/sh\nfor a in \"$@\"; do case $a in --print-to-pdf=*) echo junk > \"${a#--print-to-pdf=}\";; esac; done\n"
-    )
+    fake.write_text('#!/bin/sh\nfor a in "$@"; do case $a in --print-to-pdf=*) echo junk > "${a#--print-to-pdf=}";; esac; done\n')
     fake.chmod(0o755)
     monkeypatch.setenv("HZ_PDF_ENGINE", "chromium")
     monkeypatch.setenv("HZ_CHROMIUM", str(fake))
@@ -527,9 +523,7 @@ window.addEventListener('load', () => {
     page.write_text(bulletin_html.replace("<head>", "<head>" + probe, 1), encoding="utf-8")
     exe = find_chromium()
     with tempfile.TemporaryDirectory() as profile:
-        cmd = chromium_command(
-            exe, profile, "--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000", "--dump-dom", page.as_uri()
-        )
+        cmd = chromium_command(exe, profile, "--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000", "--dump-dom", page.as_uri())
         proc = subprocess.run(cmd, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-2000:]
     m = re.search(r'<pre id="hz-probe">(.*?)</pre>', proc.stdout, re.S)
@@ -543,11 +537,7 @@ window.addEventListener('load', () => {
     assert result["images"] >= 1 and result["badImages"] == 0
     assert result["lang"] == "zh-CN" and result["title"] == "2024年第三季度通报"
     assert result["tables"] == 1
-    bad_lines = [
-        ln
-        for ln in proc.stderr.splitlines()
-        if re.search(r"Uncaught|ERR_|Failed to load resource", ln) and ("probe.html" in ln or "CONSOLE" in ln)
-    ]
+    bad_lines = [ln for ln in proc.stderr.splitlines() if re.search(r"Uncaught|ERR_|Failed to load resource", ln) and ("probe.html" in ln or "CONSOLE" in ln)]
     assert bad_lines == []
 
 
@@ -582,9 +572,7 @@ def test_nbconvert_to_hzpdf(tmp_path):
     jupyter = Path(sys.executable).with_name("jupyter")
     if not jupyter.exists():
         pytest.skip("jupyter not installed next to this Python")
-    proc = subprocess.run(
-        [str(jupyter), "nbconvert", "--to", "hzpdf", str(src)], capture_output=True, text=True
-    )
+    proc = subprocess.run([str(jupyter), "nbconvert", "--to", "hzpdf", str(src)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-3000:]
     pdf = tmp_path / "tiny.pdf"
     assert pdf.read_bytes().startswith(b"%PDF-")
@@ -674,9 +662,7 @@ def test_write_tables_xlsx_handles_missing_values(tmp_path):
 
     from hzlib.arithmetic import Status
 
-    df = pd.DataFrame(
-        {"指标": ["甲", "乙"], "值（亿元）": [np.nan, np.int64(7)], "状态": [Status.MET, None]}
-    )
+    df = pd.DataFrame({"指标": ["甲", "乙"], "值（亿元）": [np.nan, np.int64(7)], "状态": [Status.MET, None]})
     write_tables_xlsx({"缺失值": df}, tmp_path / "m.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "m.xlsx")["缺失值"]
     assert ws["B2"].value is None and ws["B3"].value == 7

@@ -54,8 +54,9 @@ def test_a_ledger_that_cannot_tell_the_subset_gives_no_data_with_the_reason() ->
     plan = load_plan("hanzhong-2023")
     loaded = load_data("hanzhong-2023", year=2023)
     ledger = loaded.data.ledger.drop(columns=["is_industry"])
-    data = EvaluationData(ledger=ledger, progress=loaded.data.progress, indicators=loaded.data.indicators,
-                          profiles=loaded.data.profiles, tasks=loaded.data.tasks)
+    data = EvaluationData(
+        ledger=ledger, progress=loaded.data.progress, indicators=loaded.data.indicators, profiles=loaded.data.profiles, tasks=loaded.data.tasks
+    )
     m = build_report(plan, data, "2023Q3")
     row = m.target("industry_inv_share")
     assert row["status"] == "no_data" and pd.isna(row["actual"])
@@ -105,15 +106,15 @@ def test_reported_value_for_a_ledger_target_is_not_used() -> None:
 
 
 def test_fallback_only_where_the_plan_asks_and_labelled(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    text = (load_plan_text("hanzhong-2023")
-            .replace("    basis: ledger\n    responsible: [市工信局", "    basis: ledger\n    fallback: statistics\n    responsible: [市工信局", 1))
+    text = load_plan_text("hanzhong-2023").replace(
+        "    basis: ledger\n    responsible: [市工信局", "    basis: ledger\n    fallback: statistics\n    responsible: [市工信局", 1
+    )
     path = tmp_path / "hanzhong-2023.yaml"
     path.write_text(text, encoding="utf-8")
     plan, problems = read_plan_file(path)
     assert plan is not None, problems
     loaded = load_data("hanzhong-2023", year=2023)
-    data = EvaluationData(ledger=loaded.data.ledger.drop(columns=["is_industry"]), progress=loaded.data.progress,
-                          indicators=loaded.data.indicators)
+    data = EvaluationData(ledger=loaded.data.ledger.drop(columns=["is_industry"]), progress=loaded.data.progress, indicators=loaded.data.indicators)
     row = build_report(plan, data, "2023Q3").target("industry_inv_share")
     assert row["basis_zh"].startswith("统计数据") and "按计划文件的 fallback 改用统计数据" in row["basis_zh"]
 

@@ -60,8 +60,15 @@ def test_two_renders_give_the_same_bytes_in_every_file(renders: tuple[Path, Path
     a, b = renders
     ta, tb = _tree(a), _tree(b)
     report = f"{PLAN}/{QUARTER}"
-    expected = {"index.html", f"{report}/manifest.json", f"{report}/bulletin.html", f"{report}/bulletin.xlsx",
-                f"{report}/quarterly_report.ipynb", f"{report}/01_targets.html", f"{report}/04_scoring.ipynb"}
+    expected = {
+        "index.html",
+        f"{report}/manifest.json",
+        f"{report}/bulletin.html",
+        f"{report}/bulletin.xlsx",
+        f"{report}/quarterly_report.ipynb",
+        f"{report}/01_targets.html",
+        f"{report}/04_scoring.ipynb",
+    }
     assert expected <= set(ta)
     assert sorted(ta) == sorted(tb)
     differ = [name for name in ta if ta[name] != tb[name]]
@@ -107,12 +114,32 @@ def test_the_manifest_records_the_lock_file_the_version_and_the_inputs(renders: 
 def test_the_manifest_is_a_pure_function_of_its_arguments() -> None:
     plan = SimpleNamespace(title="某计划", jurisdiction="某县")
     period = SimpleNamespace(label=lambda: "2024Q2")
-    model = SimpleNamespace(period=period, coverage=SimpleNamespace(end=None), partial=False, assumed=False,
-                            overall_status="met", summary={"met": 1}, illustrative=True, monthly=None)
-    args = dict(plan_id="p", plan=plan, model=model, quarter="2024Q2", quarter_asked="latest", scenario=None,
-                parameters={"plan": "p"}, formats=("html",), key=None, inputs={"plan": FileDigest("p.yaml", "ab")},
-                data_folder="p", software=Software("1.0", {"hzlib": "1.0"}, "cd", None),
-                started=dt.datetime(2024, 7, 1, 8, 0, 0, tzinfo=dt.UTC), finished=dt.datetime(2024, 7, 1, 8, 0, 12, 500000, tzinfo=dt.UTC))
+    model = SimpleNamespace(
+        period=period,
+        coverage=SimpleNamespace(end=None),
+        partial=False,
+        assumed=False,
+        overall_status="met",
+        summary={"met": 1},
+        illustrative=True,
+        monthly=None,
+    )
+    args = dict(
+        plan_id="p",
+        plan=plan,
+        model=model,
+        quarter="2024Q2",
+        quarter_asked="latest",
+        scenario=None,
+        parameters={"plan": "p"},
+        formats=("html",),
+        key=None,
+        inputs={"plan": FileDigest("p.yaml", "ab")},
+        data_folder="p",
+        software=Software("1.0", {"hzlib": "1.0"}, "cd", None),
+        started=dt.datetime(2024, 7, 1, 8, 0, 0, tzinfo=dt.UTC),
+        finished=dt.datetime(2024, 7, 1, 8, 0, 12, 500000, tzinfo=dt.UTC),
+    )
     m = build_manifest(**args)  # type: ignore[arg-type]
     assert m == build_manifest(**args)  # type: ignore[arg-type]
     assert m["run"] == {"started": "2024-07-01T08:00:00+00:00", "finished": "2024-07-01T08:00:12+00:00", "seconds": 12.5}
@@ -121,10 +148,12 @@ def test_the_manifest_is_a_pure_function_of_its_arguments() -> None:
 
 
 def test_input_changes_name_each_changed_missing_and_new_file(tmp_path: Path) -> None:
-    digest = InputDigest({"plan": tmp_path / "p.yaml", "mapping": tmp_path / "mapping.yaml"},
-                         {"plan": "new", "mapping": "m"}, {"01_targets.ipynb": "n1"})
-    recorded = {"plan": {"file": "p.yaml", "sha256": "old"}, "data/ledger": {"file": "ledger.csv", "sha256": "l"},
-                "notebooks/01_targets.ipynb": {"file": "01_targets.ipynb", "sha256": "n1"}}
+    digest = InputDigest({"plan": tmp_path / "p.yaml", "mapping": tmp_path / "mapping.yaml"}, {"plan": "new", "mapping": "m"}, {"01_targets.ipynb": "n1"})
+    recorded = {
+        "plan": {"file": "p.yaml", "sha256": "old"},
+        "data/ledger": {"file": "ledger.csv", "sha256": "l"},
+        "notebooks/01_targets.ipynb": {"file": "01_targets.ipynb", "sha256": "n1"},
+    }
     assert input_changes(recorded, digest) == [
         "data/ledger（ledger.csv）：文件已不存在",
         "mapping（mapping.yaml）：manifest 中没有记录，是新增的输入文件",
@@ -145,14 +174,17 @@ def test_compare_folders_names_what_differs(tmp_path: Path) -> None:
     (a / "only.xlsx").write_text("1")
     (a / "manifest.json").write_text(json.dumps({"plan": "p", "run": {"started": "x"}}))
     (b / "manifest.json").write_text(json.dumps({"plan": "p", "run": {"started": "y"}}))
-    assert compare_folders(a, b) == [FileMatch("manifest.json", True), FileMatch("only.xlsx", False, "重新生成的通报中没有此文件"),
-                                     FileMatch("x.html", True), FileMatch("y.pdf", False)]
+    assert compare_folders(a, b) == [
+        FileMatch("manifest.json", True),
+        FileMatch("only.xlsx", False, "重新生成的通报中没有此文件"),
+        FileMatch("x.html", True),
+        FileMatch("y.pdf", False),
+    ]
     (b / "manifest.json").write_text(json.dumps({"plan": "q", "run": {}}))
     assert compare_folders(a, b)[0] == FileMatch("manifest.json", False, "字段 plan 不同")
 
 
-def test_rerun_reproduces_the_report_byte_for_byte(renders: tuple[Path, Path], tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_rerun_reproduces_the_report_byte_for_byte(renders: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     a, _ = renders
     manifest = a / PLAN / QUARTER / "manifest.json"
     assert main(["rerun", str(manifest), "--output", str(tmp_path / "again")]) == 0
@@ -163,8 +195,7 @@ def test_rerun_reproduces_the_report_byte_for_byte(renders: tuple[Path, Path], t
     assert _tree(tmp_path / "again" / PLAN / QUARTER) == _tree(a / PLAN / QUARTER)
 
 
-def test_rerun_names_changed_inputs_and_renders_nothing(renders: tuple[Path, Path], tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_rerun_names_changed_inputs_and_renders_nothing(renders: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     a, _ = renders
     copy = tmp_path / "reports" / PLAN / QUARTER
     shutil.copytree(a / PLAN / QUARTER, copy)
@@ -177,15 +208,19 @@ def test_rerun_names_changed_inputs_and_renders_nothing(renders: tuple[Path, Pat
     assert not (tmp_path / "reports" / ".rerun").exists()
 
 
-@pytest.mark.parametrize(("text", "words"), [
-    ("not json", "不是 manifest.json（第 1 行不是有效的 JSON）"),
-    ("[1]", "应为 JSON 对象"),
-    ('{"plan": "x"}', "缺少字段 quarter、parameters、formats、inputs"),
-    ('{"plan": "x", "quarter": "2024Q2", "parameters": {"plan": "nosuch", "quarter": "2024Q2"}, "formats": ["html"], "inputs": {}}',
-     "本项目没有计划 'nosuch'"),
-])
-def test_rerun_of_a_bad_manifest_is_one_message_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str,
-                                                       words: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("not json", "不是 manifest.json（第 1 行不是有效的 JSON）"),
+        ("[1]", "应为 JSON 对象"),
+        ('{"plan": "x"}', "缺少字段 quarter、parameters、formats、inputs"),
+        (
+            '{"plan": "x", "quarter": "2024Q2", "parameters": {"plan": "nosuch", "quarter": "2024Q2"}, "formats": ["html"], "inputs": {}}',
+            "本项目没有计划 'nosuch'",
+        ),
+    ],
+)
+def test_rerun_of_a_bad_manifest_is_one_message_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, words: str) -> None:
     path = tmp_path / "manifest.json"
     path.write_text(text, encoding="utf-8")
     assert main(["rerun", str(path)]) == 2
@@ -202,8 +237,10 @@ def test_rerun_refuses_to_overwrite_the_original(renders: tuple[Path, Path], cap
 
 
 def test_importing_the_runner_and_the_papermill_plugin_changes_nothing() -> None:
-    code = ("import sys; sys.argv[0] = 'papermill'; import hzlib.papermill_plugin, hzlib.runner.kernel, hzlib.run; "
-            "print(sys.excepthook is sys.__excepthook__, 'rfc3987_syntax' in sys.modules and sys.modules['rfc3987_syntax'] is None)")
+    code = (
+        "import sys; sys.argv[0] = 'papermill'; import hzlib.papermill_plugin, hzlib.runner.kernel, hzlib.run; "
+        "print(sys.excepthook is sys.__excepthook__, 'rfc3987_syntax' in sys.modules and sys.modules['rfc3987_syntax'] is None)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["True", "False"]
 

@@ -142,8 +142,12 @@ def test_leftovers_of_killed_runs_are_removed_and_live_ones_kept(tmp_path: Path)
     (tmp_path / "2019Q2.failed").mkdir()
     (tmp_path / ".hidden.txt").write_text("用户的文件", encoding="utf-8")
     removed = {p.name for p in remove_leftovers(tmp_path)}
-    assert removed == {f".2019Q2.staging.{dead}.abcd1234", ".2019Q1.staging.k2j3h4g5", f".index.html.{dead}.x1y2z3.tmp",
-                       f".2020Q1.staging.{dead}-{here}.aaaa1111"}
+    assert removed == {
+        f".2019Q2.staging.{dead}.abcd1234",
+        ".2019Q1.staging.k2j3h4g5",
+        f".index.html.{dead}.x1y2z3.tmp",
+        f".2020Q1.staging.{dead}-{here}.aaaa1111",
+    }
     assert (tmp_path / "2019Q3").is_dir() and live.is_dir() and mine.is_dir() and (tmp_path / ".hidden.txt").exists()
     assert (tmp_path / f".2020Q2.staging.{dead}-{elsewhere}.bbbb2222").is_dir()
     assert {p.name for p in remove_leftovers(tmp_path, own=True)} == {mine.name, live.name}
@@ -200,8 +204,9 @@ def test_one_worker_renders_reports_one_after_another_into_a_relative_folder(tmp
 
     monkeypatch.chdir(tmp_path)
     with Worker() as w:
-        results = [run_plan(plan, q, out_dir=Path("reports"), formats=("html",), worker=w)
-                   for plan, q in (("ankang-2019", "2019Q2"), ("zhenba-2024", "2024Q2"))]
+        results = [
+            run_plan(plan, q, out_dir=Path("reports"), formats=("html",), worker=w) for plan, q in (("ankang-2019", "2019Q2"), ("zhenba-2024", "2024Q2"))
+        ]
     assert [r.errors for r in results] == [[], []]
     assert (tmp_path / "reports" / "zhenba-2024" / "2024Q2" / "bulletin.html").is_file()
 

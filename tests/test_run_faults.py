@@ -30,12 +30,19 @@ def hz(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 # ---- wrong inputs: one message, exit code 2, nothing started --------------------------------
-@pytest.mark.parametrize(("args", "first_line", "lines"), [
-    (["--quarter", "2030Q1"], "错误 / error: 期别 2030Q1 不在计划年度 2024 年内 / period 2030Q1 is outside plan year 2024", 1),
-    (["--quarter", "2024Q4"], "错误 / error: 数据截至2024年9月，不能评价2024年全年（2024Q4）：可评价的最近季度为 2024Q3；"
-                              "如需按截至2024年9月的数据评价，请加 --allow-partial（notebook 参数 allow_partial=True）", 1),
-    (["--quarter", "2024Q2", "--data", "EMPTY"], "数据目录有 1 处错误 / 1 error(s) in 数据目录:", 2),
-])
+@pytest.mark.parametrize(
+    ("args", "first_line", "lines"),
+    [
+        (["--quarter", "2030Q1"], "错误 / error: 期别 2030Q1 不在计划年度 2024 年内 / period 2030Q1 is outside plan year 2024", 1),
+        (
+            ["--quarter", "2024Q4"],
+            "错误 / error: 数据截至2024年9月，不能评价2024年全年（2024Q4）：可评价的最近季度为 2024Q3；"
+            "如需按截至2024年9月的数据评价，请加 --allow-partial（notebook 参数 allow_partial=True）",
+            1,
+        ),
+        (["--quarter", "2024Q2", "--data", "EMPTY"], "数据目录有 1 处错误 / 1 error(s) in 数据目录:", 2),
+    ],
+)
 def test_wrong_inputs_are_one_message_and_exit_code_2(tmp_path: Path, args: list[str], first_line: str, lines: int) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -48,8 +55,7 @@ def test_wrong_inputs_are_one_message_and_exit_code_2(tmp_path: Path, args: list
     assert not out.exists()  # nothing written
 
 
-def test_several_reports_with_wrong_inputs_start_no_kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_several_reports_with_wrong_inputs_start_no_kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     def no_kernel(*args: object, **kwargs: object) -> object:
         raise AssertionError("a kernel was started for a report whose inputs are wrong")
 
@@ -147,25 +153,28 @@ def test_scheduler_addresses_dask_accepts(address: str) -> None:
     assert check_scheduler_address(address) == address
 
 
-@pytest.mark.parametrize(("address", "why"), [
-    ("10.0.0.5", "缺少端口"),
-    ("tcp://10.0.0.5", "缺少端口"),
-    ("http://10.0.0.5:8786", "的协议 http:// 不能用于 Dask 集群"),
-    ("tcp://10.0.0.5:99999", "的端口 99999 不在 1–65535 之间"),
-    ("tcp://10.0.0.5:port", "写法不对"),
-    ("10.0.0.5 8786", "写法不对"),
-])
-def test_a_scheduler_address_of_the_wrong_form_is_one_line(address: str, why: str, tmp_path: Path,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("address", "why"),
+    [
+        ("10.0.0.5", "缺少端口"),
+        ("tcp://10.0.0.5", "缺少端口"),
+        ("http://10.0.0.5:8786", "的协议 http:// 不能用于 Dask 集群"),
+        ("tcp://10.0.0.5:99999", "的端口 99999 不在 1–65535 之间"),
+        ("tcp://10.0.0.5:port", "写法不对"),
+        ("10.0.0.5 8786", "写法不对"),
+    ],
+)
+def test_a_scheduler_address_of_the_wrong_form_is_one_line(address: str, why: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "ankang-2019", "--scheduler", address, "--out", str(tmp_path / "reports")]) == 2
     err = capsys.readouterr().err
-    assert err == f"错误 / error: --scheduler 的地址 {address!r} {why}：应写为 tcp://主机:端口，如 tcp://10.0.0.5:8786" \
-                  "（也可用 tls://、ws://、wss://、ucx://；不写协议时按 tcp://）\n"
+    assert (
+        err == f"错误 / error: --scheduler 的地址 {address!r} {why}：应写为 tcp://主机:端口，如 tcp://10.0.0.5:8786"
+        "（也可用 tls://、ws://、wss://、ucx://；不写协议时按 tcp://）\n"
+    )
     assert not (tmp_path / "reports").exists()
 
 
-def test_an_unreachable_scheduler_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unreachable_scheduler_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("distributed")
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
@@ -174,15 +183,16 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path: Path, monkeypatch: pytes
     address = f"tcp://127.0.0.1:{port}"
     assert main(["run", "zhenba-2024", "--quarter", "2024Q2", "--scheduler", address, "--out", str(tmp_path)]) == 2
     err = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("… ")]
-    assert err == [f"错误 / error: 无法连接 Dask 调度器 {address}（1 秒内没有回应）：请检查地址和端口是否正确、"
-                   "调度器是否已启动（dask scheduler）、防火墙是否放行；或去掉 --scheduler 在本机生成"]
+    assert err == [
+        f"错误 / error: 无法连接 Dask 调度器 {address}（1 秒内没有回应）：请检查地址和端口是否正确、"
+        "调度器是否已启动（dask scheduler）、防火墙是否放行；或去掉 --scheduler 在本机生成"
+    ]
 
 
 # ---- --all with plan ids ---------------------------------------------------------------------
 def test_all_and_plan_ids_together_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "--all", "ankang-2019"]) == 2
-    assert capsys.readouterr().err == ("错误 / error: --all 与计划 id（ankang-2019）不能同时使用：生成全部计划用 --all，"
-                                       "只生成某几个计划则只写计划 id\n")
+    assert capsys.readouterr().err == ("错误 / error: --all 与计划 id（ankang-2019）不能同时使用：生成全部计划用 --all，只生成某几个计划则只写计划 id\n")
 
 
 # ---- kill -9 of hz run --all -----------------------------------------------------------------
@@ -192,7 +202,7 @@ def _stat(pid: int) -> tuple[str, int, int] | None:
         text = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    fields = text[text.rindex(")") + 2:].split()
+    fields = text[text.rindex(")") + 2 :].split()
     return fields[0], int(fields[1]), int(fields[3])
 
 
@@ -241,8 +251,9 @@ def test_kill_9_of_the_run_ends_its_workers_and_helpers(tmp_path: Path) -> None:
     (old / "manifest.json").write_text("{}", encoding="utf-8")
     log = tmp_path / "run.log"
     with log.open("w") as fh:
-        proc = subprocess.Popen([*HZ, "run", "--all", "--jobs", "2", "--formats", "html", "--out", str(out)],
-                                stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
+        proc = subprocess.Popen(
+            [*HZ, "run", "--all", "--jobs", "2", "--formats", "html", "--out", str(out)], stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True
+        )
     try:
         tree: set[int] = set()
         # wait until both workers have their kernels and one of them writes a report (polling; the run ends
@@ -279,8 +290,14 @@ def test_kill_9_of_the_run_ends_its_workers_and_helpers(tmp_path: Path) -> None:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
 def test_a_worker_killed_mid_run_is_a_message_not_a_traceback(tmp_path: Path) -> None:
     out = tmp_path / "reports"
-    proc = subprocess.Popen([*HZ, "run", "--all", "--jobs", "2", "--formats", "html", "--out", str(out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True)
+    proc = subprocess.Popen(
+        [*HZ, "run", "--all", "--jobs", "2", "--formats", "html", "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        start_new_session=True,
+    )
     try:
         while not list(out.glob("*/.*.staging.*")):  # polling until a worker writes a report
             if proc.poll() is not None:

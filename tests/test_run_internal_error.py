@@ -24,11 +24,22 @@ def _a_bug_in_hzlib(r: Any) -> None:
 def test_a_bug_is_one_line_and_its_traceback_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(run, "_hand_model", _a_bug_in_hzlib)
     out = tmp_path / "reports"
-    r = run._run_plan(_prepared(), out_dir=out, formats=("html",), data_dir=None, allow_partial=False, progress=None,
-                      pdf=None, worker=SimpleNamespace(), scenario=None, key=None)
+    r = run._run_plan(
+        _prepared(),
+        out_dir=out,
+        formats=("html",),
+        data_dir=None,
+        allow_partial=False,
+        progress=None,
+        pdf=None,
+        worker=SimpleNamespace(),
+        scenario=None,
+        key=None,
+    )
     assert not r.ok and not r.input_error
-    assert r.errors == ["程序错误 / internal error：KeyError: 'no such column'（详细信息已保存在 "
-                        "reports/ankang-2019/2019Q2.failed/error.txt，报告问题时请附上此文件）"]
+    assert r.errors == [
+        "程序错误 / internal error：KeyError: 'no such column'（详细信息已保存在 reports/ankang-2019/2019Q2.failed/error.txt，报告问题时请附上此文件）"
+    ]
     assert "\n" not in r.errors[0]
     kept = (out / "ankang-2019" / "2019Q2.failed" / "error.txt").read_text(encoding="utf-8")
     assert kept.startswith("Traceback (most recent call last):")
@@ -46,8 +57,18 @@ def test_the_next_run_removes_the_kept_traceback(tmp_path: Path, monkeypatch: py
         raise run.UsageError("数据有误")
 
     monkeypatch.setattr(run, "_hand_model", input_error)
-    r = run._run_plan(_prepared(), out_dir=tmp_path, formats=("html",), data_dir=None, allow_partial=False, progress=None,
-                      pdf=None, worker=SimpleNamespace(), scenario=None, key=None)
+    r = run._run_plan(
+        _prepared(),
+        out_dir=tmp_path,
+        formats=("html",),
+        data_dir=None,
+        allow_partial=False,
+        progress=None,
+        pdf=None,
+        worker=SimpleNamespace(),
+        scenario=None,
+        key=None,
+    )
     assert r.errors == ["数据有误"] and not failed.exists()
 
 

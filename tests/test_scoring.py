@@ -43,20 +43,55 @@ COUNTIES = RULES.kind("county").units
 DEPARTMENTS = RULES.kind("department").units
 
 #: A county doing everything asked and nothing more: 35 + 15 + 15 + 10 = 75 of the 95 standard points.
-COUNTY = dict(completed_investment=1000, planned_investment=1000, key_projects=5, new_starts=2, start_rate_h1=1.0,
-              start_rate_q3=1.0, completions_missed=0, preliminary_not_done=0, planning_task_done=1,
-              packaged_over_20yi=0, packaged_over_100yi=0, packaged_feasibility=0, packaged_filed=0,
-              planning_funds=0, media_city=0, media_province=0, media_central=0, provincial_ahead=0,
-              adopted_next_year=0, late_or_false_reports=0, support_failures=0, support_severe=0, major_accident=0)
+COUNTY = dict(
+    completed_investment=1000,
+    planned_investment=1000,
+    key_projects=5,
+    new_starts=2,
+    start_rate_h1=1.0,
+    start_rate_q3=1.0,
+    completions_missed=0,
+    preliminary_not_done=0,
+    planning_task_done=1,
+    packaged_over_20yi=0,
+    packaged_over_100yi=0,
+    packaged_feasibility=0,
+    packaged_filed=0,
+    planning_funds=0,
+    media_city=0,
+    media_province=0,
+    media_central=0,
+    provincial_ahead=0,
+    adopted_next_year=0,
+    late_or_false_reports=0,
+    support_failures=0,
+    support_severe=0,
+    major_accident=0,
+)
 #: The same for a department: 10 + 0 + 45 + 15 + 10 = 80 of 100 (when it has preliminary projects).
-DEPT = dict(mechanism_established=1, management_effective=1, monthly_reporting=1, media_own=0, media_city=0,
-            media_province=0, media_central=0, completed_investment=1000, planned_investment=1000,
-            preliminary_not_done=0, planning_task_done=1, packaged_over_20yi=0, packaged_over_100yi=0,
-            packaged_feasibility=0, packaged_filed=0, major_accident=0)
+DEPT = dict(
+    mechanism_established=1,
+    management_effective=1,
+    monthly_reporting=1,
+    media_own=0,
+    media_city=0,
+    media_province=0,
+    media_central=0,
+    completed_investment=1000,
+    planned_investment=1000,
+    preliminary_not_done=0,
+    planning_task_done=1,
+    packaged_over_20yi=0,
+    packaged_over_100yi=0,
+    packaged_feasibility=0,
+    packaged_filed=0,
+    major_accident=0,
+)
 
 
-def full(over: dict[str, dict[str, float]] | None = None, projects: dict[str, dict[str, float]] | None = None,
-         period: str | None = None, rules: ScoringRules = RULES) -> ScoringInputs:
+def full(
+    over: dict[str, dict[str, float]] | None = None, projects: dict[str, dict[str, float]] | None = None, period: str | None = None, rules: ScoringRules = RULES
+) -> ScoringInputs:
     """Complete inputs for every unit; ``projects`` gives a unit's project completions (fractions)."""
     units = {u: dict(COUNTY) for u in COUNTIES} | {u: dict(DEPT) for u in DEPARTMENTS}
     for u, d in (over or {}).items():
@@ -92,6 +127,7 @@ def county_item(data: dict[str, Any], item_id: str) -> dict[str, Any]:
 
 # ---- the bundled rules files -------------------------------------------------------------------
 
+
 def test_bundled_rules_files() -> None:
     assert {"ankang-2019", "hanzhong-2022"} <= set(list_rules_ids())
     for rid in list_rules_ids():
@@ -101,8 +137,19 @@ def test_bundled_rules_files() -> None:
 def test_ankang_encodes_both_tables_item_by_item() -> None:
     county, dept = RULES.kind("county"), RULES.kind("department")
     assert [i.id for i in county.items] == [
-        "invest_completion", "invest_project_deduction", "opening", "completions_missed", "preliminary", "planning",
-        "planning_funds", "publicity", "bonus_provincial", "bonus_planned", "penalty_reporting", "penalty_support"]
+        "invest_completion",
+        "invest_project_deduction",
+        "opening",
+        "completions_missed",
+        "preliminary",
+        "planning",
+        "planning_funds",
+        "publicity",
+        "bonus_provincial",
+        "bonus_planned",
+        "penalty_reporting",
+        "penalty_support",
+    ]
     assert [i.id for i in dept.items] == ["mechanism", "publicity", "invest_completion", "preliminary", "planning"]
     assert county.standard_points == 95 and dept.standard_points == 100
     assert len(COUNTIES) == 13 and "安康高新区" in COUNTIES and "国网安康供电公司" not in COUNTIES
@@ -119,8 +166,19 @@ def test_ankang_writes_down_every_ambiguity_the_issue_names() -> None:
         ids |= {a.id for aw in k.awards for a in aw.ambiguities}
         ids |= {a.id for a in (k.disqualify.ambiguities if k.disqualify else [])}
         ids |= {a.id for a in (k.no_projects.ambiguities if k.no_projects else [])}  # departments_without_projects
-    assert {"planning_base", "bracket_bounds", "shortfall_unit", "prize_count", "prize_split", "accident_effect",
-            "prize_ties", "zones_with_counties", "no_task_items", "reported_period", "departments_without_projects"} <= ids
+    assert {
+        "planning_base",
+        "bracket_bounds",
+        "shortfall_unit",
+        "prize_count",
+        "prize_split",
+        "accident_effect",
+        "prize_ties",
+        "zones_with_counties",
+        "no_task_items",
+        "reported_period",
+        "departments_without_projects",
+    } <= ids
     docs = (Path(__file__).parents[1] / "docs" / "scoring.md").read_text(encoding="utf-8")
     missing = sorted(i for i in ids if f"`{i}`" not in docs)
     assert not missing, f"docs/scoring.md does not explain: {missing}"
@@ -180,9 +238,9 @@ def test_load_rules_raises_with_all_problems_and_missing_file() -> None:
 
 # ---- rule kinds, hand-computed ---------------------------------------------------------------------
 
+
 def test_ratio_times_points_with_cap() -> None:
-    r = score(RULES, full({"汉滨区": {"completed_investment": 307245.75, "planned_investment": 409661},
-                           "汉阴县": {"completed_investment": 1200}}))
+    r = score(RULES, full({"汉滨区": {"completed_investment": 307245.75, "planned_investment": 409661}, "汉阴县": {"completed_investment": 1200}}))
     assert item(r, "汉滨区", "invest_completion")["points"] == 26.25  # 0.75 × 35
     capped = item(r, "汉阴县", "invest_completion")
     assert capped["points"] == 35 and "× 35 = 42 分，超过上限按 35 分计" in capped["note"]
@@ -190,8 +248,15 @@ def test_ratio_times_points_with_cap() -> None:
 
 def test_project_deductions_by_band_capped_at_5() -> None:
     # 6 projects: 85% and exactly 80% cost 1 each, 79.99% and 50% cost 3 each, 100% and 120% nothing: −8 → −5
-    r = score(RULES, full(projects={"汉滨区": {"a": 0.85, "b": 0.80, "c": 0.7999, "d": 0.5, "e": 1.0, "f": 1.2},
-                                    "汉阴县": {"a": 0.9, "b": 0.95, "c": 1.0, "d": 1.0, "e": 1.0}}))
+    r = score(
+        RULES,
+        full(
+            projects={
+                "汉滨区": {"a": 0.85, "b": 0.80, "c": 0.7999, "d": 0.5, "e": 1.0, "f": 1.2},
+                "汉阴县": {"a": 0.9, "b": 0.95, "c": 1.0, "d": 1.0, "e": 1.0},
+            }
+        ),
+    )
     row = item(r, "汉滨区", "invest_project_deduction")
     assert row["points"] == -5
     assert "80%（含）至100%（不含） 2 个 × -1 = -2" in row["note"] and "低于80% 2 个 × -3 = -6" in row["note"]
@@ -201,8 +266,15 @@ def test_project_deductions_by_band_capped_at_5() -> None:
 
 
 def test_project_deductions_in_a_unit_with_fewer_than_5_projects() -> None:
-    r = score(RULES, full(projects={"瀛湖生态旅游区": {"a": 0.9, "b": 1.0, "c": 1.0, "d": 1.0},  # −2 each in 80–100
-                                    "恒口示范区": {"a": 0.9, "b": 0.5, "c": 1.0, "d": 1.0}}))  # −2 − 5 = −7 → −5
+    r = score(
+        RULES,
+        full(
+            projects={
+                "瀛湖生态旅游区": {"a": 0.9, "b": 1.0, "c": 1.0, "d": 1.0},  # −2 each in 80–100
+                "恒口示范区": {"a": 0.9, "b": 0.5, "c": 1.0, "d": 1.0},
+            }
+        ),
+    )  # −2 − 5 = −7 → −5
     assert item(r, "瀛湖生态旅游区", "invest_project_deduction")["points"] == -2
     assert "少于 5 个项目的单位" in item(r, "瀛湖生态旅游区", "invest_project_deduction")["note"]
     assert item(r, "恒口示范区", "invest_project_deduction")["points"] == -5
@@ -213,21 +285,26 @@ def test_project_deductions_only_at_year_end_and_checked_against_the_project_cou
     assert item(q2, "汉滨区", "invest_project_deduction")["points"] == 0
     assert "年终考核项" in item(q2, "汉滨区", "invest_project_deduction")["note"]
     units = full(projects={"汉滨区": {"a": 0.9}})
-    wrong = ScoringInputs(units.units.assign(value=units.units["value"].where(
-        ~((units.units["unit"] == "汉滨区") & (units.units["input_id"] == "key_projects")), 3)), units.projects)
+    wrong = ScoringInputs(
+        units.units.assign(value=units.units["value"].where(~((units.units["unit"] == "汉滨区") & (units.units["input_id"] == "key_projects")), 3)),
+        units.projects,
+    )
     row = item(score(RULES, wrong), "汉滨区", "invest_project_deduction")
     assert row["incomplete"] and "逐项目数据 1 个，与项目个数 3 个不符" in row["note"]
 
 
-@pytest.mark.parametrize("h1, q3, points", [
-    (0.80, 1.00, 15),      # on target
-    (0.70, 1.00, 14.5),    # exactly 10 pp short: 10%（含） → −0.5
-    (0.6999, 1.00, 14),    # 10.01 pp: 10%–30% → −1
-    (0.50, 1.00, 12),      # exactly 30 pp short: 30%（含）以上 → −3
-    (0.5001, 1.00, 14),    # 29.99 pp → −1
-    (0.70, 0.90, 14),      # both checkpoints add: −0.5 − 0.5
-    (0.30, 0.60, 9),       # −3 − 3
-])
+@pytest.mark.parametrize(
+    "h1, q3, points",
+    [
+        (0.80, 1.00, 15),  # on target
+        (0.70, 1.00, 14.5),  # exactly 10 pp short: 10%（含） → −0.5
+        (0.6999, 1.00, 14),  # 10.01 pp: 10%–30% → −1
+        (0.50, 1.00, 12),  # exactly 30 pp short: 30%（含）以上 → −3
+        (0.5001, 1.00, 14),  # 29.99 pp → −1
+        (0.70, 0.90, 14),  # both checkpoints add: −0.5 − 0.5
+        (0.30, 0.60, 9),  # −3 − 3
+    ],
+)
 def test_opening_brackets_and_their_boundaries(h1: float, q3: float, points: float) -> None:
     r = score(RULES, full({"汉滨区": {"start_rate_h1": h1, "start_rate_q3": q3}}))
     assert item(r, "汉滨区", "opening")["points"] == points
@@ -247,12 +324,14 @@ def test_opening_checkpoint_not_due_yet_and_relative_reading(tmp_path: Path) -> 
 
     def relative(d: dict[str, Any]) -> None:
         county_item(d, "opening")["params"]["shortfall"] = "relative"
+
     rel = variant(tmp_path, relative)
     # 71% against 80%: 9 pp, i.e. 11.25% of the target → the 10%–30% bracket under the relative reading
     assert item(score(rel, full({"汉滨区": {"start_rate_h1": 0.71}}, rules=rel)), "汉滨区", "opening")["points"] == 14
 
     def latest(d: dict[str, Any]) -> None:
         county_item(d, "opening")["params"]["combine"] = "latest"
+
     last = variant(tmp_path, latest)
     row = item(score(last, full({"汉滨区": {"start_rate_h1": 0.5, "start_rate_q3": 0.9}}, rules=last)), "汉滨区", "opening")
     assert row["points"] == 14.5 and "上半年" not in row["note"]  # only the Q3 checkpoint counts
@@ -265,20 +344,34 @@ def test_planned_completions_not_completed_capped_at_2() -> None:
 
 
 def test_preliminary_work_per_project_and_a_unit_with_one_preliminary_project() -> None:
-    r = score(RULES, full({"汉滨区": {"preliminary_not_done": 3}, "瀛湖生态旅游区": {"preliminary_not_done": 1},
-                           "市发改委": {"preliminary_not_done": 1}, "市交通运输局": {"preliminary_not_done": 2}}))
-    assert item(r, "汉滨区", "preliminary")["points"] == 13.5          # 10 projects: 15 − 3 × 0.5
-    assert item(r, "瀛湖生态旅游区", "preliminary")["points"] == 10      # only 1 project: 15 − 5
-    assert item(r, "市发改委", "preliminary")["points"] == 5             # department, only 1: 15 − 10
-    assert item(r, "市交通运输局", "preliminary")["points"] == 9         # department, 4 projects: 15 − 2 × 3
+    r = score(
+        RULES,
+        full(
+            {
+                "汉滨区": {"preliminary_not_done": 3},
+                "瀛湖生态旅游区": {"preliminary_not_done": 1},
+                "市发改委": {"preliminary_not_done": 1},
+                "市交通运输局": {"preliminary_not_done": 2},
+            }
+        ),
+    )
+    assert item(r, "汉滨区", "preliminary")["points"] == 13.5  # 10 projects: 15 − 3 × 0.5
+    assert item(r, "瀛湖生态旅游区", "preliminary")["points"] == 10  # only 1 project: 15 − 5
+    assert item(r, "市发改委", "preliminary")["points"] == 5  # department, only 1: 15 − 10
+    assert item(r, "市交通运输局", "preliminary")["points"] == 9  # department, 4 projects: 15 − 2 × 3
 
 
 def test_planning_quality_base_bonus_cap_and_item_cap() -> None:
-    r = score(RULES, full({
-        "汉滨区": {"packaged_over_20yi": 3, "packaged_over_100yi": 1, "packaged_feasibility": 2, "packaged_filed": 1},
-        "汉阴县": {"planning_task_done": 0, "packaged_over_20yi": 1, "packaged_feasibility": 1},
-        "石泉县": {"packaged_over_20yi": 2, "packaged_feasibility": 1},
-    }))
+    r = score(
+        RULES,
+        full(
+            {
+                "汉滨区": {"packaged_over_20yi": 3, "packaged_over_100yi": 1, "packaged_feasibility": 2, "packaged_filed": 1},
+                "汉阴县": {"planning_task_done": 0, "packaged_over_20yi": 1, "packaged_feasibility": 1},
+                "石泉县": {"packaged_over_20yi": 2, "packaged_feasibility": 1},
+            }
+        ),
+    )
     top = item(r, "汉滨区", "planning")  # 10 + min(10, 6 + 5) + 3 = 23 → 20
     assert top["points"] == 20 and "= 11，最多 10 分，按 10 计" in top["note"] and "按 20 计" in top["note"]
     assert item(r, "汉阴县", "planning")["points"] == 3  # no base: 2 + 1
@@ -286,23 +379,32 @@ def test_planning_quality_base_bonus_cap_and_item_cap() -> None:
 
 
 def test_funds_in_whole_100wan_steps_and_media_capped_at_5() -> None:
-    r = score(RULES, full({"汉滨区": {"planning_funds": 250, "media_city": 10, "media_province": 2, "media_central": 1},
-                           "汉阴县": {"planning_funds": 1500, "media_city": 3}},
-                          ))
-    assert item(r, "汉滨区", "planning_funds")["points"] == 1      # 2 whole steps × 0.5
-    assert item(r, "汉阴县", "planning_funds")["points"] == 5      # 7.5 → 5
-    assert item(r, "汉滨区", "publicity")["points"] == 5           # 3 + 1 + 2 = 6 → 5
-    assert item(r, "汉阴县", "publicity")["points"] == 0.9         # 3 × 0.3, no float noise
+    r = score(
+        RULES,
+        full(
+            {"汉滨区": {"planning_funds": 250, "media_city": 10, "media_province": 2, "media_central": 1}, "汉阴县": {"planning_funds": 1500, "media_city": 3}},
+        ),
+    )
+    assert item(r, "汉滨区", "planning_funds")["points"] == 1  # 2 whole steps × 0.5
+    assert item(r, "汉阴县", "planning_funds")["points"] == 5  # 7.5 → 5
+    assert item(r, "汉滨区", "publicity")["points"] == 5  # 3 + 1 + 2 = 6 → 5
+    assert item(r, "汉阴县", "publicity")["points"] == 0.9  # 3 × 0.3, no float noise
 
 
 def test_bonuses_and_per_event_penalties_with_caps() -> None:
-    r = score(RULES, full({"汉滨区": {"provincial_ahead": 4, "adopted_next_year": 3, "late_or_false_reports": 7,
-                                     "support_failures": 1, "support_severe": 1},
-                           "汉阴县": {"provincial_ahead": 1, "support_failures": 2}}))
-    assert item(r, "汉滨区", "bonus_provincial")["points"] == 5     # 6 → 5
+    r = score(
+        RULES,
+        full(
+            {
+                "汉滨区": {"provincial_ahead": 4, "adopted_next_year": 3, "late_or_false_reports": 7, "support_failures": 1, "support_severe": 1},
+                "汉阴县": {"provincial_ahead": 1, "support_failures": 2},
+            }
+        ),
+    )
+    assert item(r, "汉滨区", "bonus_provincial")["points"] == 5  # 6 → 5
     assert item(r, "汉滨区", "bonus_planned")["points"] == 1.5
-    assert item(r, "汉滨区", "penalty_reporting")["points"] == -5   # 7 → 5
-    assert item(r, "汉滨区", "penalty_support")["points"] == -5     # 1 + 5 → 5
+    assert item(r, "汉滨区", "penalty_reporting")["points"] == -5  # 7 → 5
+    assert item(r, "汉滨区", "penalty_support")["points"] == -5  # 1 + 5 → 5
     assert item(r, "汉阴县", "penalty_support")["points"] == -2
     row = unit_row(r, "汉滨区")
     assert (row["score_points"], row["bonus"], row["penalty"], row["total"]) == (75, 6.5, -10, 71.5)
@@ -319,11 +421,12 @@ def test_department_without_a_task_is_scored_on_the_items_that_apply() -> None:
     r = score(RULES, full({"市科技局": {"planned_investment": 0, "completed_investment": 0}}))
     assert not item(r, "市教体局", "preliminary")["applicable"]
     assert unit_row(r, "市教体局")["total"] == round((10 + 45 + 10) / 85 * 100, 2)  # 76.47
-    assert unit_row(r, "市科技局")["total"] == round((10 + 10) / 40 * 100, 2)       # 50
+    assert unit_row(r, "市科技局")["total"] == round((10 + 10) / 40 * 100, 2)  # 50
     assert "按适用项目折算" in unit_row(r, "市科技局")["note"]
 
 
 # ---- totals, ranks, prizes ---------------------------------------------------------------------
+
 
 def _spread(steps: dict[str, int]) -> dict[str, dict[str, float]]:
     """Set counties' totals through 项目策划财政经费 (0.5 point per 100万元): total = 75 + 0.5 × steps."""
@@ -337,8 +440,7 @@ def test_prizes_35_percent_of_13_counties_rounded_down_and_split() -> None:
     county = next(p for p in r.places if p.unit_kind == "county")
     assert county.places == 4 and county.tiers == [("一等奖", 1), ("二等奖", 1), ("三等奖", 2)]
     assert county.basis == "13 个单位 × 35% = 4.55，向下取整为 4 个"
-    assert prize_table(r)[["奖项", "单位"]].values.tolist()[:4] == [
-        ["一等奖", "汉滨区"], ["二等奖", "汉阴县"], ["三等奖", "石泉县"], ["三等奖", "宁陕县"]]
+    assert prize_table(r)[["奖项", "单位"]].values.tolist()[:4] == [["一等奖", "汉滨区"], ["二等奖", "汉阴县"], ["三等奖", "石泉县"], ["三等奖", "宁陕县"]]
     dept = next(p for p in r.places if p.unit_kind == "department")
     assert dept.places == 5  # 17 × 35% = 5.95 → 5, as the body says (5个先进单位)
 
@@ -354,6 +456,7 @@ def test_ties_same_rank_and_the_prize_boundary(tmp_path: Path) -> None:
 
     def exclude(d: dict[str, Any]) -> None:
         next(k for k in d["kinds"] if k["id"] == "county")["awards"][0]["ties"] = "exclude_all"
+
     strict = variant(tmp_path, exclude)
     s = score(strict, full(over, rules=strict))
     assert unit_row(s, "宁陕县")["prize"] is None and unit_row(s, "紫阳县")["prize"] is None
@@ -395,20 +498,28 @@ def test_missing_accident_flag_is_incomplete_and_defaults_apply_when_the_rules_s
 
 
 def test_wrong_inputs_are_errors_all_at_once() -> None:
-    bad = inputs_from_dicts(RULES, {"汉滨区": {"start_rate_h1": 80, "media_city": -1, "major_accident": 2,
-                                             "preliminary_projects": 3}, "某县": {"media_city": 1}})
+    bad = inputs_from_dicts(
+        RULES, {"汉滨区": {"start_rate_h1": 80, "media_city": -1, "major_accident": 2, "preliminary_projects": 3}, "某县": {"media_city": 1}}
+    )
     bad = ScoringInputs(bad.units.assign(unit_kind=bad.units["unit_kind"].replace({"county": "department"})), bad.projects)
     with pytest.raises(InputError) as exc:
         score(RULES, bad)
     text = exc.value.render()
-    for words in ("应为小数（0.8 表示 80%），实际为 80", "不能为负数", "应为 1（是）或 0（否）", "取自计划 ankang-2019 的任务分解表",
-                  "在评分规则中属于 county", "单位“某县”不在评分规则"):
+    for words in (
+        "应为小数（0.8 表示 80%），实际为 80",
+        "不能为负数",
+        "应为 1（是）或 0（否）",
+        "取自计划 ankang-2019 的任务分解表",
+        "在评分规则中属于 county",
+        "单位“某县”不在评分规则",
+    ):
         assert words in text, text
     with pytest.raises(InputError, match="重复给出"):
         combine_inputs(full(), inputs_from_dicts(RULES, {"汉滨区": {"media_city": 1}}))
 
 
 # ---- outputs ---------------------------------------------------------------------------------------
+
 
 def test_tables_and_json_records() -> None:
     r = score(RULES, full(_spread({"汉滨区": 1})))
@@ -425,6 +536,7 @@ def test_tables_and_json_records() -> None:
 
 
 # ---- the reported-inputs file ------------------------------------------------------------------
+
 
 def test_reading_a_good_inputs_file_utf8_and_gbk() -> None:
     for name in ("inputs-good.csv", "inputs-gbk.csv"):
@@ -479,18 +591,28 @@ def test_template_round_trip_into_a_score(tmp_path: Path) -> None:
 
 # ---- the second rules file: 汉中 2022 红旗/蜗牛, no code change -------------------------------------
 
+
 def test_hanzhong_red_flags_and_snails_quarterly() -> None:
     hz = load_rules("hanzhong-2022")
     units = hz.kind("county").units
     assert len(units) == 14
     values: dict[str, dict[str, float]] = {}
     for n, u in enumerate(units):  # unit n: start rate (n+1)/14 of 14 new starts, the rest at 100%
-        values[u] = dict(new_starts=14, new_started=n + 1, completed_investment=500, scheduled_investment=500,
-                         planned_completions=2, completions=2, attraction_task=4, attracted=4,
-                         inspection_plus=0, inspection_minus=0)
+        values[u] = dict(
+            new_starts=14,
+            new_started=n + 1,
+            completed_investment=500,
+            scheduled_investment=500,
+            planned_completions=2,
+            completions=2,
+            attraction_task=4,
+            attracted=4,
+            inspection_plus=0,
+            inspection_minus=0,
+        )
     values[units[0]].update(planned_completions=0, completions=0)  # no completion due: item excluded, rescaled
-    values[units[12]].update(inspection_plus=1)                   # a 督查 bonus: 75 + 25 × 13/14 + 1
-    values[units[3]].update(new_started=3)                        # ties with units[2] near the bottom
+    values[units[12]].update(inspection_plus=1)  # a 督查 bonus: 75 + 25 × 13/14 + 1
+    values[units[3]].update(new_started=3)  # ties with units[2] near the bottom
     r = score(hz, inputs_from_dicts(hz, values, period="2022Q2"))
     assert r.complete
     t = r.units.set_index("unit")

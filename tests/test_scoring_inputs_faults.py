@@ -96,8 +96,12 @@ def test_hz_score_with_one_input_not_reported(data_copy: Path, capsys: pytest.Ca
 
 def test_hz_score_names_a_text_that_is_not_a_number(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = data_copy / "scoring_inputs.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("汉滨区,county,planning_funds,项目策划财政预算资金到位,300,",
-                                                             "汉滨区,county,planning_funds,项目策划财政预算资金到位,三百,"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "汉滨区,county,planning_funds,项目策划财政预算资金到位,300,", "汉滨区,county,planning_funds,项目策划财政预算资金到位,三百,"
+        ),
+        encoding="utf-8",
+    )
     assert main(["score", "ankang-2019", "--period", "2019Q2", "--data", str(data_copy)]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and "scoring_inputs.csv 第8行 [数值]：应为数字，实际为“三百”" in err

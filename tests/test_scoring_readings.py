@@ -25,15 +25,26 @@ HANZHONG = load_rules("hanzhong-2022")
 
 #: Every input 瀛湖生态旅游区 needs at 2019Q2 (附件2: 2 key projects, 36000万元, 1 new start, 1 重点前期项目).
 YINGHU = {
-    "completed_investment": 18000, "planned_investment": 36000,  # 18000 ÷ 36000 = 50% × 35 = 17.5
-    "new_starts": 1, "start_rate_h1": 1.0,  # 100% ≥ 80%: 15, the Q3 checkpoint is not due at Q2
+    "completed_investment": 18000,
+    "planned_investment": 36000,  # 18000 ÷ 36000 = 50% × 35 = 17.5
+    "new_starts": 1,
+    "start_rate_h1": 1.0,  # 100% ≥ 80%: 15, the Q3 checkpoint is not due at Q2
     "completions_missed": 0,
-    "planning_task_done": 1, "packaged_over_20yi": 1, "packaged_over_100yi": 0,  # 10 + 1 × 2 = 12
-    "packaged_feasibility": 0, "packaged_filed": 0,
+    "planning_task_done": 1,
+    "packaged_over_20yi": 1,
+    "packaged_over_100yi": 0,  # 10 + 1 × 2 = 12
+    "packaged_feasibility": 0,
+    "packaged_filed": 0,
     "planning_funds": 200,  # 2 × 0.5 = 1
-    "media_city": 2, "media_province": 1, "media_central": 0,  # 2 × 0.3 + 1 × 0.5 = 1.1
-    "provincial_ahead": 0, "adopted_next_year": 0, "late_or_false_reports": 0, "support_failures": 0,
-    "support_severe": 0, "major_accident": 0,
+    "media_city": 2,
+    "media_province": 1,
+    "media_central": 0,  # 2 × 0.3 + 1 × 0.5 = 1.1
+    "provincial_ahead": 0,
+    "adopted_next_year": 0,
+    "late_or_false_reports": 0,
+    "support_failures": 0,
+    "support_severe": 0,
+    "major_accident": 0,
 }
 
 
@@ -47,6 +58,7 @@ def _unit(result, unit: str) -> pd.Series:
 
 
 # ---- 1. preliminary projects: the unit's own 附件2 projects ------------------------------------
+
 
 def test_yinghu_one_preliminary_not_done_scores_10_and_total_56_6() -> None:
     """1 assigned, 1 not done: 15 − 5 (只有1个重点前期项目的县区) = 10.
@@ -86,8 +98,7 @@ def test_count_for_a_unit_with_no_preliminary_task_is_an_error(unit: str) -> Non
 
 def test_the_file_reader_names_row_and_column(tmp_path: Path) -> None:
     path = tmp_path / "scoring_inputs.csv"
-    path.write_text("单位,输入编号,数值,期别\n瀛湖生态旅游区,preliminary_not_done,1,2019Q1\n瀛湖生态旅游区,preliminary_not_done,4,2019Q2\n",
-                    encoding="utf-8")
+    path.write_text("单位,输入编号,数值,期别\n瀛湖生态旅游区,preliminary_not_done,1,2019Q1\n瀛湖生态旅游区,preliminary_not_done,4,2019Q2\n", encoding="utf-8")
     r = read_scoring_inputs(path, RULES)
     assert [(p.row, p.column) for p in r.errors] == [(3, "数值")]
     assert "4个，多于任务分解表分解给该单位的“重点前期项目个数” 1个" in r.errors[0].message
@@ -104,13 +115,25 @@ def test_bundled_inputs_are_within_the_assigned_counts() -> None:
 # ---- 2. departments with no key project --------------------------------------------------------
 
 #: 市商务局 has no key project and no preliminary project: 10 + 10 + 20 = 40 of the 40 that apply → 100.
-SHANGWU = {"planned_investment": 0, "completed_investment": 0, "mechanism_established": 1, "management_effective": 1,
-           "monthly_reporting": 1, "media_own": 0, "media_city": 0, "media_province": 0, "media_central": 5,
-           "planning_task_done": 1, "packaged_over_20yi": 5, "packaged_over_100yi": 0, "packaged_feasibility": 0,
-           "packaged_filed": 0, "major_accident": 0}
+SHANGWU = {
+    "planned_investment": 0,
+    "completed_investment": 0,
+    "mechanism_established": 1,
+    "management_effective": 1,
+    "monthly_reporting": 1,
+    "media_own": 0,
+    "media_city": 0,
+    "media_province": 0,
+    "media_central": 5,
+    "planning_task_done": 1,
+    "packaged_over_20yi": 5,
+    "packaged_over_100yi": 0,
+    "packaged_feasibility": 0,
+    "packaged_filed": 0,
+    "major_accident": 0,
+}
 #: 市发改委: 10 + 10 + 45 × 50% + 15 (1 preliminary, done) + 10 = 67.5 of 100.
-FAGAI = SHANGWU | {"planned_investment": 416435, "completed_investment": 208217.5, "preliminary_not_done": 0,
-                   "packaged_over_20yi": 0}
+FAGAI = SHANGWU | {"planned_investment": 416435, "completed_investment": 208217.5, "preliminary_not_done": 0, "packaged_over_20yi": 0}
 
 
 def _with_treatment(treatment: str) -> ScoringRules:
@@ -172,13 +195,15 @@ def test_bulletin_ranking_names_the_departments_out_of_the_awards() -> None:
 
 # ---- 3. reported inputs have a period ----------------------------------------------------------
 
+
 def _two_quarters(tmp_path: Path) -> Path:
     path = tmp_path / "scoring_inputs.csv"
-    path.write_text("单位,输入编号,数值,期别\n"
-                    "汉滨区,media_city,2,2019年一季度\n"
-                    "汉滨区,media_city,5,2019年1-6月\n"
-                    + "".join(f"汉滨区,{i},0,{p}\n" for i in ("media_province", "media_central") for p in ("2019Q1", "2019Q2")),
-                    encoding="utf-8")
+    path.write_text(
+        "单位,输入编号,数值,期别\n"
+        "汉滨区,media_city,2,2019年一季度\n"
+        "汉滨区,media_city,5,2019年1-6月\n" + "".join(f"汉滨区,{i},0,{p}\n" for i in ("media_province", "media_central") for p in ("2019Q1", "2019Q2")),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -211,10 +236,13 @@ def test_a_file_without_the_period_column_is_refused_when_scored() -> None:
     assert reported_for_period(old.iloc[:0], "2019Q2").empty  # nothing reported (a fresh template): nothing to refuse
 
 
-@pytest.mark.parametrize(("cell", "message"), [
-    ("", "缺少期别"),
-    ("二季度", "无法识别的期别“二季度”"),
-])
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("", "缺少期别"),
+        ("二季度", "无法识别的期别“二季度”"),
+    ],
+)
 def test_period_cells_are_checked(cell: str, message: str, tmp_path: Path) -> None:
     path = tmp_path / "scoring_inputs.csv"
     path.write_text(f"单位,输入编号,数值,期别\n汉滨区,media_city,2,{cell}\n", encoding="utf-8")
@@ -226,8 +254,11 @@ def test_quarter_inputs_need_a_quarter_and_repeat_per_period(tmp_path: Path) -> 
     """汉中 督查 findings are per quarter (period_basis: quarter): 2022-05 is not a quarter end;
     the same unit and input in two quarters is not a duplicate, twice in one quarter is."""
     path = tmp_path / "scoring_inputs.csv"
-    path.write_text("单位,输入编号,数值,期别\n汉台区,inspection_plus,1,2022-05\n汉台区,inspection_plus,1,2022Q1\n"
-                    "汉台区,inspection_plus,2,2022Q2\n汉台区,inspection_plus,3,2022年上半年\n", encoding="utf-8")
+    path.write_text(
+        "单位,输入编号,数值,期别\n汉台区,inspection_plus,1,2022-05\n汉台区,inspection_plus,1,2022Q1\n"
+        "汉台区,inspection_plus,2,2022Q2\n汉台区,inspection_plus,3,2022年上半年\n",
+        encoding="utf-8",
+    )
     r = read_scoring_inputs(path, HANZHONG)
     assert [(p.row, p.column) for p in r.errors] == [(2, "期别"), (5, "输入编号")]
     assert "按季度报送（该季度内的数），期别应为季度末，如 2022Q2" in r.errors[0].message

@@ -73,11 +73,16 @@ def test_without_reported_inputs_items_are_incomplete_not_zero(tmp_path: Path) -
 
 
 def test_units_without_a_scheme_are_ordered_like_with_like_and_say_when_a_rate_is_missing() -> None:
-    units = pd.DataFrame({
-        "new_starts": [2, 2, 0, 3, 1, 2], "start_rate": [1.0, 0.5, float("nan"), 1.0, 0.0, 0.5],
-        "procedure_rate": [1.0, 0.5, float("nan"), 1.0, 0.0, 0.5], "annual_plan": [10.0] * 6,
-        "invest_completion": [0.6, 0.4, 0.9, 0.6, 0.3, 0.1],
-    }, index=["甲镇", "乙镇", "丙镇", "县A局", "县B局", "丁镇"])
+    units = pd.DataFrame(
+        {
+            "new_starts": [2, 2, 0, 3, 1, 2],
+            "start_rate": [1.0, 0.5, float("nan"), 1.0, 0.0, 0.5],
+            "procedure_rate": [1.0, 0.5, float("nan"), 1.0, 0.0, 0.5],
+            "annual_plan": [10.0] * 6,
+            "invest_completion": [0.6, 0.4, 0.9, 0.6, 0.3, 0.1],
+        },
+        index=["甲镇", "乙镇", "丙镇", "县A局", "县B局", "丁镇"],
+    )
     kinds = {"甲镇": "town", "乙镇": "town", "丙镇": "town", "丁镇": "town", "县A局": "department", "县B局": "department"}
     r = order_units(units, kinds)
     # departments among themselves, then towns, each by 计划投资完成率 from high to low

@@ -32,7 +32,10 @@ def _default_sigint() -> None:
 def start_run(out: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [*HZ, "run", PLAN, "--quarter", QUARTER, "--formats", "html", "--out", str(out)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_default_sigint,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_default_sigint,
     )
 
 
@@ -44,15 +47,19 @@ def staging(out: Path) -> list[Path]:
 def wait_for_staging(proc: subprocess.Popen[str], out: Path) -> None:
     while not staging(out):
         if proc.poll() is not None:
-            pytest.fail(f"hz run ended before staging: {proc.returncode}\n{proc.stdout.read() if proc.stdout else ''}"
-                        f"{proc.stderr.read() if proc.stderr else ''}")
+            pytest.fail(
+                f"hz run ended before staging: {proc.returncode}\n{proc.stdout.read() if proc.stdout else ''}{proc.stderr.read() if proc.stderr else ''}"
+            )
         time.sleep(0.05)  # polling interval, not a limit
 
 
-@pytest.mark.parametrize(("sig", "code", "words"), [
-    (signal.SIGINT, 130, "已中断（Ctrl-C）"),
-    (signal.SIGTERM, 143, "已终止（收到 SIGTERM）"),
-])
+@pytest.mark.parametrize(
+    ("sig", "code", "words"),
+    [
+        (signal.SIGINT, 130, "已中断（Ctrl-C）"),
+        (signal.SIGTERM, 143, "已终止（收到 SIGTERM）"),
+    ],
+)
 def test_interrupt_stops_cleanly(tmp_path: Path, sig: signal.Signals, code: int, words: str) -> None:
     out = tmp_path / "reports"
     proc = start_run(out)
@@ -75,8 +82,7 @@ def test_the_next_run_removes_what_a_killed_run_left(tmp_path: Path) -> None:
     proc.kill()
     proc.communicate()
     assert staging(out) == left  # SIGKILL cannot be handled: the staging folder stays …
-    done = subprocess.run([*HZ, "run", PLAN, "--quarter", QUARTER, "--formats", "xlsx", "--out", str(out)],
-                          capture_output=True, text=True)
+    done = subprocess.run([*HZ, "run", PLAN, "--quarter", QUARTER, "--formats", "xlsx", "--out", str(out)], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert staging(out) == []  # … until the next run
     assert f"已删除上次中断的运行留下的 reports/{PLAN}/{left[0].name}" in done.stdout

@@ -26,8 +26,17 @@ _SRC = {"file": "x.txt", "section": "一", "quote": "示例目标"}
 
 
 def _target(**kw: Any) -> Target:
-    base: dict[str, Any] = {"id": "t", "label": "示例", "indicator": "start_rate", "measure": "rate", "value": 90, "unit": "%",
-                            "basis": "ledger", "scope": {"jurisdiction": "安康市"}, "source": _SRC}
+    base: dict[str, Any] = {
+        "id": "t",
+        "label": "示例",
+        "indicator": "start_rate",
+        "measure": "rate",
+        "value": 90,
+        "unit": "%",
+        "basis": "ledger",
+        "scope": {"jurisdiction": "安康市"},
+        "source": _SRC,
+    }
     return Target.model_validate(base | kw)
 
 
@@ -122,8 +131,7 @@ def test_tolerance_is_one_named_constant() -> None:
 
 
 def test_behind_schedule_is_the_rule() -> None:
-    st = pd.DataFrame({"project_id": ["a", "b", "c", "d"], "completion_ratio": [0.47, 0.48, 0.485, None],
-                       "gap_pp": [-3.0, -2.0, -1.5, None]})
+    st = pd.DataFrame({"project_id": ["a", "b", "c", "d"], "completion_ratio": [0.47, 0.48, 0.485, None], "gap_pp": [-3.0, -2.0, -1.5, None]})
     # a is 3 pp behind (missed); b exactly 2 pp behind is near, not listed; d has no ratio
     assert pj.behind_schedule(st)["project_id"].tolist() == ["a"]
     assert pj.behind_schedule(st, 1.0)["project_id"].tolist() == ["a", "b", "c"]
@@ -134,9 +142,16 @@ def test_behind_schedule_is_the_rule() -> None:
 
 def test_unit_statuses_worked_example() -> None:
     # 甲县 completed 49% at half year (1 pp short) → near; 乙县 45% (5 pp short) → missed; 丙县 has no plan → 无数据
-    u = pd.DataFrame({"annual_plan": [100.0, 200.0, 0.0], "invest_completion": [0.49, 0.45, float("nan")],
-                      "invest_gap_pp": [-1.0, -5.0, float("nan")], "new_starts": [10, 4, 0], "start_rate": [0.8, 0.5, float("nan")]},
-                     index=["甲县", "乙县", "丙县"])
+    u = pd.DataFrame(
+        {
+            "annual_plan": [100.0, 200.0, 0.0],
+            "invest_completion": [0.49, 0.45, float("nan")],
+            "invest_gap_pp": [-1.0, -5.0, float("nan")],
+            "new_starts": [10, 4, 0],
+            "start_rate": [0.8, 0.5, float("nan")],
+        },
+        index=["甲县", "乙县", "丙县"],
+    )
     r = pj.unit_statuses(u, 2.0, 81.0)  # start target 81%: 80% is 1 pp short → near; 50% → missed
     assert r["invest_status"].tolist() == ["near", "missed", "no_data"]
     assert r["start_status"].tolist() == ["near", "missed", "no_data"]
@@ -202,7 +217,8 @@ def test_completion_sentence_and_unit_statuses_come_from_the_evaluation(ankang: 
     assert len(u) and u is ev.units
     assert u["invest_status"].tolist() == [
         status_for_gap(g, plan.tolerances.near_pp).value if p > 0 and not pd.isna(v) else Status.NO_DATA.value
-        for g, v, p in zip(u["invest_gap_pp"], u["invest_completion"], u["annual_plan"])]
+        for g, v, p in zip(u["invest_gap_pp"], u["invest_completion"], u["annual_plan"])
+    ]
 
 
 def test_a_plan_tolerance_moves_every_status_together(ankang: Any) -> None:

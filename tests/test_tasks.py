@@ -30,10 +30,13 @@ def _tasks(tmp_path: Path, rows: list[str], name: str = "tasks.csv") -> Path:
 
 
 def test_read_tasks_values_units_and_percent_signs(tmp_path: Path) -> None:
-    p = _tasks(tmp_path, [
-        "leader_major_projects,2022Q3,2,个,汉中市,市发改委",
-        "special_bond_2021_paid,2022年1-9月,85%,%,汉中市,市财政局",
-    ])
+    p = _tasks(
+        tmp_path,
+        [
+            "leader_major_projects,2022Q3,2,个,汉中市,市发改委",
+            "special_bond_2021_paid,2022年1-9月,85%,%,汉中市,市财政局",
+        ],
+    )
     r = read_tasks(p)
     assert r.ok and r.problems == []
     assert r.frame["value"].tolist() == [2.0, 85.0]
@@ -42,12 +45,15 @@ def test_read_tasks_values_units_and_percent_signs(tmp_path: Path) -> None:
 
 
 def test_bad_task_rows_are_named_by_row_and_column(tmp_path: Path) -> None:
-    p = _tasks(tmp_path, [
-        "leader_major_projects,2022Q3,3万,个,汉中市,",   # a unit in the number
-        "leader_major_projects,2022Q3,2,个,汉中市,",     # duplicate of the row above (same id + period)
-        "quarterly_observation,2022Q3,2%,次,汉中市,",    # percent sign, unit is not %
-        "quarterly_inspection,2022Q3,约两次,次,汉中市,",  # text
-    ])
+    p = _tasks(
+        tmp_path,
+        [
+            "leader_major_projects,2022Q3,3万,个,汉中市,",  # a unit in the number
+            "leader_major_projects,2022Q3,2,个,汉中市,",  # duplicate of the row above (same id + period)
+            "quarterly_observation,2022Q3,2%,次,汉中市,",  # percent sign, unit is not %
+            "quarterly_inspection,2022Q3,约两次,次,汉中市,",  # text
+        ],
+    )
     r = read_tasks(p)
     msgs = {(x.row, x.column, x.severity): x.message for x in r.problems}
     assert "单位写在“计量单位”列" in msgs[(2, "完成值", ERROR)]
@@ -59,14 +65,17 @@ def test_bad_task_rows_are_named_by_row_and_column(tmp_path: Path) -> None:
 
 def test_check_against_plan(tmp_path: Path) -> None:
     plan = load_plan("zhenba-2024")
-    p = _tasks(tmp_path, [
-        "no_such_target,2024Q2,1,个,镇巴县,",
-        "signed_investment,2024Q2,52000,万元,镇巴县,县招商局",  # 万元 into a 亿元 target: converted
-        "new_planned_projects,2024Q2,12,公里,镇巴县,",          # wrong unit
-        "new_planned_projects,2023Q4,12,个,镇巴县,",            # another year: warned, not used
-        "foreign_capital_used,2024Q2,20,万美元,泾洋街道,",      # a town's figure for a county target
-        "county_new_start_rate,2024Q2,80,%,镇巴县,",           # the ledger measures it
-    ])
+    p = _tasks(
+        tmp_path,
+        [
+            "no_such_target,2024Q2,1,个,镇巴县,",
+            "signed_investment,2024Q2,52000,万元,镇巴县,县招商局",  # 万元 into a 亿元 target: converted
+            "new_planned_projects,2024Q2,12,公里,镇巴县,",  # wrong unit
+            "new_planned_projects,2023Q4,12,个,镇巴县,",  # another year: warned, not used
+            "foreign_capital_used,2024Q2,20,万美元,泾洋街道,",  # a town's figure for a county target
+            "county_new_start_rate,2024Q2,80,%,镇巴县,",  # the ledger measures it
+        ],
+    )
     r = read_tasks(p)
     assert r.ok
     frame, problems = check_against_plan(r.frame, r.rows, r.file, plan, r.columns)
@@ -81,11 +90,15 @@ def test_check_against_plan(tmp_path: Path) -> None:
 
 def test_reported_values_are_evaluated_with_their_source() -> None:
     plan = load_plan("hanzhong-2022")
-    tasks = pd.DataFrame({
-        "target_id": ["leader_major_projects", "platform_integration_accepted", "quarterly_observation"],
-        "period": ["2022Q3", "2022-12", "2022Q3"], "value": [2.0, 1.0, 0.0], "unit": ["个", "项", "次"],
-        "source": ["市发改委", None, None],
-    })
+    tasks = pd.DataFrame(
+        {
+            "target_id": ["leader_major_projects", "platform_integration_accepted", "quarterly_observation"],
+            "period": ["2022Q3", "2022-12", "2022Q3"],
+            "value": [2.0, 1.0, 0.0],
+            "unit": ["个", "项", "次"],
+            "source": ["市发改委", None, None],
+        }
+    )
     t = evaluate(plan, "2022Q3", EvaluationData(tasks=tasks)).targets.set_index("target_id")
     # at least 1 project per leader; 2 reported at Q3 meets it
     per_leader = t.loc["leader_major_projects"]
@@ -151,8 +164,7 @@ def test_reported_figures_are_marked_in_the_bulletin_table() -> None:
     from hzlib.report.views import target_rows
 
     plan = load_plan("hanzhong-2022")
-    tasks = pd.DataFrame({"target_id": ["leader_major_projects"], "period": ["2022Q3"], "value": [2.0],
-                          "unit": ["个"], "source": ["市发改委"]})
+    tasks = pd.DataFrame({"target_id": ["leader_major_projects"], "period": ["2022Q3"], "value": [2.0], "unit": ["个"], "source": ["市发改委"]})
     ev = evaluate(plan, "2022Q3", EvaluationData(tasks=tasks)).targets
     shown = target_rows(ev[ev["target_id"] == "leader_major_projects"])
     assert shown["口径"].iloc[0] == "任务报送（市发改委）"
@@ -164,11 +176,19 @@ def test_growth_of_a_ledger_count_must_be_reported() -> None:
 
     (港务区 2023's “较2022年增长10%的基础上” is a premise, not a target: see tests/test_plan_readings.py.)"""
     plan = load_plan("xian-port-2023")
-    growth = Target.model_validate({
-        "id": "city_key_projects_growth", "label": "市级重点项目总数较上年增长", "indicator": "key_project_count",
-        "measure": "growth", "value": 10, "unit": "%", "scope": {"jurisdiction": "西安国际港务区", "level": "city"},
-        "basis": "report", "source": {"section": "一、目标任务", "quote": "市级重点项目总数"},
-    })
+    growth = Target.model_validate(
+        {
+            "id": "city_key_projects_growth",
+            "label": "市级重点项目总数较上年增长",
+            "indicator": "key_project_count",
+            "measure": "growth",
+            "value": 10,
+            "unit": "%",
+            "scope": {"jurisdiction": "西安国际港务区", "level": "city"},
+            "basis": "report",
+            "source": {"section": "一、目标任务", "quote": "市级重点项目总数"},
+        }
+    )
     plan = plan.model_copy(update={"targets": [*plan.targets, growth]})
     ids = {t.id for t in reportable_targets(plan)}
     assert "city_key_projects_growth" in ids

@@ -95,8 +95,7 @@ def copy_project(dest: Path) -> Path:
 def test_page_has_the_steps() -> None:
     page = blocks(TUTORIAL.read_text(encoding="utf-8"))
     files = [b.file for b in page if b.file]
-    assert files == ["params/plans/shifan-2024.yaml", "data/shifan-2024/ledger.csv", "data/shifan-2024/progress.csv",
-                     "data/shifan-2024/indicators.csv"]
+    assert files == ["params/plans/shifan-2024.yaml", "data/shifan-2024/ledger.csv", "data/shifan-2024/progress.csv", "data/shifan-2024/indicators.csv"]
     plan = next(b.body for b in page if b.file == files[0])
     assert 3 <= plan.count("\n  - id: ") <= 5
     runs = [c for b in page if b.is_bash for c, _ in commands(b)]

@@ -26,12 +26,19 @@ PROC_HEADERS = ("规划手续办结时间", "土地手续办结时间", "环评�
 
 def _ledger(proc_land: list[str | None] | None, signed: bool = False) -> pd.DataFrame:
     """Four planned new starts in two units; procedure dates only when ``proc_land`` is given."""
-    df = pd.DataFrame({
-        "project_id": ["a", "b", "c", "d"], "unit": ["甲县", "甲县", "乙县", "乙县"], "level": ["county"] * 4,
-        "batch": ["start"] * 4, "is_new_start": [True] * 4, "annual_plan": [100.0] * 4,
-        "total_investment": [500.0] * 4, "planned_completion": pd.to_datetime(["2024-12-01"] * 4),
-        "actual_start": pd.to_datetime(["2024-03-01", None, "2024-05-01", "2024-06-01"]),
-    })
+    df = pd.DataFrame(
+        {
+            "project_id": ["a", "b", "c", "d"],
+            "unit": ["甲县", "甲县", "乙县", "乙县"],
+            "level": ["county"] * 4,
+            "batch": ["start"] * 4,
+            "is_new_start": [True] * 4,
+            "annual_plan": [100.0] * 4,
+            "total_investment": [500.0] * 4,
+            "planned_completion": pd.to_datetime(["2024-12-01"] * 4),
+            "actual_start": pd.to_datetime(["2024-03-01", None, "2024-05-01", "2024-06-01"]),
+        }
+    )
     for c in ("proc_planning", "proc_land", "proc_eia", "proc_energy"):
         df[c] = pd.to_datetime(proc_land if proc_land is not None else [None] * 4)
     if signed:

@@ -127,8 +127,19 @@ def test_changed_targets_give_a_new_plan(zhenba: tuple[Plan, EvaluationData]) ->
 
 
 def test_growth_schedules_move_by_points() -> None:
-    t = Target.model_validate({"id": "g", "label": "增长", "indicator": "fai", "measure": "growth", "value": 8, "unit": "%",
-                               "schedule": {"Q1": 6, "Q2": 7}, "scope": {"jurisdiction": "甲"}, "source": {"section": "一", "quote": "增长8%"}})
+    t = Target.model_validate(
+        {
+            "id": "g",
+            "label": "增长",
+            "indicator": "fai",
+            "measure": "growth",
+            "value": 8,
+            "unit": "%",
+            "schedule": {"Q1": 6, "Q2": 7},
+            "scope": {"jurisdiction": "甲"},
+            "source": {"section": "一", "quote": "增长8%"},
+        }
+    )
     assert _rescaled_schedule(t, 7.0) == {"Q1": 5.0, "Q2": 6.0}
 
 
@@ -218,9 +229,19 @@ def test_completion_slips_move_completions() -> None:
 # ---- projects added and removed ----------------------------------------------------------------------------
 def test_added_and_removed_projects(zhenba: tuple[Plan, EvaluationData]) -> None:
     plan, data = zhenba
-    new = {"project_id": "ZB2024-9001", "name": "新增示例项目", "unit": "巴山镇", "level": "county", "ownership": "民间投资",
-           "batch": "开工", "is_new_start": True, "total_investment": 5000, "annual_plan": 2000, "planned_start": "2024-08-01",
-           "profit_tax_rate": 12}
+    new = {
+        "project_id": "ZB2024-9001",
+        "name": "新增示例项目",
+        "unit": "巴山镇",
+        "level": "county",
+        "ownership": "民间投资",
+        "batch": "开工",
+        "is_new_start": True,
+        "total_investment": 5000,
+        "annual_plan": 2000,
+        "planned_start": "2024-08-01",
+        "profit_tax_rate": 12,
+    }
     s = scenario(add_projects=[new], remove_projects=["ZB2024-0005"])
     _, data2, changes = apply_scenario(plan, data, s)
     ledger = data2.ledger

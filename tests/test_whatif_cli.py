@@ -175,8 +175,19 @@ def test_bad_scenario_files_get_the_loader_messages(capsys: pytest.CaptureFixtur
 
 
 def test_every_bad_file_at_once(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "whatif", "zhenba-2024", "--quarter", "2024Q2", "--scenario", str(CORPUS / "many-errors.yaml"),
-                       "--scenario", str(CORPUS / "unknown-target.yaml"), "--scenario", "nosuch")
+    code, _, err = run(
+        capsys,
+        "whatif",
+        "zhenba-2024",
+        "--quarter",
+        "2024Q2",
+        "--scenario",
+        str(CORPUS / "many-errors.yaml"),
+        "--scenario",
+        str(CORPUS / "unknown-target.yaml"),
+        "--scenario",
+        "nosuch",
+    )
     assert code == 2
     assert "many-errors.yaml 第7行" in err and "unknown-target.yaml 第6行" in err
     assert "没有情景 'nosuch'（可用：q3-slow" in err

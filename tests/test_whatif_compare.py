@@ -43,11 +43,20 @@ def scenario(plan: Plan, quarter: str, **fields: Any) -> Scenario:
 def with_fai_target(plan: Plan, value: float) -> Plan:
     """The plan with a statistics FAI growth target of ``value`` % (added when the plan has none)."""
     targets = [t for t in plan.targets if not (t.indicator == "fai" and t.measure is Measure.GROWTH)]
-    fai = Target.model_validate({
-        "id": "fai_growth", "label": "固定资产投资增长", "indicator": "fai", "measure": "growth", "value": value, "unit": "%",
-        "basis": "statistics", "scope": {"jurisdiction": plan.jurisdiction}, "source": {"section": "测试", "quote": "增长"},
-        "small_percent": True,
-    })
+    fai = Target.model_validate(
+        {
+            "id": "fai_growth",
+            "label": "固定资产投资增长",
+            "indicator": "fai",
+            "measure": "growth",
+            "value": value,
+            "unit": "%",
+            "basis": "statistics",
+            "scope": {"jurisdiction": plan.jurisdiction},
+            "source": {"section": "测试", "quote": "增长"},
+            "small_percent": True,
+        }
+    )
     return plan.model_copy(update={"targets": [*targets, fai]})
 
 
@@ -162,16 +171,30 @@ def test_slips_of_twelve_projects_through_compare() -> None:
     """One planned new start a month; a three-month slip: 3/6/9/12 become 3/6/6/9 and three start next year."""
     plan, _ = inputs("zhenba-2024")
     planned = pd.to_datetime([f"2024-{m:02d}-15" for m in range(1, 13)])
-    ledger = pd.DataFrame({
-        "project_id": [f"P{m:02d}" for m in range(1, 13)], "name": [f"项目{m}" for m in range(1, 13)], "unit": ["甲县"] * 12,
-        "level": ["county"] * 12, "ownership": ["private"] * 12, "batch": ["start"] * 12,
-        "is_new_start": pd.array([True] * 12, dtype="boolean"), "total_investment": [1000.0] * 12, "annual_plan": [600.0] * 12,
-        "planned_start": planned, "actual_start": planned.where(planned.month <= 6),
-        "planned_completion": pd.to_datetime(["2025-12-31"] * 12), "actual_completion": pd.to_datetime([None] * 12),
-    })
+    ledger = pd.DataFrame(
+        {
+            "project_id": [f"P{m:02d}" for m in range(1, 13)],
+            "name": [f"项目{m}" for m in range(1, 13)],
+            "unit": ["甲县"] * 12,
+            "level": ["county"] * 12,
+            "ownership": ["private"] * 12,
+            "batch": ["start"] * 12,
+            "is_new_start": pd.array([True] * 12, dtype="boolean"),
+            "total_investment": [1000.0] * 12,
+            "annual_plan": [600.0] * 12,
+            "planned_start": planned,
+            "actual_start": planned.where(planned.month <= 6),
+            "planned_completion": pd.to_datetime(["2025-12-31"] * 12),
+            "actual_completion": pd.to_datetime([None] * 12),
+        }
+    )
     data = EvaluationData(ledger=ledger)
-    w = compare(plan, data, "2024Q2", [scenario(plan, "2024Q2", id="p", dates="planned"),
-                                       scenario(plan, "2024Q2", id="s", dates="planned", slips=[{"new_starts": True, "start": 3}])])
+    w = compare(
+        plan,
+        data,
+        "2024Q2",
+        [scenario(plan, "2024Q2", id="p", dates="planned"), scenario(plan, "2024Q2", id="s", dates="planned", slips=[{"new_starts": True, "start": 3}])],
+    )
     ns = w.new_starts().set_index("scenario_id")
     assert ns.loc["p", ["q1", "q2", "q3", "q4", "next_year", "no_date"]].tolist() == [3, 6, 9, 12, 0, 0]
     assert ns.loc["s", ["q1", "q2", "q3", "q4", "next_year", "no_date"]].tolist() == [3, 6, 6, 9, 3, 0]

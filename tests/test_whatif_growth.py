@@ -168,9 +168,7 @@ quarters = st.integers(min_value=1, max_value=3)
 
 
 @given(profiles, rates, rates, quarters)
-def test_required_growth_in_every_remaining_quarter_lands_on_the_target(
-    profile: list[float], target: float, cum: float, k: int
-) -> None:
+def test_required_growth_in_every_remaining_quarter_lands_on_the_target(profile: list[float], target: float, cum: float, k: int) -> None:
     """The property that matters most: assume exactly the growth still needed, reach exactly the target."""
     r = required_growth(target, profile, cum, k)
     assert projected_growth(profile, k, cum, r) == pytest.approx(target, abs=1e-9)
@@ -193,9 +191,7 @@ def test_single_and_cumulative_assumptions_are_the_same_path(profile: list[float
 
 
 @given(profiles, rates, rates, quarters, rates, rates)
-def test_grid_cells_and_break_even_agree_with_the_projection(
-    profile: list[float], target: float, cum: float, k: int, r: float, c: float
-) -> None:
+def test_grid_cells_and_break_even_agree_with_the_projection(profile: list[float], target: float, cum: float, k: int, r: float, c: float) -> None:
     g = sensitivity_grid(profile, k, cum, target, rows=[r], cols=[c])
     rest = list(range(k + 1, 5))
     assumed = {q: (r if q == rest[0] else c) for q in rest}

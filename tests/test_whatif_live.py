@@ -147,8 +147,11 @@ LIVE = "ui = live_whatif(w, start=w.scenarios[0].scenario)"
 
 
 def _request(kc: Any, code: str, metadata: dict[str, Any]) -> str:
-    msg = kc.session.msg("execute_request", {"code": code, "silent": False, "store_history": True, "user_expressions": {},
-                                             "allow_stdin": False, "stop_on_error": True}, metadata=metadata)
+    msg = kc.session.msg(
+        "execute_request",
+        {"code": code, "silent": False, "store_history": True, "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
+        metadata=metadata,
+    )
     kc.shell_channel.send(msg)
     return str(msg["header"]["msg_id"])
 
@@ -193,8 +196,9 @@ def test_a_kernel_makes_widgets_for_a_front_end_only() -> None:
         assert len(views) == 1
         assert "滑块：三季度7.7%、四季度7.7%" in _shown_html(msgs)  # the first result, shown in the output widget
         # the front end moves the Q3 slider to 6%
-        update = kc.session.msg("comm_msg", {"comm_id": sliders["三季度当季增速（%）"],
-                                             "data": {"method": "update", "state": {"value": 6.0}, "buffer_paths": []}})
+        update = kc.session.msg(
+            "comm_msg", {"comm_id": sliders["三季度当季增速（%）"], "data": {"method": "update", "state": {"value": 6.0}, "buffer_paths": []}}
+        )
         kc.shell_channel.send(update)
         msgs = _iopub_until_idle(kc, str(update["header"]["msg_id"]))
         assert not [m for m in msgs if m["msg_type"] == "error"], msgs

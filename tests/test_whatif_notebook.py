@@ -23,7 +23,12 @@ def outputs(nb: nbformat.NotebookNode) -> list[dict[str, object]]:
 def test_parameters_are_those_of_the_other_notebooks_and_two_more() -> None:
     params = pm.inspect_notebook(str(NOTEBOOK))
     assert {k: v["inferred_type_name"] for k, v in params.items()} == {
-        "plan": "str", "quarter": "str", "data_dir": "str", "allow_partial": "bool", "scenario": "str", "assume": "str",
+        "plan": "str",
+        "quarter": "str",
+        "data_dir": "str",
+        "allow_partial": "bool",
+        "scenario": "str",
+        "assume": "str",
     }
     assert params["scenario"]["default"] == '""' and params["assume"]["default"] == '""'
     shared = pm.inspect_notebook(str(NOTEBOOK_DIR / "02_evaluate.ipynb"))
@@ -47,8 +52,9 @@ def test_committed_without_widget_state_or_widget_outputs() -> None:
 
 def test_papermill_with_a_scenario_and_an_assumption(tmp_path: Path) -> None:
     out = tmp_path / "whatif.ipynb"
-    pm.execute_notebook(str(NOTEBOOK), str(out), parameters={"scenario": "q3-slow", "assume": "Q3=6%,Q4=10%"},
-                        kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOK_DIR))
+    pm.execute_notebook(
+        str(NOTEBOOK), str(out), parameters={"scenario": "q3-slow", "assume": "Q3=6%,Q4=10%"}, kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOK_DIR)
+    )
     nb = nbformat.read(out, as_version=4)
     outs = outputs(nb)
     assert not [o for o in outs if any(m in o.get("data", {}) for m in WIDGET_MIME)]  # type: ignore[operator]
@@ -60,6 +66,7 @@ def test_papermill_with_a_scenario_and_an_assumption(tmp_path: Path) -> None:
 
 def test_a_bad_assumption_stops_the_notebook_with_the_message(tmp_path: Path) -> None:
     with pytest.raises(pm.PapermillExecutionError) as exc:
-        pm.execute_notebook(str(NOTEBOOK), str(tmp_path / "bad.ipynb"), parameters={"assume": "Q3=0.06,Q4=10"},
-                            kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOK_DIR))
+        pm.execute_notebook(
+            str(NOTEBOOK), str(tmp_path / "bad.ipynb"), parameters={"assume": "Q3=0.06,Q4=10"}, kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOK_DIR)
+        )
     assert "notebook 参数 assume [growth[0](fai).quarters.Q3]" in str(exc.value) and "像是小数写法" in str(exc.value)

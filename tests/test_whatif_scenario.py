@@ -144,27 +144,59 @@ def test_quarter_keys() -> None:
 
 def test_base_quarter_four_leaves_nothing_to_assume(zhenba: tuple[Plan, EvaluationData]) -> None:
     plan, data = zhenba
-    raw = {"id": "t", "label": "t", "plan": "zhenba-2024", "quarter": "2024Q4",
-           "growth": [{"indicator": "fai", "flat": 6}], "pace": {"basis": "average_so_far"}}
+    raw = {
+        "id": "t",
+        "label": "t",
+        "plan": "zhenba-2024",
+        "quarter": "2024Q4",
+        "growth": [{"indicator": "fai", "flat": 6}],
+        "pace": {"basis": "average_so_far"},
+    }
     _, problems = validate_scenario(raw, plan=plan, tables=data)
     assert [p.column for p in problems] == ["growth[0](fai)", "pace"]
     assert "没有剩余季度" in problems[0].message and "没有剩余月份" in problems[1].message
 
 
 def test_duplicates_within_the_scenario() -> None:
-    p = {"project_id": "X1", "name": "甲", "unit": "甲镇", "level": "county", "ownership": "private", "batch": "start",
-         "is_new_start": True, "total_investment": 10, "annual_plan": 5}
-    raw = {"id": "t", "label": "t", "plan": "zhenba-2024", "quarter": "2024Q2",
-           "growth": [{"indicator": "fai", "flat": 6}, {"indicator": "fai", "flat": 7}],
-           "add_projects": [p, p], "remove_projects": ["X1"]}
+    p = {
+        "project_id": "X1",
+        "name": "甲",
+        "unit": "甲镇",
+        "level": "county",
+        "ownership": "private",
+        "batch": "start",
+        "is_new_start": True,
+        "total_investment": 10,
+        "annual_plan": 5,
+    }
+    raw = {
+        "id": "t",
+        "label": "t",
+        "plan": "zhenba-2024",
+        "quarter": "2024Q2",
+        "growth": [{"indicator": "fai", "flat": 6}, {"indicator": "fai", "flat": 7}],
+        "add_projects": [p, p],
+        "remove_projects": ["X1"],
+    }
     _, problems = validate_scenario(raw)
     messages = [p.message for p in problems]
     assert any("假设重复" in m for m in messages) and any("重复" in m and "X1" in m for m in messages) and any("既新增又移除" in m for m in messages)
 
 
 def test_added_project_dates_must_be_in_order() -> None:
-    p = {"project_id": "X1", "name": "甲", "unit": "甲镇", "level": "county", "ownership": "private", "batch": "start",
-         "is_new_start": True, "total_investment": 10, "annual_plan": 5, "planned_start": "2024-09-01", "planned_completion": "2024-03-01"}
+    p = {
+        "project_id": "X1",
+        "name": "甲",
+        "unit": "甲镇",
+        "level": "county",
+        "ownership": "private",
+        "batch": "start",
+        "is_new_start": True,
+        "total_investment": 10,
+        "annual_plan": 5,
+        "planned_start": "2024-09-01",
+        "planned_completion": "2024-03-01",
+    }
     _, problems = validate_scenario({"id": "t", "label": "t", "plan": "zhenba-2024", "quarter": "2024Q2", "add_projects": [p]})
     assert problems[0].column == "add_projects[0](X1).planned_start" and "计划开工不能晚于计划竣工" in problems[0].message
 

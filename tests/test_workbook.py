@@ -92,11 +92,23 @@ def test_validate_data_tells_what_it_did(capsys: pytest.CaptureFixture[str]) -> 
     assert "结论：0 处错误" in out
 
 
-@pytest.mark.parametrize(("header", "expected"), [
-    ("1-6月完成投资", (None, 6)), ("1-6月累计完成投资", (None, 6)), ("截至6月底累计完成", (None, 6)), ("本年累计完成投资", (None, None)),
-    ("2019年1-6月完成投资（万元）", (2019, 6)), ("上半年完成投资", (None, 6)), ("1至9月完成投资额", (None, 9)), ("前三季度累计完成投资", (None, 9)),
-    ("6月完成投资", None), ("本月完成投资", None), ("开工以来累计完成投资", None), ("完成投资", None),
-])
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("1-6月完成投资", (None, 6)),
+        ("1-6月累计完成投资", (None, 6)),
+        ("截至6月底累计完成", (None, 6)),
+        ("本年累计完成投资", (None, None)),
+        ("2019年1-6月完成投资（万元）", (2019, 6)),
+        ("上半年完成投资", (None, 6)),
+        ("1至9月完成投资额", (None, 9)),
+        ("前三季度累计完成投资", (None, 9)),
+        ("6月完成投资", None),
+        ("本月完成投资", None),
+        ("开工以来累计完成投资", None),
+        ("完成投资", None),
+    ],
+)
 def test_cumulative_headers_name_their_month(header: str, expected: tuple[int | None, int | None] | None) -> None:
     assert cumulative_header(header) == expected
     assert (match_header(header, "ledger") == "completed_cum") == (expected is not None)
@@ -243,7 +255,9 @@ def test_the_same_name_and_unit_twice_is_an_error_naming_both_rows() -> None:
 
 def test_new_start_from_the_planned_start_year(tmp_path: Path) -> None:
     p = tmp_path / "n.csv"
-    p.write_text("项目名称,责任单位,总投资,年度计划投资,计划开工时间\n甲,汉滨区,100,50,2019-05-01\n乙,汉滨区,100,50,2017-05-01\n丙,汉滨区,100,50,\n", encoding="utf-8")
+    p.write_text(
+        "项目名称,责任单位,总投资,年度计划投资,计划开工时间\n甲,汉滨区,100,50,2019-05-01\n乙,汉滨区,100,50,2017-05-01\n丙,汉滨区,100,50,\n", encoding="utf-8"
+    )
     r = read_ledger(p, year=2019)
     assert r.frame["is_new_start"].tolist() == [True, False, pd.NA]
     did(r, "由计划开工时间推断 2 行（2019年开工→是 1 行）", "1 行无法推断")
@@ -412,8 +426,10 @@ def test_load_data_takes_the_sheet(tmp_path: Path) -> None:
 
 def test_a_tasks_file_reports_every_problem_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     p = tmp_path / "tasks.csv"
-    p.write_text("目标编号,期别,完成值,计量单位\nno_such_target,2022Q3,1,个\nleader_major_projects,2022Q3,很多,个\n"
-                 "leader_major_projects,2022Q3,2,公里\n", encoding="utf-8")
+    p.write_text(
+        "目标编号,期别,完成值,计量单位\nno_such_target,2022Q3,1,个\nleader_major_projects,2022Q3,很多,个\nleader_major_projects,2022Q3,2,公里\n",
+        encoding="utf-8",
+    )
     assert main(["validate-data", str(p), "--plan", "hanzhong-2022"]) == 2
     out = capsys.readouterr().out
     # a cell that cannot be read and the rows the plan rejects, in one run
@@ -426,11 +442,18 @@ def test_plain_numbers_stay_fast_paths(tmp_path: Path) -> None:
     """A sheet of thousands of rows with every derivation: no row lost, every value where it belongs."""
     n = 3000
     rng = np.random.default_rng(3)
-    df = pd.DataFrame({
-        "序号": np.arange(1, n + 1), "项目名称": [f"项目{i}" for i in range(n)], "所属县区": rng.choice(["汉滨区", "汉阴县"], n),
-        "项目类别": rng.choice(["新开工", "续建"], n), "总投资": rng.integers(5000, 9000, n), "年度计划投资": rng.integers(1000, 2000, n),
-        "1-6月完成投资": rng.integers(100, 900, n), "计划开工时间": [dt.date(2019, 3, 1).isoformat()] * n,
-    })
+    df = pd.DataFrame(
+        {
+            "序号": np.arange(1, n + 1),
+            "项目名称": [f"项目{i}" for i in range(n)],
+            "所属县区": rng.choice(["汉滨区", "汉阴县"], n),
+            "项目类别": rng.choice(["新开工", "续建"], n),
+            "总投资": rng.integers(5000, 9000, n),
+            "年度计划投资": rng.integers(1000, 2000, n),
+            "1-6月完成投资": rng.integers(100, 900, n),
+            "计划开工时间": [dt.date(2019, 3, 1).isoformat()] * n,
+        }
+    )
     p = tmp_path / "big.csv"
     with open(p, "w", encoding="utf-8") as fh:
         fh.write("2019年安康市市级重点建设项目进度表（1-6月）\n")

@@ -64,12 +64,15 @@ def test_every_yaml_file_refuses_an_alias_cycle(kind: str, tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize("kind", LOADERS)
-@pytest.mark.parametrize(("fault", "expected"), [
-    ("tab", "第{n}行用了制表符（Tab）缩进：YAML 只能用空格缩进"),
-    ("colon", "第{n}行的“：”是中文全角冒号：键后应写英文冒号加空格“: ”"),
-    ("indent", "第{n}行缩进与上文不一致"),
-    ("quote", "第{n}行的引号 \" 没有闭合"),
-])
+@pytest.mark.parametrize(
+    ("fault", "expected"),
+    [
+        ("tab", "第{n}行用了制表符（Tab）缩进：YAML 只能用空格缩进"),
+        ("colon", "第{n}行的“：”是中文全角冒号：键后应写英文冒号加空格“: ”"),
+        ("indent", "第{n}行缩进与上文不一致"),
+        ("quote", '第{n}行的引号 " 没有闭合'),
+    ],
+)
 def test_syntax_errors_name_the_line_and_the_cause(kind: str, fault: str, expected: str, tmp_path: Path) -> None:
     name, good, read, n = LOADERS[kind]
     lines = good.splitlines()
@@ -110,7 +113,7 @@ def test_a_key_written_twice_names_both_lines(tmp_path: Path) -> None:
 
 
 def test_a_key_written_twice_on_one_line_and_in_a_mapping_file(tmp_path: Path) -> None:
-    plan = PLAN.replace("    unit: \"%\"\n", "    unit: \"%\"\n    schedule: {Q1: 2, Q1: 4}\n", 1)
+    plan = PLAN.replace('    unit: "%"\n', '    unit: "%"\n    schedule: {Q1: 2, Q1: 4}\n', 1)
     p = _only(read_plan_file(_write(tmp_path, "good.yaml", plan))[1])
     assert (p.row, p.column, p.message) == (14, "targets[0].schedule.Q1", "第14行重复写了键“Q1”：请保留一个")
     problems = _mapping_problems(_write(tmp_path, "mapping.yaml", MAPPING + "  区县名: unit_name\n"))
@@ -131,12 +134,15 @@ def test_a_file_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
     assert p.row is None and "计划文件过大" in p.message and "上限 2 MB" in p.message
 
 
-@pytest.mark.parametrize(("line", "expected"), [
-    ("note: 甲\x07乙", "第16行含有不可见的控制字符（#x0007）"),
-    ("due: 2024-02-30", "第16行的日期“2024-02-30”不存在：请写成有效的日期 YYYY-MM-DD"),
-    ("note: !!python/object/apply:os.system [ls]", "第16行用了标记“!!python/object/apply:os.system”：参数文件不支持 YAML 标记"),
-    ("note: !!int 十二", "第16行的值“十二”无法按 !!int 读取"),
-])
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("note: 甲\x07乙", "第16行含有不可见的控制字符（#x0007）"),
+        ("due: 2024-02-30", "第16行的日期“2024-02-30”不存在：请写成有效的日期 YYYY-MM-DD"),
+        ("note: !!python/object/apply:os.system [ls]", "第16行用了标记“!!python/object/apply:os.system”：参数文件不支持 YAML 标记"),
+        ("note: !!int 十二", "第16行的值“十二”无法按 !!int 读取"),
+    ],
+)
 def test_values_yaml_cannot_build_are_located(line: str, expected: str, tmp_path: Path) -> None:
     """A control character, a date that does not exist, a tag: located messages, not tracebacks."""
     assert PLAN.count("\n") == 15

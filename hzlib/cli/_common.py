@@ -156,16 +156,19 @@ def _invalid_choice(arg: str, value: str, choices: list[str]) -> str:
 
 
 #: argparse's messages (Python 3.11 to 3.13 wordings) → Chinese; ``{arg}`` is the option named.
-_ARG_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for p, zh in (
-    (r"^invalid int value: '?(?P<v>.*?)'?$", "{arg} 应为整数，实际为 '{v}'"),
-    (r"^invalid float value: '?(?P<v>.*?)'?$", "{arg} 应为数字，实际为 '{v}'"),
-    (r"^expected one argument$", "{arg} 后面需要写一个值"),
-    (r"^expected at least one argument$", "{arg} 后面至少需要写一个值"),
-    (r"^expected at most one argument$", "{arg} 后面最多写一个值"),
-    (r"^ignored explicit argument '(?P<v>.*)'$", "{arg} 不带值，却写了 '{v}'"),
-    (r"^not allowed with argument (?P<v>.*)$", "{arg} 不能与 {v} 同时使用"),
-    (r"^invalid (?P<v>\w+) value: '?(?P<w>.*?)'?$", "{arg} 的值 '{w}' 无效"),
-))
+_ARG_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), zh)
+    for p, zh in (
+        (r"^invalid int value: '?(?P<v>.*?)'?$", "{arg} 应为整数，实际为 '{v}'"),
+        (r"^invalid float value: '?(?P<v>.*?)'?$", "{arg} 应为数字，实际为 '{v}'"),
+        (r"^expected one argument$", "{arg} 后面需要写一个值"),
+        (r"^expected at least one argument$", "{arg} 后面至少需要写一个值"),
+        (r"^expected at most one argument$", "{arg} 后面最多写一个值"),
+        (r"^ignored explicit argument '(?P<v>.*)'$", "{arg} 不带值，却写了 '{v}'"),
+        (r"^not allowed with argument (?P<v>.*)$", "{arg} 不能与 {v} 同时使用"),
+        (r"^invalid (?P<v>\w+) value: '?(?P<w>.*?)'?$", "{arg} 的值 '{w}' 无效"),
+    )
+)
 
 
 def args_message(message: str) -> str:

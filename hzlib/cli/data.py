@@ -153,19 +153,26 @@ def _validate_folder(args: argparse.Namespace, folder: Path) -> int:
     found = _folder_files(folder)
     data = {k: p for k, p in found.items() if k in FOLDER_KINDS}
     if args.suggest_map or args.kind or args.sheet:
-        raise UsageError(f"{folder} 是文件夹，不是数据文件：--suggest-map、--kind、--sheet 只能用于单个文件，"
-                         f"如 hz validate-data {folder / 'ledger.csv'}")
+        raise UsageError(f"{folder} 是文件夹，不是数据文件：--suggest-map、--kind、--sheet 只能用于单个文件，如 hz validate-data {folder / 'ledger.csv'}")
     if not data:
         names = "、".join(f"{k}.csv" for k in FOLDER_KINDS)
         raise UsageError(f"{folder} 是文件夹，其中没有数据文件（应有 {names} 或同名 .xlsx）：请写出要检查的文件，如 hz validate-data 台账.xlsx")
     others = [p.name for k, p in found.items() if k not in FOLDER_KINDS]
-    lines = [f"{folder} 是文件夹：逐个检查其中的数据文件 {'、'.join(p.name for p in data.values())}"
-             + (f"（{'、'.join(others)} 不在此检查：评分报送表由 hz score 读取，映射文件由读取时使用）" if others else "")]
+    lines = [
+        f"{folder} 是文件夹：逐个检查其中的数据文件 {'、'.join(p.name for p in data.values())}"
+        + (f"（{'、'.join(others)} 不在此检查：评分报送表由 hz score 读取，映射文件由读取时使用）" if others else "")
+    ]
     plan, plan_year, level = _plan_context(args.plan)
     results = []
     for kind, path in data.items():
-        r = validate_file(path, kind, year=args.year if args.year is not None else plan_year,
-                          ledger=data.get("ledger") if kind == "progress" else None, month=args.month, mapping=args.map)
+        r = validate_file(
+            path,
+            kind,
+            year=args.year if args.year is not None else plan_year,
+            ledger=data.get("ledger") if kind == "progress" else None,
+            month=args.month,
+            mapping=args.map,
+        )
         if plan is not None:
             from ..data import check_tasks_against_plan, fill_level  # lazy: hzlib.data costs 34 ms at hz --help
 
@@ -249,10 +256,12 @@ def cmd_import_undo(folder: Path) -> int:
     if done is None:
         raise UsageError(f"{folder} 没有可撤销的写入（.history/ 中没有记录，或已全部撤销） / nothing to undo")
     snap = done.snapshot
-    lines = [f"✓ 已撤销 {snap.command}（{snap.time.replace('T', ' ')}）对 {folder} 的写入 / undone：",
-             *(f"    - 恢复 {n}（写入前的版本）" for n in done.restored),
-             *(f"    - 删去 {n}（该次写入新建的文件）" for n in done.removed),
-             f"  撤销前的文件保存在 {folder / describe(done.kept)}；再次 --undo 退回更早一次写入"]
+    lines = [
+        f"✓ 已撤销 {snap.command}（{snap.time.replace('T', ' ')}）对 {folder} 的写入 / undone：",
+        *(f"    - 恢复 {n}（写入前的版本）" for n in done.restored),
+        *(f"    - 删去 {n}（该次写入新建的文件）" for n in done.removed),
+        f"  撤销前的文件保存在 {folder / describe(done.kept)}；再次 --undo 退回更早一次写入",
+    ]
     print("\n".join(lines))
     return EXIT_OK
 
@@ -271,8 +280,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not args.path:
         raise UsageError("缺少要导入的进度表：hz import 进度表.xlsx --plan 计划（撤销上一次导入：hz import --undo --plan 计划）")
     fit = PlanFit(plan.id, plan.jurisdiction, frozenset(plan.units) | frozenset(plan.unit_kind_map()))
-    res = import_workbook(args.path, folder, year=args.year if args.year is not None else year, sheet=args.sheet, mapping=args.map,
-                          month=args.month, default_level=level, dry_run=args.dry_run, replace=args.replace, fit=fit)
+    res = import_workbook(
+        args.path,
+        folder,
+        year=args.year if args.year is not None else year,
+        sheet=args.sheet,
+        mapping=args.map,
+        month=args.month,
+        default_level=level,
+        dry_run=args.dry_run,
+        replace=args.replace,
+        fit=fit,
+    )
     print(render_import(res, plan.id))
     return EXIT_OK if res.ok else EXIT_INPUT
 
@@ -358,4 +377,3 @@ def cmd_tasks_template(args: argparse.Namespace) -> int:
         frame.columns = [c.zh for c in TASK_COLUMNS]
         sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
     return EXIT_OK
-

@@ -1,8 +1,8 @@
 """``hz explain``: where a figure of the bulletin comes from, row by row.
 
-    hz explain hanzhong-2023 city_invest_completion --quarter 2023Q3
-    hz explain hanzhong-2023 city_invest_completion --quarter 2023Q3 --format csv
-    hz explain hanzhong-2023 --unit 汉台区 --quarter 2023Q3
+hz explain hanzhong-2023 city_invest_completion --quarter 2023Q3
+hz explain hanzhong-2023 city_invest_completion --quarter 2023Q3 --format csv
+hz explain hanzhong-2023 --unit 汉台区 --quarter 2023Q3
 """
 
 from __future__ import annotations
@@ -40,8 +40,10 @@ def render_text(derivations: list[Derivation], heading: str, limit: int = TABLE_
         if d.op not in ("text", "arithmetic", "quote") or d.figure.startswith("score:"):
             if len(d.rows):
                 rows = d.rows.head(limit)
-                body = [[("" if v is None or v != v else (fmt_number(v, 4 if abs(v) < 1 else 2) if isinstance(v, float) else v)) for v in r]
-                        for r in rows[shown].astype(object).itertuples(index=False)]
+                body = [
+                    [("" if v is None or v != v else (fmt_number(v, 4 if abs(v) < 1 else 2) if isinstance(v, float) else v)) for v in r]
+                    for r in rows[shown].astype(object).itertuples(index=False)
+                ]
                 table = render_table([[ROW_COLUMNS_ZH[c] for c in shown], *body], right_align=(5,))
                 lines.append("  " + table.replace("\n", "\n  "))
                 if len(d.rows) > limit:

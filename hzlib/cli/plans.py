@@ -49,8 +49,7 @@ def _expand_folder(name: str) -> list[Path] | None:
     if not plans:
         inner = [d for d in sorted(folder.iterdir()) if d.is_dir() and any(_is_plan_file(f) for f in d.glob("*.y*ml"))]
         example = f"params/plans/{(_plan_ids() or ['<计划>'])[0]}.yaml"
-        hint = f"；子文件夹 {inner[0].as_posix()} 中有计划文件：hz check {inner[0].as_posix()}" if inner else \
-            f"：请写计划 id 或计划文件路径，如 {example}"
+        hint = f"；子文件夹 {inner[0].as_posix()} 中有计划文件：hz check {inner[0].as_posix()}" if inner else f"：请写计划 id 或计划文件路径，如 {example}"
         print(f"✗ {name} 是文件夹，其中没有计划文件{skipped}{hint}", file=sys.stderr)
     else:
         print(f"{name} 是文件夹，检查其中的 {len(plans)} 个计划文件：{'、'.join(f.name for f in plans)}{skipped}")
@@ -125,8 +124,14 @@ def cmd_targets(args: argparse.Namespace) -> int:
         if not r.is_checkpoint:
             cp = f"({cp})"
         rows.append([r.label, scope, fmt_number(None if pd.isna(r.annual_value) else r.annual_value), cp, r.unit, r.derivation])
-    lines = [plan.title, f"{Period.parse(args.quarter).label_zh()} 季度目标（{len(df)} 项）", "", render_table(rows, right_align=(2, 3)),
-             "", "括号内为参考值（年末考核或未到期）。"]
+    lines = [
+        plan.title,
+        f"{Period.parse(args.quarter).label_zh()} 季度目标（{len(df)} 项）",
+        "",
+        render_table(rows, right_align=(2, 3)),
+        "",
+        "括号内为参考值（年末考核或未到期）。",
+    ]
     emit("\n".join(lines) + "\n", args.output)
     return EXIT_OK
 
@@ -183,17 +188,19 @@ def indicators_frame() -> pd.DataFrame:
     rows = []
     for ind in REGISTRY.values():
         measures = [m.value for m in ind.measures]
-        rows.append({
-            "indicator": ind.id,
-            "name": ind.zh,
-            "measures": ",".join(measures),
-            "unit": "，".join(dict.fromkeys(_UNIT_KIND.get(m, "") for m in measures)),
-            "bases": ",".join(b.value for b in ind.bases),
-            "bases_zh": "、".join(b.zh for b in ind.bases),
-            "needs": _needs_zh(ind),
-            "description": ind.description,
-            "example": ind.example,
-        })
+        rows.append(
+            {
+                "indicator": ind.id,
+                "name": ind.zh,
+                "measures": ",".join(measures),
+                "unit": "，".join(dict.fromkeys(_UNIT_KIND.get(m, "") for m in measures)),
+                "bases": ",".join(b.value for b in ind.bases),
+                "bases_zh": "、".join(b.zh for b in ind.bases),
+                "needs": _needs_zh(ind),
+                "description": ind.description,
+                "example": ind.example,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -205,11 +212,18 @@ def cmd_indicators(args: argparse.Namespace) -> int:
         return EXIT_OK
     lines = [f"计划文件中目标的 indicator 可以写以下 {len(df)} 个指标；measure 须为其“目标类型”之一，unit 为相应单位。", ""]
     for r in df.itertuples():
-        lines += [f"{r.indicator}  {r.name}", f"  目标类型：{r.measures.replace(',', '、')}（{r.unit}）；口径：{r.bases_zh}",
-                  f"  所需数据：{r.needs}", f"  说明：{r.description}", f"  示例：{r.example}", ""]
-    lines += ["口径：重点项目台账按台账和月度进度计算，统计数据取统计部门公布的指标（格式见 docs/data.md）。",
-              "不在此列的指标（如引进内资、观摩次数）由责任部门报送：目标写 basis: report，"
-              "数值填入任务完成情况表（hz tasks-template 生成空表）。"]
+        lines += [
+            f"{r.indicator}  {r.name}",
+            f"  目标类型：{r.measures.replace(',', '、')}（{r.unit}）；口径：{r.bases_zh}",
+            f"  所需数据：{r.needs}",
+            f"  说明：{r.description}",
+            f"  示例：{r.example}",
+            "",
+        ]
+    lines += [
+        "口径：重点项目台账按台账和月度进度计算，统计数据取统计部门公布的指标（格式见 docs/data.md）。",
+        "不在此列的指标（如引进内资、观摩次数）由责任部门报送：目标写 basis: report，数值填入任务完成情况表（hz tasks-template 生成空表）。",
+    ]
     emit("\n".join(lines) + "\n", args.output)
     return EXIT_OK
 

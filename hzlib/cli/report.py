@@ -57,8 +57,15 @@ def _evaluate_text(m: ReportModel) -> str:
 
     d = target_rows(m.targets)
     s = m.summary
-    lines = [m.plan.title, f"{m.period_zh} 目标完成情况", m.banner, "", render_table([list(d.columns), *d.astype(str).values.tolist()]),
-             "", "，".join(f"{st.zh} {s[st.value]}" for st in (Status.MET, Status.NEAR, Status.MISSED, Status.PENDING, Status.NO_DATA))]
+    lines = [
+        m.plan.title,
+        f"{m.period_zh} 目标完成情况",
+        m.banner,
+        "",
+        render_table([list(d.columns), *d.astype(str).values.tolist()]),
+        "",
+        "，".join(f"{st.zh} {s[st.value]}" for st in (Status.MET, Status.NEAR, Status.MISSED, Status.PENDING, Status.NO_DATA)),
+    ]
     if m.data_notes:
         lines += ["", f"数据提示 {len(m.data_notes)} 条（hz validate-data 查看详情）"]
     return "\n".join(lines) + "\n"
@@ -140,8 +147,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     from ..paths import project
 
     out = Path(args.out) if args.out else project().reports_dir
-    return main_run(plans, _period_asked(args.quarter, args.month), out, formats, args.data, args.allow_partial,
-                    jobs=args.jobs, scheduler=args.scheduler, force=args.force, scenarios=tuple(args.scenario or ()))
+    return main_run(
+        plans,
+        _period_asked(args.quarter, args.month),
+        out,
+        formats,
+        args.data,
+        args.allow_partial,
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+        force=args.force,
+        scenarios=tuple(args.scenario or ()),
+    )
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -149,8 +166,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("plan", metavar="PLAN", help="计划 id（params/plans/ 下的文件名，不含 .yaml）")
     add_quarter(p)
     add_data(p)
-    p.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table",
-                   help="输出格式（默认 table；csv 可用 Excel 打开；xlsx 需 --output）")
+    p.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table", help="输出格式（默认 table；csv 可用 Excel 打开；xlsx 需 --output）")
     p.add_argument("--output", metavar="FILE", help="输出文件（xlsx 必需；其他格式默认输出到屏幕）")
     add_allow_partial(p)
     p.add_argument("--sheet", help="台账 xlsx 的工作表名（默认：表头能识别的工作表；也可写在 data/<计划>/mapping.yaml 中）")
@@ -170,6 +186,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--jobs", type=int, metavar="N", help="同时生成的通报数（默认每个 CPU 核一个）")
     p.add_argument("--scheduler", metavar="ADDR", help="Dask 集群调度器地址，如 tcp://10.0.0.5:8786（见 docs/scaling.md）")
     p.add_argument("--force", action="store_true", help="输入未变化也重新生成（默认沿用上次的通报）")
-    p.add_argument("--scenario", action="append", metavar="NAME",
-                   help="另生成情景假设通报（params/scenarios/<计划>/<NAME>.yaml），写入 DIR/<计划>/<季度>-<NAME>/；可写多次")
+    p.add_argument(
+        "--scenario",
+        action="append",
+        metavar="NAME",
+        help="另生成情景假设通报（params/scenarios/<计划>/<NAME>.yaml），写入 DIR/<计划>/<季度>-<NAME>/；可写多次",
+    )
     p.set_defaults(func=cmd_run)

@@ -181,12 +181,20 @@ def cmd_rerun(args: argparse.Namespace) -> int:
     job = Job(plan, quarter, formats, data_dir, allow_partial, scenario)
     with interrupts_as_exceptions():
         try:
-            prepared = prepare_report(plan, quarter, data_dir=data_dir, allow_partial=allow_partial, scenario=scenario,
-                                      digest=digest)
+            prepared = prepare_report(plan, quarter, data_dir=data_dir, allow_partial=allow_partial, scenario=scenario, digest=digest)
             with Worker() as worker:
-                result = run_plan(plan, quarter, out_dir=out_root, formats=formats, data_dir=data_dir,
-                                  allow_partial=allow_partial, scenario=scenario, worker=worker,
-                                  key=job_key(job, digest), prepared=prepared)
+                result = run_plan(
+                    plan,
+                    quarter,
+                    out_dir=out_root,
+                    formats=formats,
+                    data_dir=data_dir,
+                    allow_partial=allow_partial,
+                    scenario=scenario,
+                    worker=worker,
+                    key=job_key(job, digest),
+                    prepared=prepared,
+                )
         except Interrupted as e:
             from ..kernels import stop_kernels  # lazy: hzlib.kernels costs 1 ms at hz --help, but only a run needs it
 
@@ -216,8 +224,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``rerun`` subcommand to the ``hz`` subparsers."""
     p = sub.add_parser("rerun", help="按 manifest.json 重新生成通报并逐字节比较 / re-render a report and compare bytes")
     p.add_argument("manifest", metavar="MANIFEST", help="通报的 manifest.json（或其所在文件夹），如 reports/zhenba-2024/2024Q2/manifest.json")
-    p.add_argument("--output", metavar="DIR",
-                   help="输出目录，通报写入 DIR/<计划>/<季度>/（默认 reports/.rerun/，不进入索引）")
-    p.add_argument("--allow-changed-inputs", action="store_true",
-                   help="输入文件与 manifest 记录的不同时仍然生成（默认列出不同的文件后不生成）")
+    p.add_argument("--output", metavar="DIR", help="输出目录，通报写入 DIR/<计划>/<季度>/（默认 reports/.rerun/，不进入索引）")
+    p.add_argument("--allow-changed-inputs", action="store_true", help="输入文件与 manifest 记录的不同时仍然生成（默认列出不同的文件后不生成）")
     p.set_defaults(func=cmd_rerun)

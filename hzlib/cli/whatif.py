@@ -66,8 +66,9 @@ def cmd_whatif(args: argparse.Namespace) -> int:
         raise UsageError("xlsx 输出需要 --output 文件名")
     if args.output:
         check_output(args.output, suffix=output_suffix(args.format))
-    w = load_whatif(args.plan, args.quarter or "latest", scenarios=args.scenario, assume=args.assume, data_dir=args.data,
-                    allow_partial=args.allow_partial, at=args.at)
+    w = load_whatif(
+        args.plan, args.quarter or "latest", scenarios=args.scenario, assume=args.assume, data_dir=args.data, allow_partial=args.allow_partial, at=args.at
+    )
     if args.format == "xlsx":
         from ..render.excel import write_tables_xlsx  # lazy: hzlib.render.excel costs 4 ms at hz --help; only xlsx needs it
         from ..whatif.views import excel_tables  # lazy: hzlib.whatif.views costs 280 ms at hz --help
@@ -88,10 +89,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("whatif", help="情景测算：基期与情景假设逐项对比 / compare scenarios with the baseline")
     p.add_argument("plan", metavar="PLAN", help="计划 id")
     p.add_argument("--quarter", help="基期（已有数据的最后一个季度），如 2024Q2；默认为情景文件的基期，或数据覆盖的最近季度")
-    p.add_argument("--scenario", action="append", default=[], metavar="FILE_OR_NAME",
-                   help="情景文件：params/scenarios/<计划>/ 下的名称（不含 .yaml）或文件路径；可重复")
-    p.add_argument("--assume", action="append", default=[], metavar="GROWTH",
-                   help="增速假设（百分数），如 \"Q3=6%%,Q4=10%%\"、\"flat=7%%\"、\"fai:Q3=6,Q4=10; private_inv:flat=8\"；可重复，每个为一个情景")
+    p.add_argument(
+        "--scenario", action="append", default=[], metavar="FILE_OR_NAME", help="情景文件：params/scenarios/<计划>/ 下的名称（不含 .yaml）或文件路径；可重复"
+    )
+    p.add_argument(
+        "--assume",
+        action="append",
+        default=[],
+        metavar="GROWTH",
+        help='增速假设（百分数），如 "Q3=6%%,Q4=10%%"、"flat=7%%"、"fai:Q3=6,Q4=10; private_inv:flat=8"；可重复，每个为一个情景',
+    )
     p.add_argument("--at", help="情景测算到哪个季度（默认 Q4 全年）")
     p.add_argument("--data", help="数据目录（默认 data/<plan>/）")
     p.add_argument("--allow-partial", action="store_true", help="数据不到所请求的基期末时，按数据截止月评价")

@@ -141,8 +141,10 @@ def classify_projects(ledger: pd.DataFrame, rule: ProjectList, year: int, *, cny
     in_list[~np.asarray(decided, dtype=bool)] = pd.NA
     eligible_unclassed = np.asarray(decided, dtype=bool) & passes & ~any_hit
     if eligible_unclassed.any():
+
         def when(y: pd.Series, what: str) -> pd.Series:
             return (what + y.astype("string") + "年").fillna(what + "未填")
+
         m = pd.Series(eligible_unclassed, index=out.index)
         desc = when(start_y[m], "计划开工") + "、" + when(end_y[m], "计划竣工")
         reason[eligible_unclassed] = ("不属于任何一类（" + desc + "）").to_numpy(dtype=object)

@@ -98,9 +98,7 @@ def resolve_period(requested: str | Period, year: int, coverage: Coverage, *, al
     if isinstance(requested, str) and requested.strip().lower() == "latest":
         q = coverage.latest_quarter()
         if q is None:
-            raise CoverageError(
-                f"数据中没有 {year} 年一个完整季度的进度或指标（数据截至{coverage.end_zh}），无法确定最新季度；请用 --quarter 指定"
-            )
+            raise CoverageError(f"数据中没有 {year} 年一个完整季度的进度或指标（数据截至{coverage.end_zh}），无法确定最新季度；请用 --quarter 指定")
         return q
     p = period_for_plan(requested, year)
     if end is None or p.end_month <= end.end_month:

@@ -41,24 +41,63 @@ from .measures import Contribution
 if TYPE_CHECKING:
     from .engine import Evaluation
 
-__all__ = ["SHEET_ROWS_MAX", "provenance_sheet", "derive_unit", "Derivation", "ROW_COLUMNS", "ROW_COLUMNS_ZH", "FIGURES", "derive", "derive_all", "recompute", "as_frame", "FIGURE_ZH"]
+__all__ = [
+    "SHEET_ROWS_MAX",
+    "provenance_sheet",
+    "derive_unit",
+    "Derivation",
+    "ROW_COLUMNS",
+    "ROW_COLUMNS_ZH",
+    "FIGURES",
+    "derive",
+    "derive_all",
+    "recompute",
+    "as_frame",
+    "FIGURE_ZH",
+]
 
 #: The figures of a target that carry a derivation, in report order.
 FIGURES = ("actual", "checkpoint", "gap", "status", "projection", "required_growth")
-FIGURE_ZH = {"actual": "实际值", "checkpoint": "进度目标", "gap": "差距", "status": "状态", "projection": "全年预计",
-             "required_growth": "后续所需增速", "invest_completion": "计划投资完成率", "start_rate": "开工率",
-             "procedure_rate": "前期手续办结率", "invest_status": "投资完成状态", "rank": "排名与红旗/蜗牛"}
+FIGURE_ZH = {
+    "actual": "实际值",
+    "checkpoint": "进度目标",
+    "gap": "差距",
+    "status": "状态",
+    "projection": "全年预计",
+    "required_growth": "后续所需增速",
+    "invest_completion": "计划投资完成率",
+    "start_rate": "开工率",
+    "procedure_rate": "前期手续办结率",
+    "invest_status": "投资完成状态",
+    "rank": "排名与红旗/蜗牛",
+}
 
 #: Columns of a derivation's contributing rows (stable English ids).
-ROW_COLUMNS = ["role", "project_id", "name", "unit", "quantity", "value", "value_unit", "source_file", "source_sheet",
-               "source_row", "source_column", "origin"]
-ROW_COLUMNS_ZH = {"role": "作用", "project_id": "项目编号", "name": "名称", "unit": "责任单位/地区", "quantity": "数据项",
-                  "value": "数值", "value_unit": "单位", "source_file": "来源文件", "source_sheet": "工作表", "source_row": "行号",
-                  "source_column": "来源列", "origin": "来源"}
+ROW_COLUMNS = ["role", "project_id", "name", "unit", "quantity", "value", "value_unit", "source_file", "source_sheet", "source_row", "source_column", "origin"]
+ROW_COLUMNS_ZH = {
+    "role": "作用",
+    "project_id": "项目编号",
+    "name": "名称",
+    "unit": "责任单位/地区",
+    "quantity": "数据项",
+    "value": "数值",
+    "value_unit": "单位",
+    "source_file": "来源文件",
+    "source_sheet": "工作表",
+    "source_row": "行号",
+    "source_column": "来源列",
+    "origin": "来源",
+}
 
 _ZH: dict[str, str] = {c.id: c.zh for cols in (LEDGER_COLUMNS, PROGRESS_COLUMNS, INDICATOR_COLUMNS, TASK_COLUMNS) for c in cols}
-_ZH |= {"completed_cum": "累计完成投资", "annual_plan": "年度计划投资", "total_investment": "总投资", "cum_yoy": "累计同比增速",
-        "level": "累计值", "value": "报送值"}
+_ZH |= {
+    "completed_cum": "累计完成投资",
+    "annual_plan": "年度计划投资",
+    "total_investment": "总投资",
+    "cum_yoy": "累计同比增速",
+    "level": "累计值",
+    "value": "报送值",
+}
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,10 +130,20 @@ class Derivation:
 
     def as_dict(self) -> dict[str, Any]:
         rows = self.rows.astype(object).where(self.rows.notna(), None)
-        return {"target_id": self.target_id, "label": self.label, "figure": self.figure, "figure_zh": self.figure_zh,
-                "value": None if self.value is None or _nan(self.value) else self.value, "shown": self.shown,
-                "formula": self.formula, "op": self.op, "scale": self.scale, "quote": self.quote, "note": self.note,
-                "rows": rows.to_dict(orient="records")}
+        return {
+            "target_id": self.target_id,
+            "label": self.label,
+            "figure": self.figure,
+            "figure_zh": self.figure_zh,
+            "value": None if self.value is None or _nan(self.value) else self.value,
+            "shown": self.shown,
+            "formula": self.formula,
+            "op": self.op,
+            "scale": self.scale,
+            "quote": self.quote,
+            "note": self.note,
+            "rows": rows.to_dict(orient="records"),
+        }
 
 
 def _nan(x: object) -> bool:
@@ -185,28 +234,51 @@ def _ledger_rows(ev: Evaluation, labels: pd.Index, role: str, col: str | None, d
         quantity, unit = _quantity(col, ev), "万元"
         headers = files.map({f: _header(ev, f, col) for f in files.dropna().unique()})
     origins = _origins(files, sheets, rws, "本年进度表中无此项目截至期末的记录，按0计" if cum else "")
-    return pd.DataFrame({
-        "role": role, "project_id": get("project_id").to_numpy(), "name": get("name").to_numpy(), "unit": get("unit").to_numpy(),
-        "quantity": quantity, "value": values.to_numpy(), "value_unit": unit, "source_file": files.to_numpy(),
-        "source_sheet": sheets.to_numpy(), "source_row": rws.to_numpy(), "source_column": headers, "origin": origins,
-    }, columns=ROW_COLUMNS)
+    return pd.DataFrame(
+        {
+            "role": role,
+            "project_id": get("project_id").to_numpy(),
+            "name": get("name").to_numpy(),
+            "unit": get("unit").to_numpy(),
+            "quantity": quantity,
+            "value": values.to_numpy(),
+            "value_unit": unit,
+            "source_file": files.to_numpy(),
+            "source_sheet": sheets.to_numpy(),
+            "source_row": rws.to_numpy(),
+            "source_column": headers,
+            "origin": origins,
+        },
+        columns=ROW_COLUMNS,
+    )
 
 
-def _record_rows(ev: Evaluation, rec: pd.DataFrame, roles: list[str], fld: str, id_col: str, name_col: str, unit_col: str,
-                 value_unit: str) -> pd.DataFrame:
+def _record_rows(ev: Evaluation, rec: pd.DataFrame, roles: list[str], fld: str, id_col: str, name_col: str, unit_col: str, value_unit: str) -> pd.DataFrame:
     def get(c: str) -> list[object]:
         return rec[c].tolist() if c in rec.columns else [None] * len(rec)
 
     files, sheets, rws = get("_src_file"), get("_src_sheet"), get("_src_row")
     made = get("source")  # a row no file gave (a scenario's assumed figure) says what made it: 情景假设：…
-    return pd.DataFrame({
-        "role": roles, "project_id": get(id_col), "name": get(name_col), "unit": get(unit_col),
-        "quantity": _ZH.get(fld, fld), "value": rec[fld].astype(float).to_numpy() if fld in rec.columns else np.nan,
-        "value_unit": value_unit, "source_file": files, "source_sheet": sheets, "source_row": rws,
-        "source_column": [_header(ev, f, fld) for f in files],
-        "origin": [origin(f, s, r) if isinstance(f, str) else str(w) if isinstance(w, str) and w.startswith("情景假设") else ""
-                   for f, s, r, w in zip(files, sheets, rws, made)],
-    }, columns=ROW_COLUMNS)
+    return pd.DataFrame(
+        {
+            "role": roles,
+            "project_id": get(id_col),
+            "name": get(name_col),
+            "unit": get(unit_col),
+            "quantity": _ZH.get(fld, fld),
+            "value": rec[fld].astype(float).to_numpy() if fld in rec.columns else np.nan,
+            "value_unit": value_unit,
+            "source_file": files,
+            "source_sheet": sheets,
+            "source_row": rws,
+            "source_column": [_header(ev, f, fld) for f in files],
+            "origin": [
+                origin(f, s, r) if isinstance(f, str) else str(w) if isinstance(w, str) and w.startswith("情景假设") else ""
+                for f, s, r, w in zip(files, sheets, rws, made)
+            ],
+        },
+        columns=ROW_COLUMNS,
+    )
 
 
 def _actual(ev: Evaluation, t: Target, row: pd.Series) -> Derivation:
@@ -216,8 +288,9 @@ def _actual(ev: Evaluation, t: Target, row: pd.Series) -> Derivation:
     quote = _quote(t, ev.plan.source_file)
 
     def mk(formula: str, op: str, rows: pd.DataFrame | None = None, scale: float = 1.0, note: str = "") -> Derivation:
-        return Derivation(t.id, t.label, "actual", value, shown, formula, op,
-                          rows if rows is not None else pd.DataFrame(columns=ROW_COLUMNS), scale, quote, note)
+        return Derivation(
+            t.id, t.label, "actual", value, shown, formula, op, rows if rows is not None else pd.DataFrame(columns=ROW_COLUMNS), scale, quote, note
+        )
 
     c: Contribution | None = m.contribution if m is not None else None
     if value is None or c is None:
@@ -237,8 +310,10 @@ def _actual(ev: Evaluation, t: Target, row: pd.Series) -> Derivation:
         num = _ledger_rows(ev, c.numerator, "分子", c.column)
         den = _ledger_rows(ev, c.denominator, "分母", c.den_column)
         sn, sd = float(np.nansum(num["value"].astype(float))), float(np.nansum(den["value"].astype(float)))
-        formula = (f"{shown} = Σ {len(num)} 个项目{_quantity(c.column, ev)} {fmt_number(sn)} 万元 ÷ "
-                   f"Σ {len(den)} 个项目{_quantity(c.den_column, ev)} {fmt_number(sd)} 万元")
+        formula = (
+            f"{shown} = Σ {len(num)} 个项目{_quantity(c.column, ev)} {fmt_number(sn)} 万元 ÷ "
+            f"Σ {len(den)} 个项目{_quantity(c.den_column, ev)} {fmt_number(sd)} 万元"
+        )
         return mk(formula, "ratio", rows=_stack(num, den), note=basis)
     if c.op == "count_ratio" and c.numerator is not None and c.denominator is not None:
         num = _ledger_rows(ev, c.numerator, "分子", None, c.decided_by)
@@ -298,22 +373,49 @@ def _follows(ev: Evaluation, t: Target, row: pd.Series, actual: Derivation) -> l
             profile = [float(prow[c]) for c in _QUARTERS] if prow is not None else list(ev.plan.seasonal_profile or [])
             share = cumulative_profile_share(profile, ev.period.end_month)
             prows = _profile_rows(ev, prow) if prow is not None else pd.DataFrame(columns=ROW_COLUMNS)
-            how = (f"上年{whose}季度分布截至{ev.period.end_month}月占全年 {fmt_number(share * 100, 1)}%"
-                   if prow is not None else f"计划文件给出的季度分布截至{ev.period.end_month}月占全年 {fmt_number(share * 100, 1)}%")
+            how = (
+                f"上年{whose}季度分布截至{ev.period.end_month}月占全年 {fmt_number(share * 100, 1)}%"
+                if prow is not None
+                else f"计划文件给出的季度分布截至{ev.period.end_month}月占全年 {fmt_number(share * 100, 1)}%"
+            )
         formula = f"{_fmt(p, t.unit)} = 实际 {actual.shown} ÷ {how}"
-        out.append(Derivation(t.id, t.label, "projection", p, _fmt(p, t.unit), formula, "arithmetic",
-                              _stack(actual.rows, prows),
-                              quote=q, inputs={"actual": a, "share": share}))
+        out.append(
+            Derivation(
+                t.id,
+                t.label,
+                "projection",
+                p,
+                _fmt(p, t.unit),
+                formula,
+                "arithmetic",
+                _stack(actual.rows, prows),
+                quote=q,
+                inputs={"actual": a, "share": share},
+            )
+        )
     req = row.get("required_growth")
     if not _nan(req) and a is not None and t.value is not None:
         r = float(req)
         prow = profile_row(ev.profiles, t.scope.jurisdiction, t.indicator, ev.plan.year)
         prows = _profile_rows(ev, prow) if prow is not None else pd.DataFrame(columns=ROW_COLUMNS)
-        formula = (f"{fmt_number(r)}% = 其余季度需达到的累计增速：全年目标 {_fmt(t.value, '%')}，截至本期 {actual.shown}，"
-                   f"按上年各季度基数（{'、'.join(fmt_number(v) for v in prows['value'])} 万元）加权")
-        out.append(Derivation(t.id, t.label, "required_growth", r, f"{fmt_number(r)}%", formula, "arithmetic",
-                              _stack(actual.rows, prows), quote=q,
-                              inputs={"target": float(t.value), "actual": a, "quarter": float(ev.period.quarter)}))
+        formula = (
+            f"{fmt_number(r)}% = 其余季度需达到的累计增速：全年目标 {_fmt(t.value, '%')}，截至本期 {actual.shown}，"
+            f"按上年各季度基数（{'、'.join(fmt_number(v) for v in prows['value'])} 万元）加权"
+        )
+        out.append(
+            Derivation(
+                t.id,
+                t.label,
+                "required_growth",
+                r,
+                f"{fmt_number(r)}%",
+                formula,
+                "arithmetic",
+                _stack(actual.rows, prows),
+                quote=q,
+                inputs={"target": float(t.value), "actual": a, "quarter": float(ev.period.quarter)},
+            )
+        )
     return out
 
 
@@ -366,9 +468,22 @@ def as_frame(derivations: list[Derivation], *, rows_for: tuple[str, ...] | None 
     parts = []
     for d in derivations:
         listed = len(d.rows) and (rows_for is None or d.figure in rows_for)
-        rows = d.rows.reindex(columns=ROW_COLUMNS).astype(object) if listed else pd.DataFrame([dict.fromkeys(ROW_COLUMNS, "")], columns=ROW_COLUMNS, dtype=object)
-        head = pd.DataFrame({"target_id": d.target_id, "label": d.label, "figure": d.figure, "figure_zh": d.figure_zh,
-                             "shown": d.shown, "formula": d.formula, "quote": d.quote}, index=rows.index, dtype=object)
+        rows = (
+            d.rows.reindex(columns=ROW_COLUMNS).astype(object) if listed else pd.DataFrame([dict.fromkeys(ROW_COLUMNS, "")], columns=ROW_COLUMNS, dtype=object)
+        )
+        head = pd.DataFrame(
+            {
+                "target_id": d.target_id,
+                "label": d.label,
+                "figure": d.figure,
+                "figure_zh": d.figure_zh,
+                "shown": d.shown,
+                "formula": d.formula,
+                "quote": d.quote,
+            },
+            index=rows.index,
+            dtype=object,
+        )
         parts.append(pd.concat([head, rows], axis=1))
     if not parts:
         return pd.DataFrame(columns=[*HEAD_COLUMNS, *ROW_COLUMNS])
@@ -388,28 +503,60 @@ def provenance_sheet(derivations: list[Derivation], limit: int = SHEET_ROWS_MAX)
     df = as_frame(derivations, rows_for=("actual", "invest_completion", "start_rate", "procedure_rate"))
     if len(df) > limit:
         rest = len(df) - limit + 1
-        df = pd.concat([df.head(limit - 1), pd.DataFrame([{"formula": f"……另有 {rest} 行未列出：全部行请用 hz explain 计划 目标 --format csv 查看"}])],
-                       ignore_index=True)
-    names = {"target_id": "目标编号", "label": "目标", "figure_zh": "数字", "shown": "数值", "formula": "算式", "quote": "计划原文",
-             **ROW_COLUMNS_ZH, "value": "行数值"}
-    cols = ["target_id", "label", "figure_zh", "shown", "formula", "quote", "role", "project_id", "name", "unit", "quantity", "value",
-            "value_unit", "source_file", "source_sheet", "source_row", "source_column"]
+        df = pd.concat(
+            [df.head(limit - 1), pd.DataFrame([{"formula": f"……另有 {rest} 行未列出：全部行请用 hz explain 计划 目标 --format csv 查看"}])], ignore_index=True
+        )
+    names = {
+        "target_id": "目标编号",
+        "label": "目标",
+        "figure_zh": "数字",
+        "shown": "数值",
+        "formula": "算式",
+        "quote": "计划原文",
+        **ROW_COLUMNS_ZH,
+        "value": "行数值",
+    }
+    cols = [
+        "target_id",
+        "label",
+        "figure_zh",
+        "shown",
+        "formula",
+        "quote",
+        "role",
+        "project_id",
+        "name",
+        "unit",
+        "quantity",
+        "value",
+        "value_unit",
+        "source_file",
+        "source_sheet",
+        "source_row",
+        "source_column",
+    ]
     return df[cols].rename(columns=names)
 
 
 #: A unit's rates that the units table shows: rate → (numerator flag, denominator flag, Chinese name).
-_UNIT_RATES = {"invest_completion": ("completed_cum", "annual_plan", "计划投资完成率"),
-               "start_rate": ("new_started", "new_starts", "开工率"),
-               "procedure_rate": ("new_procedures_done", "new_starts", "前期手续办结率")}
+_UNIT_RATES = {
+    "invest_completion": ("completed_cum", "annual_plan", "计划投资完成率"),
+    "start_rate": ("new_started", "new_starts", "开工率"),
+    "procedure_rate": ("new_procedures_done", "new_starts", "前期手续办结率"),
+}
 
 
 #: A ledger scoring input (``hzlib.scoring.ledger.LEDGER_MEASURES``) → the unit flag it sums
 #: (:func:`~hzlib.evaluate.projects.unit_flags`), a count of rows or a money column; ``scheduled_investment``
 #: is the annual plan × time progress.
 _SCORE_LEDGER_ROWS: dict[str, tuple[str, str | None]] = {
-    "projects": ("projects", None), "new_starts": ("new_starts", None), "new_started": ("new_started", None),
-    "due_completions": ("due_completions", None), "due_completed": ("due_completed", None),
-    "completed_investment": ("completed_cum", "completed_cum"), "annual_plan": ("annual_plan", "annual_plan"),
+    "projects": ("projects", None),
+    "new_starts": ("new_starts", None),
+    "new_started": ("new_started", None),
+    "due_completions": ("due_completions", None),
+    "due_completed": ("due_completed", None),
+    "completed_investment": ("completed_cum", "completed_cum"),
+    "annual_plan": ("annual_plan", "annual_plan"),
     "scheduled_investment": ("annual_plan", "annual_plan"),
 }
 
@@ -436,8 +583,15 @@ def _score_input_rows(ev: Evaluation, flags: pd.DataFrame, key: str, d: Any) -> 
     return how, rows
 
 
-def derive_unit(ev: Evaluation, units: pd.DataFrame, ranking: pd.DataFrame, unit: str, ranking_basis: str = "",
-                score_items: pd.DataFrame | None = None, score_inputs: Mapping[str, Any] | None = None) -> list[Derivation]:
+def derive_unit(
+    ev: Evaluation,
+    units: pd.DataFrame,
+    ranking: pd.DataFrame,
+    unit: str,
+    ranking_basis: str = "",
+    score_items: pd.DataFrame | None = None,
+    score_inputs: Mapping[str, Any] | None = None,
+) -> list[Derivation]:
     """A unit's line of the units table (its rates from its projects' rows, its status), each of its
     assessment items (``score_items``: the scoring result's items, with the inputs each read) and its
     rank and award (红旗/蜗牛) with the basis they were decided on. Raises KeyError for an unknown unit."""
@@ -458,8 +612,10 @@ def derive_unit(ev: Evaluation, units: pd.DataFrame, ranking: pd.DataFrame, unit
         if rate == "invest_completion":
             a = _ledger_rows(ev, flags.index, "分子", "completed_cum")
             b = _ledger_rows(ev, flags.index, "分母", "annual_plan")
-            formula = (f"{shown} = Σ {len(a)} 个项目{_quantity('completed_cum', ev)} {fmt_number(float(np.nansum(a['value'].astype(float))))} 万元 ÷ "
-                       f"年度计划投资 {fmt_number(float(np.nansum(b['value'].astype(float))))} 万元")
+            formula = (
+                f"{shown} = Σ {len(a)} 个项目{_quantity('completed_cum', ev)} {fmt_number(float(np.nansum(a['value'].astype(float))))} 万元 ÷ "
+                f"年度计划投资 {fmt_number(float(np.nansum(b['value'].astype(float))))} 万元"
+            )
             op = "ratio"
         else:
             decided = ("is_new_start", "actual_start") if rate == "start_rate" else ("is_new_start", *PROCEDURES)
@@ -473,8 +629,7 @@ def derive_unit(ev: Evaluation, units: pd.DataFrame, ranking: pd.DataFrame, unit
         zh = STATUS_ZH.get(str(line["invest_status"]), str(line["invest_status"]))
         inv = next((d for d in out if d.figure == "invest_completion"), None)
         formula = f"{zh}：计划投资完成率 {inv.shown if inv else '—'} 对照时序进度 {fmt_number(tp)}%"
-        out.append(Derivation(unit, f"{unit}·投资完成状态", "invest_status", None, zh, formula, "text",
-                              inv.rows if inv else pd.DataFrame(columns=ROW_COLUMNS)))
+        out.append(Derivation(unit, f"{unit}·投资完成状态", "invest_status", None, zh, formula, "text", inv.rows if inv else pd.DataFrame(columns=ROW_COLUMNS)))
     if score_items is not None and len(score_items):
         defs = dict(score_inputs or {})
         for it in score_items[score_items["unit"].astype(str) == unit].itertuples(index=False):
@@ -486,10 +641,20 @@ def derive_unit(ev: Evaluation, units: pd.DataFrame, ranking: pd.DataFrame, unit
                 used.append(f"{k} = {fmt_number(v)}（{origin_of}）")
                 parts.append(rows)
             rows_all = _stack(*parts)
-            out.append(Derivation(unit, f"{unit}·{it.label}", f"score:{it.item}", pts,
-                                  "不适用" if pts is None else f"{fmt_number(pts)}/{fmt_number(float(it.max_points))} 分",
-                                  str(it.note or ""), "text", rows_all, note=f"评分输入：{'；'.join(used)}" if used else "",
-                                  inputs=inputs))
+            out.append(
+                Derivation(
+                    unit,
+                    f"{unit}·{it.label}",
+                    f"score:{it.item}",
+                    pts,
+                    Status.NOT_APPLICABLE.zh if pts is None else f"{fmt_number(pts)}/{fmt_number(float(it.max_points))} 分",
+                    str(it.note or ""),
+                    "text",
+                    rows_all,
+                    note=f"评分输入：{'；'.join(used)}" if used else "",
+                    inputs=inputs,
+                )
+            )
     r = ranking[ranking["unit"].astype(str) == unit] if "unit" in ranking.columns else ranking.iloc[0:0]
     if len(r):
         x = r.iloc[0]
@@ -497,6 +662,16 @@ def derive_unit(ev: Evaluation, units: pd.DataFrame, ranking: pd.DataFrame, unit
         award = str(x["award"]) if isinstance(x["award"], str) and x["award"] else "无"
         total = "" if _nan(x["total"]) else f"；总分 {fmt_number(float(x['total']))}/{fmt_number(float(x['max_total']))}"
         note = f"；{x['note']}" if isinstance(x["note"], str) and x["note"] else ""
-        out.append(Derivation(unit, f"{unit}·排名与红旗/蜗牛", "rank", None if _nan(x["rank"]) else float(x["rank"]),
-                              rank, f"{rank}；红旗/蜗牛：{award}{total}{note}", "text", note=ranking_basis))
+        out.append(
+            Derivation(
+                unit,
+                f"{unit}·排名与红旗/蜗牛",
+                "rank",
+                None if _nan(x["rank"]) else float(x["rank"]),
+                rank,
+                f"{rank}；红旗/蜗牛：{award}{total}{note}",
+                "text",
+                note=ranking_basis,
+            )
+        )
     return out

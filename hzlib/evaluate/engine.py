@@ -65,7 +65,6 @@ RESULT_COLUMNS = [
 ]
 
 
-
 @dataclass
 class Evaluation:
     plan: Plan
@@ -177,7 +176,11 @@ def _remaining(t: Target, actual: float, count: int | None, period: Period) -> s
     target, unit = float(t.value), t.unit
     done = f"{count if count is not None else fmt_number(actual)}{unit}"
     if actual >= target - EPS:
-        return f"已完成（全年1{unit}）" if target == 1 and actual == 1 else f"已完成{done}，{'达到' if actual <= target + EPS else '超过'}全年{fmt_number(target)}{unit}"
+        return (
+            f"已完成（全年1{unit}）"
+            if target == 1 and actual == 1
+            else f"已完成{done}，{'达到' if actual <= target + EPS else '超过'}全年{fmt_number(target)}{unit}"
+        )
     due = t.due or dt.date(period.year, 12, 31)
     if due <= period.end_date:
         left = f"完成期限（{due.month}月{due.day}日）已到"
@@ -271,6 +274,22 @@ def evaluate(plan: Plan, quarter: str | Period, data: EvaluationData, *, coverag
     start_id, start_cp = _start_target(plan, df)
     units = pj.unit_statuses(units, plan.tolerances.near_pp, start_cp)
     completion = pj.completion_check(totals, period, plan.tolerances.near_pp)
-    return Evaluation(plan, period, df, status, units, totals, data.illustrative, status_all, project_list, cov,
-                      measurements, data.source_columns, profiles=data.profiles, checkpoints=checkpoints_table(cps),
-                      checkpoint_path=_checkpoint_path(plan, period, cps), completion=completion, start_target=start_id)
+    return Evaluation(
+        plan,
+        period,
+        df,
+        status,
+        units,
+        totals,
+        data.illustrative,
+        status_all,
+        project_list,
+        cov,
+        measurements,
+        data.source_columns,
+        profiles=data.profiles,
+        checkpoints=checkpoints_table(cps),
+        checkpoint_path=_checkpoint_path(plan, period, cps),
+        completion=completion,
+        start_target=start_id,
+    )

@@ -196,9 +196,20 @@ def _register(ind: Indicator) -> Indicator:
     return ind
 
 
-def _ledger(id: str, zh: str, measures: tuple[Measure, ...], description: str, example: str, *, needs: tuple[str, ...] = (),
-            needs_progress: bool = False, accumulates: bool = False, pool: str = "key",
-            bases: tuple[Basis, ...] = (Basis.LEDGER,), share_of: tuple[str, str] | None = None) -> Callable[[LedgerFn], LedgerFn]:
+def _ledger(
+    id: str,
+    zh: str,
+    measures: tuple[Measure, ...],
+    description: str,
+    example: str,
+    *,
+    needs: tuple[str, ...] = (),
+    needs_progress: bool = False,
+    accumulates: bool = False,
+    pool: str = "key",
+    bases: tuple[Basis, ...] = (Basis.LEDGER,),
+    share_of: tuple[str, str] | None = None,
+) -> Callable[[LedgerFn], LedgerFn]:
     def wrap(fn: LedgerFn) -> LedgerFn:
         _register(Indicator(id, zh, bases, measures, description, example, needs, needs_progress, accumulates, pool, fn, share_of))
         return fn
@@ -238,9 +249,14 @@ def _summed(m: Measurement, s: Rows, column: str, t: Target, part: pd.Series | N
     return replace(m, contribution=Contribution("sum", s.index, num, column=column, scale=_money(1.0, t)))
 
 
-@_ledger("start_rate", "开工率", (Measure.RATE,),
-         "计划新开工项目中截至期末已开工的比例：已开工 ÷ 计划新开工（按实际开工时间）",
-         "87个计划新开工项目已开工70个：80.5%", needs=("is_new_start",))
+@_ledger(
+    "start_rate",
+    "开工率",
+    (Measure.RATE,),
+    "计划新开工项目中截至期末已开工的比例：已开工 ÷ 计划新开工（按实际开工时间）",
+    "87个计划新开工项目已开工70个：80.5%",
+    needs=("is_new_start",),
+)
 def _start_rate(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     new = _b(s, "is_new_start")
     done = new & s["started"]
@@ -253,10 +269,13 @@ NO_PROCEDURES = "台账没有前期手续办结时间列（规划、土地、环
 NO_PROGRESS = "没有本年截至期末的月度进度（累计完成投资）数据"
 
 
-@_ledger("procedure_rate", "前期手续办结率", (Measure.RATE,),
-         "范围内项目中规划、土地、环评、能评四项主要手续截至期末全部办结的比例（按各手续办结时间）；"
-         "哪些项目由目标的范围定（新开工项目、市级重点项目……）",
-         "30个新开工项目中24个手续全部办结：80%")
+@_ledger(
+    "procedure_rate",
+    "前期手续办结率",
+    (Measure.RATE,),
+    "范围内项目中规划、土地、环评、能评四项主要手续截至期末全部办结的比例（按各手续办结时间）；哪些项目由目标的范围定（新开工项目、市级重点项目……）",
+    "30个新开工项目中24个手续全部办结：80%",
+)
 def _procedure_rate(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     if not any(has_values(s, c) for c in PROCEDURES):
         return Measurement.none(Basis.LEDGER, NO_PROCEDURES)
@@ -265,9 +284,15 @@ def _procedure_rate(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     return _counted(_rate(int(done.sum()), len(s), "项目"), s, done, every, *PROCEDURES)
 
 
-@_ledger("invest_completion", "计划投资完成率", (Measure.RATE,),
-         "截至期末累计完成投资 ÷ 年度计划投资（范围内项目合计）",
-         "完成239.2亿元 ÷ 年度计划490.09亿元 = 48.81%", needs=("annual_plan",), needs_progress=True)  # a rate: never projected
+@_ledger(
+    "invest_completion",
+    "计划投资完成率",
+    (Measure.RATE,),
+    "截至期末累计完成投资 ÷ 年度计划投资（范围内项目合计）",
+    "完成239.2亿元 ÷ 年度计划490.09亿元 = 48.81%",
+    needs=("annual_plan",),
+    needs_progress=True,
+)  # a rate: never projected
 def _invest_completion(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     plan = float(s["annual_plan"].fillna(0.0).sum())
     if plan <= 0:
@@ -276,58 +301,89 @@ def _invest_completion(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     return replace(m, contribution=Contribution("ratio", s.index, s.index, s.index, "completed_cum", "annual_plan"))
 
 
-@_ledger("completion_rate", "竣工投产达效率", (Measure.RATE,),
-         "计划本年竣工的项目中截至期末实际竣工的比例（按实际竣工时间）",
-         "计划竣工16个，已竣工5个：31.3%", needs=("planned_completion",))
+@_ledger(
+    "completion_rate",
+    "竣工投产达效率",
+    (Measure.RATE,),
+    "计划本年竣工的项目中截至期末实际竣工的比例（按实际竣工时间）",
+    "计划竣工16个，已竣工5个：31.3%",
+    needs=("planned_completion",),
+)
 def _completion_rate(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     due = s["planned_completion_this_year"].astype(bool)
     done = due & s["completed"]
     return _counted(_rate(int(done.sum()), int(due.sum()), "计划本年竣工的项目"), s, done, due, "planned_completion", "actual_completion")
 
 
-@_ledger("reserve_start_rate", "储备项目开工率", (Measure.RATE,),
-         "“四个一批”储备项目中截至期末已开工的比例", "储备项目30个已开工6个：20%", needs=("batch",), pool="all")
+@_ledger(
+    "reserve_start_rate",
+    "储备项目开工率",
+    (Measure.RATE,),
+    "“四个一批”储备项目中截至期末已开工的比例",
+    "储备项目30个已开工6个：20%",
+    needs=("batch",),
+    pool="all",
+)
 def _reserve_start_rate(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     reserve = s["batch"].eq("reserve").fillna(False).astype(bool)
     done = reserve & s["started"]
     return _counted(_rate(int(done.sum()), int(reserve.sum()), "储备项目"), s, done, reserve, "batch", "actual_start")
 
 
-@_ledger("landing_rate", "招商引资落地率", (Measure.RATE,),
-         "招商引资签约项目中已获批建设用地的比例", "签约项目20个，16个获批建设用地：80%", needs=("is_signed", "land_approved"))
+@_ledger(
+    "landing_rate",
+    "招商引资落地率",
+    (Measure.RATE,),
+    "招商引资签约项目中已获批建设用地的比例",
+    "签约项目20个，16个获批建设用地：80%",
+    needs=("is_signed", "land_approved"),
+)
 def _landing_rate(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     signed = _b(s, "is_signed")
     done = signed & _b(s, "land_approved")
     return _counted(_rate(int(done.sum()), int(signed.sum()), "招商引资签约项目"), s, done, signed, "is_signed", "land_approved")
 
 
-@_ledger("completed_investment", "累计完成投资", (Measure.AMOUNT,),
-         "范围内项目截至期末的累计完成投资（自1月起）",
-         "200个市级重点项目上半年完成239.2亿元", needs_progress=True, accumulates=True)
+@_ledger(
+    "completed_investment",
+    "累计完成投资",
+    (Measure.AMOUNT,),
+    "范围内项目截至期末的累计完成投资（自1月起）",
+    "200个市级重点项目上半年完成239.2亿元",
+    needs_progress=True,
+    accumulates=True,
+)
 def _completed_investment(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     return _summed(Measurement(_money(float(s["completed_cum"].sum()), t), Basis.LEDGER), s, "completed_cum", t)
 
 
-@_ledger("project_count", "项目个数", (Measure.COUNT,),
-         "台账中范围内的项目个数（清单规模，不是完成数）", "市级重点项目200个，其中新开工87个")
+@_ledger("project_count", "项目个数", (Measure.COUNT,), "台账中范围内的项目个数（清单规模，不是完成数）", "市级重点项目200个，其中新开工87个")
 def _project_count(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     n = len(s)
     return replace(Measurement(float(n), Basis.LEDGER, count=n), contribution=Contribution("count", s.index, s.index, decided_by=("project_id",)))
 
 
-@_ledger("project_total_investment", "项目总投资", (Measure.AMOUNT,),
-         "台账中范围内项目的总投资合计（清单规模）", "储备项目30个，总投资85亿元", needs=("total_investment",))
+@_ledger(
+    "project_total_investment",
+    "项目总投资",
+    (Measure.AMOUNT,),
+    "台账中范围内项目的总投资合计（清单规模）",
+    "储备项目30个，总投资85亿元",
+    needs=("total_investment",),
+)
 def _project_total_investment(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     return _summed(Measurement(_money(float(s["total_investment"].fillna(0.0).sum()), t), Basis.LEDGER), s, "total_investment", t)
 
 
-@_ledger("started_count", "已开工项目个数", (Measure.COUNT,),
-         "范围内计划新开工项目中截至期末实际开工的个数", "13个新开工项目已开工11个", needs=("is_new_start",))
+@_ledger(
+    "started_count", "已开工项目个数", (Measure.COUNT,), "范围内计划新开工项目中截至期末实际开工的个数", "13个新开工项目已开工11个", needs=("is_new_start",)
+)
 def _started_count(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     started = _b(s, "is_new_start") & s["started"]
     n = int(started.sum())
-    return replace(Measurement(float(n), Basis.LEDGER, count=n),
-                   contribution=Contribution("count", s.index, _labels(started), decided_by=("is_new_start", "actual_start")))
+    return replace(
+        Measurement(float(n), Basis.LEDGER, count=n), contribution=Contribution("count", s.index, _labels(started), decided_by=("is_new_start", "actual_start"))
+    )
 
 
 def _completed_this_year(s: Rows, ctx: MeasureContext) -> pd.Series:
@@ -335,18 +391,30 @@ def _completed_this_year(s: Rows, ctx: MeasureContext) -> pd.Series:
     return done.notna() & (done.dt.year == ctx.period.year) & (done <= pd.Timestamp(ctx.period.end_date))
 
 
-@_ledger("completed_project_count", "竣工项目个数", (Measure.COUNT,),
-         "本年截至期末实际竣工的项目个数（按实际竣工时间；计划竣工而未竣工的不计）",
-         "竣工项目16个：截至三季度末实际竣工9个", needs=("actual_completion",), pool="all")
+@_ledger(
+    "completed_project_count",
+    "竣工项目个数",
+    (Measure.COUNT,),
+    "本年截至期末实际竣工的项目个数（按实际竣工时间；计划竣工而未竣工的不计）",
+    "竣工项目16个：截至三季度末实际竣工9个",
+    needs=("actual_completion",),
+    pool="all",
+)
 def _completed_project_count(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     done = _completed_this_year(s, ctx)
     n = int(done.sum())
-    return replace(Measurement(float(n), Basis.LEDGER, count=n),
-                   contribution=Contribution("count", s.index, _labels(done), decided_by=("actual_completion",)))
+    return replace(Measurement(float(n), Basis.LEDGER, count=n), contribution=Contribution("count", s.index, _labels(done), decided_by=("actual_completion",)))
 
 
-@_ledger("completed_project_investment", "竣工项目总投资", (Measure.AMOUNT,),
-         "本年截至期末实际竣工项目的总投资合计", "竣工项目总投资36.34亿元", needs=("actual_completion", "total_investment"), pool="all")
+@_ledger(
+    "completed_project_investment",
+    "竣工项目总投资",
+    (Measure.AMOUNT,),
+    "本年截至期末实际竣工项目的总投资合计",
+    "竣工项目总投资36.34亿元",
+    needs=("actual_completion", "total_investment"),
+    pool="all",
+)
 def _completed_project_investment(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     done = _completed_this_year(s, ctx)
     m = Measurement(_money(float(s["total_investment"][done].fillna(0.0).sum()), t), Basis.LEDGER, count=int(done.sum()))
@@ -361,18 +429,32 @@ def _completed_share(s: Rows, part: pd.Series) -> Measurement:
     return replace(m, contribution=Contribution("ratio", s.index, _labels(part), s.index, "completed_cum", "completed_cum"))
 
 
-@_ledger("private_inv_share", "民间投资占比", (Measure.SHARE,),
-         "台账口径：范围内项目完成投资中民间投资项目所占比例；统计口径：民间投资 ÷ 固定资产投资（同期累计值）",
-         "重点项目完成投资100亿元，其中民间投资项目37亿元：37%", needs=("ownership",), needs_progress=True,
-         bases=(Basis.LEDGER, Basis.STATISTICS), share_of=("private_inv", "fai"))
+@_ledger(
+    "private_inv_share",
+    "民间投资占比",
+    (Measure.SHARE,),
+    "台账口径：范围内项目完成投资中民间投资项目所占比例；统计口径：民间投资 ÷ 固定资产投资（同期累计值）",
+    "重点项目完成投资100亿元，其中民间投资项目37亿元：37%",
+    needs=("ownership",),
+    needs_progress=True,
+    bases=(Basis.LEDGER, Basis.STATISTICS),
+    share_of=("private_inv", "fai"),
+)
 def _private_share(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     return _completed_share(s, s["ownership"].eq("private").fillna(False).astype(bool))
 
 
-@_ledger("industry_inv_share", "产业投资占比", (Measure.SHARE,),
-         "台账口径：范围内项目完成投资中产业项目所占比例；统计口径：产业投资 ÷ 固定资产投资（同期累计值）",
-         "重点项目完成投资100亿元，其中产业项目47亿元：47%", needs=("is_industry",), needs_progress=True,
-         bases=(Basis.LEDGER, Basis.STATISTICS), share_of=("industry_inv", "fai"))
+@_ledger(
+    "industry_inv_share",
+    "产业投资占比",
+    (Measure.SHARE,),
+    "台账口径：范围内项目完成投资中产业项目所占比例；统计口径：产业投资 ÷ 固定资产投资（同期累计值）",
+    "重点项目完成投资100亿元，其中产业项目47亿元：47%",
+    needs=("is_industry",),
+    needs_progress=True,
+    bases=(Basis.LEDGER, Basis.STATISTICS),
+    share_of=("industry_inv", "fai"),
+)
 def _industry_share(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     return _completed_share(s, _b(s, "is_industry"))
 
@@ -389,17 +471,29 @@ _STAT_SHARES = {
 }
 
 for _id, _zh in STATISTICS.items():
-    _register(Indicator(
-        _id, _zh, (Basis.STATISTICS,), (Measure.GROWTH, Measure.AMOUNT),
-        f"统计部门公布的{_zh}：累计同比增速（以公布增速为准）或累计值", f"{_zh}累计增长9.2%",
-        accumulates=True,
-    ))
+    _register(
+        Indicator(
+            _id,
+            _zh,
+            (Basis.STATISTICS,),
+            (Measure.GROWTH, Measure.AMOUNT),
+            f"统计部门公布的{_zh}：累计同比增速（以公布增速为准）或累计值",
+            f"{_zh}累计增长9.2%",
+            accumulates=True,
+        )
+    )
 for _id, (_zh, _num, _den) in _STAT_SHARES.items():
-    _register(Indicator(
-        _id, _zh, (Basis.STATISTICS,), (Measure.SHARE,),
-        f"统计口径：{STATISTICS[_num]} ÷ {STATISTICS[_den]}（同期累计值），或统计部门公布的占比",
-        f"{_zh}60%", share_of=(_num, _den),
-    ))
+    _register(
+        Indicator(
+            _id,
+            _zh,
+            (Basis.STATISTICS,),
+            (Measure.SHARE,),
+            f"统计口径：{STATISTICS[_num]} ÷ {STATISTICS[_den]}（同期累计值），或统计部门公布的占比",
+            f"{_zh}60%",
+            share_of=(_num, _den),
+        )
+    )
 
 
 def _stat_rows(ctx: MeasureContext, jurisdiction: str) -> pd.DataFrame:
@@ -442,7 +536,9 @@ def _statistics(t: Target, ctx: MeasureContext) -> Measurement:
         assert share_of is not None
         num, den = level(share_of[0]), level(share_of[1])
         if num is None or den is None or den <= 0:
-            return Measurement.none(Basis.STATISTICS, f"统计数据中没有本期{STATISTICS.get(share_of[0], share_of[0])}和{STATISTICS.get(share_of[1], share_of[1])}的累计值")
+            return Measurement.none(
+                Basis.STATISTICS, f"统计数据中没有本期{STATISTICS.get(share_of[0], share_of[0])}和{STATISTICS.get(share_of[1], share_of[1])}的累计值"
+            )
         return used(Measurement(num / den * 100.0, Basis.STATISTICS, "统计数据（同期累计值之比）"), list(share_of), "level")
     value = level(ind)
     if value is None:

@@ -104,8 +104,7 @@ def _set_mask(st: pd.DataFrame, which: ProjectSet) -> pd.Series:
     return _bool(st, "is_signed")
 
 
-def select_projects(status: pd.DataFrame, scope: Scope, pool: Literal["key", "all"] = "key",
-                    filled: Collection[str] | None = None) -> Selection:
+def select_projects(status: pd.DataFrame, scope: Scope, pool: Literal["key", "all"] = "key", filled: Collection[str] | None = None) -> Selection:
     """The rows of ``status`` (see :func:`hzlib.evaluate.projects.project_status`) in ``scope``."""
     filled = filled if filled is not None else filled_columns(status)
 

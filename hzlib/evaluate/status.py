@@ -42,7 +42,18 @@ from ..arithmetic import Status, status_for_gap
 from ..glossary import INCOMPLETE_ZH, Deviation
 from ..plan.schema import Comparator, Measure, Target, Tolerances
 
-__all__ = ["Judgement", "judge", "judge_target", "near_band", "is_task_without_number", "TASK_WITHOUT_NUMBER_NOTE", "DeviationJudgement", "judge_deviation", "DEVIATION_UNQUANTIFIED", "DEVIATION_NOTHING_DUE"]
+__all__ = [
+    "Judgement",
+    "judge",
+    "judge_target",
+    "near_band",
+    "is_task_without_number",
+    "TASK_WITHOUT_NUMBER_NOTE",
+    "DeviationJudgement",
+    "judge_deviation",
+    "DEVIATION_UNQUANTIFIED",
+    "DEVIATION_NOTHING_DUE",
+]
 
 
 @dataclass(frozen=True)
@@ -85,8 +96,7 @@ def judge(
         return Judgement(gap, Status.NO_DATA)
     near = near_band(checkpoint, percent=percent, tolerances=tolerances, tolerance=tolerance)
     slack = tolerances.about_pp if percent and comparator is Comparator.ABOUT else 0.0
-    status = status_for_gap(gap, near, higher_is_better=comparator is not Comparator.AT_MOST,
-                            strict=comparator is Comparator.MORE_THAN, slack=slack)
+    status = status_for_gap(gap, near, higher_is_better=comparator is not Comparator.AT_MOST, strict=comparator is Comparator.MORE_THAN, slack=slack)
     return Judgement(gap, status)
 
 
@@ -99,8 +109,7 @@ def is_task_without_number(t: Target) -> bool:
     return t.measure is Measure.DEADLINE and t.value is None
 
 
-def judge_target(t: Target, actual: float | None, checkpoint: float | None, *, is_checkpoint: bool,
-                 tolerances: Tolerances) -> Judgement:
+def judge_target(t: Target, actual: float | None, checkpoint: float | None, *, is_checkpoint: bool, tolerances: Tolerances) -> Judgement:
     """The status of target ``t`` at a period end: every case the evaluation meets, one rule.
 
     - not yet due (``is_checkpoint`` false): 未到期, whatever the figure;
@@ -123,8 +132,7 @@ def judge_target(t: Target, actual: float | None, checkpoint: float | None, *, i
         return Judgement(math.nan, done if is_checkpoint else Status.PENDING, TASK_WITHOUT_NUMBER_NOTE)
     if actual is None or checkpoint is None:
         return Judgement(math.nan, Status.NO_DATA if is_checkpoint else Status.PENDING)
-    return judge(actual, checkpoint, t.comparator, percent=t.is_percent, tolerances=tolerances, tolerance=t.tolerance,
-                 is_checkpoint=is_checkpoint)
+    return judge(actual, checkpoint, t.comparator, percent=t.is_percent, tolerances=tolerances, tolerance=t.tolerance, is_checkpoint=is_checkpoint)
 
 
 # ----------------------------------------------------------------------------- 偏离度

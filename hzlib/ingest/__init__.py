@@ -68,8 +68,16 @@ def _options(year: int | None, month: str | int | None, mapping: MappingFile | s
     return ReadOptions(year=year, month=None if month is None else str(month), mapping=mapping_for(mapping))
 
 
-def read_data(path: str | Path, kind: str, *, sheet: str | None = None, year: int | None = None, ledger: Ledger = None,
-              month: str | int | None = None, mapping: MappingFile | str | Path | None = None) -> ReadResult:
+def read_data(
+    path: str | Path,
+    kind: str,
+    *,
+    sheet: str | None = None,
+    year: int | None = None,
+    ledger: Ledger = None,
+    month: str | int | None = None,
+    mapping: MappingFile | str | Path | None = None,
+) -> ReadResult:
     """Read ``path`` as a file of ``kind`` (ledger, progress, indicators, profiles, tasks).
 
     ``sheet``: the xlsx sheet (default: the sheet(s) whose header matches); ``year``: the
@@ -89,8 +97,9 @@ def _read(path: str | Path, kind: str, sheet: str | None, opt: ReadOptions, ledg
     return read_table(path, kind, sheet=sheet, options=opt, ledger=ledger, raws=raws)
 
 
-def read_ledger(path: str | Path, *, sheet: str | None = None, year: int | None = None, month: str | int | None = None,
-                mapping: MappingFile | str | Path | None = None) -> ReadResult:
+def read_ledger(
+    path: str | Path, *, sheet: str | None = None, year: int | None = None, month: str | int | None = None, mapping: MappingFile | str | Path | None = None
+) -> ReadResult:
     """Read a project ledger (项目台账). ``year`` is the ledger year, used for plausibility checks.
 
     An office's own sheet is read as it is (title, 序号, 合计 row, section rows, merged
@@ -103,8 +112,9 @@ def read_ledger(path: str | Path, *, sheet: str | None = None, year: int | None 
     return read_data(path, "ledger", sheet=sheet, year=year, month=month, mapping=mapping)
 
 
-def read_progress(path: str | Path, *, sheet: str | None = None, year: int | None = None, ledger: Ledger = None,
-                  mapping: MappingFile | str | Path | None = None) -> ReadResult:
+def read_progress(
+    path: str | Path, *, sheet: str | None = None, year: int | None = None, ledger: Ledger = None, mapping: MappingFile | str | Path | None = None
+) -> ReadResult:
     """Read monthly cumulative progress (月度进度). With ``ledger`` (a result, frame or path),
     project ids are checked against it and completed investment against total investment;
     ``year`` (or the ledger's year) is the year months should fall in, and lets a bare
@@ -137,8 +147,9 @@ def _score(raw: RawTable, kind: str, extra: dict[str, str] | None = None) -> flo
     return len(required & found) / len(required) + 0.01 * len(found)
 
 
-def guess_kind(path: str | Path, raw: RawTable | None = None, sheet: str | None = None, mapping: MappingFile | None = None,
-               raws: list[RawTable] | None = None) -> str:
+def guess_kind(
+    path: str | Path, raw: RawTable | None = None, sheet: str | None = None, mapping: MappingFile | None = None, raws: list[RawTable] | None = None
+) -> str:
     """Which kind of file ``path`` is, from its headers (and its name when the headers are unclear).
 
     The kind whose required columns are best covered wins (in any sheet of a workbook);
@@ -162,8 +173,16 @@ def guess_kind(path: str | Path, raw: RawTable | None = None, sheet: str | None 
     return best if scores[best] > 0 else "ledger"
 
 
-def validate_file(path: str | Path, kind: str | None = None, *, sheet: str | None = None, year: int | None = None, ledger: Ledger = None,
-                  month: str | int | None = None, mapping: MappingFile | str | Path | None = None) -> ReadResult:
+def validate_file(
+    path: str | Path,
+    kind: str | None = None,
+    *,
+    sheet: str | None = None,
+    year: int | None = None,
+    ledger: Ledger = None,
+    month: str | int | None = None,
+    mapping: MappingFile | str | Path | None = None,
+) -> ReadResult:
     """Read and check any data file; ``kind=None`` guesses it from the columns and the file name.
 
     >>> import tempfile, pathlib

@@ -26,15 +26,21 @@ def merge_progress(sheet: ReadResult | None, file: ReadResult | None) -> tuple[p
         either = sheet if sheet is not None and not sheet.frame.empty else file
         return (either.frame if either is not None else pd.DataFrame()), []
     a = file.frame.assign(_row=file.rows.to_numpy())
-    b = sheet.frame.assign(_row=sheet.rows.to_numpy(), _label=(sheet.row_labels if sheet.row_labels is not None else pd.Series(sheet.where, index=sheet.frame.index)).to_numpy())
+    b = sheet.frame.assign(
+        _row=sheet.rows.to_numpy(), _label=(sheet.row_labels if sheet.row_labels is not None else pd.Series(sheet.where, index=sheet.frame.index)).to_numpy()
+    )
     both = a.merge(b, on=["project_id", "month"], suffixes=("", "_sheet"))
     bad = both[(both["completed_cum"] - both["completed_cum_sheet"]).abs() > PROGRESS_TOLERANCE]
     h_file = file.columns.get("completed_cum", "累计完成投资（万元）")
     h_sheet = sheet.columns.get("completed_cum", "累计完成投资")
     problems = [
-        Problem(file.where, int(r["_row"]), h_file,
-                f"项目“{r['project_id']}”{r['month']} 的累计完成投资为 {r['completed_cum']:g} 万元，而 {r['_label']} 第{int(r['_row_sheet'])}行“{h_sheet}”为 "
-                f"{r['completed_cum_sheet']:g} 万元：同一项目同一月份两处必须一致，请改正其中一处 / disagrees with the ledger sheet")
+        Problem(
+            file.where,
+            int(r["_row"]),
+            h_file,
+            f"项目“{r['project_id']}”{r['month']} 的累计完成投资为 {r['completed_cum']:g} 万元，而 {r['_label']} 第{int(r['_row_sheet'])}行“{h_sheet}”为 "
+            f"{r['completed_cum_sheet']:g} 万元：同一项目同一月份两处必须一致，请改正其中一处 / disagrees with the ledger sheet",
+        )
         for _, r in bad.iterrows()
     ]
     key = ["project_id", "month"]
@@ -48,9 +54,18 @@ def fill_level(result: ReadResult, level: str | None) -> None:
     if result.kind != "ledger" or result.frame.empty or "level" in result.columns:
         return
     if level is None:
-        result.problems.append(Problem(result.where, None, "项目级别", "表中没有“项目级别”列，标题和计划也没有说明级别：按级别区分的目标将为无数据 / no level column", WARNING))
+        result.problems.append(
+            Problem(result.where, None, "项目级别", "表中没有“项目级别”列，标题和计划也没有说明级别：按级别区分的目标将为无数据 / no level column", WARNING)
+        )
         return
     result.frame["level"] = level
     result.columns["level"] = "项目级别（按计划）"
-    result.did(Problem(result.where, None, "项目级别",
-                       f"表中没有“项目级别”列，标题也没有写明，按计划中重点项目目标的范围读作{LEVEL_ZH.get(level, level)}（{len(result.frame)}行） / level from the plan", WARNING))
+    result.did(
+        Problem(
+            result.where,
+            None,
+            "项目级别",
+            f"表中没有“项目级别”列，标题也没有写明，按计划中重点项目目标的范围读作{LEVEL_ZH.get(level, level)}（{len(result.frame)}行） / level from the plan",
+            WARNING,
+        )
+    )

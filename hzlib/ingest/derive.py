@@ -80,17 +80,31 @@ def derive_ids(r: ReadResult) -> None:
     if dup.any():
         for k, idx in key[dup].groupby(key[dup], sort=False).groups.items():
             rows = list(idx)
-            r.problems.append(Problem(_label_at(r, rows[1]), int(r.rows[rows[1]]), header_of(r, "name"),
-                                      f"项目名称和责任单位“{k}”相同的有 {len(rows)} 行：{row_refs(r, rows)}；表中没有项目编号时按名称和单位区分项目，"
-                                      "请删去重复的行、改正名称，或加一列项目编号 / same name and unit on several rows"))
+            r.problems.append(
+                Problem(
+                    _label_at(r, rows[1]),
+                    int(r.rows[rows[1]]),
+                    header_of(r, "name"),
+                    f"项目名称和责任单位“{k}”相同的有 {len(rows)} 行：{row_refs(r, rows)}；表中没有项目编号时按名称和单位区分项目，"
+                    "请删去重复的行、改正名称，或加一列项目编号 / same name and unit on several rows",
+                )
+            )
         nth = f.groupby(key, sort=False).cumcount()
         ids = ids.where(nth == 0, ids + "-" + (nth + 1).astype(str))
     r.frame["project_id"] = ids.astype(object)
     r.columns["project_id"] = "项目编号（由项目名称和责任单位生成）"
     r.derived.add("project_id")
-    r.did(Problem.said(r.where, None, "项目编号",
-                       f"表中没有项目编号，按项目名称和责任单位生成稳定编号 {int(named.sum())} 个（如 {ids[named].iloc[0] if named.any() else ''}），"
-                       "同一项目各季度编号不变", "project ids made from name and unit", WARNING))
+    r.did(
+        Problem.said(
+            r.where,
+            None,
+            "项目编号",
+            f"表中没有项目编号，按项目名称和责任单位生成稳定编号 {int(named.sum())} 个（如 {ids[named].iloc[0] if named.any() else ''}），"
+            "同一项目各季度编号不变",
+            "project ids made from name and unit",
+            WARNING,
+        )
+    )
 
 
 def derive_new_start(r: ReadResult) -> None:
@@ -118,7 +132,11 @@ def derive_new_start(r: ReadResult) -> None:
     if rest.any():
         said.append(f"项目类别为竣工/谋划/储备且无本年计划开工时间→否 {int(rest.sum())} 行")
     if not said:
-        r.problems.append(Problem(r.where, None, "是否新开工", "表中没有“是否新开工”列，也没有项目类别和计划开工时间可推断：开工率等目标将为无数据 / no new-start column", WARNING))
+        r.problems.append(
+            Problem(
+                r.where, None, "是否新开工", "表中没有“是否新开工”列，也没有项目类别和计划开工时间可推断：开工率等目标将为无数据 / no new-start column", WARNING
+            )
+        )
         return
     r.columns["is_new_start"] = "是否新开工（推断）"
     r.derived.add("is_new_start")
@@ -135,11 +153,22 @@ def _one_month(r: ReadResult, month: str) -> ReadResult:
     """The progress rows of one cumulative column, as a progress file would give them."""
     col = r.cumulative[month]
     keep = col.values.notna() & r.frame["project_id"].notna()
-    frame = pd.DataFrame({"project_id": r.frame["project_id"][keep].astype(object), "month": month,
-                          "completed_cum": col.values[keep].astype(float)}).reset_index(drop=True)
-    p = ReadResult(kind="progress", file=r.file, frame=frame, encoding=r.encoding, sheet=r.sheet, year=r.year, label=r.label,
-                   rows=r.rows[keep].reset_index(drop=True), source_rows=int(keep.sum()), sheets=list(r.sheets),
-                   columns={"project_id": header_of(r, "project_id"), "month": f"月份（{col.header}）", "completed_cum": col.header})
+    frame = pd.DataFrame(
+        {"project_id": r.frame["project_id"][keep].astype(object), "month": month, "completed_cum": col.values[keep].astype(float)}
+    ).reset_index(drop=True)
+    p = ReadResult(
+        kind="progress",
+        file=r.file,
+        frame=frame,
+        encoding=r.encoding,
+        sheet=r.sheet,
+        year=r.year,
+        label=r.label,
+        rows=r.rows[keep].reset_index(drop=True),
+        source_rows=int(keep.sum()),
+        sheets=list(r.sheets),
+        columns={"project_id": header_of(r, "project_id"), "month": f"月份（{col.header}）", "completed_cum": col.header},
+    )
     p.row_labels = None if r.row_labels is None else r.row_labels[keep].reset_index(drop=True)
     p.wan_typed = {"completed_cum": col.wan[keep].reset_index(drop=True)}
     blank = int((col.blank & r.frame["project_id"].notna()).sum())
@@ -155,9 +184,22 @@ def _tiny_against_total(r: ReadResult, p: ReadResult) -> list[Problem]:
     v = p.frame["completed_cum"]
     tiny = p.wan_typed["completed_cum"] & (v > 0) & (v < 10) & (v < t / 1000)
     h = header_of(p, "completed_cum")
-    return cell_problems(where(p), p.rows, tiny, h, lambda i: (
-        "数值 " + fmt_numbers(v[i]) + " 比该项目总投资 " + fmt_numbers(t[i]) + " 万元小一千倍以上，疑为以亿元填写（本列按万元读入）；如确为亿元，请改为 "
-        + fmt_numbers(v[i] * 1e4) + " 或在表头写明（亿元） / looks 10^4 too small against the total"), WARNING)
+    return cell_problems(
+        where(p),
+        p.rows,
+        tiny,
+        h,
+        lambda i: (
+            "数值 "
+            + fmt_numbers(v[i])
+            + " 比该项目总投资 "
+            + fmt_numbers(t[i])
+            + " 万元小一千倍以上，疑为以亿元填写（本列按万元读入）；如确为亿元，请改为 "
+            + fmt_numbers(v[i] * 1e4)
+            + " 或在表头写明（亿元） / looks 10^4 too small against the total"
+        ),
+        WARNING,
+    )
 
 
 def _falling(r: ReadResult) -> list[Problem]:
@@ -174,8 +216,13 @@ def _falling(r: ReadResult) -> list[Problem]:
 
 def _went_down(a: str, b: str, va: pd.Series, vb: pd.Series) -> Callable[[pd.Index], pd.Series]:
     def said(i: pd.Index) -> pd.Series:
-        return (f"累计完成投资从 {a} 的 " + fmt_numbers(va[i]) + f" 万元降到 {b} 的 " + fmt_numbers(vb[i])
-                + " 万元；自年初累计值不应减少，请核对两列 / cumulative progress went down")
+        return (
+            f"累计完成投资从 {a} 的 "
+            + fmt_numbers(va[i])
+            + f" 万元降到 {b} 的 "
+            + fmt_numbers(vb[i])
+            + " 万元；自年初累计值不应减少，请核对两列 / cumulative progress went down"
+        )
 
     return said
 
@@ -197,9 +244,19 @@ def split_progress(r: ReadResult) -> None:
 
 
 def _concat_progress(r: ReadResult, parts: list[ReadResult]) -> ReadResult:
-    p = ReadResult(kind="progress", file=r.file, frame=pd.concat([q.frame for q in parts], ignore_index=True), encoding=r.encoding,
-                   sheet=r.sheet, year=r.year, label=r.label, rows=pd.concat([q.rows for q in parts], ignore_index=True),
-                   source_rows=sum(q.source_rows for q in parts), sheets=list(r.sheets), columns=dict(parts[-1].columns))
+    p = ReadResult(
+        kind="progress",
+        file=r.file,
+        frame=pd.concat([q.frame for q in parts], ignore_index=True),
+        encoding=r.encoding,
+        sheet=r.sheet,
+        year=r.year,
+        label=r.label,
+        rows=pd.concat([q.rows for q in parts], ignore_index=True),
+        source_rows=sum(q.source_rows for q in parts),
+        sheets=list(r.sheets),
+        columns=dict(parts[-1].columns),
+    )
     if r.row_labels is not None:
         p.row_labels = pd.concat([q.row_labels for q in parts if q.row_labels is not None], ignore_index=True)
     p.wan_typed = {"completed_cum": pd.concat([q.wan_typed["completed_cum"] for q in parts], ignore_index=True)}
@@ -207,7 +264,7 @@ def _concat_progress(r: ReadResult, parts: list[ReadResult]) -> ReadResult:
 
 
 def check_completion_pct(r: ReadResult) -> list[Problem]:
-    """"占年度计划(%)" against completed ÷ annual plan (the latest cumulative column); warnings beyond rounding."""
+    """ "占年度计划(%)" against completed ÷ annual plan (the latest cumulative column); warnings beyond rounding."""
     if "completion_pct" not in r.extra.columns or not r.cumulative or "annual_plan" not in r.columns:
         return []
     month = max(r.cumulative)
@@ -218,9 +275,24 @@ def check_completion_pct(r: ReadResult) -> list[Problem]:
         computed = col.values / plan * 100.0
     bad = typed.notna() & computed.notna() & (plan > 0) & ((typed - computed).abs() > PCT_TOLERANCE_PP)
     h = header_of(r, "completion_pct")
-    return cell_problems(where(r), r.rows, bad, h, lambda i: (
-        "写的是 " + fmt_numbers(typed[i].round(2)) + f"%，按“{col.header}” " + fmt_numbers(col.values[i]) + " ÷ 年度计划投资 "
-        + fmt_numbers(plan[i]) + " 算得 " + computed[i].map(lambda x: f"{x:.2f}") + "%；请核对这三个数中哪个有误 / percent differs from completed ÷ plan"), WARNING)
+    return cell_problems(
+        where(r),
+        r.rows,
+        bad,
+        h,
+        lambda i: (
+            "写的是 "
+            + fmt_numbers(typed[i].round(2))
+            + f"%，按“{col.header}” "
+            + fmt_numbers(col.values[i])
+            + " ÷ 年度计划投资 "
+            + fmt_numbers(plan[i])
+            + " 算得 "
+            + computed[i].map(lambda x: f"{x:.2f}")
+            + "%；请核对这三个数中哪个有误 / percent differs from completed ÷ plan"
+        ),
+        WARNING,
+    )
 
 
 def finish_ledger(r: ReadResult) -> None:
@@ -231,4 +303,3 @@ def finish_ledger(r: ReadResult) -> None:
     derive_new_start(r)
     split_progress(r)
     r.problems += check_completion_pct(r)
-

@@ -83,7 +83,6 @@ def contract_csv(frame: pd.DataFrame, columns: tuple[Column, ...]) -> str:
     return out.to_csv(index=False, lineterminator="\n")
 
 
-
 @dataclass
 class ImportResult:
     """What an import read, did and wrote (or why it wrote nothing)."""
@@ -140,21 +139,41 @@ def _fit_problems(r: ReadResult, fit: PlanFit | None, old_units: Collection[str]
     problems: list[Problem] = []
     notes: list[str] = []
     if year is not None and r.title_year is not None and r.title_year != year:
-        problems.append(Problem(r.where, None, None, f"标题写的是 {r.title_year} 年，而计划（或 --year）是 {year} 年，本表不导入："
-                                                     "请核对是否用错了表或计划（--plan） / the title names another year"))
+        problems.append(
+            Problem(
+                r.where,
+                None,
+                None,
+                f"标题写的是 {r.title_year} 年，而计划（或 --year）是 {year} 年，本表不导入：请核对是否用错了表或计划（--plan） / the title names another year",
+            )
+        )
     if year is not None and r.progress is not None and not r.progress.frame.empty:
         months = sorted(m for m in set(r.progress.frame["month"].astype(str)) if not m.startswith(f"{year}-"))
         if months:
-            problems.append(Problem(r.where, r.header_row, None, f"累计完成投资截至 {'、'.join(months)}，不在计划年度 {year} 年内：本表不导入，"
-                                                                 "请核对是否用错了表或计划（--plan），或表头、标题中的年份是否写错 / progress of another year"))
+            problems.append(
+                Problem(
+                    r.where,
+                    r.header_row,
+                    None,
+                    f"累计完成投资截至 {'、'.join(months)}，不在计划年度 {year} 年内：本表不导入，"
+                    "请核对是否用错了表或计划（--plan），或表头、标题中的年份是否写错 / progress of another year",
+                )
+            )
     if fit is None:
         return problems, notes
     place = title_place(r.title)
     known = set(fit.units) | set(old_units)
     if place is not None and not _same_place(place, fit.jurisdiction) and place not in known:
         if fit.units or place[-1] == fit.jurisdiction[-1]:
-            problems.append(Problem(r.where, None, None, f"标题写的是“{place}”，而计划 {fit.plan_id} 是{fit.jurisdiction}的计划（计划中也没有“{place}”这个单位）："
-                                                         "本表不导入，请核对是否用错了表或计划（--plan） / the title names another place"))
+            problems.append(
+                Problem(
+                    r.where,
+                    None,
+                    None,
+                    f"标题写的是“{place}”，而计划 {fit.plan_id} 是{fit.jurisdiction}的计划（计划中也没有“{place}”这个单位）："
+                    "本表不导入，请核对是否用错了表或计划（--plan） / the title names another place",
+                )
+            )
         else:
             notes.append(f"标题写的是“{place}”，计划 {fit.plan_id} 是{fit.jurisdiction}的计划且没有列出单位，无法核对是否属于本计划，请自行核对")
     if fit.units and not r.frame.empty:
@@ -176,8 +195,15 @@ def _unit_problems(r: ReadResult, fit: PlanFit, known: set[str]) -> list[Problem
     out = []
     for (label, u), idx in r.frame[bad].groupby([labels[bad], unit[bad].astype(str)], sort=False).groups.items():
         rows = [int(r.rows[i]) for i in idx]
-        out.append(Problem(str(label), rows[0], header, f"单位“{u}”（第{compact_rows(rows)}行）不是计划 {fit.plan_id} 的单位（{shown}），现有台账中也没有：本表不导入，"
-                                                        "请核对是否用错了表或计划，或改正单位名称（写法不同时可用映射文件 mapping.yaml） / unit not in the plan"))
+        out.append(
+            Problem(
+                str(label),
+                rows[0],
+                header,
+                f"单位“{u}”（第{compact_rows(rows)}行）不是计划 {fit.plan_id} 的单位（{shown}），现有台账中也没有：本表不导入，"
+                "请核对是否用错了表或计划，或改正单位名称（写法不同时可用映射文件 mapping.yaml） / unit not in the plan",
+            )
+        )
     return out
 
 
@@ -236,8 +262,9 @@ def _match_ids(new: pd.DataFrame, old: pd.DataFrame, generated: bool) -> dict[st
     return dict(zip(new.loc[same, "project_id"], found[same]))
 
 
-def _merge_ledger(new: pd.DataFrame, new_cols: tuple[Column, ...], derived: set[str], old: pd.DataFrame,
-                  old_cols: tuple[Column, ...], replace: bool) -> tuple[pd.DataFrame, tuple[Column, ...], list[str], list[str]]:
+def _merge_ledger(
+    new: pd.DataFrame, new_cols: tuple[Column, ...], derived: set[str], old: pd.DataFrame, old_cols: tuple[Column, ...], replace: bool
+) -> tuple[pd.DataFrame, tuple[Column, ...], list[str], list[str]]:
     """The ledger with the sheet's projects added or updated; the ids dropped (``replace`` only) and notes."""
     ids = {c.id for c in new_cols} | {c.id for c in old_cols}
     columns = tuple(c for c in (*LEDGER_COLUMNS, _OWNER) if c.id in ids)
@@ -266,8 +293,10 @@ def _merge_ledger(new: pd.DataFrame, new_cols: tuple[Column, ...], derived: set[
     merged = pd.concat([kept[~kept.index.isin(common)], upd]).loc[kept.index]
     merged = pd.concat([merged, n.loc[added].fillna("")], ignore_index=True).reindex(columns=names).fillna("")
     dropped = [str(x) for x in absent] if replace else []
-    notes.append(f"ledger.csv 原有 {len(o)} 行，合并后 {len(merged)} 行（新增项目 {len(added)} 个，删去 {len(dropped)} 个；"
-                 f"更新 {len(common)} 个，{'本表没有的 ' + str(len(absent)) + ' 个项目保留' if not replace else '本表没有的项目按 --replace 删去'}）")
+    notes.append(
+        f"ledger.csv 原有 {len(o)} 行，合并后 {len(merged)} 行（新增项目 {len(added)} 个，删去 {len(dropped)} 个；"
+        f"更新 {len(common)} 个，{'本表没有的 ' + str(len(absent)) + ' 个项目保留' if not replace else '本表没有的项目按 --replace 删去'}）"
+    )
     if changed:
         notes.append(f"更新的项目中 {changed} 个值改变：")
         notes += shown + ([f"  另有 {changed - len(shown)} 个值改变"] if changed > len(shown) else [])
@@ -306,9 +335,16 @@ def _new_projects_lacking(r: ReadResult, new: pd.DataFrame, old: pd.DataFrame, c
         if lack.any():
             where = _row_refs(r, lack)
             names = "、".join(new.loc[lack, "name"].astype(str).head(5)) + ("等" if int(lack.sum()) > 5 else "")
-            out.append(Problem(r.where if r.row_labels is None else r.file, None, c.zh, f"本表有 {int(lack.sum())} 个台账中没有的新项目（{where}：{names}），"
-                                                      f"台账有“{c.zh}”列而本表{'没有这一列' if c.id not in new else '这些行为空'}：请在本表加上并填写“{c.zh}”，"
-                                                      "或先在 ledger.csv 中加入这些项目 / new projects lack a column the ledger requires"))
+            out.append(
+                Problem(
+                    r.where if r.row_labels is None else r.file,
+                    None,
+                    c.zh,
+                    f"本表有 {int(lack.sum())} 个台账中没有的新项目（{where}：{names}），"
+                    f"台账有“{c.zh}”列而本表{'没有这一列' if c.id not in new else '这些行为空'}：请在本表加上并填写“{c.zh}”，"
+                    "或先在 ledger.csv 中加入这些项目 / new projects lack a column the ledger requires",
+                )
+            )
     return out
 
 
@@ -363,10 +399,19 @@ def _validate(texts: dict[str, str], year: int | None) -> list[Problem]:
     return problems
 
 
-def import_workbook(path: str | Path, folder: Path, *, year: int | None, sheet: str | None = None,
-                    mapping: MappingFile | str | Path | None = None, month: str | int | None = None,
-                    default_level: str | None = None, dry_run: bool = False, replace: bool = False,
-                    fit: PlanFit | None = None) -> ImportResult:
+def import_workbook(
+    path: str | Path,
+    folder: Path,
+    *,
+    year: int | None,
+    sheet: str | None = None,
+    mapping: MappingFile | str | Path | None = None,
+    month: str | int | None = None,
+    default_level: str | None = None,
+    dry_run: bool = False,
+    replace: bool = False,
+    fit: PlanFit | None = None,
+) -> ImportResult:
     """Read ``path`` (an office's ledger workbook) and merge it into the contract files of ``folder``.
 
     ``year`` is the plan year; ``default_level`` the level of the plan's project targets
@@ -410,8 +455,11 @@ def import_workbook(path: str | Path, folder: Path, *, year: int | None, sheet: 
     if r.progress is not None or (old_progress is not None and (dropped or (before is not None and before.progress is not None))):
         if progress_errors:
             result.problems += progress_errors
-        new_progress = r.progress.frame.assign(project_id=r.progress.frame["project_id"].replace(renamed)) if r.progress is not None \
+        new_progress = (
+            r.progress.frame.assign(project_id=r.progress.frame["project_id"].replace(renamed))
+            if r.progress is not None
             else pd.DataFrame(columns=[c.id for c in PROGRESS_COLUMNS])
+        )
         progress, notes = _merge_progress(new_progress, old_progress, set(dropped))
         result.notes += notes if r.progress is not None else ["表中没有累计完成投资列，进度只按上面所列变化", *notes]
         texts["progress.csv"] = contract_csv(_in_ledger_order(progress, ledger["project_id"]), PROGRESS_COLUMNS)

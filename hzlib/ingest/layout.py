@@ -47,7 +47,9 @@ NUMERAL_RE = re.compile(r"^\s*([一二三四五六七八九十]+\s*[、.．]?|[(
 _LEVEL_IN_TITLE = re.compile(r"(省|市|县|区)级?重点")
 #: "单位：万元" in a title or header row: the money unit of the whole sheet.
 UNIT_HINT_RE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|亿元|元)")
-_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十百]+\s*[、.．]|[(（]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[、.．]|第[一二三四五六七八九十]+[部类批](?:分)?\s*[、:：]?)\s*")
+_NUMBERING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十百]+\s*[、.．]|[(（]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[、.．]|第[一二三四五六七八九十]+[部类批](?:分)?\s*[、:：]?)\s*"
+)
 _COUNT_SUFFIX = re.compile(r"\s*[(（][^()（）]*[)）]\s*$|\s*[:：]\s*$|\s*共\s*\d+\s*[个项]\s*$")
 _WORD_SUFFIXES = ("重点建设项目", "重点项目", "建设项目", "类项目", "项目", "一批", "类")
 _WORD_PREFIXES = ("计划", "本年", "年度", "今年")
@@ -130,7 +132,7 @@ def section_meaning(text: str, values: Mapping[str, Mapping[str, str]] | None = 
     for w in list(words):
         for prefix in _WORD_PREFIXES:
             if w.startswith(prefix) and len(w) > len(prefix):
-                words.append(w[len(prefix):])
+                words.append(w[len(prefix) :])
     for field in ("batch", "level"):
         table = {**VALUE_ALIASES[field], **(values or {}).get(field, {})}
         for w in words:
@@ -189,8 +191,9 @@ def number_columns(ids: Mapping[int, str], kind: str) -> dict[int, str]:
     return {j: NUMBER_KINDS[kinds[cid]] for j, cid in ids.items() if kinds.get(cid) in NUMBER_KINDS}
 
 
-def counted_once(data: pd.DataFrame, merged: list[tuple[int, int, int, int]], numbers: Mapping[int, str], rows: pd.Series,
-                 headers: Mapping[int, str]) -> list[tuple[int, str, str]]:
+def counted_once(
+    data: pd.DataFrame, merged: list[tuple[int, int, int, int]], numbers: Mapping[int, str], rows: pd.Series, headers: Mapping[int, str]
+) -> list[tuple[int, str, str]]:
     """What to say about each merged range of a number column spanning rows of ``data``: its value counts once.
 
     A 总投资 merged over the 一期 and 二期 rows is one amount: it stays in the first row only

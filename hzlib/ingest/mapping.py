@@ -112,7 +112,6 @@ def _scalar_text(v: Any) -> Any:
 
 
 class _MappingModel(StrictModel):
-
     headers: dict[str, str] = Field(default_factory=dict)
     values: dict[str, dict[str, str]] = Field(default_factory=dict)
     ignore: list[str] = Field(default_factory=list)
@@ -170,8 +169,7 @@ class MappingFile:
     def entry_of(self, header: object) -> tuple[str, str, int | None] | None:
         """The mapping entry a sheet's header matched (by its normalised text, or without its unit)."""
         full, bare = normalise_header(header), split_header(header)[0]
-        return next((e for e in self.entries if normalise_header(e[0]) == full), None) or next(
-            (e for e in self.entries if split_header(e[0])[0] == bare), None)
+        return next((e for e in self.entries if normalise_header(e[0]) == full), None) or next((e for e in self.entries if split_header(e[0])[0] == bare), None)
 
     def values_for(self, cid: str) -> dict[str, str]:
         return self.values.get(cid, {})
@@ -227,7 +225,9 @@ def _check(doc: YamlDoc, model: _MappingModel) -> tuple[MappingFile | None, list
     for f, table in model.values.items():
         cid = _resolve_field(f)
         if cid is None or _kind_of(cid) not in ("category", "bool"):
-            problems.append(doc.problem(("values", f), f"“{f}”不是分类或是否字段；values 只用于 项目级别、投资主体、项目类别 和 是否类 字段 / not a category field"))
+            problems.append(
+                doc.problem(("values", f), f"“{f}”不是分类或是否字段；values 只用于 项目级别、投资主体、项目类别 和 是否类 字段 / not a category field")
+            )
             continue
         out: dict[str, str] = {}
         for typed, meant in table.items():
@@ -241,7 +241,9 @@ def _check(doc: YamlDoc, model: _MappingModel) -> tuple[MappingFile | None, list
     for f, v in model.defaults.items():
         cid = _resolve_field(f)
         if cid is None or _kind_of(cid) not in ("category", "bool", "str"):
-            problems.append(doc.problem(("defaults", f), f"“{f}”不能设默认值；defaults 只用于文字、分类和是否字段（如 level、unit、ownership） / no default for this field"))
+            problems.append(
+                doc.problem(("defaults", f), f"“{f}”不能设默认值；defaults 只用于文字、分类和是否字段（如 level、unit、ownership） / no default for this field")
+            )
             continue
         choice, why = _choice(cid, v)
         if choice is None:
@@ -289,8 +291,9 @@ def _yaml_key(text: str) -> str:
     return f'"{text}"' if any(ch in text for ch in ":#{}[],&*!|>'\"%@`") or text[:1] in "-?" else text
 
 
-def suggest_mapping(unknown_headers: Iterable[str], unknown_values: dict[str, list[str]] | None = None,
-                    kind: str = "ledger", missing: Iterable[str] = ()) -> str:
+def suggest_mapping(
+    unknown_headers: Iterable[str], unknown_values: dict[str, list[str]] | None = None, kind: str = "ledger", missing: Iterable[str] = ()
+) -> str:
     """A starting mapping file (YAML text, comments in Chinese) for what the reader did not recognise.
 
     ``unknown_headers``: headers as written; each is mapped to its closest field with the

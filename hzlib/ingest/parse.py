@@ -66,9 +66,26 @@ _BLANKS = PLACEHOLDERS | {""}
 
 #: Unit strings (normalised) and their factor to 万元.
 _CNY_FACTORS: dict[str, float] = {
-    "万元": 1.0, "万": 1.0, "万元人民币": 1.0, "人民币万元": 1.0, "10kyuan": 1.0, "10,000yuan": 1.0, "wanyuan": 1.0, "10kcny": 1.0,
-    "亿元": 1e4, "亿": 1e4, "亿元人民币": 1e4, "人民币亿元": 1e4, "100myuan": 1e4, "yiyuan": 1e4, "100mcny": 1e4,
-    "元": 1e-4, "人民币元": 1e-4, "yuan": 1e-4, "cny": 1e-4, "rmb": 1e-4,
+    "万元": 1.0,
+    "万": 1.0,
+    "万元人民币": 1.0,
+    "人民币万元": 1.0,
+    "10kyuan": 1.0,
+    "10,000yuan": 1.0,
+    "wanyuan": 1.0,
+    "10kcny": 1.0,
+    "亿元": 1e4,
+    "亿": 1e4,
+    "亿元人民币": 1e4,
+    "人民币亿元": 1e4,
+    "100myuan": 1e4,
+    "yiyuan": 1e4,
+    "100mcny": 1e4,
+    "元": 1e-4,
+    "人民币元": 1e-4,
+    "yuan": 1e-4,
+    "cny": 1e-4,
+    "rmb": 1e-4,
 }
 _USD = frozenset({"美元", "万美元", "亿美元", "万美金", "美金", "usd", "10kusd"})
 
@@ -196,6 +213,7 @@ def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     units = pd.Series([None] * len(s), index=s.index, dtype=object)
     rest = num.isna() & ~blank
     if rest.any():
+
         def clean(u: pd.Series) -> pd.Series:
             txt = u.astype(str).str.normalize("NFKC").str.replace(r"\s+", "", regex=True)
             txt = txt.str.replace(_THOUSANDS, "", regex=True).str.replace("，", "", regex=False)
@@ -372,8 +390,9 @@ def parse_dates(s: pd.Series, year: int | None = None) -> tuple[pd.Series, pd.Se
     blank = blank_mask(s)
     codes, uniques = factorize_cells(s.where(~blank).to_numpy(dtype=object))
     results = [_one_date_why(u, year) for u in uniques]
-    stamps = np.array([r.to_datetime64() if isinstance(r, pd.Timestamp) else np.datetime64("NaT") for r, _ in results] + [np.datetime64("NaT")],
-                      dtype="datetime64[ns]")
+    stamps = np.array(
+        [r.to_datetime64() if isinstance(r, pd.Timestamp) else np.datetime64("NaT") for r, _ in results] + [np.datetime64("NaT")], dtype="datetime64[ns]"
+    )
     whys = np.array([w for _, w in results] + [None], dtype=object)
     return pd.Series(stamps[codes], index=s.index, dtype="datetime64[ns]"), pd.Series(whys[codes], index=s.index, dtype=object)
 

@@ -24,8 +24,7 @@ import pandas as pd
 
 from .result import ReadResult
 
-__all__ = ["PREFIX", "SRC_FILE", "SRC_SHEET", "SRC_ROW", "SOURCE_COLUMNS", "attach", "strip", "is_source_column", "origin",
-           "header_map"]
+__all__ = ["PREFIX", "SRC_FILE", "SRC_SHEET", "SRC_ROW", "SOURCE_COLUMNS", "attach", "strip", "is_source_column", "origin", "header_map"]
 
 #: Columns with this prefix are provenance, not data: validators and column checks skip them.
 PREFIX = "_src_"

@@ -110,10 +110,14 @@ def decode_bytes(data: bytes) -> tuple[str | None, str | None, str | None]:
         text = data.decode("gb18030")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        return None, None, (
-            f"无法识别文件编码：既不是 UTF-8，也不是 GBK/GB18030（第{line}行附近第 {e.start + 1} 个字节 "
-            f"0x{data[e.start]:02X} 无法解码）。请在 Excel 中“另存为 CSV UTF-8”后再试 "
-            "/ cannot decode the file as UTF-8 or GBK/GB18030"
+        return (
+            None,
+            None,
+            (
+                f"无法识别文件编码：既不是 UTF-8，也不是 GBK/GB18030（第{line}行附近第 {e.start + 1} 个字节 "
+                f"0x{data[e.start]:02X} 无法解码）。请在 Excel 中“另存为 CSV UTF-8”后再试 "
+                "/ cannot decode the file as UTF-8 or GBK/GB18030"
+            ),
         )
     if "\x00" in text:
         return None, None, "文件含有空字节，不是文本格式的 CSV（可能是二进制文件）/ file contains NUL bytes, not a text CSV"
@@ -193,15 +197,25 @@ def _read_csv(path: Path, name: str) -> RawTable:
     width = max((ln.count(delimiter) for ln in text.splitlines()), default=0) + 1
     try:
         grid = pd.read_csv(
-            io.StringIO(text), sep=delimiter, header=None, names=range(width), dtype=str, na_filter=False,
-            skip_blank_lines=False, engine="c", quotechar='"', doublequote=True,
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            names=range(width),
+            dtype=str,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+            quotechar='"',
+            doublequote=True,
         )
     except (pd.errors.ParserError, ValueError):
         # fall back to the csv module (odd quoting): slower, more lenient
         grid = _grid(list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
     cells = _trim(_clean_cells(grid.astype(object)))
     cells = cells.reset_index(drop=True)
-    said = [] if delimiter == "," else [Problem(name, None, None, f"按{_DELIMITERS[delimiter]}分隔读取（不是逗号） / fields separated by {delimiter!r}", WARNING)]
+    said = (
+        [] if delimiter == "," else [Problem(name, None, None, f"按{_DELIMITERS[delimiter]}分隔读取（不是逗号） / fields separated by {delimiter!r}", WARNING)]
+    )
     return RawTable(name, cells, np.arange(1, len(cells) + 1), encoding, problems=said)
 
 
@@ -328,7 +342,7 @@ def _scan_errors(seg: bytes, out: dict[tuple[int, int], str]) -> None:
         if tag is None or seg.find(b">", lt, m.start()) >= 0:
             continue  # not in a cell's start tag (e.g. text that reads t="e")
         gt = seg.find(b">", m.end())
-        close = -1 if gt < 0 else (gt if seg[gt - 1:gt] == b"/" else seg.find(b"</" + tag.group(1), gt))
+        close = -1 if gt < 0 else (gt if seg[gt - 1 : gt] == b"/" else seg.find(b"</" + tag.group(1), gt))
         if close < 0:
             raise _Unsure("a cell without its end")
         key = _cell_key(seg[lt:gt])
@@ -352,10 +366,10 @@ def _saved_after(seg: bytes, start: int, zero_unsaved: bool) -> bool:
     gt = seg.find(b">", start)
     if gt < 0:
         return False
-    end = gt + 1 if seg[gt - 1:gt] == b"/" else seg.find(b"</f>", gt) + 4
+    end = gt + 1 if seg[gt - 1 : gt] == b"/" else seg.find(b"</f>", gt) + 4
     if zero_unsaved and seg.startswith(b"<v>0</v>", end):
         return False
-    return end >= 4 and seg.startswith(b"<v>", end) and seg[end + 3:end + 4] not in (b"<", b"", b" ")
+    return end >= 4 and seg.startswith(b"<v>", end) and seg[end + 3 : end + 4] not in (b"<", b"", b" ")
 
 
 def _scan_formulas(seg: bytes, out: list[tuple[int, int]], zero_unsaved: bool = False) -> None:
@@ -451,9 +465,15 @@ def formula_problems(file: str, uncached: dict[int, list[int]], headers: dict[in
         letters = _column_letters(j)
         cells = "、".join(f"{letters}{r}" for r in rows[:6]) + ("…" if len(rows) > 6 else "")
         column = (headers or {}).get(j) or f"{letters}列"
-        out.append(Problem(file, rows[0] if len(rows) == 1 else None, column,
-                           f"第{compact_rows(rows)}行（{cells}）的公式单元格没有保存计算结果：请用 Excel 或 WPS 打开该文件并保存后再导入 "
-                           "/ formula cells without saved results"))
+        out.append(
+            Problem(
+                file,
+                rows[0] if len(rows) == 1 else None,
+                column,
+                f"第{compact_rows(rows)}行（{cells}）的公式单元格没有保存计算结果：请用 Excel 或 WPS 打开该文件并保存后再导入 "
+                "/ formula cells without saved results",
+            )
+        )
     return out
 
 
@@ -473,7 +493,11 @@ def _which_sheet(name: str, sheet: str | None, states: dict[str, str], names: li
         title = next((n for n, s in states.items() if s == "visible"), None)
         if title is None:
             listed = "、".join(f"“{n}”" for n in hidden)
-            return None, [Problem(name, None, None, f"文件中的工作表 {listed} 都是隐藏工作表，未读取：请取消隐藏，或用 --sheet 指定要读取的工作表 / every sheet is hidden")]
+            return None, [
+                Problem(
+                    name, None, None, f"文件中的工作表 {listed} 都是隐藏工作表，未读取：请取消隐藏，或用 --sheet 指定要读取的工作表 / every sheet is hidden"
+                )
+            ]
         return title, [Problem(name, None, None, _hidden_note(n), WARNING) for n in hidden]
     if sheet not in names:
         return None, [_no_sheet_problem(name, sheet, names, hidden)]
@@ -487,9 +511,16 @@ def _no_sheet_problem(name: str, sheet: str, names: list[str], hidden: list[str]
     return Problem(name, None, None, f"工作表“{sheet}”不存在，文件中的工作表有：{listed}；请用 --sheet 指定其中一个 / no sheet named {sheet!r}")
 
 
-def _sheet_read(name: str, title: str, rows: list[list[object]], said: list[Problem], uncached: list[tuple[int, int]],
-                errors: dict[tuple[int, int], str] | None = None, convert: Callable[[object], object] | None = None,
-                merged: list[tuple[int, int, int, int]] | None = None) -> RawTable:
+def _sheet_read(
+    name: str,
+    title: str,
+    rows: list[list[object]],
+    said: list[Problem],
+    uncached: list[tuple[int, int]],
+    errors: dict[tuple[int, int], str] | None = None,
+    convert: Callable[[object], object] | None = None,
+    merged: list[tuple[int, int, int, int]] | None = None,
+) -> RawTable:
     """The RawTable of a sheet read: error cells put back, formula cells without a result reported."""
     grid = _grid(rows)
     if errors:
@@ -567,10 +598,10 @@ _HTML_STARTS = (b"<!doctype html", b"<html", b"<table", b"<head", b"<body", b"<m
 _NOT_A_TABLE = {
     "encrypted": "文件 {name} 已设置打开密码（加密）：请在 Excel/WPS 中取消密码后另存为 .xlsx 再导入 / the file is password-protected",
     "html": "文件 {name} 实际是网页（HTML）格式，不是 Excel 文件（网页系统“导出 Excel”常见）：请在 Excel/WPS 中打开后另存为 .xlsx 再导入 "
-            "/ the file is HTML, not Excel",
+    "/ the file is HTML, not Excel",
     "xml": "文件 {name} 实际是 XML 格式（如 Excel 2003 XML 表格），不是 .xlsx：请在 Excel/WPS 中打开后另存为 .xlsx 再导入 / the file is XML, not xlsx",
     "damaged": "文件 {name} 不完整或已损坏（不是有效的 Excel 文件，无法作为 Excel（xlsx）文件打开）：请重新导出或重新发送 "
-               "/ the file is truncated or damaged, cannot open as xlsx",
+    "/ the file is truncated or damaged, cannot open as xlsx",
 }
 
 
@@ -621,8 +652,10 @@ def _renamed(name: str, suffix: str, fmt: str) -> Problem | None:
 def _open_failure(path: Path, name: str, fmt: str, e: Exception) -> str:
     """Why a workbook could not be opened, and what to do."""
     if fmt == "xls":
-        return (f"文件 {name} 是旧版 Office 文件，但无法作为 Excel（.xls）表格读取（{e}）：文件可能已损坏，或设置了密码；"
-                "请在 Excel/WPS 中打开后另存为 .xlsx 再导入 / cannot open as xls")
+        return (
+            f"文件 {name} 是旧版 Office 文件，但无法作为 Excel（.xls）表格读取（{e}）：文件可能已损坏，或设置了密码；"
+            "请在 Excel/WPS 中打开后另存为 .xlsx 再导入 / cannot open as xls"
+        )
     if not zipfile.is_zipfile(path):
         return _NOT_A_TABLE["damaged"].format(name=name)
     return _OPEN_MESSAGE.format(f"{e}；文件可能已损坏或不是 Excel 表格，请重新导出或重新发送")
@@ -652,7 +685,17 @@ def _read_xlsx(path: Path, name: str, sheet: str | None, fmt: str = "xlsx") -> R
     except ImportError:  # an environment not yet updated: slower, same result
         if fmt == "xlsx":
             return _read_xlsx_openpyxl(path, name, sheet)
-        return _empty(name, [Problem(name, None, None, "读取旧版 .xls 需要 python-calamine（make 安装环境时安装）；或在 Excel/WPS 中另存为 .xlsx / python-calamine needed for .xls")])
+        return _empty(
+            name,
+            [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    "读取旧版 .xls 需要 python-calamine（make 安装环境时安装）；或在 Excel/WPS 中另存为 .xlsx / python-calamine needed for .xls",
+                )
+            ],
+        )
 
     try:
         with _book(pc, path, fmt) as wb:
@@ -675,8 +718,16 @@ def _read_xlsx(path: Path, name: str, sheet: str | None, fmt: str = "xlsx") -> R
     else:
         errors = xls_error_cells(path.read_bytes(), title)
         if errors is None:
-            said.append(Problem(name, None, None, "无法逐个检查这个旧版 .xls 文件中的错误值单元格（#REF! 等会读成空白）：建议在 Excel/WPS 中另存为 .xlsx 后再导入 "
-                                "/ error cells of this .xls could not be checked", WARNING))
+            said.append(
+                Problem(
+                    name,
+                    None,
+                    None,
+                    "无法逐个检查这个旧版 .xls 文件中的错误值单元格（#REF! 等会读成空白）：建议在 Excel/WPS 中另存为 .xlsx 后再导入 "
+                    "/ error cells of this .xls could not be checked",
+                    WARNING,
+                )
+            )
         scan.errors = errors or {}
     return _sheet_read(name, title, rows, said, scan.uncached, scan.errors, _openpyxl_like, merged)
 

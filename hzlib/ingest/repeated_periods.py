@@ -126,8 +126,9 @@ def _agrees(f: pd.DataFrame, pos: list[int], c: str, amounts: dict[str, str]) ->
     return all(_same(f[c].iloc[first], f[c].iloc[i]) for i in pos[1:])
 
 
-def check_repeated_periods(r: ReadResult, keys: list[str], values: list[str], *, filled: str | None = None,
-                           amounts: dict[str, str] | None = None) -> list[Problem]:
+def check_repeated_periods(
+    r: ReadResult, keys: list[str], values: list[str], *, filled: str | None = None, amounts: dict[str, str] | None = None
+) -> list[Problem]:
     """Rows with the same ``keys`` (the period among them, already canonical): a warning when
     every column of ``values`` agrees (one figure), else one error per column that differs,
     naming every row and its value. ``filled``: a column whose blank means the row reports
@@ -157,14 +158,26 @@ def check_repeated_periods(r: ReadResult, keys: list[str], values: list[str], *,
         refs = _rows_text(r, pos)
         differ = [c for c in cols if not _agrees(f, pos, c, amounts or {})]
         if not differ:
-            out.append(Problem(label, row, "/".join(_header(r, k) for k in keys),
-                               f"{what}有 {len(pos)} 行（{row_refs(r, pos)}），数值相同，按一行计；请删去多余的行 / the same period twice, same values",
-                               WARNING))
+            out.append(
+                Problem(
+                    label,
+                    row,
+                    "/".join(_header(r, k) for k in keys),
+                    f"{what}有 {len(pos)} 行（{row_refs(r, pos)}），数值相同，按一行计；请删去多余的行 / the same period twice, same values",
+                    WARNING,
+                )
+            )
             continue
         for c in differ:
             h = _header(r, c)
             said = "，".join(f"{ref}为 {_shown(f[c].iloc[i], _kind(r, c), r.units.get(c))}" for ref, i in zip(refs, pos))
-            out.append(Problem(label, row, h,
-                               f"{what}有 {len(pos)} 行，“{h}”不同：{said}；{forms}"
-                               "只能保留一行，请删去或改正其中一行 / the same period twice with different values", ERROR))
+            out.append(
+                Problem(
+                    label,
+                    row,
+                    h,
+                    f"{what}有 {len(pos)} 行，“{h}”不同：{said}；{forms}只能保留一行，请删去或改正其中一行 / the same period twice with different values",
+                    ERROR,
+                )
+            )
     return out

@@ -166,7 +166,15 @@ def cell_problems(
     rest = rn[MAX_ROWS_PER_PROBLEM:]
     if rest:
         first = msgs[MAX_ROWS_PER_PROBLEM]
-        out.append(Problem(files[MAX_ROWS_PER_PROBLEM], None, column, f"另有 {len(rest)} 行同样的问题（如“{first}”）：第{compact_rows(rest)}行 / {len(rest)} more rows", severity))
+        out.append(
+            Problem(
+                files[MAX_ROWS_PER_PROBLEM],
+                None,
+                column,
+                f"另有 {len(rest)} 行同样的问题（如“{first}”）：第{compact_rows(rest)}行 / {len(rest)} more rows",
+                severity,
+            )
+        )
     return out
 
 
@@ -180,7 +188,9 @@ def _says(s: pd.Series, template: str) -> Callable[[pd.Index], pd.Series]:
 
 
 def _dtype(kind: str) -> str:
-    return {"money": "float64", "usd": "float64", "number": "float64", "percent": "float64", "date": "datetime64[ns]", "int": "Int64", "bool": "boolean"}.get(kind, "object")
+    return {"money": "float64", "usd": "float64", "number": "float64", "percent": "float64", "date": "datetime64[ns]", "int": "Int64", "bool": "boolean"}.get(
+        kind, "object"
+    )
 
 
 def empty_frame(kind: str, n: int = 0) -> pd.DataFrame:
@@ -507,7 +517,13 @@ class _Sheet:
             aliases = VALUE_ALIASES[c.id]
             v, bad = parse_category(s, aliases)
             zh = "、".join(k for k in aliases if not k.isascii())
-            self.cells(bad, header, _says(s, f"无法识别的取值“{{v}}”，应为 {zh} 之一（或 {'/'.join(c.choices)}）；本单位的写法可以写进映射文件 mapping.yaml 的 values / unknown value"))
+            self.cells(
+                bad,
+                header,
+                _says(
+                    s, f"无法识别的取值“{{v}}”，应为 {zh} 之一（或 {'/'.join(c.choices)}）；本单位的写法可以写进映射文件 mapping.yaml 的 values / unknown value"
+                ),
+            )
             if bad.any():
                 self.result.unknown_values[c.id] = sorted({_cell_text(x) for x in s[bad]})
             return v
@@ -515,9 +531,17 @@ class _Sheet:
 
     def ambiguous(self, s: pd.Series, header: str, what: str) -> None:
         amb = ambiguous_numbers(s)
-        self.cells(amb, header, lambda i: s[i].map(lambda v: (
-            f"数字单元格 {v:g} 有歧义：可能是 {int(v)}年1月，也可能是 {int(v)}年10月（Excel 会把 {int(v)}.10 存成数字 {v:g}），"
-            f"按 {int(v)}年1月 读入；请核对后写成文本 {int(v)}-10 或 {int(v)}-01 / ambiguous number in a {what} column")), WARNING)
+        self.cells(
+            amb,
+            header,
+            lambda i: s[i].map(
+                lambda v: (
+                    f"数字单元格 {v:g} 有歧义：可能是 {int(v)}年1月，也可能是 {int(v)}年10月（Excel 会把 {int(v)}.10 存成数字 {v:g}），"
+                    f"按 {int(v)}年1月 读入；请核对后写成文本 {int(v)}-10 或 {int(v)}-01 / ambiguous number in a {what} column"
+                )
+            ),
+            WARNING,
+        )
 
     def date(self, s: pd.Series, header: str) -> pd.Series:
         values, why = parse_dates(s, self.year)
@@ -541,9 +565,25 @@ class _Sheet:
         frac, bad, mixed, as_fractions = parse_percent(s)
         self.cells(bad, header, _says(s, "无法识别的百分数“{v}”，应写成 9.2、9.2% 或 0.092 / not a percent"))
         if cid != "completion_pct":  # a recomputed column: a wrong figure is caught by the recomputation
-            self.cells(mixed, header, _says(s, "数值“{v}”不大于 1，而本列其他值是百分数（大于 1），按 {v}% 处理；如果是小数形式（如 0.8 表示 80%），请改为 80 / percent column mixes fractions and percent numbers"), WARNING)
+            self.cells(
+                mixed,
+                header,
+                _says(
+                    s,
+                    "数值“{v}”不大于 1，而本列其他值是百分数（大于 1），按 {v}% 处理；如果是小数形式（如 0.8 表示 80%），请改为 80 / percent column mixes fractions and percent numbers",
+                ),
+                WARNING,
+            )
         if as_fractions and split_header(header)[1] == "%":
-            self.problems.append(Problem(self.label, self.header_row, header, "表头注明单位为 %，但本列所有数值都不大于 1，按小数处理（0.8 表示 80%） / all values ≤ 1: read as fractions", WARNING))
+            self.problems.append(
+                Problem(
+                    self.label,
+                    self.header_row,
+                    header,
+                    "表头注明单位为 %，但本列所有数值都不大于 1，按小数处理（0.8 表示 80%） / all values ≤ 1: read as fractions",
+                    WARNING,
+                )
+            )
         self.result.units[cid] = "小数" if as_fractions else "%"
         return frac
 
@@ -566,7 +606,9 @@ class _Sheet:
         if not ok:
             return pd.Series(np.nan, index=s.index, dtype=float)
         if factor is None:
-            self.problems.append(Problem(self.label, self.header_row, header, "表头未注明外资金额单位，按万美元处理 / no unit in the header, assumed 万美元", WARNING))
+            self.problems.append(
+                Problem(self.label, self.header_row, header, "表头未注明外资金额单位，按万美元处理 / no unit in the header, assumed 万美元", WARNING)
+            )
             self.result.units[cid] = "万美元（默认）"
             factor = 1.0
         values, cell_units, bad = parse_number(s)
@@ -600,7 +642,15 @@ class _Sheet:
             if self.unit_hint != "万元":
                 self.action(self.header_row, header, f"按标题中的“单位：{self.unit_hint}”读入，已换算为万元", "converted to 万元")
         else:
-            self.problems.append(Problem(self.label, self.header_row, header, "表头未注明金额单位，按万元处理；如为亿元请在表头写明“（亿元）” / no unit in the header, assumed 万元", WARNING))
+            self.problems.append(
+                Problem(
+                    self.label,
+                    self.header_row,
+                    header,
+                    "表头未注明金额单位，按万元处理；如为亿元请在表头写明“（亿元）” / no unit in the header, assumed 万元",
+                    WARNING,
+                )
+            )
             self.result.units[cid] = "万元（默认）"
         values, cell_units, bad = parse_number(s)
         self.cells(bad, header, _not_a_number(s))
@@ -611,8 +661,15 @@ class _Sheet:
             factor[has_cell_unit] = cf.astype(float)
         out = (values * factor).round(6)
         if has_cell_unit.any():
+
             def said(i: pd.Index) -> pd.Series:
-                return ("“" + s[i].map(_cell_text) + "”带有单位，读作 " + out[i].map(lambda v: f"{v:g}") + " 万元；本列请只填数字（单位写在表头） / a unit in the cell")
+                return (
+                    "“"
+                    + s[i].map(_cell_text)
+                    + "”带有单位，读作 "
+                    + out[i].map(lambda v: f"{v:g}")
+                    + " 万元；本列请只填数字（单位写在表头） / a unit in the cell"
+                )
 
             for p in cell_problems(self.label, self.rows, has_cell_unit, header, said, WARNING):
                 self.result.did(p)
@@ -730,9 +787,18 @@ class _Layout:
         sv = self.sections[cid]
         bad = self.typed[cid] & sv.notna() & parsed.notna() & (parsed.astype(object) != sv)
         header = self.info.headers[self.ids[cid]]
-        self.sheet.cells(bad, header, lambda i: (
-            f"{_ZH[cid]}“" + parsed[i].map(lambda v: _shown(cid, v)) + "”与所在分组“" + sv[i].map(lambda v: _shown(cid, v))
-            + "”不一致，按本行读入；请核对 / differs from its section row"), WARNING)
+        self.sheet.cells(
+            bad,
+            header,
+            lambda i: (
+                f"{_ZH[cid]}“"
+                + parsed[i].map(lambda v: _shown(cid, v))
+                + "”与所在分组“"
+                + sv[i].map(lambda v: _shown(cid, v))
+                + "”不一致，按本行读入；请核对 / differs from its section row"
+            ),
+            WARNING,
+        )
 
 
 def _shown(cid: str, value: object) -> str:
@@ -763,7 +829,15 @@ def _columns(info: HeaderInfo, data: pd.DataFrame, kind: str, sheet: _Sheet) -> 
             if mapped is not None:
                 sheet.problems.append(Problem(label, header_row, info.headers[j], mapped))
                 continue
-            sheet.problems.append(Problem(label, header_row, info.headers[j], f"与“{info.headers[ids[cid]]}”是同一列（{cid}），只读取前一列 / duplicate column, the first one is used", WARNING))
+            sheet.problems.append(
+                Problem(
+                    label,
+                    header_row,
+                    info.headers[j],
+                    f"与“{info.headers[ids[cid]]}”是同一列（{cid}），只读取前一列 / duplicate column, the first one is used",
+                    WARNING,
+                )
+            )
             continue
         ids[cid] = j
     unit_pos = next((j for j, h in info.headers.items() if j not in info.ids and split_header(h)[0] in UNIT_COLUMN_HEADERS), None)
@@ -772,16 +846,34 @@ def _columns(info: HeaderInfo, data: pd.DataFrame, kind: str, sheet: _Sheet) -> 
         why = not_this_year_header(h) if j not in info.ids and kind in ("ledger", "progress") else None
         if why is not None:
             not_read.append(j)
-            sheet.problems.append(Problem(label, header_row, h, f"{why}，不读取；本年累计完成投资请写成“1-6月完成投资”这样的列 / not this year's cumulative figure", WARNING))
-    unknown = [h for j, h in info.headers.items()
-               if j not in info.ids and j != unit_pos and j not in not_read and split_header(h)[0] not in IGNORED_HEADERS
-               and not (mapping is not None and mapping.ignores(h))]
+            sheet.problems.append(
+                Problem(label, header_row, h, f"{why}，不读取；本年累计完成投资请写成“1-6月完成投资”这样的列 / not this year's cumulative figure", WARNING)
+            )
+    unknown = [
+        h
+        for j, h in info.headers.items()
+        if j not in info.ids
+        and j != unit_pos
+        and j not in not_read
+        and split_header(h)[0] not in IGNORED_HEADERS
+        and not (mapping is not None and mapping.ignores(h))
+    ]
     sheet.result.unknown_headers = unknown
     if unknown:
-        sheet.problems.append(Problem(label, header_row, None, f"以下列未识别，已忽略：{'、'.join(unknown)}（需要时写进映射文件 mapping.yaml，见 hz validate-data --suggest-map） / unrecognised columns ignored", WARNING))
+        sheet.problems.append(
+            Problem(
+                label,
+                header_row,
+                None,
+                f"以下列未识别，已忽略：{'、'.join(unknown)}（需要时写进映射文件 mapping.yaml，见 hz validate-data --suggest-map） / unrecognised columns ignored",
+                WARNING,
+            )
+        )
     for j in [j for j in data.columns if j not in info.headers and data[j].notna().any()]:
         n = int(data[j].notna().sum())
-        sheet.problems.append(Problem(label, header_row, f"第{j + 1}列", f"该列没有表头，其中 {n} 个值被忽略 / column without a header, {n} values ignored", WARNING))
+        sheet.problems.append(
+            Problem(label, header_row, f"第{j + 1}列", f"该列没有表头，其中 {n} 个值被忽略 / column without a header, {n} values ignored", WARNING)
+        )
     return ids, cumulative, unit_pos
 
 
@@ -809,8 +901,10 @@ def _mapped_twice(first: str, second: str, cid: str, kind: str, mapping: Mapping
     if not entries:
         return None
     said = "、".join(f"第{e[2]}行把“{e[0]}”" if e[2] else f"把“{e[0]}”" for _, e in entries)
-    return (f"映射文件 {mapping.name} {said}映射到 {cid}（{_field_zh(kind, cid)}），本表的“{first}”和“{second}”因此都是这一列，"
-            "不知道该读哪一列：请在映射文件中只保留一个表头（另一列写进 ignore） / two columns mapped to one field")
+    return (
+        f"映射文件 {mapping.name} {said}映射到 {cid}（{_field_zh(kind, cid)}），本表的“{first}”和“{second}”因此都是这一列，"
+        "不知道该读哪一列：请在映射文件中只保留一个表头（另一列写进 ignore） / two columns mapped to one field"
+    )
 
 
 def _mapping_not_found(info: HeaderInfo, kind: str, sheet: _Sheet) -> None:
@@ -842,9 +936,18 @@ def _mapping_not_found(info: HeaderInfo, kind: str, sheet: _Sheet) -> None:
         severity = ERROR if kind == "ledger" and not used else WARNING
         near = difflib.get_close_matches(header, list(info.headers.values()), n=1, cutoff=0.5)
         then += f"（表中最接近的是“{near[0]}”）" if near else ""
-        sheet.problems.append(Problem(mapping.name, line, f"headers.{header}", (
-            f"映射文件把表头“{header}”映射到 {cid}（{zh}），但本表（{sheet.label}）中没有这个表头，{then}；本表的表头有：{listed}。"
-            "请按本表的写法改正映射文件中的表头（或删去这一行） / mapped header not in the sheet"), severity))
+        sheet.problems.append(
+            Problem(
+                mapping.name,
+                line,
+                f"headers.{header}",
+                (
+                    f"映射文件把表头“{header}”映射到 {cid}（{zh}），但本表（{sheet.label}）中没有这个表头，{then}；本表的表头有：{listed}。"
+                    "请按本表的写法改正映射文件中的表头（或删去这一行） / mapped header not in the sheet"
+                ),
+                severity,
+            )
+        )
 
 
 def _header_year(info: HeaderInfo, cumulative: list[int]) -> tuple[int | None, str, list[str]]:
@@ -858,13 +961,14 @@ def _header_year(info: HeaderInfo, cumulative: list[int]) -> tuple[int | None, s
         if m:
             said.setdefault(int(m.group(1)), h.rsplit("/", 1)[-1])
     if len(said) == 1:
-        (year, h), = said.items()
+        ((year, h),) = said.items()
         return year, h, []
     return None, "", list(said.values())
 
 
-def _cumulative_month(header: str, title: TitleInfo, sheet: _Sheet, month_option: str | None,
-                      header_year: tuple[int | None, str, list[str]] = (None, "", [])) -> str | None:
+def _cumulative_month(
+    header: str, title: TitleInfo, sheet: _Sheet, month_option: str | None, header_year: tuple[int | None, str, list[str]] = (None, "", [])
+) -> str | None:
     """The ``YYYY-MM`` a cumulative column runs to: its header, else the title, else ``--month``; reported when unknown.
 
     A header naming the month but not the year (1-6月完成投资) takes the year from the title,
@@ -880,7 +984,15 @@ def _cumulative_month(header: str, title: TitleInfo, sheet: _Sheet, month_option
         year = other_year
         inferred = f"“{shown}”未写年份，按“{other_header}”取 {other_year} 年"
         if sheet.year is not None and sheet.year != other_year:
-            sheet.problems.append(Problem(sheet.label, sheet.header_row, other_header, f"表头写的是 {other_year} 年，而计划（或 --year）是 {sheet.year} 年，请核对是否用错了表 / the header names another year", WARNING))
+            sheet.problems.append(
+                Problem(
+                    sheet.label,
+                    sheet.header_row,
+                    other_header,
+                    f"表头写的是 {other_year} 年，而计划（或 --year）是 {sheet.year} 年，请核对是否用错了表 / the header names another year",
+                    WARNING,
+                )
+            )
     elif year is None and sheet.year is not None:
         year = sheet.year
         inferred = f"“{shown}”未写年份，按计划年度（--plan 或 --year）取 {year} 年"
@@ -892,7 +1004,14 @@ def _cumulative_month(header: str, title: TitleInfo, sheet: _Sheet, month_option
         found = f"{year:04d}-{month:02d}"
         if given is not None and given != found:
             where = "表头" if hm else "标题"
-            sheet.problems.append(Problem(sheet.label, sheet.header_row, header, f"{where}写的是截至 {found}，而指定的月份（--month 或映射文件）是 {given}：请核对后只保留一个 / the month given differs from the sheet's"))
+            sheet.problems.append(
+                Problem(
+                    sheet.label,
+                    sheet.header_row,
+                    header,
+                    f"{where}写的是截至 {found}，而指定的月份（--month 或映射文件）是 {given}：请核对后只保留一个 / the month given differs from the sheet's",
+                )
+            )
             return None
         if inferred:
             sheet.action(sheet.header_row, header, inferred, "year of the cumulative column inferred")
@@ -901,9 +1020,23 @@ def _cumulative_month(header: str, title: TitleInfo, sheet: _Sheet, month_option
         return given
     if month is not None:
         why = f"各表头写的年份不一致（{'、'.join(f'“{h}”' for h in disagree)}），" if disagree else ""
-        sheet.problems.append(Problem(sheet.label, sheet.header_row, header, f"知道累计到 {month} 月，但不知道年份：{why}请在表头或标题中写明年份（如“2019年1-{month}月”），或用 --year 指定 / year unknown"))
+        sheet.problems.append(
+            Problem(
+                sheet.label,
+                sheet.header_row,
+                header,
+                f"知道累计到 {month} 月，但不知道年份：{why}请在表头或标题中写明年份（如“2019年1-{month}月”），或用 --year 指定 / year unknown",
+            )
+        )
         return None
-    sheet.problems.append(Problem(sheet.label, sheet.header_row, header, "不知道本列是截至几月的累计完成投资：请在表头或标题中写明（如“1-6月完成投资”“（1-6月）”），或用 --month 2019-06 指定 / month unknown"))
+    sheet.problems.append(
+        Problem(
+            sheet.label,
+            sheet.header_row,
+            header,
+            "不知道本列是截至几月的累计完成投资：请在表头或标题中写明（如“1-6月完成投资”“（1-6月）”），或用 --month 2019-06 指定 / month unknown",
+        )
+    )
     return None
 
 
@@ -913,8 +1046,17 @@ def _over_total(values: pd.Series, total: pd.Series | None, header: str, sheet: 
     if total is None:
         return
     over = values.notna() & total.notna() & (values > total + 1e-6)
-    sheet.cells(over, header, lambda i: ("累计完成投资 " + values[i].map(_g) + " 万元超过本行总投资 " + total[i].map(_g)
-                                         + " 万元：请核对本行完成投资或总投资（单位是否一致） / completed exceeds total investment"))
+    sheet.cells(
+        over,
+        header,
+        lambda i: (
+            "累计完成投资 "
+            + values[i].map(_g)
+            + " 万元超过本行总投资 "
+            + total[i].map(_g)
+            + " 万元：请核对本行完成投资或总投资（单位是否一致） / completed exceeds total investment"
+        ),
+    )
 
 
 def _g(v: float) -> str:
@@ -930,8 +1072,17 @@ def build_table(raw: RawTable, kind: str, *, options: ReadOptions | None = None)
     year = opt.year
     label = opt.label or raw.file
     problems: list[Problem] = list(raw.problems)
-    result = ReadResult(kind=kind, file=raw.file, frame=empty_frame(kind), problems=problems, encoding=raw.encoding, sheet=raw.sheet,
-                        year=year, label=label if label != raw.file else "", sheets=[raw.sheet] if raw.sheet else [])
+    result = ReadResult(
+        kind=kind,
+        file=raw.file,
+        frame=empty_frame(kind),
+        problems=problems,
+        encoding=raw.encoding,
+        sheet=raw.sheet,
+        year=year,
+        label=label if label != raw.file else "",
+        sheets=[raw.sheet] if raw.sheet else [],
+    )
     if not raw.ok:
         return result
     cells = raw.cells
@@ -954,7 +1105,11 @@ def build_table(raw: RawTable, kind: str, *, options: ReadOptions | None = None)
     if year is None and title.year is not None:
         year = result.year = title.year
     elif year is not None and title.year is not None and title.year != year:
-        problems.append(Problem(label, None, None, f"标题写的是 {title.year} 年，而计划（或 --year）是 {year} 年，请核对是否用错了表 / the title names another year", WARNING))
+        problems.append(
+            Problem(
+                label, None, None, f"标题写的是 {title.year} 年，而计划（或 --year）是 {year} 年，请核对是否用错了表 / the title names another year", WARNING
+            )
+        )
 
     data = cells.iloc[info.pos + 1 :]
     rows_all = rownums.iloc[info.pos + 1 :]
@@ -1004,7 +1159,14 @@ def build_table(raw: RawTable, kind: str, *, options: ReadOptions | None = None)
     for c in contract:
         if c.required and c.id not in ids:
             result.missing.append(c.id)
-            problems.append(Problem(label, header_row, c.zh, f"缺少必需的列“{c.zh}”，可接受的表头：{'、'.join(accepted_headers(kind, c.id))}（表中另有名称时写进映射文件 mapping.yaml） / missing required column {c.id}"))
+            problems.append(
+                Problem(
+                    label,
+                    header_row,
+                    c.zh,
+                    f"缺少必需的列“{c.zh}”，可接受的表头：{'、'.join(accepted_headers(kind, c.id))}（表中另有名称时写进映射文件 mapping.yaml） / missing required column {c.id}",
+                )
+            )
 
     # a per-row unit column (单位), read once for all money columns
     if unit_pos is not None:
@@ -1016,7 +1178,9 @@ def build_table(raw: RawTable, kind: str, *, options: ReadOptions | None = None)
         ublank = ucol.isna()
         sheet.cells(ubad, sheet.unit_header, lambda i: ucol[i].map(lambda u: parsed[u][1]))
         if ublank.any() and title.money_unit is None:
-            sheet.problems.append(Problem(label, header_row, sheet.unit_header, "部分行未填金额单位，这些行按万元处理 / no unit on some rows, assumed 万元", WARNING))
+            sheet.problems.append(
+                Problem(label, header_row, sheet.unit_header, "部分行未填金额单位，这些行按万元处理 / no unit on some rows, assumed 万元", WARNING)
+            )
         sheet.unit_rows = (ufactor, ublank, ubad)
 
     cols: dict[str, pd.Series] = {}
@@ -1041,7 +1205,15 @@ def build_table(raw: RawTable, kind: str, *, options: ReadOptions | None = None)
         result.units[header] = result.units.pop("completed_cum", "万元")
         if month is not None:
             if month in result.cumulative:
-                sheet.problems.append(Problem(label, header_row, header, f"与“{result.cumulative[month].header}”都是截至 {month} 的累计完成投资，只读取前一列 / two columns for one month", WARNING))
+                sheet.problems.append(
+                    Problem(
+                        label,
+                        header_row,
+                        header,
+                        f"与“{result.cumulative[month].header}”都是截至 {month} 的累计完成投资，只读取前一列 / two columns for one month",
+                        WARNING,
+                    )
+                )
                 continue
             blank = blank_mask(kept[j]).reset_index(drop=True)
             result.cumulative[month] = CumulativeColumn(header, month, values.reset_index(drop=True), wan.reset_index(drop=True), blank)
@@ -1051,7 +1223,9 @@ def build_table(raw: RawTable, kind: str, *, options: ReadOptions | None = None)
     for c in contract:
         if c.id in cols:
             frame[c.id] = cols[c.id].reset_index(drop=True).astype(_dtype(c.kind))
-    extra = {c.id: cols[c.id].reset_index(drop=True).astype(_dtype(c.kind)) for c in fields_of(kind)[len(contract):] if c.id in cols and c.id != "completed_cum"}
+    extra = {
+        c.id: cols[c.id].reset_index(drop=True).astype(_dtype(c.kind)) for c in fields_of(kind)[len(contract) :] if c.id in cols and c.id != "completed_cum"
+    }
     result.frame = frame
     result.extra = pd.DataFrame(extra, index=frame.index)
     result.rows = sheet.rows.reset_index(drop=True).astype("int64")

@@ -153,15 +153,29 @@ def check_wan_magnitudes(r: ReadResult) -> list[Problem]:
         by_total = pos & ~small & (v < 10) & (v < f["total_investment"] / 1000) if cid == "annual_plan" and "total_investment" in r.columns else pos & False
         h = header_of(r, cid)
         if small.any():
+
             def msg(i: pd.Index, v: pd.Series = v, med: float = med) -> pd.Series:
-                return ("数值 " + _fmt(v[i]) + f" 比同列其他数值（中位数 {med:g}）小约一万倍，疑为以亿元填写（本列按万元读入）；如确为亿元，请改为 "
-                        + _fmt(v[i] * 1e4) + _YI_TAIL)
+                return (
+                    "数值 "
+                    + _fmt(v[i])
+                    + f" 比同列其他数值（中位数 {med:g}）小约一万倍，疑为以亿元填写（本列按万元读入）；如确为亿元，请改为 "
+                    + _fmt(v[i] * 1e4)
+                    + _YI_TAIL
+                )
 
             out += cell_problems(where(r), r.rows, small, h, msg, WARNING)
         if by_total.any():
+
             def msg_total(i: pd.Index, v: pd.Series = v) -> pd.Series:
-                return ("数值 " + _fmt(v[i]) + " 比该项目总投资 " + _fmt(f["total_investment"][i]) + " 万元小一千倍以上，疑为以亿元填写（本列按万元读入）；如确为亿元，请改为 "
-                        + _fmt(v[i] * 1e4) + _YI_TAIL)
+                return (
+                    "数值 "
+                    + _fmt(v[i])
+                    + " 比该项目总投资 "
+                    + _fmt(f["total_investment"][i])
+                    + " 万元小一千倍以上，疑为以亿元填写（本列按万元读入）；如确为亿元，请改为 "
+                    + _fmt(v[i] * 1e4)
+                    + _YI_TAIL
+                )
 
             out += cell_problems(where(r), r.rows, by_total, h, msg_total, WARNING)
     return out
@@ -187,9 +201,18 @@ def _order(r: ReadResult, first: str, then: str, severity: str, zh: str) -> list
         return []
     a, b = f[first], f[then]
     bad = a.notna() & b.notna() & (a > b)
+
     def msg(i: pd.Index) -> pd.Series:
-        return (header_of(r, first) + " " + a[i].dt.strftime("%Y-%m-%d").fillna("") + " 晚于 " + header_of(r, then) + " "
-                + b[i].dt.strftime("%Y-%m-%d").fillna("") + f"：{zh}")
+        return (
+            header_of(r, first)
+            + " "
+            + a[i].dt.strftime("%Y-%m-%d").fillna("")
+            + " 晚于 "
+            + header_of(r, then)
+            + " "
+            + b[i].dt.strftime("%Y-%m-%d").fillna("")
+            + f"：{zh}"
+        )
 
     return cell_problems(where(r), r.rows, bad, header_of(r, first), msg, severity)
 
@@ -228,8 +251,10 @@ def check_same_name(r: ReadResult) -> list[Problem]:
         if same_money:
             zh = {c.id: split_header(c.zh)[0] for c in CONTRACTS["ledger"]}
             said = "、".join(f"{zh[c]} {_fmt(f[c].iloc[rows[:1]]).iloc[0]} 万元" for c in money)
-            msg = (f"项目“{shown}”在{places}各出现一次，且{said}都相同，几乎可以肯定是同一项目录入了两次：请删去多余的行；"
-                   "若确为不同项目，请在名称中区分 / the same project under two units")
+            msg = (
+                f"项目“{shown}”在{places}各出现一次，且{said}都相同，几乎可以肯定是同一项目录入了两次：请删去多余的行；"
+                "若确为不同项目，请在名称中区分 / the same project under two units"
+            )
             severity = ERROR
         else:
             msg = f"项目“{shown}”在{places}各出现一次：若为同一项目请删去一行，若为不同项目请在名称中区分 / same project name under two units"
@@ -295,15 +320,24 @@ def check_ledger(r: ReadResult) -> list[Problem]:
     out = check_duplicates(r, ["project_id"])
     if "total_investment" in r.columns and "annual_plan" in r.columns:
         over = f["annual_plan"] > f["total_investment"]
+
         def msg(i: pd.Index) -> pd.Series:
-            return ("年度计划投资 " + _fmt(f["annual_plan"][i]) + " 万元大于总投资 " + _fmt(f["total_investment"][i])
-                    + " 万元，请核对单位或数值 / annual plan exceeds total investment")
+            return (
+                "年度计划投资 "
+                + _fmt(f["annual_plan"][i])
+                + " 万元大于总投资 "
+                + _fmt(f["total_investment"][i])
+                + " 万元，请核对单位或数值 / annual plan exceeds total investment"
+            )
 
         out += cell_problems(where(r), r.rows, over, header_of(r, "annual_plan"), msg, WARNING)
     if "total_investment_usd" in r.columns and "ownership" in r.columns:
         stray = f["total_investment_usd"].notna() & f["ownership"].ne("foreign") & f["ownership"].notna()
         out += cell_problems(
-            where(r), r.rows, stray, header_of(r, "total_investment_usd"),
+            where(r),
+            r.rows,
+            stray,
+            header_of(r, "total_investment_usd"),
             "填写了外资总投资，但投资主体不是外商投资；外资门槛只用于外资项目 / US-dollar amount on a project that is not foreign-funded",
             WARNING,
         )
@@ -332,10 +366,19 @@ def check_progress(r: ReadResult, ledger: ReadResult | pd.DataFrame | None = Non
         prev_v, prev_m = g["v"].shift(), g["month"].shift()
         down = prev_v.notna() & (d["v"] < prev_v - 1e-9) & (prev_m.str[:4] == d["month"].str[:4])
         down = down.reindex(f.index, fill_value=False)
+
         def msg(i: pd.Index) -> pd.Series:
-            return ("累计完成投资从 " + prev_m.reindex(i).fillna("").astype(str) + " 的 " + _fmt(prev_v.reindex(i))
-                    + " 万元降到 " + f["month"][i].fillna("").astype(str) + " 的 " + _fmt(f["completed_cum"][i])
-                    + " 万元；自年初累计值不应减少 / cumulative progress went down")
+            return (
+                "累计完成投资从 "
+                + prev_m.reindex(i).fillna("").astype(str)
+                + " 的 "
+                + _fmt(prev_v.reindex(i))
+                + " 万元降到 "
+                + f["month"][i].fillna("").astype(str)
+                + " 的 "
+                + _fmt(f["completed_cum"][i])
+                + " 万元；自年初累计值不应减少 / cumulative progress went down"
+            )
 
         out += cell_problems(where(r), r.rows, down, h_cum, msg)
     # months in the ledger year
@@ -365,8 +408,16 @@ def check_progress(r: ReadResult, ledger: ReadResult | pd.DataFrame | None = Non
             def msg(i: pd.Index) -> pd.Series:
                 pid = f["project_id"][i].fillna("").astype(str)
                 name = pid.map(names).fillna("")
-                return ("累计完成投资 " + _fmt(f["completed_cum"][i]) + " 万元超过项目“" + pid + name.where(name == "", "（" + name + "）")
-                        + "”的总投资 " + _fmt(t[i]) + " 万元：请核对本行完成投资或总投资（单位是否一致） / completed exceeds total investment")
+                return (
+                    "累计完成投资 "
+                    + _fmt(f["completed_cum"][i])
+                    + " 万元超过项目“"
+                    + pid
+                    + name.where(name == "", "（" + name + "）")
+                    + "”的总投资 "
+                    + _fmt(t[i])
+                    + " 万元：请核对本行完成投资或总投资（单位是否一致） / completed exceeds total investment"
+                )
 
             out += cell_problems(where(r), r.rows, over, h_cum, msg)
     return out
@@ -392,7 +443,10 @@ def check_tasks(r: ReadResult) -> list[Problem]:
         unit = f["unit"].fillna("").astype(str).str.strip()
         bad = pct.to_numpy(dtype=bool) & ~unit.isin(["%", "％", "百分比"]).to_numpy(dtype=bool)
         out += cell_problems(
-            where(r), r.rows, pd.Series(bad, index=f.index), header_of(r, "value"),
+            where(r),
+            r.rows,
+            pd.Series(bad, index=f.index),
+            header_of(r, "value"),
             lambda i: "完成值带百分号，但计量单位是“" + unit[i] + "”；百分比目标的计量单位应填 % / percent sign with a non-percent unit",
         )
     return out

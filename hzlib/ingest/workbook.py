@@ -92,8 +92,9 @@ def _choose(file: str, raws: dict[str, RawTable], headers: dict[str, HeaderInfo]
     return same, notes
 
 
-def read_sheets(path: str | Path, kind: str, *, sheet: str | None = None, options: ReadOptions | None = None,
-                raws: Mapping[str, RawTable] | None = None) -> ReadResult:
+def read_sheets(
+    path: str | Path, kind: str, *, sheet: str | None = None, options: ReadOptions | None = None, raws: Mapping[str, RawTable] | None = None
+) -> ReadResult:
     """Read the sheet(s) of ``path`` holding a table of ``kind`` (cell checks and layout only).
 
     ``raws``: every sheet of the workbook by name, already read (:func:`.read.read_raw`);
@@ -124,8 +125,15 @@ def read_sheets(path: str | Path, kind: str, *, sheet: str | None = None, option
             return build_table(first, kind, options=opt)
         listed = "、".join(f"“{n}”" for n in names) + "".join(f"（另有隐藏工作表“{n}”，未读取）" for n, s in states.items() if s != "visible")
         r = ReadResult(kind=kind, file=file, frame=empty_frame(kind))
-        r.problems.append(Problem(file, None, None, f"各工作表中都找不到表头行：文件中的工作表有 {listed}；请用 --sheet 指定数据所在的工作表，"
-                                                    "或用映射文件 mapping.yaml 说明表头 / no sheet has a header"))
+        r.problems.append(
+            Problem(
+                file,
+                None,
+                None,
+                f"各工作表中都找不到表头行：文件中的工作表有 {listed}；请用 --sheet 指定数据所在的工作表，"
+                "或用映射文件 mapping.yaml 说明表头 / no sheet has a header",
+            )
+        )
         return r
     chosen, notes = _choose(file, raws, headers, kind)
     notes += [f"工作表“{n}”为隐藏工作表，未读取；如需读取请取消隐藏或用 --sheet 指定" for n, s in states.items() if s != "visible"]
@@ -141,10 +149,19 @@ def read_sheets(path: str | Path, kind: str, *, sheet: str | None = None, option
 def combine(results: list[ReadResult]) -> ReadResult:
     """Several sheets of one workbook read as one table (each row keeps its sheet's label)."""
     first = results[0]
-    r = ReadResult(kind=first.kind, file=first.file, frame=pd.concat([x.frame for x in results], ignore_index=True), encoding=first.encoding,
-                   sheet=first.sheet, year=next((x.year for x in results if x.year is not None), None), header_row=first.header_row,
-                   rows=pd.concat([x.rows for x in results], ignore_index=True), title=first.title, label=first.file,
-                   title_year=next((x.title_year for x in results if x.title_year is not None), None))
+    r = ReadResult(
+        kind=first.kind,
+        file=first.file,
+        frame=pd.concat([x.frame for x in results], ignore_index=True),
+        encoding=first.encoding,
+        sheet=first.sheet,
+        year=next((x.year for x in results if x.year is not None), None),
+        header_row=first.header_row,
+        rows=pd.concat([x.rows for x in results], ignore_index=True),
+        title=first.title,
+        label=first.file,
+        title_year=next((x.title_year for x in results if x.title_year is not None), None),
+    )
     # a column made rather than read on any sheet is treated as made: it never overwrites a ledger's value
     r.derived = set().union(*(x.derived for x in results))
     r.sheets = [s for x in results for s in x.sheets]
@@ -174,7 +191,9 @@ def combine(results: list[ReadResult]) -> ReadResult:
     for month in sorted({m for x in results for m in x.cumulative}):
         cols = [x.cumulative.get(month) for x in results]
         header = next(c.header for c in cols if c is not None)
-        values = pd.concat([c.values if c is not None else pd.Series(float("nan"), index=range(len(x.frame))) for c, x in zip(cols, results)], ignore_index=True)
+        values = pd.concat(
+            [c.values if c is not None else pd.Series(float("nan"), index=range(len(x.frame))) for c, x in zip(cols, results)], ignore_index=True
+        )
         wan = pd.concat([c.wan if c is not None else pd.Series(False, index=range(len(x.frame))) for c, x in zip(cols, results)], ignore_index=True)
         blank = pd.concat([c.blank if c is not None else pd.Series(True, index=range(len(x.frame))) for c, x in zip(cols, results)], ignore_index=True)
         r.cumulative[month] = CumulativeColumn(header, month, values, wan.astype(bool), blank.astype(bool))
@@ -199,7 +218,14 @@ def finish(r: ReadResult, ledger: ReadResult | pd.DataFrame | None = None) -> Re
     return r
 
 
-def read_table(path: str | Path, kind: str, *, sheet: str | None = None, options: ReadOptions | None = None,
-               ledger: ReadResult | pd.DataFrame | None = None, raws: Mapping[str, RawTable] | None = None) -> ReadResult:
+def read_table(
+    path: str | Path,
+    kind: str,
+    *,
+    sheet: str | None = None,
+    options: ReadOptions | None = None,
+    ledger: ReadResult | pd.DataFrame | None = None,
+    raws: Mapping[str, RawTable] | None = None,
+) -> ReadResult:
     """Read ``path`` as a file of ``kind``: sheets, layout, cells, derivations and every check (``raws``: see :func:`read_sheets`)."""
     return finish(read_sheets(path, kind, sheet=sheet, options=options, raws=raws), ledger)

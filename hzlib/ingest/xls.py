@@ -65,7 +65,7 @@ class _Compound:
         self.entries: dict[str, tuple[int, int]] = {}
         root: tuple[int, int] | None = None
         for k in range(len(directory) // 128):
-            e = directory[k * 128:(k + 1) * 128]
+            e = directory[k * 128 : (k + 1) * 128]
             n = _u16(e, 64)
             if e[66] == 0 or not 2 <= n <= 64:
                 continue
@@ -86,10 +86,10 @@ class _Compound:
         at = (i + 1) * self.size
         if at >= len(self.data):
             raise _Bad("sector beyond the end of the file")
-        return self.data[at:at + self.size]
+        return self.data[at : at + self.size]
 
     def _mini_sector(self, i: int) -> bytes:
-        return self.mini[i * self.mini_size:(i + 1) * self.mini_size]
+        return self.mini[i * self.mini_size : (i + 1) * self.mini_size]
 
     def _chain_bytes(self, start: int, table: list[int], read: Callable[[int], bytes]) -> bytes:
         out: list[bytes] = []
@@ -119,7 +119,7 @@ def _records(stream: bytes, at: int) -> list[tuple[int, int, bytes]]:
     depth = 0
     while at + 4 <= len(stream):
         kind, length = struct.unpack_from("<HH", stream, at)
-        data = stream[at + 4:at + 4 + length]
+        data = stream[at + 4 : at + 4 + length]
         out.append((kind, at, data))
         at += 4 + length
         if kind == _BOF:
@@ -137,7 +137,7 @@ def _sheet_offsets(stream: bytes) -> dict[str, int]:
     for kind, _, data in _records(stream, 0):
         if kind == _BOUNDSHEET and len(data) >= 8:
             n, flags = data[6], data[7]
-            raw = data[8:8 + (2 * n if flags & 1 else n)]
+            raw = data[8 : 8 + (2 * n if flags & 1 else n)]
             out[raw.decode("utf-16-le" if flags & 1 else "latin-1", "replace")] = _u32(data, 0)
     return out
 

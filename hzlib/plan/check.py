@@ -47,8 +47,10 @@ def _schedule_short(t: Target) -> str | None:
     if last >= t.value - 1e-9:
         return None
     rest = "、".join(q for q in QUARTER_KEYS if QUARTER_KEYS.index(q) > QUARTER_KEYS.index(last_q)) or "Q4"
-    return (f"{t.label} 的进度安排最后一点 {last_q} 为 {_fmt(last)}{t.unit}，低于全年目标 {_fmt(t.value)}{t.unit}："
-            f"{rest} 的考核节点按 {_fmt(last)}{t.unit} 计，而不是全年目标；原文要求年末达到全年目标时，请在 schedule 中写 Q4: {_fmt(t.value)}")
+    return (
+        f"{t.label} 的进度安排最后一点 {last_q} 为 {_fmt(last)}{t.unit}，低于全年目标 {_fmt(t.value)}{t.unit}："
+        f"{rest} 的考核节点按 {_fmt(last)}{t.unit} 计，而不是全年目标；原文要求年末达到全年目标时，请在 schedule 中写 Q4: {_fmt(t.value)}"
+    )
 
 
 def check_plan(plan: Plan, file: str | None = None) -> list[Problem]:
@@ -88,8 +90,7 @@ def check_plan(plan: Plan, file: str | None = None) -> list[Problem]:
             used = _fmt(t.value) if t.value is not None else "（无）"
             warn(
                 f"targets({t.id})",
-                f"文本前后不一致：{t.label} 采用 {used}{t.unit}，另一处为 {_fmt(alt.value)}{t.unit}"
-                f"（{alt.source.section}：“{alt.source.quote}”）。{alt.note}",
+                f"文本前后不一致：{t.label} 采用 {used}{t.unit}，另一处为 {_fmt(alt.value)}{t.unit}（{alt.source.section}：“{alt.source.quote}”）。{alt.note}",
             )
 
     for a in plan.allocations:

@@ -18,7 +18,6 @@ from .schema import Basis, Measure, Plan, Target
 __all__ = ["plan_path", "load_plan", "load_all_plans", "list_plan_ids", "read_plan_file", "indicator_problems"]
 
 
-
 def plan_path(plan: str | Path, plans_dir: Path | None = None) -> Path:
     """Resolve a plan id (``zhenba-2024``) or a path to a plan file.
 
@@ -36,8 +35,15 @@ _ID_KEYS = ("targets", "allocations", "ambiguities")
 
 def read_plan_file(path: Path) -> tuple[Plan | None, list[Problem]]:
     """Parse and validate one plan file; return the plan (or None) and all problems."""
-    return read_yaml_model(path, Plan, lambda plan, doc: (plan, _semantic_problems(plan, doc, path)), what="计划文件",
-                           what_en="plan file", id_keys=_ID_KEYS, shape_hint="（id: …, targets: …）")
+    return read_yaml_model(
+        path,
+        Plan,
+        lambda plan, doc: (plan, _semantic_problems(plan, doc, path)),
+        what="计划文件",
+        what_en="plan file",
+        id_keys=_ID_KEYS,
+        shape_hint="（id: …, targets: …）",
+    )
 
 
 def _semantic_problems(plan: Plan, doc: YamlDoc, path: Path) -> list[Problem]:
@@ -98,8 +104,7 @@ def indicator_problems(t: Target) -> list[tuple[str, str]]:
     ind = REGISTRY.get(t.indicator)
     if ind is None:
         near = "、".join(closest(t.indicator)) or "（无）"
-        return [("indicator", f"未知指标 {t.indicator!r}：最接近的是 {near}（hz indicators 列出全部指标）；"
-                 f"若该数由责任部门报送，请写 basis: report")]
+        return [("indicator", f"未知指标 {t.indicator!r}：最接近的是 {near}（hz indicators 列出全部指标）；若该数由责任部门报送，请写 basis: report")]
     basis = effective_basis(t)
     assert basis is not None
     out: list[tuple[str, str]] = []

@@ -232,8 +232,11 @@ class Source(_Strict):
 
 
 #: The levels above each level, for an exact-level scope's description (市级（不含省级）).
-_LEVELS_ABOVE_ZH = {"city": LEVEL_ZH["province"], "county": f"{LEVEL_ZH['province']}、{LEVEL_ZH['city']}",
-                    "district": f"{LEVEL_ZH['province']}、{LEVEL_ZH['city']}"}
+_LEVELS_ABOVE_ZH = {
+    "city": LEVEL_ZH["province"],
+    "county": f"{LEVEL_ZH['province']}、{LEVEL_ZH['city']}",
+    "district": f"{LEVEL_ZH['province']}、{LEVEL_ZH['city']}",
+}
 
 
 class Scope(_Strict):
@@ -388,7 +391,9 @@ class Target(_Strict):
                 elif m is not Measure.GROWTH and not 0 <= x <= 100:
                     problems.append((field, f"百分比应在 0 到 100 之间（写作 80 表示 80%），实际为 {x:g}"))
                 elif 0 < abs(x) < 1 and not self.small_percent:
-                    problems.append((field, f"{x:g}% 像是把比例写成了小数：计划文件按原文写百分数（80% 写作 80，不写 0.8）；原文确为 {x:g}% 时请写作 \"{x:g}%\"（带百分号）"))
+                    problems.append(
+                        (field, f'{x:g}% 像是把比例写成了小数：计划文件按原文写百分数（80% 写作 80，不写 0.8）；原文确为 {x:g}% 时请写作 "{x:g}%"（带百分号）')
+                    )
         phasing = self.effective_phasing
         if phasing is Phasing.SCHEDULE and not self.schedule:
             problems.append(("schedule", "phasing 为 schedule 时必须给出 schedule"))
@@ -403,8 +408,13 @@ class Target(_Strict):
             # more by a quarter than the whole year (80 at Q2 of a 50% target), a typing error.
             for q, x in items:
                 if self.value is not None and x > self.value + 1e-9:
-                    problems.append((f"schedule.{q}", f"{q} 的进度 {x:g}{unit} 高于全年目标 {self.value:g}{unit}：累计进度到年末等于全年目标，"
-                                                      f"季度节点不能高于全年；请核对原文的全年目标和各季度进度"))
+                    problems.append(
+                        (
+                            f"schedule.{q}",
+                            f"{q} 的进度 {x:g}{unit} 高于全年目标 {self.value:g}{unit}：累计进度到年末等于全年目标，"
+                            f"季度节点不能高于全年；请核对原文的全年目标和各季度进度",
+                        )
+                    )
         if phasing is Phasing.DEADLINE and self.due is None and m is not Measure.DEADLINE:
             problems.append(("due", "phasing 为 deadline 时必须给出 due 日期"))
         if phasing is Phasing.PROFILE and m not in (Measure.AMOUNT, Measure.COUNT, Measure.QUANTITY):

@@ -177,9 +177,7 @@ def write_tables_xlsx(
         for row in frame.itertuples(index=False, name=None):
             values = [_cell_value(v) for v in row]
             if any(_is_percent(c) for c in columns):
-                values = [
-                    _round2(v) if _is_percent(c) and isinstance(v, float) else v for c, v in zip(columns, values)
-                ]
+                values = [_round2(v) if _is_percent(c) and isinstance(v, float) else v for c, v in zip(columns, values)]
             ws.append(values)
             _as_text(ws, ws.max_row, values)
             for i, v in enumerate(values):
@@ -191,9 +189,7 @@ def write_tables_xlsx(
                 cell.border = border
                 if fmt and isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
                     cell.number_format = fmt
-            shown = [columns[i - 1]] + [
-                (f"{v:,.2f}" if isinstance(v, float) else str(v)) for v in col_values[i - 1] if v is not None
-            ]
+            shown = [columns[i - 1]] + [(f"{v:,.2f}" if isinstance(v, float) else str(v)) for v in col_values[i - 1] if v is not None]
             width = max(_display_width(s) for s in shown) + 2
             ws.column_dimensions[letter].width = min(max(width, 6), _MAX_WIDTH)
         ws.freeze_panes = "A2"

@@ -63,12 +63,8 @@ class BulletinPDFExporter(Exporter):
 
     file_extension = Unicode(".pdf").tag(config=True)
     timeout = Float(120.0, help="Seconds to wait for the PDF engine per notebook.").tag(config=True)
-    engine = Unicode("", help="PDF engine: weasyprint or chromium (default: $HZ_PDF_ENGINE, else the first available).").tag(
-        config=True
-    )
-    title = Unicode("", help="Document title; default: notebook metadata 'title' or the file name.").tag(
-        config=True
-    )
+    engine = Unicode("", help="PDF engine: weasyprint or chromium (default: $HZ_PDF_ENGINE, else the first available).").tag(config=True)
+    title = Unicode("", help="Document title; default: notebook metadata 'title' or the file name.").tag(config=True)
 
     def _file_extension_default(self) -> str:
         return ".pdf"

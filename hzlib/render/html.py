@@ -53,16 +53,12 @@ STATUS_CLASSES: dict[str, str] = {st.value: st.css_class for st in Status}
 #: Chinese status label → CSS class; labels come from ``Status.zh``, the one source.
 _LABEL_CLASSES: dict[str, str] = {st.zh: st.css_class for st in Status}
 
-_NUM_CELL = re.compile(
-    r"<td>(\s*(?:[-+−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*%?|[-+−]?\.\d+|—|-|nan|NaN|None|&lt;NA&gt;)\s*)</td>"
-)
+_NUM_CELL = re.compile(r"<td>(\s*(?:[-+−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*%?|[-+−]?\.\d+|—|-|nan|NaN|None|&lt;NA&gt;)\s*)</td>")
 #: A number with its unit, as the bulletin writes it: 45个, 41.9亿元, -1.19个百分点, 2,450,441万元,
 #: 73.33%（22/30个）, (80%（70个）). A table column whose every filled cell reads so is a number column.
 _UNITS = "个百分点|百分点|万美元|亿美元|美元|亿元|万元|元|万平方米|平方米|万吨|吨|亩|公里|个|项|家|户|人|名|分|天|倍|年|%|‰|pp"
 _NUMBER = r"\d+(?:\.\d+)?/\d+(?:\.\d+)?|[-+−±]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+−]?\.\d+"
-_NUMBER_TEXT = re.compile(
-    rf"^[（(]?[≥≤≈<>约]?\s*(?:{_NUMBER})\s*(?:{_UNITS})?\s*(?P<paren>[（(][^（）()]*[）)])?[）)]?$"
-)
+_NUMBER_TEXT = re.compile(rf"^[（(]?[≥≤≈<>约]?\s*(?:{_NUMBER})\s*(?:{_UNITS})?\s*(?P<paren>[（(][^（）()]*[）)])?[）)]?$")
 #: Cells that say nothing about their column's kind.
 _BLANK_TEXTS = frozenset({"", "—", "-", "–", "nan", "NaN", "None", "<NA>", "NaT"})
 _TABLE = re.compile(r"<table\b[^>]*>.*?</table\s*>", re.DOTALL)
@@ -181,7 +177,7 @@ def _add_class(attrs: str, cls: str) -> str:
     names = m.group(2).split()
     if cls in names:
         return attrs
-    return attrs[: m.start()] + f'class="{" ".join([*names, cls])}"' + attrs[m.end():]
+    return attrs[: m.start()] + f'class="{" ".join([*names, cls])}"' + attrs[m.end() :]
 
 
 def _number_cell(attrs: str, content: str) -> str:
@@ -245,14 +241,14 @@ def align_table(table: str) -> str | None:
                 return _number_cell(c.group(2), c.group(3))
             text = _cell_text(c.group(3))
             if j in short and text and text not in _LABEL_CLASSES and "class=" not in c.group(2):
-                return f'<td{_add_class(c.group(2), "nw")}>{c.group(3)}</td>'
+                return f"<td{_add_class(c.group(2), 'nw')}>{c.group(3)}</td>"
             return c.group(0)
 
         return m.group(0).replace(m.group(1), _CELL.sub(fix_cell, m.group(1)), 1)
 
     body = _ROW.sub(fix_row, mb.group(2))
     head = _two_line_widths(table[: mb.start(2)], longest, numeric)
-    return head + body + table[mb.end(2):]
+    return head + body + table[mb.end(2) :]
 
 
 #: A text column whose longest cell is at most this many ems wide is given half of it as its least
@@ -288,7 +284,7 @@ def _two_line_widths(head: str, longest: list[float], numeric: set[int]) -> str:
         if m is not None:
             if float(m.group(1)) >= want[j]:
                 return c.group(0)
-            attrs = attrs[: m.start(1)] + f"{want[j]:g}" + attrs[m.end(1):]
+            attrs = attrs[: m.start(1)] + f"{want[j]:g}" + attrs[m.end(1) :]
         elif "style=" in attrs:
             return c.group(0)
         else:
@@ -296,7 +292,7 @@ def _two_line_widths(head: str, longest: list[float], numeric: set[int]) -> str:
         return f"<{c.group(1)}{attrs}>{c.group(3)}</{c.group(1)}>"
 
     thead = _CELL.sub(widen, hm.group(1))
-    return head[: hm.start(1)] + thead + head[hm.end(1):]
+    return head[: hm.start(1)] + thead + head[hm.end(1) :]
 
 
 def _label_cells(text: str) -> str:
@@ -313,7 +309,7 @@ def _mark_tables(body: str) -> str:
     """Every plain table marked by its columns' kinds (:func:`align_table`), anything else cell by cell."""
     out, pos = [], 0
     for m in _TABLE.finditer(body):
-        out.append(_mark_cells(body[pos: m.start()]))
+        out.append(_mark_cells(body[pos : m.start()]))
         aligned = align_table(m.group(0))
         out.append(_label_cells(aligned) if aligned is not None else _mark_cells(m.group(0)))
         pos = m.end()
@@ -325,9 +321,7 @@ def _drop_stderr(nb: Any) -> None:
     """Warnings printed to stderr are for the analyst, not for readers of the bulletin."""
     for cell in nb.cells:
         if cell.get("cell_type") == "code":
-            cell["outputs"] = [
-                o for o in cell.get("outputs", []) if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
-            ]
+            cell["outputs"] = [o for o in cell.get("outputs", []) if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
 
 
 def _postprocess(body: str, extra_paths: tuple[str, ...]) -> str:

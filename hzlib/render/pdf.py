@@ -80,10 +80,7 @@ ENGINES: tuple[str, ...] = ("weasyprint", "chromium")
 ENGINE_ENV = "HZ_PDF_ENGINE"
 BROWSER_NAMES: tuple[str, ...] = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 INSTALL_HINT = "sudo apt-get install chromium fonts-noto-cjk"
-WEASYPRINT_HINT = (
-    "pip install weasyprint，并安装系统库：sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
-    "libharfbuzz-subset0 fonts-noto-cjk"
-)
+WEASYPRINT_HINT = "pip install weasyprint，并安装系统库：sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk"
 #: Shared libraries WeasyPrint cannot start without (names for ``ctypes.util.find_library``).
 _WEASYPRINT_LIBS: tuple[tuple[str, ...], ...] = (
     ("pango-1.0", "pango-1.0-0", "libpango-1.0-0"),
@@ -172,10 +169,7 @@ def missing_engine_message(engine: str | None = None) -> str:
         return f"未找到 WeasyPrint 或它需要的 Pango 库，跳过 PDF。请安装：{WEASYPRINT_HINT}。"
     if name is not None:
         return _unknown_engine(name) + "，跳过 PDF。"
-    return (
-        f"未找到 PDF 引擎，跳过 PDF（HTML 和 Excel 照常生成）。请安装 WeasyPrint：{WEASYPRINT_HINT}；"
-        f"或安装 Chromium：{INSTALL_HINT}。"
-    )
+    return f"未找到 PDF 引擎，跳过 PDF（HTML 和 Excel 照常生成）。请安装 WeasyPrint：{WEASYPRINT_HINT}；或安装 Chromium：{INSTALL_HINT}。"
 
 
 def _chromium_missing() -> str:
@@ -221,9 +215,7 @@ class PdfRenderer:
     def __enter__(self) -> PdfRenderer:
         return self
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
 
     @property
@@ -360,7 +352,7 @@ def pin_pdf_dates(data: bytes) -> bytes:
     >>> pin_pdf_dates(b"<</CreationDate (D:20261203124011+00'00') /ModDate (D:20261203124012+08'00')>>")
     b"<</CreationDate (D:20000101000000+00'00') /ModDate (D:20000101000000+08'00')>>"
     """
-    return _PDF_DATE.sub(lambda m: m.group(0)[: -14] + FIXED_PDF_DATE, data)
+    return _PDF_DATE.sub(lambda m: m.group(0)[:-14] + FIXED_PDF_DATE, data)
 
 
 def _run(cmd: list[str], timeout: float) -> tuple[int, str]:

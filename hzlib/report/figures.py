@@ -24,7 +24,17 @@ from .model import ReportModel, ranked_rates
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = ["Chart", "or_placeholder", "ranking_chart", "status_chart", "growth_charts", "start_rate_chart", "completion_chart", "batch_chart", "checkpoint_paths_chart"]
+__all__ = [
+    "Chart",
+    "or_placeholder",
+    "ranking_chart",
+    "status_chart",
+    "growth_charts",
+    "start_rate_chart",
+    "completion_chart",
+    "batch_chart",
+    "checkpoint_paths_chart",
+]
 
 
 def _once(fn: F) -> F:
@@ -128,8 +138,9 @@ def completion_chart(m: ReportModel) -> Chart | None:
     data = pd.DataFrame({"unit": has.index.astype(str), "rate": has["invest_completion"] * 100, "status": has["invest_status"]}).reset_index(drop=True)
     tp = float(m.period.progress)
     near = m.plan.tolerances.near_pp
-    return Chart("计划投资完成率与时序进度", data,
-                 lambda: charts.completion_chart(list(data["unit"]), list(data["rate"]), tp, near, statuses=list(data["status"])))
+    return Chart(
+        "计划投资完成率与时序进度", data, lambda: charts.completion_chart(list(data["unit"]), list(data["rate"]), tp, near, statuses=list(data["status"]))
+    )
 
 
 @_once

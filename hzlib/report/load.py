@@ -52,8 +52,9 @@ def load_scoring(plan: Plan, folder: Path) -> ScoringSetup | None:
     return ScoringSetup(rules, ScoringInputs(r.frame[[*UNIT_INPUT_COLUMNS, "period"]]), tuple(r.problems))  # 期别 kept: scored per period
 
 
-def load_inputs(plan_id: str, data_dir: str | Path | None = None, *, sheet: str | None = None,
-                mapping: str | Path | None = None, month: str | None = None) -> LoadedReport:
+def load_inputs(
+    plan_id: str, data_dir: str | Path | None = None, *, sheet: str | None = None, mapping: str | Path | None = None, month: str | None = None
+) -> LoadedReport:
     """Read the plan, every data file of ``data/<plan-id>/`` (or ``data_dir``) and the scoring inputs, all problems at once.
 
     ``sheet``, ``mapping``, ``month``: how to read an office's own workbook (see ``docs/data.md``);
@@ -64,8 +65,9 @@ def load_inputs(plan_id: str, data_dir: str | Path | None = None, *, sheet: str 
     return LoadedReport(plan, loaded, scoring, input_files(plan_id, data_dir))
 
 
-def load_report(plan_id: str, period: str = "latest", data_dir: str | Path | None = None, *,
-                allow_partial: bool = False, inputs: LoadedReport | None = None) -> ReportModel:
+def load_report(
+    plan_id: str, period: str = "latest", data_dir: str | Path | None = None, *, allow_partial: bool = False, inputs: LoadedReport | None = None
+) -> ReportModel:
     """Read the inputs (unless given) and build the report model of ``plan_id`` at ``period``."""
     inp = inputs or load_inputs(plan_id, data_dir)
     problems = [*inp.loaded.problems, *(inp.scoring.problems if inp.scoring else ())]

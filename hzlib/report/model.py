@@ -161,16 +161,32 @@ class ReportModel:
 
 
 #: Columns of :attr:`ReportModel.ranking` (a plan's own scheme, or the units' progress in order when it has none).
-RANKING_COLUMNS = ["unit", "unit_kind", "kind_zh", "rank", "award", "award_tone", "total", "max_total",
-                   "start_rate", "procedure_rate", "invest_completion", "incomplete", "note"]
+RANKING_COLUMNS = [
+    "unit",
+    "unit_kind",
+    "kind_zh",
+    "rank",
+    "award",
+    "award_tone",
+    "total",
+    "max_total",
+    "start_rate",
+    "procedure_rate",
+    "invest_completion",
+    "incomplete",
+    "note",
+]
 _KIND_ZH = {**UNIT_KIND_ZH, "": ALL_UNITS_ZH}
 
 
 #: The rates of a units' progress table without a ranking scheme, in the order they sort it:
 #: rate → (its denominator, Chinese name). 计划投资完成率 first: it is the figure the plans judge
 #: key projects by (completion against time progress); 开工率 and 前期手续办结率 only break ties.
-_RANKED_RATES = {"invest_completion": ("annual_plan", "计划投资完成率"), "start_rate": ("new_starts", "开工率"),
-                 "procedure_rate": ("new_starts", "前期手续办结率")}
+_RANKED_RATES = {
+    "invest_completion": ("annual_plan", "计划投资完成率"),
+    "start_rate": ("new_starts", "开工率"),
+    "procedure_rate": ("new_starts", "前期手续办结率"),
+}
 #: Why a unit has no figure for a rate: its denominator is zero.
 _NOTHING_TO_MEASURE = {"annual_plan": "无年度计划投资", "new_starts": "无计划新开工项目"}
 
@@ -205,11 +221,20 @@ def order_units(units: pd.DataFrame, kinds: Mapping[str, str] | None = None) -> 
     for unit in u.index:
         lacking = dict.fromkeys(_NOTHING_TO_MEASURE[_RANKED_RATES[c][0]] for c in rates if not u.at[unit, _RANKED_RATES[c][0]] > 0)
         notes.append("；".join(lacking))
-    out = pd.DataFrame({
-        "unit": u.index, "unit_kind": [kinds.get(x, "") for x in u.index], "rank": float("nan"), "award": "", "award_tone": "",
-        "total": float("nan"), "max_total": float("nan"), **{c: v.to_numpy(dtype=float) for c, v in shown.items()},
-        "incomplete": False, "note": notes,
-    })
+    out = pd.DataFrame(
+        {
+            "unit": u.index,
+            "unit_kind": [kinds.get(x, "") for x in u.index],
+            "rank": float("nan"),
+            "award": "",
+            "award_tone": "",
+            "total": float("nan"),
+            "max_total": float("nan"),
+            **{c: v.to_numpy(dtype=float) for c, v in shown.items()},
+            "incomplete": False,
+            "note": notes,
+        }
+    )
     out["kind_zh"] = [_KIND_ZH.get(k, k) for k in out["unit_kind"]]
     keys = list(rates)
     out = out.sort_values(["unit_kind", *keys, "unit"], ascending=[True, *[False] * len(keys), True], kind="stable", na_position="last")
@@ -241,12 +266,24 @@ def scores_ranking(scores: Scores) -> pd.DataFrame:
     tones = [t.value if t is not None else "" for t in typed]
     # a tiered award shows its tier (一等奖 …); others their label (红旗, 蜗牛, 先进单位)
     award = [p if isinstance(p, str) and p else award_label.get(a, "") if isinstance(a, str) else "" for a, p in zip(u["award"], u["prize"])]
-    out = pd.DataFrame({
-        "unit": u["unit"].astype(str), "unit_kind": u["unit_kind"], "kind_zh": [labels.get(k, k) for k in u["unit_kind"]],
-        "rank": u["rank"], "award": award, "award_tone": tones, "total": u["total"], "max_total": u["max_total"],
-        "start_rate": float("nan"), "procedure_rate": float("nan"), "invest_completion": float("nan"),
-        "incomplete": u["incomplete"].astype(bool), "note": u["note"].fillna(""),
-    }, columns=RANKING_COLUMNS)
+    out = pd.DataFrame(
+        {
+            "unit": u["unit"].astype(str),
+            "unit_kind": u["unit_kind"],
+            "kind_zh": [labels.get(k, k) for k in u["unit_kind"]],
+            "rank": u["rank"],
+            "award": award,
+            "award_tone": tones,
+            "total": u["total"],
+            "max_total": u["max_total"],
+            "start_rate": float("nan"),
+            "procedure_rate": float("nan"),
+            "invest_completion": float("nan"),
+            "incomplete": u["incomplete"].astype(bool),
+            "note": u["note"].fillna(""),
+        },
+        columns=RANKING_COLUMNS,
+    )
     return out.sort_values(["unit_kind", "rank", "unit"], kind="stable", na_position="last").reset_index(drop=True)
 
 
@@ -259,7 +296,8 @@ def _indicator_trends(plan: Plan, data: EvaluationData, period: Period, targets:
         return pd.DataFrame(columns=cols)
     ind = ind[ind["jurisdiction"].notna() & ind["indicator"].notna()]
     growth_targets = {
-        (t.scope.jurisdiction, t.indicator): t for t in plan.targets
+        (t.scope.jurisdiction, t.indicator): t
+        for t in plan.targets
         if t.measure is Measure.GROWTH and effective_basis(t) is Basis.STATISTICS and t.year in (None, plan.year)
     }
     ends = period_ends(ind["period"])
@@ -283,12 +321,19 @@ def _indicator_trends(plan: Plan, data: EvaluationData, period: Period, targets:
         if t is not None:
             row = targets[targets["target_id"] == t.id].iloc[0]
             status, target = str(row["status"]), t.value
-        rows.append({
-            "jurisdiction": j, "indicator": i,
-            "indicator_zh": REGISTRY[str(i)].zh if str(i) in REGISTRY else str(i),
-            **vals, "latest": latest, "level": level,
-            "target_id": t.id if t is not None else "", "target": target, "status": status,
-        })
+        rows.append(
+            {
+                "jurisdiction": j,
+                "indicator": i,
+                "indicator_zh": REGISTRY[str(i)].zh if str(i) in REGISTRY else str(i),
+                **vals,
+                "latest": latest,
+                "level": level,
+                "target_id": t.id if t is not None else "",
+                "target": target,
+                "status": status,
+            }
+        )
     df = pd.DataFrame(rows, columns=cols)
     if df.empty:
         return df
@@ -319,15 +364,19 @@ def _deviation_table(plan: Plan, targets: pd.DataFrame) -> pd.DataFrame:
         inputs = [(str(by_id.at[t, "label"]), str(by_id.at[t, "status"]), bool(by_id.at[t, "is_checkpoint"])) for t in ids]
         judged = [s for _, s, _ in inputs if s in JUDGED]
         verdict = judge_deviation(inputs if d.targets else [])
-        detail = "；".join(
-            f"{by_id.at[t, 'label']} {_fmt_actual(by_id.loc[t])}（{by_id.at[t, 'status_zh']}）" for t in ids
+        detail = "；".join(f"{by_id.at[t, 'label']} {_fmt_actual(by_id.loc[t])}（{by_id.at[t, 'status_zh']}）" for t in ids)
+        rows.append(
+            {
+                "deviation_id": d.id,
+                "label": d.label,
+                "targets": ",".join(ids),
+                "judged": len(judged),
+                "judgement": verdict.judgement,
+                "detail": detail,
+                "missing": ",".join(t for t, (label, _, _) in zip(ids, inputs, strict=True) if label in verdict.missing),
+                "description": d.description,
+            }
         )
-        rows.append({
-            "deviation_id": d.id, "label": d.label, "targets": ",".join(ids), "judged": len(judged),
-            "judgement": verdict.judgement, "detail": detail,
-            "missing": ",".join(t for t, (label, _, _) in zip(ids, inputs, strict=True) if label in verdict.missing),
-            "description": d.description,
-        })
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -365,8 +414,7 @@ def _growth_sentence(trends: pd.DataFrame, targets: pd.DataFrame, plan: Plan) ->
     return s + "。"
 
 
-def _sentences(model_parts: dict[str, object], plan: Plan, period: Period, ev: Evaluation, trends: pd.DataFrame,
-               coverage: Coverage) -> list[str]:
+def _sentences(model_parts: dict[str, object], plan: Plan, period: Period, ev: Evaluation, trends: pd.DataFrame, coverage: Coverage) -> list[str]:
     t = ev.targets
     summ = ev.summary()
     judged = summ["met"] + summ["near"] + summ["missed"]
@@ -384,8 +432,13 @@ def _sentences(model_parts: dict[str, object], plan: Plan, period: Period, ev: E
     c = ev.completion  # completion against time progress: the evaluation's, and its sentence
     if c is not None and ledger_current:
         out.append(c.sentence_zh(period_zh=pzh, subject=f"全部{int(tot['projects'])}个重点项目", per_unit=1e4, with_status=True) + "。")
-        model_parts["completion"] = {"completed_wan": c.completed, "planned_wan": c.planned, "rate": c.rate * 100.0, "gap_pp": c.gap_pp,
-                                     "status": c.status.value}
+        model_parts["completion"] = {
+            "completed_wan": c.completed,
+            "planned_wan": c.planned,
+            "rate": c.rate * 100.0,
+            "gap_pp": c.gap_pp,
+            "status": c.status.value,
+        }
     if len(tot) and float(tot["new_starts"]) > 0 and (coverage.progress is None or ledger_current):
         ns, started = int(tot["new_starts"]), int(tot["new_started"])
         out.append(f"{ns}个计划新开工项目已开工{started}个，开工率{started / ns * 100:.1f}%，尚有{ns - started}个未开工。")
@@ -534,10 +587,12 @@ def build_report(
     return replace(model, sentences=tuple(sentences))
 
 
-
 def _monthly(plan: Plan, ev: Evaluation, month: Period, data: EvaluationData) -> MonthlyBulletin:
     """The monthly bulletin's sections (:func:`hzlib.report.monthly.build_monthly`) from this evaluation."""
-    growth = {(str(t.scope.jurisdiction), str(t.indicator)): float(t.value) for t in plan.targets
-              if t.measure is Measure.GROWTH and effective_basis(t) is Basis.STATISTICS and t.year in (None, plan.year) and t.value is not None}
+    growth = {
+        (str(t.scope.jurisdiction), str(t.indicator)): float(t.value)
+        for t in plan.targets
+        if t.measure is Measure.GROWTH and effective_basis(t) is Basis.STATISTICS and t.year in (None, plan.year) and t.value is not None
+    }
     names = {k: v.zh for k, v in REGISTRY.items()}
     return build_monthly(plan, ev.status, month, indicators=data.indicators, indicator_names=names, growth_targets=growth)

@@ -41,8 +41,20 @@ from ..periods import Period, period_ends, same_period
 from ..plan.schema import Plan, Tolerances
 from ..textfmt import fmt_number
 
-__all__ = ["MonthlyBulletin", "is_month_request", "months_with_data", "months_zh", "check_month", "progress_rows",
-           "openings_rows", "behind_by_unit", "month_statistics", "build_monthly", "BULLETIN_ZH", "bulletin_kind"]
+__all__ = [
+    "MonthlyBulletin",
+    "is_month_request",
+    "months_with_data",
+    "months_zh",
+    "check_month",
+    "progress_rows",
+    "openings_rows",
+    "behind_by_unit",
+    "month_statistics",
+    "build_monthly",
+    "BULLETIN_ZH",
+    "bulletin_kind",
+]
 
 #: The two kinds of bulletin, by their Chinese names.
 BULLETIN_ZH = {"monthly": "月通报", "quarterly": "季度通报"}
@@ -172,13 +184,34 @@ def progress_rows(status: pd.DataFrame, month: Period, tolerances: Tolerances | 
     for scope, g in groups:
         planned = float(g["annual_plan"].astype(float).fillna(0.0).sum()) if "annual_plan" in g.columns else 0.0
         if not g["completed_cum"].notna().any():
-            rows.append({"scope": scope, "projects": len(g), "annual_plan": planned, "completed_cum": float("nan"), "completion": float("nan"),
-                         "time_progress": tp, "gap_pp": float("nan"), "status": Status.NO_DATA.value})
+            rows.append(
+                {
+                    "scope": scope,
+                    "projects": len(g),
+                    "annual_plan": planned,
+                    "completed_cum": float("nan"),
+                    "completion": float("nan"),
+                    "time_progress": tp,
+                    "gap_pp": float("nan"),
+                    "status": Status.NO_DATA.value,
+                }
+            )
             continue
         # completion against time progress: the one rule and the one sentence (hzlib.arithmetic.ScheduleCheck)
         c = completion_vs_schedule(float(g["completed_cum"].astype(float).sum()), planned, month, near_pp=near)
-        rows.append({"scope": scope, "projects": len(g), "annual_plan": planned, "completed_cum": c.completed, "completion": c.rate,
-                     "time_progress": c.time_progress, "gap_pp": c.gap_pp, "status": c.status.value, "check": c})
+        rows.append(
+            {
+                "scope": scope,
+                "projects": len(g),
+                "annual_plan": planned,
+                "completed_cum": c.completed,
+                "completion": c.rate,
+                "time_progress": c.time_progress,
+                "gap_pp": c.gap_pp,
+                "status": c.status.value,
+                "check": c,
+            }
+        )
     return pd.DataFrame(rows, columns=[*PROGRESS_COLUMNS, "check"])
 
 
@@ -195,10 +228,18 @@ def openings_rows(status: pd.DataFrame) -> pd.DataFrame:
     new = _flag(status, "is_new_start")
     completing = _flag(status, "planned_completion_this_year")
     rows = [
-        {"item": "计划新开工项目开工", "planned": int(new.sum()), "due": int((new & _flag(status, "due_start")).sum()),
-         "done": int((new & _flag(status, "started")).sum())},
-        {"item": "计划年内竣工项目竣工", "planned": int(completing.sum()), "due": int(_flag(status, "due_completion").sum()),
-         "done": int((completing & _flag(status, "completed")).sum())},
+        {
+            "item": "计划新开工项目开工",
+            "planned": int(new.sum()),
+            "due": int((new & _flag(status, "due_start")).sum()),
+            "done": int((new & _flag(status, "started")).sum()),
+        },
+        {
+            "item": "计划年内竣工项目竣工",
+            "planned": int(completing.sum()),
+            "due": int(_flag(status, "due_completion").sum()),
+            "done": int((completing & _flag(status, "completed")).sum()),
+        },
     ]
     out = pd.DataFrame(rows, columns=OPENINGS_COLUMNS)
     out["rate"] = [d / p if p else float("nan") for d, p in zip(out["done"], out["planned"])]
@@ -217,14 +258,14 @@ def behind_by_unit(status: pd.DataFrame, tolerance_pp: float) -> pd.DataFrame:
     for unit, g in behind.groupby("unit", sort=True):
         g = g.sort_values(["gap_pp", "project_id"])
         names = "、".join(f"{n}（落后{fmt_number(-float(v), 1)}个百分点）" for n, v in zip(g["name"], g["gap_pp"]))
-        rows.append({"unit": unit, "projects": int(counts.get(unit, len(g))), "behind": len(g), "behind_projects": names,
-                     "worst_gap_pp": float(g["gap_pp"].min())})
+        rows.append(
+            {"unit": unit, "projects": int(counts.get(unit, len(g))), "behind": len(g), "behind_projects": names, "worst_gap_pp": float(g["gap_pp"].min())}
+        )
     out = pd.DataFrame(rows, columns=BEHIND_COLUMNS)
     return out.sort_values(["behind", "worst_gap_pp", "unit"], ascending=[False, True, True], kind="stable").reset_index(drop=True)
 
 
-def month_statistics(indicators: pd.DataFrame, month: Period, indicator_names: dict[str, str],
-                     growth_targets: dict[tuple[str, str], float]) -> pd.DataFrame:
+def month_statistics(indicators: pd.DataFrame, month: Period, indicator_names: dict[str, str], growth_targets: dict[tuple[str, str], float]) -> pd.DataFrame:
     """The statistics published for ``month`` (rows of the indicators table whose 期别 is that month,
     however written): cumulative level (万元) and growth (%, as published), beside the plan's annual
     growth target where there is one (``growth_targets``: (jurisdiction, indicator) → target %), for
@@ -237,30 +278,46 @@ def month_statistics(indicators: pd.DataFrame, month: Period, indicator_names: d
         key = (str(r.jurisdiction), str(r.indicator))
         target = growth_targets.get(key, float("nan"))
         level = getattr(r, "level", float("nan"))
-        out.append({"jurisdiction": key[0], "indicator": key[1], "indicator_zh": indicator_names.get(key[1], key[1]),
-                    "level": level, "cum_yoy": float(r.cum_yoy) * 100.0 if pd.notna(r.cum_yoy) else float("nan"),
-                    "target": target})
+        out.append(
+            {
+                "jurisdiction": key[0],
+                "indicator": key[1],
+                "indicator_zh": indicator_names.get(key[1], key[1]),
+                "level": level,
+                "cum_yoy": float(r.cum_yoy) * 100.0 if pd.notna(r.cum_yoy) else float("nan"),
+                "target": target,
+            }
+        )
     return pd.DataFrame(out, columns=STATISTICS_COLUMNS)
 
 
-def _sentences(plan: Plan, month: Period, progress: pd.DataFrame, openings: pd.DataFrame, behind: pd.DataFrame,
-               statistics: pd.DataFrame, next_q: Period) -> list[str]:
+def _sentences(
+    plan: Plan, month: Period, progress: pd.DataFrame, openings: pd.DataFrame, behind: pd.DataFrame, statistics: pd.DataFrame, next_q: Period
+) -> list[str]:
     pzh = month.label_zh()
     tp = float(month.progress) * 100.0
-    out = [f"本通报为{plan.jurisdiction}{plan.year}年重点项目建设月通报（{pzh}，时序进度{month.end_month}/12即{fmt_number(tp, 2)}%）："
-           f"通报重点项目进展；各项目标按季度考核，下一次考核为{next_q.label_zh()}（{next_q.label()}）。"]
+    out = [
+        f"本通报为{plan.jurisdiction}{plan.year}年重点项目建设月通报（{pzh}，时序进度{month.end_month}/12即{fmt_number(tp, 2)}%）："
+        f"通报重点项目进展；各项目标按季度考核，下一次考核为{next_q.label_zh()}（{next_q.label()}）。"
+    ]
     if len(progress):
         r = progress.iloc[0]
         if pd.notna(r["completion"]):
-            out.append(r["check"].sentence_zh(unit="亿元", period_zh=f"截至{month.end_month}月底，", subject=f"{int(r['projects'])}个重点项目",
-                                              per_unit=1e4, with_status=True) + "。")
+            out.append(
+                r["check"].sentence_zh(
+                    unit="亿元", period_zh=f"截至{month.end_month}月底，", subject=f"{int(r['projects'])}个重点项目", per_unit=1e4, with_status=True
+                )
+                + "。"
+            )
         else:
             out.append(f"截至{month.end_month}月底，重点项目累计完成投资{Status.NO_DATA.zh}（项目进度表没有本年截至本月的数据）。")
     o = openings.set_index("item")
     ns = o.loc["计划新开工项目开工"]
     if ns["planned"]:
-        out.append(f"{int(ns['planned'])}个计划新开工项目已开工{int(ns['done'])}个（开工率{fmt_number(float(ns['rate']) * 100, 1)}%），"
-                   f"按计划开工时间截至本月应开工{int(ns['due'])}个。")
+        out.append(
+            f"{int(ns['planned'])}个计划新开工项目已开工{int(ns['done'])}个（开工率{fmt_number(float(ns['rate']) * 100, 1)}%），"
+            f"按计划开工时间截至本月应开工{int(ns['due'])}个。"
+        )
     cp = o.loc["计划年内竣工项目竣工"]
     if cp["planned"]:
         out.append(f"计划年内竣工{int(cp['planned'])}个项目已竣工{int(cp['done'])}个，按计划竣工时间截至本月应竣工{int(cp['due'])}个。")
@@ -268,15 +325,18 @@ def _sentences(plan: Plan, month: Period, progress: pd.DataFrame, openings: pd.D
         out.append(f"{int(behind['behind'].sum())}个项目投资进度落后于时序进度，涉及{len(behind)}个责任单位。")
     fai = statistics[(statistics["jurisdiction"] == plan.jurisdiction) & (statistics["indicator"] == "fai")] if len(statistics) else statistics
     if len(fai) and pd.notna(fai["cum_yoy"].iloc[0]):
-        out.append(f"统计部门公布：{pzh}{plan.jurisdiction}{fai['indicator_zh'].iloc[0]}累计增长{fmt_number(float(fai['cum_yoy'].iloc[0]), 1)}%"
-                   f"（{len(statistics)}项指标见下表）。")
+        out.append(
+            f"统计部门公布：{pzh}{plan.jurisdiction}{fai['indicator_zh'].iloc[0]}累计增长{fmt_number(float(fai['cum_yoy'].iloc[0]), 1)}%"
+            f"（{len(statistics)}项指标见下表）。"
+        )
     if statistics.empty:
         out.append(f"{pzh}没有公布的统计数据（统计数据只在公布的月份列出）。")
     return out
 
 
-def build_monthly(plan: Plan, status: pd.DataFrame, month: Period, *, indicators: pd.DataFrame,
-                  indicator_names: dict[str, str], growth_targets: dict[tuple[str, str], float]) -> MonthlyBulletin:
+def build_monthly(
+    plan: Plan, status: pd.DataFrame, month: Period, *, indicators: pd.DataFrame, indicator_names: dict[str, str], growth_targets: dict[tuple[str, str], float]
+) -> MonthlyBulletin:
     """The monthly bulletin of ``plan`` at ``month`` from the key projects' status at its end
     (:attr:`hzlib.evaluate.engine.Evaluation.status`) and the indicators table (pure)."""
     progress = progress_rows(status, month, plan.tolerances) if not status.empty else pd.DataFrame(columns=PROGRESS_COLUMNS)

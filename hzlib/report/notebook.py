@@ -31,8 +31,7 @@ CACHE_SIZE = 8
 _MODELS: OrderedDict[str, ReportModel] = OrderedDict()
 
 
-def model_key(plan: str, quarter: str, data_dir: str = "", allow_partial: bool = False, scenario: str = "",
-              file_hashes: dict[str, str] | None = None) -> str:
+def model_key(plan: str, quarter: str, data_dir: str = "", allow_partial: bool = False, scenario: str = "", file_hashes: dict[str, str] | None = None) -> str:
     """A key for the model of these parameters over the content of every file it reads
     (plan, data, scoring, scenario): the same key means the same model. ``file_hashes``: those
     files' sha256 by role, when already computed (see :func:`hzlib.runner.keys.digest_inputs`).
@@ -51,13 +50,16 @@ def model_key(plan: str, quarter: str, data_dir: str = "", allow_partial: bool =
 
         scenario_file = scenario_path(plan, scenario)
     files = input_files(plan, data_dir or None, scenario=scenario_file)
-    doc = {"params": [plan, quarter, data_dir, allow_partial, scenario],
-           "files": {role: file_hash(path) for role, path in sorted(files.items()) if path.exists()}}
+    doc = {
+        "params": [plan, quarter, data_dir, allow_partial, scenario],
+        "files": {role: file_hash(path) for role, path in sorted(files.items()) if path.exists()},
+    }
     return hashlib.sha256(json.dumps(doc, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def build_model(plan: str, quarter: str, data_dir: str = "", allow_partial: bool = False, scenario: str = "",
-                inputs: LoadedReport | None = None) -> ReportModel:
+def build_model(
+    plan: str, quarter: str, data_dir: str = "", allow_partial: bool = False, scenario: str = "", inputs: LoadedReport | None = None
+) -> ReportModel:
     """The report model of these parameters (a what-if ``scenario``'s model when one is named);
     ``inputs``: the plan and data already read."""
     if scenario:

@@ -89,8 +89,9 @@ class HTMLTable:
         return len(self.frame)
 
 
-def html_table(df: pd.DataFrame, *, caption: str | None = None, text: str | None = None, narrow: tuple[str, ...] = (),
-               min_ems: dict[str, float] | None = None) -> HTMLTable:
+def html_table(
+    df: pd.DataFrame, *, caption: str | None = None, text: str | None = None, narrow: tuple[str, ...] = (), min_ems: dict[str, float] | None = None
+) -> HTMLTable:
     """An escaped HTML table without the index.
 
     ``narrow``: columns of short labels that must never wrap (级别, 状态, dates); their
@@ -116,8 +117,7 @@ def html_table(df: pd.DataFrame, *, caption: str | None = None, text: str | None
             cells.append(f"<td{attr}>{escape(txt)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
-    html = (f'<table class="dataframe hz-table">{cap}<thead><tr>{head}</tr></thead>\n<tbody>\n'
-            + "\n".join(body) + "\n</tbody></table>")
+    html = f'<table class="dataframe hz-table">{cap}<thead><tr>{head}</tr></thead>\n<tbody>\n' + "\n".join(body) + "\n</tbody></table>"
     return HTMLTable(html, text or f"（表格：{caption or '共'} {len(df)} 行）", df)
 
 
@@ -156,15 +156,17 @@ def checkpoints_view(m: ReportModel) -> HTMLTable:
         if not r.is_checkpoint:
             value = f"（{value}）"
         t = m.plan.target(r.target_id)
-        rows.append({
-            "目标": r.label + ("（力争）" if r.aspiration else ""),
-            "范围": t.scope.describe(),
-            "要求": COMPARATOR_SIGN.get(r.comparator, ""),
-            "全年目标": fmt_value(r.annual_value, r.unit),
-            "本期目标": value,
-            "分解依据": r.derivation,
-            "出处": r.source_section,
-        })
+        rows.append(
+            {
+                "目标": r.label + ("（力争）" if r.aspiration else ""),
+                "范围": t.scope.describe(),
+                "要求": COMPARATOR_SIGN.get(r.comparator, ""),
+                "全年目标": fmt_value(r.annual_value, r.unit),
+                "本期目标": value,
+                "分解依据": r.derivation,
+                "出处": r.source_section,
+            }
+        )
     df = pd.DataFrame(rows, columns=["目标", "范围", "要求", "全年目标", "本期目标", "分解依据", "出处"])
     return html_table(df, text=f"（季度目标表：{len(df)} 行）", narrow=("要求",))
 
@@ -188,16 +190,18 @@ def target_rows(t: pd.DataFrame) -> pd.DataFrame:
             extra.append(str(r.remaining))
         if r.note:
             extra.append(r.note)
-        rows.append({
-            "目标": r.label + ("（力争）" if r.aspiration else ""),
-            "范围": r.scope,
-            "本期目标": cp,
-            "实际": actual,
-            "差距": fmt_gap(r.gap, r.gap_unit),
-            "状态": r.status_zh,
-            "口径": r.basis_zh or "—",
-            "说明": "；".join(extra),
-        })
+        rows.append(
+            {
+                "目标": r.label + ("（力争）" if r.aspiration else ""),
+                "范围": r.scope,
+                "本期目标": cp,
+                "实际": actual,
+                "差距": fmt_gap(r.gap, r.gap_unit),
+                "状态": r.status_zh,
+                "口径": r.basis_zh or "—",
+                "说明": "；".join(extra),
+            }
+        )
     return pd.DataFrame(rows, columns=["目标", "范围", "本期目标", "实际", "差距", "状态", "口径", "说明"])
 
 
@@ -259,7 +263,9 @@ def units_view(m: ReportModel, *, refs: bool = False) -> HTMLTable:
     if refs:
         numbers = derivation_refs(m)
         df["溯源"] = [ref_mark(numbers.get(("unit", str(x)))) for x in u[key]]
-    return html_table(df, caption=f"{Status.NO_DATA.zh}：{'；'.join(lacking)}" if lacking else None, text=f"（分单位：{len(df)} 个）", narrow=("状态", MILESTONE_ZH["start"]))
+    return html_table(
+        df, caption=f"{Status.NO_DATA.zh}：{'；'.join(lacking)}" if lacking else None, text=f"（分单位：{len(df)} 个）", narrow=("状态", MILESTONE_ZH["start"])
+    )
 
 
 def ranking_view(m: ReportModel) -> HTMLTable:
@@ -270,8 +276,7 @@ def ranking_view(m: ReportModel) -> HTMLTable:
         return _progress_order_view(m)
     if rk.empty:
         return html_table(pd.DataFrame(), text="（排名：0 个单位）")
-    df = pd.DataFrame({"类别": rk["kind_zh"], "排名": rk["rank"].map(lambda v: "—" if _missing(v) else str(int(v))),
-                       "单位": rk["unit"], "评价": rk["award"]})
+    df = pd.DataFrame({"类别": rk["kind_zh"], "排名": rk["rank"].map(lambda v: "—" if _missing(v) else str(int(v))), "单位": rk["unit"], "评价": rk["award"]})
     df["得分"] = [fmt_number(t, 2) + (f"/{fmt_number(x, 2)}" if not _missing(x) else "") for t, x in zip(rk["total"], rk["max_total"])]
     df["数据是否齐全"] = rk["incomplete"].map({True: "缺数据", False: "齐全"})
     df["说明"] = rk["note"]
@@ -280,8 +285,7 @@ def ranking_view(m: ReportModel) -> HTMLTable:
         from ..scoring.tables import special_lines
 
         special = special_lines(m.scores.result)
-    return html_table(df, caption="特别处理：" + "；".join(special) if special else None,
-                      text=f"（排名：{len(df)} 个单位）", narrow=("类别", "排名", "评价"))
+    return html_table(df, caption="特别处理：" + "；".join(special) if special else None, text=f"（排名：{len(df)} 个单位）", narrow=("类别", "排名", "评价"))
 
 
 def _progress_order_view(m: ReportModel) -> HTMLTable:
@@ -367,13 +371,15 @@ def batches_view(m: ReportModel) -> HTMLTable:
     b = m.batches
     if b.empty:
         return html_table(pd.DataFrame(), text="（四个一批：0 类）")
-    df = pd.DataFrame({
-        "类别": b["batch_zh"].values,
-        "项目数（个）": b["projects"].map(lambda v: f"{int(v)}").values,
-        "总投资（亿元）": (b["total_investment"] / 1e4).map(lambda v: fmt_number(v, 2)).values,
-        "年度计划投资（亿元）": (b["annual_plan"] / 1e4).map(lambda v: fmt_number(v, 2)).values,
-        "完成投资（亿元）": (b["completed_cum"] / 1e4).map(lambda v: fmt_number(v, 2)).values,
-    })
+    df = pd.DataFrame(
+        {
+            "类别": b["batch_zh"].values,
+            "项目数（个）": b["projects"].map(lambda v: f"{int(v)}").values,
+            "总投资（亿元）": (b["total_investment"] / 1e4).map(lambda v: fmt_number(v, 2)).values,
+            "年度计划投资（亿元）": (b["annual_plan"] / 1e4).map(lambda v: fmt_number(v, 2)).values,
+            "完成投资（亿元）": (b["completed_cum"] / 1e4).map(lambda v: fmt_number(v, 2)).values,
+        }
+    )
     return html_table(df, text=f"（四个一批：{len(df)} 类）")
 
 
@@ -385,10 +391,18 @@ def project_list_views(m: ReportModel) -> dict[str, HTMLTable]:
     rule = m.plan.project_list
     assert rule is not None
     summ = pl["summary"]
-    table = pd.DataFrame({"类别": summ["label"], "项目数（个）": summ["projects"], "总投资（亿元）": (summ["total_investment"] / 1e4).map(lambda v: fmt_number(v, 2))})
+    table = pd.DataFrame(
+        {"类别": summ["label"], "项目数（个）": summ["projects"], "总投资（亿元）": (summ["total_investment"] / 1e4).map(lambda v: fmt_number(v, 2))}
+    )
     out = pl["outside"]
-    cols = {"project_id": "项目编号", "name": "项目名称", "unit": "责任单位", "total_investment": "总投资（万元）",
-            "total_investment_usd": "外资总投资（万美元）", "reason": "原因"}
+    cols = {
+        "project_id": "项目编号",
+        "name": "项目名称",
+        "unit": "责任单位",
+        "total_investment": "总投资（万元）",
+        "total_investment_usd": "外资总投资（万美元）",
+        "reason": "原因",
+    }
     shown = out[[c for c in cols if c in out.columns]].rename(columns=cols).reset_index(drop=True)
     for c in ("总投资（万元）", "外资总投资（万美元）"):
         if c in shown.columns:
@@ -400,26 +414,30 @@ def project_list_views(m: ReportModel) -> dict[str, HTMLTable]:
     mm = pl["mismatch"]
     if len(mm):
         labels = {c.id: c.label for c in rule.classes}
-        mshown = pd.DataFrame({
-            "项目编号": mm["project_id"].values,
-            "项目名称": (mm["name"] if "name" in mm.columns else pd.Series("", index=mm.index)).values,
-            "台账类别": mm["batch"].map(lambda v: BATCH_ZH.get(v, v)).values,
-            "按规则应为": mm["list_class"].map(labels).values,
-            "计划开工年份": mm["start_year"].values,
-            "计划竣工年份": mm["completion_year"].values,
-        })
+        mshown = pd.DataFrame(
+            {
+                "项目编号": mm["project_id"].values,
+                "项目名称": (mm["name"] if "name" in mm.columns else pd.Series("", index=mm.index)).values,
+                "台账类别": mm["batch"].map(lambda v: BATCH_ZH.get(v, v)).values,
+                "按规则应为": mm["list_class"].map(labels).values,
+                "计划开工年份": mm["start_year"].values,
+                "计划竣工年份": mm["completion_year"].values,
+            }
+        )
         views["mismatch"] = html_table(mshown, text=f"（台账类别与清单规则不一致：{len(mshown)} 个）")
     return views
 
 
 def data_notes_view(m: ReportModel) -> HTMLTable:
     notes = m.data_notes
-    df = pd.DataFrame({
-        "文件": [p.file for p in notes],
-        "行": [p.row if p.row is not None else "" for p in notes],
-        "列": [p.column or "" for p in notes],
-        "说明": [p.message for p in notes],
-    })
+    df = pd.DataFrame(
+        {
+            "文件": [p.file for p in notes],
+            "行": [p.row if p.row is not None else "" for p in notes],
+            "列": [p.column or "" for p in notes],
+            "说明": [p.message for p in notes],
+        }
+    )
     return html_table(df, text=f"（数据核查提示：{len(df)} 条）", narrow=("行",))
 
 
@@ -434,15 +452,18 @@ def monthly_progress_view(m: ReportModel) -> HTMLTable:
     if mb is None:
         return _no_monthly("重点项目投资进度")
     p = mb.progress
-    df = pd.DataFrame({
-        "范围": p["scope"], "项目数（个）": p["projects"].map(lambda v: f"{int(v)}"),
-        "年度计划投资（亿元）": (p["annual_plan"] / 1e4).map(lambda v: fmt_number(v, 2)),
-        "累计完成投资（亿元）": (p["completed_cum"] / 1e4).map(lambda v: fmt_number(v, 2)),
-        "完成年度计划": (p["completion"] * 100).map(lambda v: fmt_value(v, "%", 2)),
-        "时序进度": [f"{mb.month.end_month}/12（{fmt_number(v * 100, 2)}%）" for v in p["time_progress"]],
-        "与时序进度差": p["gap_pp"].map(lambda v: fmt_gap(v, "pp")),
-        "状态": [Status(s).zh for s in p["status"]],
-    })
+    df = pd.DataFrame(
+        {
+            "范围": p["scope"],
+            "项目数（个）": p["projects"].map(lambda v: f"{int(v)}"),
+            "年度计划投资（亿元）": (p["annual_plan"] / 1e4).map(lambda v: fmt_number(v, 2)),
+            "累计完成投资（亿元）": (p["completed_cum"] / 1e4).map(lambda v: fmt_number(v, 2)),
+            "完成年度计划": (p["completion"] * 100).map(lambda v: fmt_value(v, "%", 2)),
+            "时序进度": [f"{mb.month.end_month}/12（{fmt_number(v * 100, 2)}%）" for v in p["time_progress"]],
+            "与时序进度差": p["gap_pp"].map(lambda v: fmt_gap(v, "pp")),
+            "状态": [Status(s).zh for s in p["status"]],
+        }
+    )
     return html_table(df, text=f"（重点项目投资进度：{len(df)} 行）", narrow=("状态", "时序进度", "与时序进度差"))
 
 
@@ -452,10 +473,15 @@ def monthly_openings_view(m: ReportModel) -> HTMLTable:
     if mb is None:
         return _no_monthly("开工与竣工")
     o = mb.openings
-    df = pd.DataFrame({
-        "事项": o["item"], "全年计划（个）": o["planned"].map(str), "按计划截至本月应完成（个）": o["due"].map(str),
-        "截至本月已完成（个）": o["done"].map(str), "占全年计划": (o["rate"] * 100).map(lambda v: fmt_value(v, "%", 1)),
-    })
+    df = pd.DataFrame(
+        {
+            "事项": o["item"],
+            "全年计划（个）": o["planned"].map(str),
+            "按计划截至本月应完成（个）": o["due"].map(str),
+            "截至本月已完成（个）": o["done"].map(str),
+            "占全年计划": (o["rate"] * 100).map(lambda v: fmt_value(v, "%", 1)),
+        }
+    )
     return html_table(df, text=f"（开工与竣工：{len(df)} 行）")
 
 
@@ -467,8 +493,14 @@ def monthly_behind_view(m: ReportModel) -> HTMLTable:
     b = mb.behind
     if b.empty:
         return HTMLTable('<p class="hz-empty">本月没有投资进度落后于时序进度的项目。</p>', "（落后项目分单位：0 个单位）", pd.DataFrame())
-    df = pd.DataFrame({"责任单位": b["unit"], "重点项目（个）": b["projects"].map(str), "落后项目（个）": b["behind"].map(str),
-                       "落后项目（落后时序进度）": b["behind_projects"]})
+    df = pd.DataFrame(
+        {
+            "责任单位": b["unit"],
+            "重点项目（个）": b["projects"].map(str),
+            "落后项目（个）": b["behind"].map(str),
+            "落后项目（落后时序进度）": b["behind_projects"],
+        }
+    )
     return html_table(df, text=f"（落后项目分单位：{len(df)} 个单位）", min_ems={"责任单位": 5})
 
 
@@ -480,10 +512,15 @@ def monthly_statistics_view(m: ReportModel) -> HTMLTable:
     st = mb.statistics
     if st.empty:
         return HTMLTable(f'<p class="hz-empty">{escape(mb.month.label_zh())}没有公布的统计数据。</p>', "（本月统计数据：0 行）", pd.DataFrame())
-    df = pd.DataFrame({"地区": st["jurisdiction"], "指标": st["indicator_zh"],
-                       "累计值（亿元）": (st["level"].astype(float) / 1e4).map(lambda v: fmt_number(v, 2)),
-                       "累计增速（%）": st["cum_yoy"].map(lambda v: fmt_number(v, 1)),
-                       "年度目标（参考）": st["target"].map(lambda v: fmt_value(v, "%", 1))})
+    df = pd.DataFrame(
+        {
+            "地区": st["jurisdiction"],
+            "指标": st["indicator_zh"],
+            "累计值（亿元）": (st["level"].astype(float) / 1e4).map(lambda v: fmt_number(v, 2)),
+            "累计增速（%）": st["cum_yoy"].map(lambda v: fmt_number(v, 1)),
+            "年度目标（参考）": st["target"].map(lambda v: fmt_value(v, "%", 1)),
+        }
+    )
     return html_table(df, text=f"（本月统计数据：{len(df)} 行）")
 
 
@@ -536,9 +573,13 @@ def _drill(m: ReportModel, key: tuple[str, str]) -> tuple[str, list[Any], pd.Dat
 
 def _drill_parts(ds: list[Any], rows: pd.DataFrame, quote: str, limit: int, columns: list[str]) -> str:
     """Formula lines, the plan's words and at most ``limit`` rows (with a line saying where the rest are)."""
-    lines = [f"<li><b>{escape(d.figure_zh)}</b> "
-             + (escape(d.formula) if d.formula.startswith(d.shown) else f"{escape(d.shown)}：{escape(d.formula)}")
-             + (f"（{escape(d.note)}）" if d.note and d.figure.startswith("score:") else "") + "</li>" for d in ds]
+    lines = [
+        f"<li><b>{escape(d.figure_zh)}</b> "
+        + (escape(d.formula) if d.formula.startswith(d.shown) else f"{escape(d.shown)}：{escape(d.formula)}")
+        + (f"（{escape(d.note)}）" if d.note and d.figure.startswith("score:") else "")
+        + "</li>"
+        for d in ds
+    ]
     parts = [f'<ul class="hz-derivation">{"".join(lines)}</ul>']
     if quote:
         parts.append(f'<p class="hz-quote">计划原文：{escape(quote)}</p>')
@@ -588,10 +629,8 @@ def derivations_appendix(m: ReportModel, limit: int = PRINT_ROWS_SHOWN) -> HTMLT
     items = []
     for key, n in numbers.items():
         title, ds, rows, quote = _drill(m, key)
-        items.append(f'<div class="hz-appendix-item"><h4>{ref_mark(n)} {escape(title)}</h4>'
-                     f"{_drill_parts(ds, rows, quote, limit, _PRINT_ROWS)}</div>")
-    intro = (f"正文中标有〔n〕的数字，其算式、计划原文和所依据的数据行（每项至多列出前 {limit} 行；{_ALL_ROWS}）。")
-    html = (f'<section class="hz-appendix print-only"><h3>附录：数字来源</h3><p class="hz-note">{intro}</p>'
-            f'{"".join(items)}</section>') if items else ""
+        items.append(f'<div class="hz-appendix-item"><h4>{ref_mark(n)} {escape(title)}</h4>{_drill_parts(ds, rows, quote, limit, _PRINT_ROWS)}</div>')
+    intro = f"正文中标有〔n〕的数字，其算式、计划原文和所依据的数据行（每项至多列出前 {limit} 行；{_ALL_ROWS}）。"
+    html = (f'<section class="hz-appendix print-only"><h3>附录：数字来源</h3><p class="hz-note">{intro}</p>{"".join(items)}</section>') if items else ""
     frame = pd.DataFrame({"编号": list(numbers.values()), "对象": [k[1] for k in numbers]})
     return HTMLTable(html, f"（附录：数字来源，{len(items)} 项，仅打印）", frame)

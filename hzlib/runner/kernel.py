@@ -76,8 +76,7 @@ def _load_for_papermill(path: Path) -> Any:
 
     nb = nbformat.v4.upgrade(nbformat.read(path, as_version=4))
     if "papermill" not in nb.metadata:
-        nb.metadata["papermill"] = {"default_parameters": {}, "parameters": {}, "environment_variables": {},
-                                    "version": papermill_version}
+        nb.metadata["papermill"] = {"default_parameters": {}, "parameters": {}, "environment_variables": {}, "version": papermill_version}
     for cell in nb.cells:
         if "tags" not in cell.metadata:
             cell.metadata["tags"] = []
@@ -85,6 +84,7 @@ def _load_for_papermill(path: Path) -> Any:
             cell.metadata["papermill"] = {}
     nb.cells = [c for c in nb.cells if ERROR_MARKER_TAG not in c.metadata.get("tags", [])]
     return nb
+
 
 #: Code run once in a new kernel: the imports every report notebook makes.
 WARM_UP = "import hzlib.report, hzlib.report.views, hzlib.report.figures, hzlib.report.notebook, hzlib.charts_style\n"
@@ -183,8 +183,7 @@ class WarmKernel:
     def _client(self, nb: Any) -> Any:
         from nbclient import NotebookClient
 
-        client = NotebookClient(nb, km=self._km, timeout=self.timeout, kernel_name=self.kernel_name,
-                                allow_errors=False, record_timing=False)
+        client = NotebookClient(nb, km=self._km, timeout=self.timeout, kernel_name=self.kernel_name, allow_errors=False, record_timing=False)
         client.kc = self._kc  # the kept client: no new channels per notebook
         # nbclient registers a clean-up at interpreter exit for the time a notebook runs; at exit it
         # would ask the kernel to shut down while a cell runs (the kernel then prints a ZMQError

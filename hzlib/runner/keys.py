@@ -132,5 +132,6 @@ def record_key(job: Job, key: str, out_dir: Path, folder: Path) -> None:
     """Remember that ``folder`` holds the report of ``job`` for ``key``."""
     from ..atomicfile import atomic_write_text
 
-    atomic_write_text(out_dir / CACHE_FOLDER / job.record_name,
-                      json.dumps({"key": key, "folder": folder.relative_to(out_dir).as_posix()}, ensure_ascii=False) + "\n")
+    atomic_write_text(
+        out_dir / CACHE_FOLDER / job.record_name, json.dumps({"key": key, "folder": folder.relative_to(out_dir).as_posix()}, ensure_ascii=False) + "\n"
+    )

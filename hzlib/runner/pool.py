@@ -90,8 +90,10 @@ def _dask_client(address: str) -> Iterator[Any]:
     except (OSError, ValueError, TypeError) as e:  # TimeoutError is an OSError
         timed_out = isinstance(e, TimeoutError) or "timed out" in str(e).lower()
         reason = f"{SCHEDULER_TIMEOUT:g} 秒内没有回应" if timed_out else f"{type(e).__name__}: {e}"
-        raise UsageError(f"无法连接 Dask 调度器 {address}（{reason}）：请检查地址和端口是否正确、调度器是否已启动"
-                         f"（dask scheduler）、防火墙是否放行；或去掉 --scheduler 在本机生成") from None
+        raise UsageError(
+            f"无法连接 Dask 调度器 {address}（{reason}）：请检查地址和端口是否正确、调度器是否已启动"
+            f"（dask scheduler）、防火墙是否放行；或去掉 --scheduler 在本机生成"
+        ) from None
     with client:
         yield client
 
@@ -227,9 +229,17 @@ def _outcome(job: Job, future: Any) -> RunResult:
     return result
 
 
-def run_jobs(jobs: Sequence[tuple[Job, str]], out_dir: Path, render: Render[P], *, n_jobs: int = 1, scheduler: str | None = None,
-             progress: Progress | None = None, on_result: Callable[[RunResult], None] = lambda r: None,
-             prepared: Mapping[Job, P] | None = None) -> list[RunResult]:
+def run_jobs(
+    jobs: Sequence[tuple[Job, str]],
+    out_dir: Path,
+    render: Render[P],
+    *,
+    n_jobs: int = 1,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+    on_result: Callable[[RunResult], None] = lambda r: None,
+    prepared: Mapping[Job, P] | None = None,
+) -> list[RunResult]:
     """Render ``jobs`` (each with its key) with ``render``: here, over ``n_jobs`` processes, or on the Dask
     ``scheduler``. ``prepared``: what each job is rendered from, when made beforehand (handed to ``render``).
 
@@ -253,8 +263,7 @@ def run_jobs(jobs: Sequence[tuple[Job, str]], out_dir: Path, render: Render[P], 
 
             futures = {}
             for job, key in jobs:
-                f = client.submit(render, job, key, str(out_dir), ready.get(job), pure=False,
-                                  key=f"hz-{job.record_name}-{key[:12]}")
+                f = client.submit(render, job, key, str(out_dir), ready.get(job), pure=False, key=f"hz-{job.record_name}-{key[:12]}")
                 futures[f] = job
                 if progress is not None:
                     progress.start(job.label)

@@ -68,11 +68,25 @@ __all__ = [
 UNIT_INPUT_COLUMNS = ("unit", "unit_kind", "input_id", "value")
 PROJECT_INPUT_COLUMNS = ("unit", "project_id", "input_id", "value")
 #: Columns of :attr:`ScoreResult.items` (one row per unit and item).
-ITEM_COLUMNS = ("unit", "unit_kind", "item", "label", "group", "direction", "points", "max_points",
-                "applicable", "incomplete", "inputs", "note")
+ITEM_COLUMNS = ("unit", "unit_kind", "item", "label", "group", "direction", "points", "max_points", "applicable", "incomplete", "inputs", "note")
 #: Columns of :attr:`ScoreResult.units` (one row per unit).
-UNIT_COLUMNS = ("unit", "unit_kind", "total", "max_total", "score_points", "bonus", "penalty", "rank",
-                "prize", "award", "disqualified", "award_excluded", "special", "incomplete", "note")
+UNIT_COLUMNS = (
+    "unit",
+    "unit_kind",
+    "total",
+    "max_total",
+    "score_points",
+    "bonus",
+    "penalty",
+    "rank",
+    "prize",
+    "award",
+    "disqualified",
+    "award_excluded",
+    "special",
+    "incomplete",
+    "note",
+)
 _SOURCE = "评分输入"
 #: A ``%`` input above this is taken for a percent number typed where a fraction is expected.
 _MAX_FRACTION = 10.0
@@ -95,9 +109,12 @@ class ScoringInputs:
     period: str | None = None
 
 
-def inputs_from_dicts(rules: ScoringRules, units: Mapping[str, Mapping[str, float]],
-                      projects: Mapping[str, Mapping[str, Mapping[str, float]]] | None = None,
-                      period: str | None = None) -> ScoringInputs:
+def inputs_from_dicts(
+    rules: ScoringRules,
+    units: Mapping[str, Mapping[str, float]],
+    projects: Mapping[str, Mapping[str, Mapping[str, float]]] | None = None,
+    period: str | None = None,
+) -> ScoringInputs:
     """Build inputs from ``{unit: {input_id: value}}`` and ``{unit: {project_id: {input_id: value}}}``.
 
     Unit kinds are taken from the rules (a unit the rules do not score gets kind ``""``).
@@ -129,9 +146,12 @@ def combine_inputs(*parts: ScoringInputs) -> ScoringInputs:
         raise InputError([Problem(_SOURCE, None, "period", f"合并的输入期别不一致：{sorted(periods)}")], what=_SOURCE)
     units = pd.concat([p.units for p in parts], ignore_index=True) if parts else _empty(UNIT_INPUT_COLUMNS)
     projects = pd.concat([p.projects for p in parts], ignore_index=True) if parts else _empty(PROJECT_INPUT_COLUMNS)
-    problems = [Problem(_SOURCE, None, ".".join(map(str, key)), f"重复给出（合并的输入中出现 {n} 次）")
-                for frame, keys in ((units, ["unit", "input_id"]), (projects, ["unit", "project_id", "input_id"]))
-                for key, n in frame.groupby(keys, sort=True).size().items() if n > 1]
+    problems = [
+        Problem(_SOURCE, None, ".".join(map(str, key)), f"重复给出（合并的输入中出现 {n} 次）")
+        for frame, keys in ((units, ["unit", "input_id"]), (projects, ["unit", "project_id", "input_id"]))
+        for key, n in frame.groupby(keys, sort=True).size().items()
+        if n > 1
+    ]
     if problems:
         raise InputError(problems, what=_SOURCE)
     return ScoringInputs(units, projects, next(iter(periods), None))
@@ -168,6 +188,7 @@ class ScoreResult:
 
 
 # ---- numbers and words -------------------------------------------------------------------------
+
 
 def round_half_up(x: float, decimals: int) -> float:
     """Round as people do (0.125 → 0.13 at 2 decimals); NaN stays NaN.
@@ -213,6 +234,7 @@ def value_text(d: InputDef, v: float | dict[str, float | None] | None) -> str:
 
 
 # ---- the context of one kind -------------------------------------------------------------------
+
 
 class _Kind:
     """Input values of the units of one kind, by input id, with defaults applied."""
@@ -264,6 +286,7 @@ class _Outcome:
 
 
 # ---- the rules ---------------------------------------------------------------------------------
+
 
 def _ratio(item: RatioItem, k: _Kind) -> _Outcome:
     num_id, den_id = item.inputs["numerator"], item.inputs["denominator"]
@@ -408,7 +431,11 @@ def _shortfall(item: ShortfallItem, k: _Kind) -> _Outcome:
             elif which[i] < 0:
                 texts[i].append(f"{head}，低 {fmt_number(short[i], 2)}{unit}，不在任何扣分档次，不扣分")
             else:
-                how = f"低 {fmt_number(gap[i], 2)} 个百分点" if p.shortfall == "pp" else f"低 {fmt_number(gap[i], 2)} 个百分点，即目标的 {fmt_number(short[i], 2)}%"
+                how = (
+                    f"低 {fmt_number(gap[i], 2)} 个百分点"
+                    if p.shortfall == "pp"
+                    else f"低 {fmt_number(gap[i], 2)} 个百分点，即目标的 {fmt_number(short[i], 2)}%"
+                )
                 texts[i].append(f"{head}，{how}，属“{p.brackets[which[i]].label_zh(unit)}”档，扣 {-deduct[i]:g} 分")
     later = [f"{c.label}检查点（{c.due}末）未到期" for c in pending]
     notes = ["；".join([f"基础分 {base:g}", *texts[i], *later, f"得 {_pts(points[i])} 分"]) for i in range(n)]
@@ -496,9 +523,16 @@ def _score_item(item: Item, k: _Kind) -> pd.DataFrame:
     """One row per unit of the kind: points, applicable, incomplete, inputs used, note."""
     n = len(k.index)
     if item.scored_at == "year_end" and not k.year_end:
-        return pd.DataFrame({"points": np.zeros(n), "applicable": True, "incomplete": False,
-                             "inputs": [{} for _ in range(n)],
-                             "note": f"年终考核项，{k.period.label_zh() if k.period else ''}不计分"}, index=k.index)
+        return pd.DataFrame(
+            {
+                "points": np.zeros(n),
+                "applicable": True,
+                "incomplete": False,
+                "inputs": [{} for _ in range(n)],
+                "note": f"年终考核项，{k.period.label_zh() if k.period else ''}不计分",
+            },
+            index=k.index,
+        )
     out = _RULES[type(item)](item, k)  # type: ignore[operator]
     points = out.points.astype(float)
     notes = list(out.notes)
@@ -518,8 +552,11 @@ def _score_item(item: Item, k: _Kind) -> pd.DataFrame:
         if npj is not None and npj.item == item.id and npj.treatment == "zero":
             mode = "zero"  # the rules file's reading for units with no key project (no_projects: zero)
         fill = {"full": item.high, "zero": 0.0, "excluded": np.nan}[mode]
-        word = {"full": f"按规则得满分 {item.high:g} 分", "zero": f"按规则（no_projects: zero）得 0 分（标准分值 {item.max_points:g} 分照计）"
-                if mode != item.not_applicable else "不得分", "excluded": "本项不适用，不计入得分和标准分值"}[mode]
+        word = {
+            "full": f"按规则得满分 {item.high:g} 分",
+            "zero": f"按规则（no_projects: zero）得 0 分（标准分值 {item.max_points:g} 分照计）" if mode != item.not_applicable else "不得分",
+            "excluded": "本项不适用，不计入得分和标准分值",
+        }[mode]
         points = np.where(off, fill, points)
         applicable = ~(off & (mode == "excluded"))
         for i in np.flatnonzero(off).tolist():
@@ -536,8 +573,9 @@ def _score_item(item: Item, k: _Kind) -> pd.DataFrame:
     needed = [iid for iid in needed if iid not in per_project]
     vals = {iid: k.value(iid).to_numpy() for iid in needed}
     dflt = {iid: k.defaulted(iid).to_numpy() for iid in needed}
-    by_project = {iid: {u: dict(zip(g["project_id"].astype(str), g["value"].map(_none))) for u, g in k.project_rows(iid).groupby("unit")}
-                  for iid in per_project}
+    by_project = {
+        iid: {u: dict(zip(g["project_id"].astype(str), g["value"].map(_none))) for u, g in k.project_rows(iid).groupby("unit")} for iid in per_project
+    }
     used: list[dict[str, Any]] = []
     incomplete = np.zeros(n, dtype=bool)
     for i in range(n):
@@ -556,6 +594,7 @@ def _score_item(item: Item, k: _Kind) -> pd.DataFrame:
 
 # ---- totals, ranks, prizes ---------------------------------------------------------------------
 
+
 def _totals(kind: UnitKind, frames: list[pd.DataFrame], k: _Kind, decimals: int) -> pd.DataFrame:
     idx = k.index
     direction = [it.direction for it in kind.items]
@@ -572,8 +611,11 @@ def _totals(kind: UnitKind, frames: list[pd.DataFrame], k: _Kind, decimals: int)
     no_proj = _no_projects(kind, k)
     if no_proj.any():
         assert kind.no_projects is not None
-        how = {"rescale": "该项不适用，按适用项目折算，照常排名评奖", "zero": "该项按 0 分计",
-               "exclude_from_awards": "该项不适用，其余各项按适用项目折算（供参考），不参加排名和评奖"}[kind.no_projects.treatment]
+        how = {
+            "rescale": "该项不适用，按适用项目折算，照常排名评奖",
+            "zero": "该项按 0 分计",
+            "exclude_from_awards": "该项不适用，其余各项按适用项目折算（供参考），不参加排名和评奖",
+        }[kind.no_projects.treatment]
         for i in np.flatnonzero(no_proj):
             special[i].append(f"{kind.no_projects.label}：{how}（评分规则 no_projects: {kind.no_projects.treatment}）")
     if kind.rescale_excluded:
@@ -609,14 +651,22 @@ def _totals(kind: UnitKind, frames: list[pd.DataFrame], k: _Kind, decimals: int)
         notes[i].append(f"{INCOMPLETE_ZH}（{'、'.join(names)}），不参加排名和评奖")
     raw = score + bonus + penalty
     total = np.array([np.nan if bad else round_half_up(float(x), decimals) for x, bad in zip(raw, incomplete)])
-    return pd.DataFrame({
-        "unit": idx, "unit_kind": kind.id, "total": total, "max_total": max_total.to_numpy(dtype=float),
-        "score_points": score.map(lambda x: round_half_up(float(x), decimals)).to_numpy(),
-        "bonus": bonus.map(lambda x: round_half_up(float(x), decimals)).to_numpy(),
-        "penalty": penalty.map(lambda x: round_half_up(float(x), decimals)).to_numpy(),
-        "disqualified": disq.to_numpy(), "award_excluded": excluded, "special": ["；".join(x) for x in special],
-        "incomplete": incomplete.to_numpy(), "notes": notes,
-    })
+    return pd.DataFrame(
+        {
+            "unit": idx,
+            "unit_kind": kind.id,
+            "total": total,
+            "max_total": max_total.to_numpy(dtype=float),
+            "score_points": score.map(lambda x: round_half_up(float(x), decimals)).to_numpy(),
+            "bonus": bonus.map(lambda x: round_half_up(float(x), decimals)).to_numpy(),
+            "penalty": penalty.map(lambda x: round_half_up(float(x), decimals)).to_numpy(),
+            "disqualified": disq.to_numpy(),
+            "award_excluded": excluded,
+            "special": ["；".join(x) for x in special],
+            "incomplete": incomplete.to_numpy(),
+            "notes": notes,
+        }
+    )
 
 
 def _no_projects(kind: UnitKind, k: _Kind) -> np.ndarray:
@@ -688,6 +738,7 @@ def _awards(kind: UnitKind, df: pd.DataFrame) -> tuple[pd.DataFrame, list[AwardP
 
 # ---- checks on the inputs ----------------------------------------------------------------------
 
+
 def bound_problems(rules: ScoringRules, units: pd.DataFrame) -> list[tuple[Any, str]]:
     """(row index, message) for each reported count above the count that bounds it (``at_most``).
 
@@ -727,8 +778,13 @@ def bound_problems(rules: ScoringRules, units: pd.DataFrame) -> list[tuple[Any, 
             if b > 0:
                 out.append((i, f"{said}，多于{where}分解给该单位的“{bd.label}” {fmt_number(b, 2)}{bd.unit}：未完成的不能多于分解的任务，请核实后改正"))
             else:
-                out.append((i, f"{said}，但{where}没有给该单位分解“{bd.label}”（按 0 个计）：没有任务就没有未完成，"
-                               "请删去该行或改为 0；若是分解表漏列了该单位的任务，请先改正计划文件"))
+                out.append(
+                    (
+                        i,
+                        f"{said}，但{where}没有给该单位分解“{bd.label}”（按 0 个计）：没有任务就没有未完成，"
+                        "请删去该行或改为 0；若是分解表漏列了该单位的任务，请先改正计划文件",
+                    )
+                )
     return out
 
 
@@ -738,8 +794,7 @@ def _check(rules: ScoringRules, inputs: ScoringInputs) -> tuple[pd.DataFrame, pd
     frames = []
     kinds = rules.unit_kinds()
     defs = {d.id: d for d in rules.inputs}
-    for name, frame, cols, per in (("units", inputs.units, UNIT_INPUT_COLUMNS, "unit"),
-                                   ("projects", inputs.projects, PROJECT_INPUT_COLUMNS, "project")):
+    for name, frame, cols, per in (("units", inputs.units, UNIT_INPUT_COLUMNS, "unit"), ("projects", inputs.projects, PROJECT_INPUT_COLUMNS, "project")):
         file = f"{_SOURCE}（{name}）"
         lacking = [c for c in cols if c not in frame.columns]
         if lacking:
@@ -761,7 +816,11 @@ def _check(rules: ScoringRules, inputs: ScoringInputs) -> tuple[pd.DataFrame, pd
         if per == "unit":
             wrong = f["unit_kind"].astype(str) != f["unit"].map(kinds)
             for i in f.index[wrong]:
-                problems.append(Problem(file, int(rows[i]), "unit_kind", f"单位“{f.at[i, 'unit']}”在评分规则中属于 {kinds[f.at[i, 'unit']]}，输入中为 {f.at[i, 'unit_kind']!r}"))
+                problems.append(
+                    Problem(
+                        file, int(rows[i]), "unit_kind", f"单位“{f.at[i, 'unit']}”在评分规则中属于 {kinds[f.at[i, 'unit']]}，输入中为 {f.at[i, 'unit_kind']!r}"
+                    )
+                )
         for i in f.index:
             d = defs[f.at[i, "input_id"]]
             v = f.at[i, "value"]
@@ -805,9 +864,19 @@ def score(rules: ScoringRules, inputs: ScoringInputs) -> ScoreResult:
         k = _Kind(rules, kind, values, projects, period)
         frames = [_score_item(it, k) for it in kind.items]
         for i_i, (it, f) in enumerate(zip(kind.items, frames)):
-            item_frames.append(f.reset_index().assign(unit_kind=kind.id, item=it.id, label=it.label, group=it.group,
-                                                       direction=it.direction, max_points=it.max_points,
-                                                       _kind=k_i, _unit=np.arange(len(f)), _item=i_i))
+            item_frames.append(
+                f.reset_index().assign(
+                    unit_kind=kind.id,
+                    item=it.id,
+                    label=it.label,
+                    group=it.group,
+                    direction=it.direction,
+                    max_points=it.max_points,
+                    _kind=k_i,
+                    _unit=np.arange(len(f)),
+                    _item=i_i,
+                )
+            )
         tot, pl = _awards(kind, _totals(kind, frames, k, rules.decimals))
         unit_frames.append(tot)
         places += pl

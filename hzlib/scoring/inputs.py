@@ -57,9 +57,19 @@ from .rules import BOOL_UNIT, InputDef, ScoringRules
 if TYPE_CHECKING:
     from ..templates import TemplateWrite
 
-__all__ = ["SCORING_INPUT_COLUMNS", "SCORING_INPUTS_FILE", "PERIOD_COLUMN", "read_scoring_inputs", "load_scoring_inputs",
-           "reported_for_period",
-           "scoring_template", "template_period", "TEMPLATE_COLUMNS", "write_scoring_template", "write_scoring_template_file"]
+__all__ = [
+    "SCORING_INPUT_COLUMNS",
+    "SCORING_INPUTS_FILE",
+    "PERIOD_COLUMN",
+    "read_scoring_inputs",
+    "load_scoring_inputs",
+    "reported_for_period",
+    "scoring_template",
+    "template_period",
+    "TEMPLATE_COLUMNS",
+    "write_scoring_template",
+    "write_scoring_template_file",
+]
 
 #: Columns of ``scoring_inputs.csv`` (Chinese headers as written in files we produce).
 SCORING_INPUT_COLUMNS: tuple[Column, ...] = (
@@ -82,16 +92,20 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "note": ("备注", "说明"),
 }
 #: Accepted headers (normalised, unit in brackets taken off) → column id.
-_HEADERS: dict[str, str] = {split_header(alias)[0]: c.id for c in SCORING_INPUT_COLUMNS
-                            for alias in (c.id, c.zh, *_ALIASES.get(c.id, ()))}
+_HEADERS: dict[str, str] = {split_header(alias)[0]: c.id for c in SCORING_INPUT_COLUMNS for alias in (c.id, c.zh, *_ALIASES.get(c.id, ()))}
 _BOOL_UNITS = {BOOL_UNIT, "是/否", "是否", "是或否"}
 
 #: The 期别 column of the reported inputs: which period each value is for (read with
 #: :meth:`hzlib.periods.Period.parse`; the rules' ``period_basis`` says whether the value is
 #: cumulative since January or within the quarter ending then). Kept apart from
 #: :data:`SCORING_INPUT_COLUMNS` (the template's columns) so that reading it does not change the template.
-PERIOD_COLUMN = Column("period", "期别", "str", required=False,
-                       description="the period the value is for: 2019Q2, 2019年上半年 … (cumulative to its end, or the quarter, per the rules' period_basis)")
+PERIOD_COLUMN = Column(
+    "period",
+    "期别",
+    "str",
+    required=False,
+    description="the period the value is for: 2019Q2, 2019年上半年 … (cumulative to its end, or the quarter, per the rules' period_basis)",
+)
 for _alias in (PERIOD_COLUMN.id, PERIOD_COLUMN.zh, "报送期别", "所属期别", "统计期别"):
     _HEADERS[split_header(_alias)[0]] = PERIOD_COLUMN.id
 #: The template's columns: the contract's, with 期别 before 备注.
@@ -138,8 +152,14 @@ def read_scoring_inputs(path: str | Path, rules: ScoringRules, *, sheet: str | N
     """
     raw = read_raw(path, sheet)
     file = raw.file
-    r = ReadResult(kind="scoring_inputs", file=file, frame=pd.DataFrame(columns=[*UNIT_INPUT_COLUMNS, PERIOD_COLUMN.id]),
-                   problems=list(raw.problems), encoding=raw.encoding, sheet=raw.sheet)
+    r = ReadResult(
+        kind="scoring_inputs",
+        file=file,
+        frame=pd.DataFrame(columns=[*UNIT_INPUT_COLUMNS, PERIOD_COLUMN.id]),
+        problems=list(raw.problems),
+        encoding=raw.encoding,
+        sheet=raw.sheet,
+    )
     if not raw.ok or raw.cells.empty:
         if raw.ok:
             r.problems.append(Problem(file, None, None, "文件为空 / empty file"))
@@ -160,8 +180,8 @@ def read_scoring_inputs(path: str | Path, rules: ScoringRules, *, sheet: str | N
     if any(p.severity == ERROR for p in r.problems):
         return r
     r.source_rows = len(raw.cells) - pos - 1
-    body = raw.cells.iloc[pos + 1:].reset_index(drop=True)
-    rows = pd.Series(raw.row_numbers[pos + 1:], dtype="int64")
+    body = raw.cells.iloc[pos + 1 :].reset_index(drop=True)
+    rows = pd.Series(raw.row_numbers[pos + 1 :], dtype="int64")
     col = {cid: (to_text(body[j]) if cid != "value" else body[j]) for j, cid in ids.items()}
     empty = pd.concat([blank_mask(body[j]) for j in ids], axis=1).all(axis=1)
     r.excluded += [ExcludedRow(file, int(n), "空行") for n in rows[empty]]
@@ -169,9 +189,12 @@ def read_scoring_inputs(path: str | Path, rules: ScoringRules, *, sheet: str | N
     body_rows = rows[keep].reset_index(drop=True)
     f = pd.DataFrame({cid: s[keep].reset_index(drop=True) for cid, s in col.items()})
     no_value, blank = _not_reported(f["value"]), blank_mask(f["value"])
-    r.excluded += [ExcludedRow(file, int(n), "数值为空（未报送，该项将标为数据不全）" if empty
-                               else f"数值为“{str(v).strip()}”，按未报送处理（该项将标为数据不全，不按 0 计）")
-                   for n, v, empty in zip(body_rows[no_value], f["value"][no_value], blank[no_value])]
+    r.excluded += [
+        ExcludedRow(
+            file, int(n), "数值为空（未报送，该项将标为数据不全）" if empty else f"数值为“{str(v).strip()}”，按未报送处理（该项将标为数据不全，不按 0 计）"
+        )
+        for n, v, empty in zip(body_rows[no_value], f["value"][no_value], blank[no_value])
+    ]
     f, body_rows = f[~no_value].reset_index(drop=True), body_rows[~no_value].reset_index(drop=True)
     out, problems = _check_rows(f, body_rows, file, head, rules)
     r.problems += problems
@@ -195,18 +218,19 @@ def _check_rows(f: pd.DataFrame, rows: pd.Series, file: str, head: dict[str, str
         problems.extend(cell_problems(file, rows, mask, head.get(column, column), message))
 
     flag(unit.isna(), "unit", "缺少单位")
-    flag(unit.notna() & ~unit.isin(list(kinds)),
-         "unit", unit.map(lambda u: f"单位“{u}”不在评分规则 {rules.id} 的考核单位中 / unknown unit"))
+    flag(unit.notna() & ~unit.isin(list(kinds)), "unit", unit.map(lambda u: f"单位“{u}”不在评分规则 {rules.id} 的考核单位中 / unknown unit"))
     if "unit_kind" in f:
         wrong = f["unit_kind"].notna() & unit.isin(list(kinds)) & (f["unit_kind"] != unit.map(kinds))
         flag(wrong, "unit_kind", pd.Series([f"单位“{u}”的类别应为 {kinds.get(u)}，实际为“{k}”" for u, k in zip(unit, f["unit_kind"])], index=f.index))
     flag(iid.isna(), "input_id", "缺少输入编号")
     known = iid.isin(list(defs))
-    flag(iid.notna() & ~known, "input_id",
-         iid.map(lambda i: f"评分规则 {rules.id} 中没有输入编号“{i}”；可用 scoring_template 生成的表查看 / unknown input id"))
+    flag(iid.notna() & ~known, "input_id", iid.map(lambda i: f"评分规则 {rules.id} 中没有输入编号“{i}”；可用 scoring_template 生成的表查看 / unknown input id"))
     origin = iid.map(lambda i: defs[i].origin if i in defs else None)
-    flag(known & origin.isin(["ledger", "plan"]), "input_id",
-         iid.map(lambda i: f"输入“{i}”由{'项目台账计算' if i in defs and defs[i].origin == 'ledger' else '计划任务分解表给出'}，不在本表报送"))
+    flag(
+        known & origin.isin(["ledger", "plan"]),
+        "input_id",
+        iid.map(lambda i: f"输入“{i}”由{'项目台账计算' if i in defs and defs[i].origin == 'ledger' else '计划任务分解表给出'}，不在本表报送"),
+    )
     reported = known & origin.eq("reported")
     unused = reported & unit.isin(list(kinds)) & ~pd.Series([i in used.get(kinds.get(u, ""), set()) for u, i in zip(unit, iid)], index=f.index)
     flag(unused, "input_id", pd.Series([f"{u}（{kinds.get(u)}）的评分不使用输入“{i}”" for u, i in zip(unit, iid)], index=f.index))
@@ -232,7 +256,9 @@ def _check_rows(f: pd.DataFrame, rows: pd.Series, file: str, head: dict[str, str
         elif given is not None and not same_unit(given, d.unit):
             conv = convert_value(v, str(given), d.unit)
             if conv is None:
-                problems.append(Problem(file, int(rows[i]), head.get("measure_unit", "计量单位"), f"计量单位“{given}”与输入“{d.label}”的单位“{d.unit}”不一致，且无法换算"))
+                problems.append(
+                    Problem(file, int(rows[i]), head.get("measure_unit", "计量单位"), f"计量单位“{given}”与输入“{d.label}”的单位“{d.unit}”不一致，且无法换算")
+                )
                 failed[i] = True
                 continue
             v = conv
@@ -277,8 +303,17 @@ def _periods(f: pd.DataFrame, iid: pd.Series, defs: dict[str, InputDef], flag: C
     flag(text.notna() & p.isna(), "period", text.map(lambda v: f"无法识别的期别“{v}”：应为 {PERIOD_FORMS_ZH}"))
     quarterly = iid.map(lambda i: i in defs and defs[i].period_basis == "quarter")
     off = quarterly & pd.Series([isinstance(x, Period) and not x.is_quarter_end for x in p], index=f.index)
-    flag(off, "period", pd.Series([f"“{defs[i].label}”按季度报送（该季度内的数），期别应为季度末，如 {x.year}Q{x.quarter}，实际为“{t}”"
-                                   if o else "" for i, x, t, o in zip(iid, p, text, off)], index=f.index))
+    flag(
+        off,
+        "period",
+        pd.Series(
+            [
+                f"“{defs[i].label}”按季度报送（该季度内的数），期别应为季度末，如 {x.year}Q{x.quarter}，实际为“{t}”" if o else ""
+                for i, x, t, o in zip(iid, p, text, off)
+            ],
+            index=f.index,
+        ),
+    )
     return p.map(lambda x: x.canonical().label() if x is not None else None, na_action="ignore").astype(object)
 
 
@@ -318,17 +353,34 @@ def reported_for_period(frame: pd.DataFrame, period: str | Period, file: str = S
     if "period" not in frame.columns or frame.empty:
         return frame[cols].reset_index(drop=True)
     if frame["period"].isna().any():
-        raise InputError([Problem(file, None, PERIOD_COLUMN.zh,
-                                  f"没有“期别”列：报送的评分输入不知是哪一期的数，不能用于{p.label_zh()}（{p.label()}）的评分。"
-                                  f"请在表中加一列“期别”，每行写明该数所属的期别（如 {p.canonical().label()}；"
-                                  "累计数写截至的期别，季度数写该季度，见评分规则的 period_basis），各期的数分行报送")], what=file)
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    None,
+                    PERIOD_COLUMN.zh,
+                    f"没有“期别”列：报送的评分输入不知是哪一期的数，不能用于{p.label_zh()}（{p.label()}）的评分。"
+                    f"请在表中加一列“期别”，每行写明该数所属的期别（如 {p.canonical().label()}；"
+                    "累计数写截至的期别，季度数写该季度，见评分规则的 period_basis），各期的数分行报送",
+                )
+            ],
+            what=file,
+        )
     ends = period_ends(frame["period"])
     mine = (ends["year"] == p.year) & (ends["end_month"] == p.end_month)
     if not mine.any():
         seen = "、".join(sorted(set(frame["period"].astype(str))))
-        raise InputError([Problem(file, None, PERIOD_COLUMN.zh,
-                                  f"没有{p.label_zh()}（{p.label()}）的评分报送数：文件中的期别为 {seen}。"
-                                  "请补报该期的评分输入（每行写明期别），或按文件中的期别评分")], what=file)
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    None,
+                    PERIOD_COLUMN.zh,
+                    f"没有{p.label_zh()}（{p.label()}）的评分报送数：文件中的期别为 {seen}。请补报该期的评分输入（每行写明期别），或按文件中的期别评分",
+                )
+            ],
+            what=file,
+        )
     return frame.loc[mine, cols].reset_index(drop=True)
 
 
@@ -364,13 +416,13 @@ def scoring_template(rules: ScoringRules, period: str | Period | None = None) ->
         for u in kind.units:
             for i in ids:
                 d = rules.input(i)
-                rows.append({"unit": u, "unit_kind": kind.id, "input_id": i, "label": d.label, "value": None,
-                             "measure_unit": d.unit, "period": label, "note": ""})
+                rows.append(
+                    {"unit": u, "unit_kind": kind.id, "input_id": i, "label": d.label, "value": None, "measure_unit": d.unit, "period": label, "note": ""}
+                )
     return pd.DataFrame(rows, columns=[c.id for c in TEMPLATE_COLUMNS])
 
 
-def write_scoring_template(rules: ScoringRules, path: str | Path, *, period: str | Period | None = None, force: bool = False,
-                           merge: bool = False) -> int:
+def write_scoring_template(rules: ScoringRules, path: str | Path, *, period: str | Period | None = None, force: bool = False, merge: bool = False) -> int:
     """Write :func:`scoring_template` as CSV with Chinese headers (UTF-8 with BOM, opens in Excel); returns the rows of the file.
 
     An existing file with reported values is never overwritten silently (:mod:`hzlib.templates`):
@@ -380,13 +432,24 @@ def write_scoring_template(rules: ScoringRules, path: str | Path, *, period: str
     return write_scoring_template_file(rules, Path(path), period=period, force=force, merge=merge).rows
 
 
-def write_scoring_template_file(rules: ScoringRules, path: Path, *, period: str | Period | None = None, force: bool = False,
-                                merge: bool = False) -> TemplateWrite:
+def write_scoring_template_file(
+    rules: ScoringRules, path: Path, *, period: str | Period | None = None, force: bool = False, merge: bool = False
+) -> TemplateWrite:
     """:func:`write_scoring_template`, returning what was written, merged and kept."""
+
     def find(cells: pd.DataFrame) -> tuple[int, dict[int, str]] | None:
         found = _header(cells)
         return (found[0], found[1]) if found is not None else None
 
     # rows are one unit, input and 期别: merging another period's template adds its rows beside the filled ones
-    return write_template(path, scoring_template(rules, period), TEMPLATE_COLUMNS, find=find, key=["unit", "input_id", "period"], value="value",
-                          command="scoring-template", force=force, merge=merge)
+    return write_template(
+        path,
+        scoring_template(rules, period),
+        TEMPLATE_COLUMNS,
+        find=find,
+        key=["unit", "input_id", "period"],
+        value="value",
+        command="scoring-template",
+        force=force,
+        merge=merge,
+    )

@@ -21,8 +21,18 @@ from ..evaluate.engine import Evaluation
 __all__ = ["LEDGER_MEASURES", "PROJECT_MEASURES", "LedgerMeasure", "unit_values", "project_values"]
 
 LedgerMeasure = Literal[
-    "projects", "new_starts", "new_started", "start_rate", "procedure_rate", "completed_investment", "annual_plan",
-    "scheduled_investment", "invest_completion", "due_completions", "due_completed", "missed_completions",
+    "projects",
+    "new_starts",
+    "new_started",
+    "start_rate",
+    "procedure_rate",
+    "completed_investment",
+    "annual_plan",
+    "scheduled_investment",
+    "invest_completion",
+    "due_completions",
+    "due_completed",
+    "missed_completions",
     "project_completion",
 ]
 
@@ -62,5 +72,4 @@ def project_values(ev: Evaluation, measure: str) -> pd.DataFrame:
     st = ev.status
     if st.empty:
         return pd.DataFrame(columns=["unit", "project_id", "value"])
-    return pd.DataFrame({"unit": st["unit"].astype(str), "project_id": st["project_id"].astype(str),
-                         "value": st[PROJECT_MEASURES[measure]].astype(float)})
+    return pd.DataFrame({"unit": st["unit"].astype(str), "project_id": st["project_id"].astype(str), "value": st[PROJECT_MEASURES[measure]].astype(float)})

@@ -172,8 +172,9 @@ class InputDef(_Strict):
         if self.default is not None and self.default < 0 and self.unit != PERCENT:
             problems.append(("default", "默认值不能为负"))
         if (self.origin == "reported") != (self.period_basis is not None):
-            problems.append(("period_basis", "报送的输入（origin: reported）必须写明 period_basis（cumulative：自年初累计至期末；"
-                                             "quarter：该季度内），且只有此时写"))
+            problems.append(
+                ("period_basis", "报送的输入（origin: reported）必须写明 period_basis（cumulative：自年初累计至期末；quarter：该季度内），且只有此时写")
+            )
         if self.at_most is not None and (self.per != "unit" or not self.is_count):
             problems.append(("at_most", "at_most 只用于逐单位的计数输入（个、次、条……）"))
         _raise(problems)
@@ -312,11 +313,9 @@ class ProjectBandsParams(_Strict):
     def _bands(self) -> ProjectBandsParams:
         problems = interval_problems(list(self.bands), "bands")
         if self.small_unit is not None:
-            problems += [(f"bands.{i}.points_small", "有 small_unit 时每档都要给出 points_small")
-                         for i, b in enumerate(self.bands) if b.points_small is None]
+            problems += [(f"bands.{i}.points_small", "有 small_unit 时每档都要给出 points_small") for i, b in enumerate(self.bands) if b.points_small is None]
         else:
-            problems += [(f"bands.{i}.points_small", "没有 small_unit 时不应给出 points_small")
-                         for i, b in enumerate(self.bands) if b.points_small is not None]
+            problems += [(f"bands.{i}.points_small", "没有 small_unit 时不应给出 points_small") for i, b in enumerate(self.bands) if b.points_small is not None]
         _raise(problems)
         return self
 
@@ -386,8 +385,11 @@ class PerCountParams(_Strict):
         if self.small_unit is not None and self.small_unit.count is None:
             problems.append(("small_unit.count", "small_unit 须给出 count（计数输入的角色名）"))
         if self.small_unit is None:
-            problems += [(f"groups.{g}.terms.{t}.points_small", "没有 small_unit 时不应给出 points_small")
-                         for g, t in terms if self.groups[g].terms[t].points_small is not None]
+            problems += [
+                (f"groups.{g}.terms.{t}.points_small", "没有 small_unit 时不应给出 points_small")
+                for g, t in terms
+                if self.groups[g].terms[t].points_small is not None
+            ]
         if not self.groups and self.base_if is None:
             problems.append(("groups", "至少给出一组 groups，或 base_if"))
         _raise(problems)
@@ -751,9 +753,15 @@ def list_rules_ids(rules_dir: Path | None = None) -> list[str]:
 
 def read_rules_file(path: Path, plans_dir: Path | None = None) -> tuple[ScoringRules | None, list[Problem]]:
     """Parse and check one rules file; return the rules (units resolved from the plan) or None, and all problems."""
-    return read_yaml_model(path, ScoringRules, lambda rules, doc: _resolve_and_check(rules, doc, path, plans_dir),
-                           what="评分规则文件", what_en="rules file", id_keys=_ID_KEYS,
-                           shape_hint="（id: …, inputs: …, kinds: …）")
+    return read_yaml_model(
+        path,
+        ScoringRules,
+        lambda rules, doc: _resolve_and_check(rules, doc, path, plans_dir),
+        what="评分规则文件",
+        what_en="rules file",
+        id_keys=_ID_KEYS,
+        shape_hint="（id: …, inputs: …, kinds: …）",
+    )
 
 
 def _dups(values: list[str]) -> dict[int, int]:

@@ -48,17 +48,19 @@ def item_table(result: ScoreResult, unit: str | None = None, kind: str | None = 
     if kind is not None:
         it = it[it["unit_kind"] == kind]
     labels = _kind_labels(result)
-    return pd.DataFrame({
-        "单位": it["unit"],
-        "类别": it["unit_kind"].map(labels),
-        "考核内容": it["group"].fillna(""),
-        "评分项": it["label"],
-        "性质": it["direction"].map(DIRECTION_ZH),
-        "标准分值": it["max_points"].astype(float),
-        "得分": it["points"].astype(float),
-        "使用数据": [_inputs_text(result, u) for u in it["inputs"]],
-        "说明": it["note"],
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "单位": it["unit"],
+            "类别": it["unit_kind"].map(labels),
+            "考核内容": it["group"].fillna(""),
+            "评分项": it["label"],
+            "性质": it["direction"].map(DIRECTION_ZH),
+            "标准分值": it["max_points"].astype(float),
+            "得分": it["points"].astype(float),
+            "使用数据": [_inputs_text(result, u) for u in it["inputs"]],
+            "说明": it["note"],
+        }
+    ).reset_index(drop=True)
 
 
 def _ordered(result: ScoreResult, kind: str | None) -> pd.DataFrame:
@@ -72,21 +74,23 @@ def _ordered(result: ScoreResult, kind: str | None) -> pd.DataFrame:
 def ranking_table(result: ScoreResult, kind: str | None = None) -> pd.DataFrame:
     """Totals, rank within each kind (counties and departments separately) and prizes."""
     u = _ordered(result, kind)
-    return pd.DataFrame({
-        "类别": u["unit_kind"].map(_kind_labels(result)),
-        "排名": u["rank"],
-        "单位": u["unit"],
-        "总分": u["total"].astype(float),
-        "得分项": u["score_points"].astype(float),
-        "加分": u["bonus"].astype(float),
-        "扣分": u["penalty"].astype(float),
-        "标准分值": u["max_total"].astype(float),
-        "奖项": u["prize"].fillna(""),
-        "取消评奖资格": u["disqualified"].map({True: "是", False: ""}),
-        "特别处理": u["special"],
-        INCOMPLETE_ZH: u["incomplete"].map({True: "是", False: ""}),
-        "说明": u["note"],
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "类别": u["unit_kind"].map(_kind_labels(result)),
+            "排名": u["rank"],
+            "单位": u["unit"],
+            "总分": u["total"].astype(float),
+            "得分项": u["score_points"].astype(float),
+            "加分": u["bonus"].astype(float),
+            "扣分": u["penalty"].astype(float),
+            "标准分值": u["max_total"].astype(float),
+            "奖项": u["prize"].fillna(""),
+            "取消评奖资格": u["disqualified"].map({True: "是", False: ""}),
+            "特别处理": u["special"],
+            INCOMPLETE_ZH: u["incomplete"].map({True: "是", False: ""}),
+            "说明": u["note"],
+        }
+    ).reset_index(drop=True)
 
 
 def special_lines(result: ScoreResult, kind: str | None = None) -> list[str]:
@@ -101,8 +105,10 @@ def special_lines(result: ScoreResult, kind: str | None = None) -> list[str]:
     u = _ordered(result, kind)
     u = u[u["special"] != ""]
     labels = _kind_labels(result)
-    return [f"{labels[k]} {'、'.join(g['unit'])}（{len(g)} 个）：{text}"
-            for (k, text), g in u.sort_values("unit", kind="stable").groupby(["unit_kind", "special"], sort=False)]
+    return [
+        f"{labels[k]} {'、'.join(g['unit'])}（{len(g)} 个）：{text}"
+        for (k, text), g in u.sort_values("unit", kind="stable").groupby(["unit_kind", "special"], sort=False)
+    ]
 
 
 def prize_table(result: ScoreResult) -> pd.DataFrame:
@@ -112,13 +118,15 @@ def prize_table(result: ScoreResult) -> pd.DataFrame:
     tier_order = {(p.unit_kind, label): (n, m) for n, p in enumerate(result.places) for m, (label, _) in enumerate(p.tiers)}
     key = [tier_order.get((k, t), (99, 99)) for k, t in zip(u["unit_kind"], u["prize"])]
     u = u.assign(_t=key).sort_values(["_k", "_t", "rank", "unit"], kind="stable")
-    return pd.DataFrame({
-        "类别": u["unit_kind"].map(_kind_labels(result)),
-        "奖项": u["prize"],
-        "单位": u["unit"],
-        "总分": u["total"].astype(float),
-        "排名": u["rank"],
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "类别": u["unit_kind"].map(_kind_labels(result)),
+            "奖项": u["prize"],
+            "单位": u["unit"],
+            "总分": u["total"].astype(float),
+            "排名": u["rank"],
+        }
+    ).reset_index(drop=True)
 
 
 def _json(v: Any) -> Any:

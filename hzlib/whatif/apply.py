@@ -231,7 +231,9 @@ def apply_planned_dates(ledger: pd.DataFrame, base: Period) -> tuple[pd.DataFram
         out[actual] = new
         future = int((~happened & new.notna()).sum())
         overdue = int((~happened & new.isna() & p.notna() & (p <= end)).sum())
-        texts.append(f"年内 {future} 个项目按计划{_DATE_ZH[kind]}，{overdue} 个计划{_DATE_ZH[kind]}时间已过仍未{_DATE_ZH[kind]}、假定年内不{_DATE_ZH[kind]}（改动 {int(changed.sum())} 个项目的实际{_DATE_ZH[kind]}时间）")
+        texts.append(
+            f"年内 {future} 个项目按计划{_DATE_ZH[kind]}，{overdue} 个计划{_DATE_ZH[kind]}时间已过仍未{_DATE_ZH[kind]}、假定年内不{_DATE_ZH[kind]}（改动 {int(changed.sum())} 个项目的实际{_DATE_ZH[kind]}时间）"
+        )
     return out, [Change("dates", f"{base.label_zh()}以后按计划日期推算：" + "；".join(texts))]
 
 
@@ -444,7 +446,10 @@ def apply_growth(
         cums = "、".join(f"{Period(base.year, 3 * q, 'quarter').label_zh()}{path.cumulative[q] * 100:.1f}%" for q in range(base.quarter + 1, 5))
         basis = "按各季度末累计增速假设" if g.basis == "cumulative" else "假设当季增长"
         changes.append(
-            Change("growth", f"{_indicator_zh(plan, g.indicator)}（{jur}）：{base.label_zh()}累计增长{cum_k * 100:.1f}%，{basis}，当季增速{said}；推算累计增速{cums}")
+            Change(
+                "growth",
+                f"{_indicator_zh(plan, g.indicator)}（{jur}）：{base.label_zh()}累计增长{cum_k * 100:.1f}%，{basis}，当季增速{said}；推算累计增速{cums}",
+            )
         )
     added = pd.DataFrame(new_rows, columns=list(out.columns) if not out.empty else None)
     kept = out[~drop]

@@ -157,10 +157,7 @@ class ScenarioResult:
         """Why the scenario is evaluated before the period asked for (empty when it is not)."""
         if not self.partial:
             return ""
-        return (
-            f"情景没有对{self.model.data_end_zh}以后作出增速或进度假设，"
-            f"{self.requested.label_zh()}无法评价，按截至{self.model.data_end_zh}的数据和情景评价"
-        )
+        return f"情景没有对{self.model.data_end_zh}以后作出增速或进度假设，{self.requested.label_zh()}无法评价，按截至{self.model.data_end_zh}的数据和情景评价"
 
     @property
     def banner(self) -> str:
@@ -200,7 +197,7 @@ def run_scenario(plan: Plan, data: EvaluationData, base: ReportModel, scenario: 
     if scenario.period != base.period:
         raise UsageError(
             f"情景“{scenario.label}”（{scenario.id}）的基期为 {scenario.quarter}，与所选基期 {base.period.label()} 不同："
-            f"请把基期设为 {scenario.quarter}（命令行 --quarter {scenario.quarter}，notebook 参数 quarter=\"{scenario.quarter}\"）"
+            f'请把基期设为 {scenario.quarter}（命令行 --quarter {scenario.quarter}，notebook 参数 quarter="{scenario.quarter}"）'
         )
     plan2, data2, changes = apply_scenario(plan, data, scenario)
     # a scenario is not scored: reported scoring inputs exist only for real periods
@@ -297,8 +294,9 @@ def _weighted(single: dict[int, float], quarters: tuple[int, ...], profile: Sequ
     return float((w * g).sum() / w.sum()) if w.sum() > 0 else math.nan
 
 
-def _points(t_id: str, indicator: str, jurisdiction: str, plan: Plan, k: int, cum: float, profile: Sequence[float],
-            results: Sequence[ScenarioResult]) -> list[tuple[ScenarioPoint, dict[int, float]]]:
+def _points(
+    t_id: str, indicator: str, jurisdiction: str, plan: Plan, k: int, cum: float, profile: Sequence[float], results: Sequence[ScenarioResult]
+) -> list[tuple[ScenarioPoint, dict[int, float]]]:
     out = []
     rest = tuple(range(k + 1, 5))
     for r in results:
@@ -314,8 +312,9 @@ def _points(t_id: str, indicator: str, jurisdiction: str, plan: Plan, k: int, cu
     return out
 
 
-def growth_outlook(plan: Plan, data: EvaluationData, base: ReportModel,
-                   results: Sequence[ScenarioResult] = ()) -> tuple[tuple[GrowthOutlook, ...], tuple[str, ...]]:
+def growth_outlook(
+    plan: Plan, data: EvaluationData, base: ReportModel, results: Sequence[ScenarioResult] = ()
+) -> tuple[tuple[GrowthOutlook, ...], tuple[str, ...]]:
     """The growth outlook of every growth target on statistics with last year's profile, and
     a sentence for each growth target left out (why)."""
     period = base.period
@@ -348,10 +347,7 @@ def growth_outlook(plan: Plan, data: EvaluationData, base: ReportModel,
         found = _points(t.id, t.indicator, jur, plan, k, cum, profile, results)
         probe = sensitivity_grid(profile, k, cum, target, rows=[0.0], cols=[0.0])
         row_q, col_q = probe.row_quarters, probe.col_quarters
-        placed = [
-            dataclasses.replace(p, row=_weighted(single, row_q, profile), col=_weighted(single, col_q, profile))
-            for p, single in found
-        ]
+        placed = [dataclasses.replace(p, row=_weighted(single, row_q, profile), col=_weighted(single, col_q, profile)) for p, single in found]
         rows_axis = _axis(required.seasonal, [cum, *(p.row for p in placed)])
         cols_axis = _axis(required.seasonal, [cum, *(p.col for p in placed)]) if col_q else None
         grid = sensitivity_grid(profile, k, cum, target, rows=rows_axis, cols=cols_axis)
@@ -420,30 +416,32 @@ class WhatIf:
             for s in r.model.targets.itertuples():
                 b = base.loc[s.target_id]
                 change = _num(s.actual) - _num(b["actual"])
-                rows.append({
-                    "scenario_id": r.id,
-                    "scenario_label": r.label,
-                    "assumed": r.assumed,
-                    "target_id": s.target_id,
-                    "label": s.label,
-                    "unit": s.unit,
-                    "gap_unit": s.gap_unit,
-                    "base_period": self.base.period.label(),
-                    "base_annual_value": _num(b["annual_value"]),
-                    "base_checkpoint": _num(b["checkpoint"]),
-                    "base_actual": _num(b["actual"]),
-                    "base_gap": _num(b["gap"]),
-                    "base_status": b["status"],
-                    "base_required_growth": _num(b["required_growth"]),
-                    "scenario_period": r.period.label(),
-                    "scenario_annual_value": _num(s.annual_value),
-                    "scenario_checkpoint": _num(s.checkpoint),
-                    "scenario_actual": _num(s.actual),
-                    "scenario_gap": _num(s.gap),
-                    "scenario_status": s.status,
-                    "change": change,
-                    "note": "；".join(x for x in (r.note_zh, s.note) if x),
-                })
+                rows.append(
+                    {
+                        "scenario_id": r.id,
+                        "scenario_label": r.label,
+                        "assumed": r.assumed,
+                        "target_id": s.target_id,
+                        "label": s.label,
+                        "unit": s.unit,
+                        "gap_unit": s.gap_unit,
+                        "base_period": self.base.period.label(),
+                        "base_annual_value": _num(b["annual_value"]),
+                        "base_checkpoint": _num(b["checkpoint"]),
+                        "base_actual": _num(b["actual"]),
+                        "base_gap": _num(b["gap"]),
+                        "base_status": b["status"],
+                        "base_required_growth": _num(b["required_growth"]),
+                        "scenario_period": r.period.label(),
+                        "scenario_annual_value": _num(s.annual_value),
+                        "scenario_checkpoint": _num(s.checkpoint),
+                        "scenario_actual": _num(s.actual),
+                        "scenario_gap": _num(s.gap),
+                        "scenario_status": s.status,
+                        "change": change,
+                        "note": "；".join(x for x in (r.note_zh, s.note) if x),
+                    }
+                )
         return pd.DataFrame(rows, columns=COMPARE_COLUMNS)
 
     def changes(self) -> pd.DataFrame:
@@ -498,23 +496,46 @@ class WhatIf:
         growth = []
         for g in self.growth:
             be = g.grid.break_even
-            growth.append({
-                "target_id": g.target_id, "label": g.label, "indicator": g.indicator, "jurisdiction": g.jurisdiction,
-                "target_pct": pct(g.target), "cum_growth_pct": pct(g.cum_growth), "through_quarter": g.through,
-                "required_seasonal_pct": pct(g.required.seasonal), "required_even_pct": pct(g.required.even),
-                "sentence": g.required.sentence_zh(g.label.removesuffix("增长").removesuffix("增速")),
-                "break_even": {"row_quarters": list(g.grid.row_quarters), "col_quarters": list(g.grid.col_quarters),
-                               "row_weight": be.row_weight, "col_weight": be.col_weight, "constant": be.constant,
-                               "sentence": g.break_even_sentence()},
-                "grid": {"rows_pct": [pct(x) for x in g.grid.rows], "cols_pct": [pct(x) for x in g.grid.cols],
-                         "year_end_pct": (np.asarray(g.grid.values) * 100.0).tolist()},
-                "history": {"available": g.band.available, "sentence": g.band.sentence_zh(), "years": list(g.band.years),
-                            "year_end_pct": [pct(x) for x in g.band.outcomes], "low_pct": pct(g.band.low),
-                            "median_pct": pct(g.band.median), "high_pct": pct(g.band.high),
-                            "share_reaching_pct": pct(g.band.share_reaching)},
-                "scenarios": [{"scenario_id": p.scenario_id, "row_pct": pct(p.row), "col_pct": pct(p.col),
-                               "year_end_pct": pct(p.year_end)} for p in g.points],
-            })
+            growth.append(
+                {
+                    "target_id": g.target_id,
+                    "label": g.label,
+                    "indicator": g.indicator,
+                    "jurisdiction": g.jurisdiction,
+                    "target_pct": pct(g.target),
+                    "cum_growth_pct": pct(g.cum_growth),
+                    "through_quarter": g.through,
+                    "required_seasonal_pct": pct(g.required.seasonal),
+                    "required_even_pct": pct(g.required.even),
+                    "sentence": g.required.sentence_zh(g.label.removesuffix("增长").removesuffix("增速")),
+                    "break_even": {
+                        "row_quarters": list(g.grid.row_quarters),
+                        "col_quarters": list(g.grid.col_quarters),
+                        "row_weight": be.row_weight,
+                        "col_weight": be.col_weight,
+                        "constant": be.constant,
+                        "sentence": g.break_even_sentence(),
+                    },
+                    "grid": {
+                        "rows_pct": [pct(x) for x in g.grid.rows],
+                        "cols_pct": [pct(x) for x in g.grid.cols],
+                        "year_end_pct": (np.asarray(g.grid.values) * 100.0).tolist(),
+                    },
+                    "history": {
+                        "available": g.band.available,
+                        "sentence": g.band.sentence_zh(),
+                        "years": list(g.band.years),
+                        "year_end_pct": [pct(x) for x in g.band.outcomes],
+                        "low_pct": pct(g.band.low),
+                        "median_pct": pct(g.band.median),
+                        "high_pct": pct(g.band.high),
+                        "share_reaching_pct": pct(g.band.share_reaching),
+                    },
+                    "scenarios": [
+                        {"scenario_id": p.scenario_id, "row_pct": pct(p.row), "col_pct": pct(p.col), "year_end_pct": pct(p.year_end)} for p in g.points
+                    ],
+                }
+            )
         return {
             "plan": self.plan.id,
             "title": self.plan.title,
@@ -523,9 +544,19 @@ class WhatIf:
             "data_end": self.base.coverage.end.label() if self.base.coverage.end else None,
             "illustrative": self.base.illustrative,
             "banner": self.banner,
-            "scenarios": [{"id": r.id, "label": r.label, "assumed": r.assumed, "evaluated_at": r.period.label(),
-                           "partial": r.partial, "note": r.note_zh, "banner": r.banner,
-                           "changes": [{"kind": c.kind, "text": c.text} for c in r.changes]} for r in self.scenarios],
+            "scenarios": [
+                {
+                    "id": r.id,
+                    "label": r.label,
+                    "assumed": r.assumed,
+                    "evaluated_at": r.period.label(),
+                    "partial": r.partial,
+                    "note": r.note_zh,
+                    "banner": r.banner,
+                    "changes": [{"kind": c.kind, "text": c.text} for c in r.changes],
+                }
+                for r in self.scenarios
+            ],
             "targets": clean(self.table().to_dict(orient="records")),
             "growth": growth,
             "growth_notes": list(self.growth_notes),
@@ -578,4 +609,3 @@ def compare(
     results = tuple(run_scenario(plan, data, baseline, s, end) for s in scenarios)
     outlook, notes = growth_outlook(plan, data, baseline, results)
     return WhatIf(plan, data, baseline, results, end, outlook, notes)
-

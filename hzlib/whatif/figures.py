@@ -28,12 +28,14 @@ _MARKERS = ("o", "s", "^", "D", "v", "P")
 
 def _points_frame(g: GrowthOutlook, w: WhatIf) -> pd.DataFrame:
     names = {r.id: name for name, r in w.names()}
-    return pd.DataFrame({
-        "scenario": [names.get(p.scenario_id, p.scenario_id) for p in g.points],
-        "row": [p.row * 100 for p in g.points],
-        "col": [p.col * 100 for p in g.points],
-        "year_end": [p.year_end * 100 for p in g.points],
-    })
+    return pd.DataFrame(
+        {
+            "scenario": [names.get(p.scenario_id, p.scenario_id) for p in g.points],
+            "row": [p.row * 100 for p in g.points],
+            "col": [p.col * 100 for p in g.points],
+            "year_end": [p.year_end * 100 for p in g.points],
+        }
+    )
 
 
 def sensitivity_chart(g: GrowthOutlook, w: WhatIf) -> Chart:
@@ -62,8 +64,14 @@ def sensitivity_chart(g: GrowthOutlook, w: WhatIf) -> Chart:
             norm = TwoSlopeNorm(vcenter=target, vmin=min(lo, target - 1e-6), vmax=max(hi, target + 1e-6))
             step_c = cols[1] - cols[0] if len(cols) > 1 else 1.0
             step_r = rows[1] - rows[0] if len(rows) > 1 else 1.0
-            mesh = ax.pcolormesh(np.append(cols - step_c / 2, cols[-1] + step_c / 2), np.append(rows - step_r / 2, rows[-1] + step_r / 2),
-                                 values, cmap="RdYlGn", norm=norm, shading="flat")
+            mesh = ax.pcolormesh(
+                np.append(cols - step_c / 2, cols[-1] + step_c / 2),
+                np.append(rows - step_r / 2, rows[-1] + step_r / 2),
+                values,
+                cmap="RdYlGn",
+                norm=norm,
+                shading="flat",
+            )
             fig.colorbar(mesh, ax=ax, label="全年增速（%）", shrink=0.85)
             if values.size <= 196:
                 for i, r in enumerate(rows):
@@ -81,11 +89,26 @@ def sensitivity_chart(g: GrowthOutlook, w: WhatIf) -> Chart:
                 if math.isnan(p.row) or math.isnan(p.col):
                     continue
                 label = f"{p.scenario}（{ASSUMED_ZH}）" + ("" if math.isnan(p.year_end) else f"：全年{p.year_end:.1f}%")
-                ax.plot([p.col], [p.row], marker=_MARKERS[k % len(_MARKERS)], markersize=9, markerfacecolor="white",
-                        markeredgecolor="#111111", linestyle="", label=label)
+                ax.plot(
+                    [p.col],
+                    [p.row],
+                    marker=_MARKERS[k % len(_MARKERS)],
+                    markersize=9,
+                    markerfacecolor="white",
+                    markeredgecolor="#111111",
+                    linestyle="",
+                    label=label,
+                )
             cum = g.cum_growth * 100.0
-            ax.plot([cum], [cum], marker="*", markersize=12, color="#1f5fa8", linestyle="",
-                    label=f"保持{w.base.period_zh.removeprefix(f'{w.plan.year}年')}累计增速{cum:.1f}%")
+            ax.plot(
+                [cum],
+                [cum],
+                marker="*",
+                markersize=12,
+                color="#1f5fa8",
+                linestyle="",
+                label=f"保持{w.base.period_zh.removeprefix(f'{w.plan.year}年')}累计增速{cum:.1f}%",
+            )
         else:
             ax.plot(rows, values, color=PALETTE[0], marker="o", markersize=3, label="全年增速")
             ax.axhline(target, color="#555555", linestyle="--", linewidth=1, label=f"全年目标 {target:.1f}%")
@@ -93,8 +116,16 @@ def sensitivity_chart(g: GrowthOutlook, w: WhatIf) -> Chart:
             for k, p in enumerate(pts.itertuples()):
                 if math.isnan(p.row) or math.isnan(p.year_end):
                     continue
-                ax.plot([p.row], [p.year_end], marker=_MARKERS[k % len(_MARKERS)], markersize=9, markerfacecolor="white",
-                        markeredgecolor="#111111", linestyle="", label=f"{p.scenario}（{ASSUMED_ZH}）：全年{p.year_end:.1f}%")
+                ax.plot(
+                    [p.row],
+                    [p.year_end],
+                    marker=_MARKERS[k % len(_MARKERS)],
+                    markersize=9,
+                    markerfacecolor="white",
+                    markeredgecolor="#111111",
+                    linestyle="",
+                    label=f"{p.scenario}（{ASSUMED_ZH}）：全年{p.year_end:.1f}%",
+                )
             ax.set_xlabel(f"{grid.row_label_zh}（%，当季同比）")
             ax.set_ylabel("全年增速（%）")
         ax.set_title(title, fontsize=11)
@@ -117,13 +148,15 @@ def required_chart(w: WhatIf) -> Chart | None:
     """Growth still needed in the remaining quarters, with last year's profile and evenly, per growth target."""
     if not w.growth:
         return None
-    data = pd.DataFrame({
-        "target": [g.label for g in w.growth],
-        "cum_growth": [g.cum_growth * 100 for g in w.growth],
-        "target_value": [g.target * 100 for g in w.growth],
-        "seasonal": [g.required.seasonal * 100 for g in w.growth],
-        "even": [g.required.even * 100 for g in w.growth],
-    })
+    data = pd.DataFrame(
+        {
+            "target": [g.label for g in w.growth],
+            "cum_growth": [g.cum_growth * 100 for g in w.growth],
+            "target_value": [g.target * 100 for g in w.growth],
+            "seasonal": [g.required.seasonal * 100 for g in w.growth],
+            "even": [g.required.even * 100 for g in w.growth],
+        }
+    )
 
     def draw() -> Figure:
         n = len(data)
@@ -168,8 +201,14 @@ def history_chart(g: GrowthOutlook, w: WhatIf) -> Chart | None:
         ax.axvline(target, color="#555555", linestyle="--", label=f"全年目标 {target:.1f}%")
         for k, p in enumerate(pts.itertuples()):
             if not math.isnan(p.year_end):
-                ax.plot([p.year_end], [-0.5], marker=_MARKERS[k % len(_MARKERS)], color="#111111", linestyle="",
-                        label=f"{p.scenario}（{ASSUMED_ZH}）{p.year_end:.1f}%")
+                ax.plot(
+                    [p.year_end],
+                    [-0.5],
+                    marker=_MARKERS[k % len(_MARKERS)],
+                    color="#111111",
+                    linestyle="",
+                    label=f"{p.scenario}（{ASSUMED_ZH}）{p.year_end:.1f}%",
+                )
         ax.set_ylim(-1, 1)
         ax.set_yticks([])
         ax.set_xlabel("全年增速（%）")
@@ -234,16 +273,17 @@ def new_starts_chart(w: WhatIf) -> Chart | None:
     if ns.empty:
         return None
     names = {r.id: f"{name}（{ASSUMED_ZH}）" for name, r in w.names()} | {"base": "基期（台账记录）"}
-    data = pd.DataFrame({names[s]: ns.loc[i, ["q1", "q2", "q3", "q4"]].astype(int).to_list() for i, s in zip(ns.index, ns["scenario_id"])},
-                        index=pd.Index([1, 2, 3, 4], name="quarter"))
+    data = pd.DataFrame(
+        {names[s]: ns.loc[i, ["q1", "q2", "q3", "q4"]].astype(int).to_list() for i, s in zip(ns.index, ns["scenario_id"])},
+        index=pd.Index([1, 2, 3, 4], name="quarter"),
+    )
     planned = int(ns["planned"].iloc[0])
 
     def draw() -> Figure:
         fig = Figure(figsize=(7.2, 3.4))
         ax = fig.subplots()
         for k, col in enumerate(data.columns):
-            ax.plot(data.index, data[col], marker=_MARKERS[k % len(_MARKERS)], color=PALETTE[k % len(PALETTE)], label=col,
-                    linestyle="-" if k == 0 else "--")
+            ax.plot(data.index, data[col], marker=_MARKERS[k % len(_MARKERS)], color=PALETTE[k % len(PALETTE)], label=col, linestyle="-" if k == 0 else "--")
         ax.axhline(planned, color="#555555", linestyle=":", linewidth=1, label=f"计划新开工 {planned} 个")
         ax.set_xticks([1, 2, 3, 4], ["一季度末", "上半年末", "前三季度末", "年末"])
         ax.set_ylabel("已开工（个）")

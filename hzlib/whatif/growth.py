@@ -210,8 +210,7 @@ def growth_path(
             a_q = (1.0 + per_q[q]) * sum(base[:q]) - running
             if a_q < -EPS * total:
                 raise ValueError(
-                    f"假设的累计增速意味着{QUARTER_ZH[q]}当季投资为负数（{a_q / total:.3f}），请检查 "
-                    f"/ the assumed cumulative growth implies a negative Q{q}"
+                    f"假设的累计增速意味着{QUARTER_ZH[q]}当季投资为负数（{a_q / total:.3f}），请检查 / the assumed cumulative growth implies a negative Q{q}"
                 )
         else:
             raise ValueError(f"basis 应为 single 或 cumulative，实际为 {basis!r}")
@@ -444,9 +443,7 @@ class RequiredGrowth:
         )
 
 
-def required_growth_compared(
-    target: float, profile: Sequence[float], cum_growth: float, through: int | str | Period
-) -> RequiredGrowth:
+def required_growth_compared(target: float, profile: Sequence[float], cum_growth: float, through: int | str | Period) -> RequiredGrowth:
     """:func:`hzlib.arithmetic.required_growth` with last year's profile and with 25/25/25/25.
 
     >>> r = required_growth_compared(0.08, [18, 30, 27, 25], 0.05, 1)
@@ -487,9 +484,7 @@ class HistoryBand:
     def frame(self) -> pd.DataFrame:
         """One row per past year: its ratio, the projected year-end growth, whether it reaches the target."""
         out = np.asarray(self.outcomes, dtype=float)
-        return pd.DataFrame(
-            {"year": list(self.years), "ratio": list(self.ratios), "year_end": out, "reaches": out >= self.target - EPS}
-        )
+        return pd.DataFrame({"year": list(self.years), "ratio": list(self.ratios), "year_end": out, "reaches": out >= self.target - EPS})
 
     def sentence_zh(self) -> str:
         """The band in a sentence (or why there is none).

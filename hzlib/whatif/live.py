@@ -60,8 +60,7 @@ def _percent_text(value: float) -> str:
     return f"{round(float(value), 6)!r}%"
 
 
-def initial_growth(plan: Plan, data: EvaluationData, base: Period, start: Scenario | None = None,
-                   indicator: str = "fai") -> dict[int, float] | None:
+def initial_growth(plan: Plan, data: EvaluationData, base: Period, start: Scenario | None = None, indicator: str = "fai") -> dict[int, float] | None:
     """Starting slider values (percent numbers, one per remaining quarter) for ``indicator`` in
     the plan's jurisdiction: the single-quarter growth ``start`` assumes for it, else the
     cumulative growth published at the base quarter (the rest of the year grows as the part
@@ -116,8 +115,7 @@ def slider_scenario(
     jur = plan.jurisdiction
     parts: list[str] = []
     if start is None or start.id == "default":
-        data_ = {"id": SLIDER_ID, "label": "滑块", "plan": plan.id, "quarter": base.label(), "dates": "planned",
-                 "pace": {"basis": "average_so_far"}}
+        data_ = {"id": SLIDER_ID, "label": "滑块", "plan": plan.id, "quarter": base.label(), "dates": "planned", "pace": {"basis": "average_so_far"}}
         scenario, problems = validate_scenario(data_, name="滑块", plan=plan)
         if scenario is None:
             raise PlanError(problems, what="滑块情景")
@@ -194,11 +192,19 @@ class LiveWhatIf:
         self.growth: dict[int, Any] = {}
         for q, v in (init or {}).items():
             self.growth[q] = widgets.FloatSlider(
-                value=v, min=math.floor(v) - 15, max=math.ceil(v) + 15, step=0.1, readout_format=".1f",
-                description=f"{QUARTER_ZH[q]}当季增速（%）", continuous_update=False, style=style, layout=layout,
+                value=v,
+                min=math.floor(v) - 15,
+                max=math.ceil(v) + 15,
+                step=0.1,
+                readout_format=".1f",
+                description=f"{QUARTER_ZH[q]}当季增速（%）",
+                continuous_update=False,
+                style=style,
+                layout=layout,
             )
-        self.slip = widgets.IntSlider(value=0, min=0, max=12, step=1, description="计划新开工项目推迟（月）",
-                                      continuous_update=False, style=style, layout=layout)
+        self.slip = widgets.IntSlider(
+            value=0, min=0, max=12, step=1, description="计划新开工项目推迟（月）", continuous_update=False, style=style, layout=layout
+        )
         self.output = widgets.Output()
         for s in [*self.growth.values(), self.slip]:
             s.observe(self.update, names="value")

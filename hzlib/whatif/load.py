@@ -50,13 +50,11 @@ def read_scenarios(plan_id: str, names: Sequence[str | Path], plan: Plan, tables
     return out
 
 
-def assumed_scenarios(plan: Plan, tables: EvaluationData, base: str, texts: Sequence[str], *,
-                      source: str = "命令行参数 --assume") -> list[Scenario]:
+def assumed_scenarios(plan: Plan, tables: EvaluationData, base: str, texts: Sequence[str], *, source: str = "命令行参数 --assume") -> list[Scenario]:
     """One scenario per growth string (``Q3=6%,Q4=10%``); ids ``assume``, ``assume-2`` …"""
     out: list[Scenario] = []
     for i, text in enumerate(texts, start=1):
-        scenario, problems = scenario_from_args(plan.id, base, growth=text, label=f"增速假设 {text.strip()}", plan=plan,
-                                                tables=tables, source=source)
+        scenario, problems = scenario_from_args(plan.id, base, growth=text, label=f"增速假设 {text.strip()}", plan=plan, tables=tables, source=source)
         if scenario is None:
             raise PlanError(problems, what=f"{source} {text!r}")
         out.append(scenario.model_copy(update={"id": "assume" if i == 1 else f"assume-{i}"}))
@@ -94,7 +92,7 @@ def load_whatif(
     loaded += assumed_scenarios(plan, data, base.label(), assume, source=source)
     if not loaded:
         if not default:
-            raise UsageError("请用 --scenario（情景文件名或路径）或 --assume（如 \"Q3=6%,Q4=10%\"）给出至少一个情景假设")
+            raise UsageError('请用 --scenario（情景文件名或路径）或 --assume（如 "Q3=6%,Q4=10%"）给出至少一个情景假设')
         loaded = [default_scenario(plan, data, base)]
     return compare(plan, data, base, loaded, at=at, baseline=baseline)
 
@@ -121,8 +119,7 @@ def scenario_models(
     return {r.id: r.model for r in w.scenarios}
 
 
-def open_whatif(plan: str, quarter: str, data_dir: str = "", allow_partial: bool = False, scenario: str = "",
-                assume: str = "") -> WhatIf:
+def open_whatif(plan: str, quarter: str, data_dir: str = "", allow_partial: bool = False, scenario: str = "", assume: str = "") -> WhatIf:
     """What ``05_whatif.ipynb`` calls first: check its parameters, then :func:`load_whatif`.
 
     ``scenario`` is a scenario name or path, ``assume`` a growth string; with neither, the
@@ -134,5 +131,13 @@ def open_whatif(plan: str, quarter: str, data_dir: str = "", allow_partial: bool
     for name, value in (("scenario", scenario), ("assume", assume)):
         if not isinstance(value, str):
             raise UsageError(f"参数 {name} 应为 str，实际为 {type(value).__name__}：{value!r}")
-    return load_whatif(plan, quarter, scenarios=[scenario] if scenario.strip() else [], assume=[assume] if assume.strip() else [],
-                       data_dir=data_dir or None, allow_partial=allow_partial, default=True, source="notebook 参数 assume")
+    return load_whatif(
+        plan,
+        quarter,
+        scenarios=[scenario] if scenario.strip() else [],
+        assume=[assume] if assume.strip() else [],
+        data_dir=data_dir or None,
+        allow_partial=allow_partial,
+        default=True,
+        source="notebook 参数 assume",
+    )

@@ -86,7 +86,6 @@ _LABELS = {"growth": "indicator", "add_projects": "project_id"}
 # ---- percent numbers: one convention for every file, in hzlib.schemabase ------------------
 
 
-
 def parse_quarter_key(key: str, base: Period) -> int:
     """Quarter number of ``Q3`` or ``2024Q3``, which must be in the base year and after the base quarter.
 
@@ -383,7 +382,11 @@ def check_scenario(scenario: Scenario, plan: Plan | None = None, tables: Contrac
         if pid in seen:
             at(("remove_projects", i), f"项目 {pid!r} 既新增又移除")
     if scenario.slips and scenario.dates == "recorded":
-        at(("dates",) if "dates" in doc.data else ("slips",), "推迟只移动所选项目的日期；其余尚未开工（竣工）的项目没有假定日期，比较开工率、竣工率时请写 dates: planned", WARNING)
+        at(
+            ("dates",) if "dates" in doc.data else ("slips",),
+            "推迟只移动所选项目的日期；其余尚未开工（竣工）的项目没有假定日期，比较开工率、竣工率时请写 dates: planned",
+            WARNING,
+        )
     if plan is not None:
         _check_against_plan(scenario, plan, tables, at)
     if tables is not None:
@@ -464,7 +467,7 @@ def _check_against_plan(scenario: Scenario, plan: Plan, tables: ContractTables |
             continue
         if t.is_percent and not ch.percent_written and number is not None and 0 < abs(number) < 1:
             pct = number * 100
-            at(("targets", tid, field), f"{number:g} 像是小数写法：目标 {t.label} 的单位为 %，{pct:g}% 写作 {pct:g}；如确为 {number:g}%，请写作 \"{number:g}%\"")
+            at(("targets", tid, field), f'{number:g} 像是小数写法：目标 {t.label} 的单位为 %，{pct:g}% 写作 {pct:g}；如确为 {number:g}%，请写作 "{number:g}%"')
             continue
         try:  # the plan schema's own rules decide whether the new value is valid
             small = t.small_percent or ch.percent_written  # "0.5%" says it means 0.5%
@@ -541,9 +544,7 @@ def list_scenarios(plan_id: str, scenarios_dir: Path | None = None) -> list[str]
 
 def read_scenario_file(path: Path, plan: Plan | None = None, tables: ContractTables | None = None) -> tuple[Scenario | None, list[Problem]]:
     """Parse and check one scenario file; return the scenario (or None) and every problem."""
-    doc, problems = read_yaml_doc(
-        path, what="情景文件", what_en="scenario file", shape_hint="（id: …, plan: …, quarter: …）", id_keys=_LABELS
-    )
+    doc, problems = read_yaml_doc(path, what="情景文件", what_en="scenario file", shape_hint="（id: …, plan: …, quarter: …）", id_keys=_LABELS)
     if doc is None:
         return None, problems
     scenario, problems = validate_scenario(doc.data, plan=plan, tables=tables, doc=doc)

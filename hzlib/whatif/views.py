@@ -75,12 +75,14 @@ def compare_zh(w: WhatIf, *, all_targets: bool = False) -> pd.DataFrame:
     keep = base["actual"].notna().to_numpy()
     for r in w.scenarios:
         keep |= r.model.targets["actual"].notna().to_numpy()
-    out = pd.DataFrame({
-        "目标": base["label"],
-        "全年目标": [fmt_value(v, u) for v, u in zip(base["annual_value"], base["unit"])],
-        f"基期实际（{w.base.period_zh}）": [fmt_value(v, u) for v, u in zip(base["actual"], base["unit"])],
-        "基期状态": [_status_zh(s) for s in base["status"]],
-    })
+    out = pd.DataFrame(
+        {
+            "目标": base["label"],
+            "全年目标": [fmt_value(v, u) for v, u in zip(base["annual_value"], base["unit"])],
+            f"基期实际（{w.base.period_zh}）": [fmt_value(v, u) for v, u in zip(base["actual"], base["unit"])],
+            "基期状态": [_status_zh(s) for s in base["status"]],
+        }
+    )
     for name, r in w.names():
         sel = table[table["scenario_id"] == r.id].reset_index(drop=True)
         shown = []
@@ -140,16 +142,18 @@ def new_starts_zh(w: WhatIf) -> pd.DataFrame:
     ns = w.new_starts()
     if ns.empty:
         return pd.DataFrame()
-    return pd.DataFrame({
-        "情形": ns["label"],
-        "计划新开工（个）": ns["planned"],
-        "一季度末已开工": ns["q1"],
-        "上半年末已开工": ns["q2"],
-        "前三季度末已开工": ns["q3"],
-        "年末已开工": ns["q4"],
-        "推迟到下一年": ns["next_year"],
-        "无开工日期": ns["no_date"],
-    })
+    return pd.DataFrame(
+        {
+            "情形": ns["label"],
+            "计划新开工（个）": ns["planned"],
+            "一季度末已开工": ns["q1"],
+            "上半年末已开工": ns["q2"],
+            "前三季度末已开工": ns["q3"],
+            "年末已开工": ns["q4"],
+            "推迟到下一年": ns["next_year"],
+            "无开工日期": ns["no_date"],
+        }
+    )
 
 
 def new_starts_view(w: WhatIf) -> HTMLTable:
@@ -162,50 +166,56 @@ def excel_tables(w: WhatIf) -> dict[str, pd.DataFrame]:
     t = w.table()
     names = {r.id: name for name, r in w.names()}
     tables: dict[str, pd.DataFrame] = {
-        "说明": pd.DataFrame({
-            "项目": ["计划", "基期", "测算至", "说明", *(f"{names[r.id]}（{ASSUMED_ZH}）" for r in w.scenarios)],
-            "内容": [w.plan.title, w.base.period_zh, w.at.label_zh(), w.banner, *(r.banner for r in w.scenarios)],
-        }),
-        "目标对比": pd.DataFrame({
-            "情景": t["scenario_id"].map(names),
-            f"情景名称（{ASSUMED_ZH}）": t["scenario_label"],
-            "目标编号": t["target_id"],
-            "目标": t["label"],
-            "单位": t["unit"],
-            "基期": t["base_period"],
-            "基期全年目标": t["base_annual_value"],
-            "基期本期目标": t["base_checkpoint"],
-            "基期实际": t["base_actual"],
-            "基期状态": t["base_status"].map(_status_zh),
-            "情景评价期": t["scenario_period"],
-            "情景全年目标": t["scenario_annual_value"],
-            "情景本期目标": t["scenario_checkpoint"],
-            f"情景预计（{ASSUMED_ZH}）": t["scenario_actual"],
-            "情景差距": t["scenario_gap"],
-            "差距单位": t["gap_unit"].replace({"pp": "百分点"}),
-            "情景状态": t["scenario_status"].map(_status_zh),
-            "较基期变化": t["change"],
-            "说明": t["note"],
-        }),
-        f"{ASSUMED_ZH}": pd.DataFrame({
-            "情景": [names[r] for r in w.changes()["scenario_id"]],
-            "情景名称": w.changes()["label"],
-            "假设内容": w.changes()["text"],
-        }),
+        "说明": pd.DataFrame(
+            {
+                "项目": ["计划", "基期", "测算至", "说明", *(f"{names[r.id]}（{ASSUMED_ZH}）" for r in w.scenarios)],
+                "内容": [w.plan.title, w.base.period_zh, w.at.label_zh(), w.banner, *(r.banner for r in w.scenarios)],
+            }
+        ),
+        "目标对比": pd.DataFrame(
+            {
+                "情景": t["scenario_id"].map(names),
+                f"情景名称（{ASSUMED_ZH}）": t["scenario_label"],
+                "目标编号": t["target_id"],
+                "目标": t["label"],
+                "单位": t["unit"],
+                "基期": t["base_period"],
+                "基期全年目标": t["base_annual_value"],
+                "基期本期目标": t["base_checkpoint"],
+                "基期实际": t["base_actual"],
+                "基期状态": t["base_status"].map(_status_zh),
+                "情景评价期": t["scenario_period"],
+                "情景全年目标": t["scenario_annual_value"],
+                "情景本期目标": t["scenario_checkpoint"],
+                f"情景预计（{ASSUMED_ZH}）": t["scenario_actual"],
+                "情景差距": t["scenario_gap"],
+                "差距单位": t["gap_unit"].replace({"pp": "百分点"}),
+                "情景状态": t["scenario_status"].map(_status_zh),
+                "较基期变化": t["change"],
+                "说明": t["note"],
+            }
+        ),
+        f"{ASSUMED_ZH}": pd.DataFrame(
+            {
+                "情景": [names[r] for r in w.changes()["scenario_id"]],
+                "情景名称": w.changes()["label"],
+                "假设内容": w.changes()["text"],
+            }
+        ),
     }
     if w.growth:
-        growth = pd.DataFrame({
-            "目标": [g.label for g in w.growth],
-            "地区": [g.jurisdiction for g in w.growth],
-            "基期累计增速（%）": [g.cum_growth * 100 for g in w.growth],
-            "全年目标（%）": [g.target * 100 for g in w.growth],
-            "其余季度所需增速_按上年季节分布（%）": [g.required.seasonal * 100 for g in w.growth],
-            "其余季度所需增速_按均匀分布（%）": [g.required.even * 100 for g in w.growth],
-        })
+        growth = pd.DataFrame(
+            {
+                "目标": [g.label for g in w.growth],
+                "地区": [g.jurisdiction for g in w.growth],
+                "基期累计增速（%）": [g.cum_growth * 100 for g in w.growth],
+                "全年目标（%）": [g.target * 100 for g in w.growth],
+                "其余季度所需增速_按上年季节分布（%）": [g.required.seasonal * 100 for g in w.growth],
+                "其余季度所需增速_按均匀分布（%）": [g.required.even * 100 for g in w.growth],
+            }
+        )
         for name, r in w.names():
-            growth[f"{name}全年增速_{ASSUMED_ZH}（%）"] = [
-                next((p.year_end * 100 for p in g.points if p.scenario_id == r.id), np.nan) for g in w.growth
-            ]
+            growth[f"{name}全年增速_{ASSUMED_ZH}（%）"] = [next((p.year_end * 100 for p in g.points if p.scenario_id == r.id), np.nan) for g in w.growth]
         growth["恰好实现目标的组合"] = [g.break_even_sentence() for g in w.growth]
         growth["历史走势区间"] = [g.band.sentence_zh() for g in w.growth]
         tables["增速测算"] = growth

@@ -25,8 +25,20 @@ STAMP = dt.datetime(2019, 7, 5, 9, 0, 0)
 
 TITLE = "2019年安康市市级重点建设项目进度表（1-6月）"
 FILER = ["填报单位：安康市发展和改革委员会", None, None, None, None, None, None, None, "单位：万元"]
-HEAD = ["序号", "项目名称", "建设单位", "所属县区", "项目类别", "总投资", "年度计划投资", "1-6月完成投资", "占年度计划(%)",
-        "计划开工时间", "实际开工时间", "备注"]
+HEAD = [
+    "序号",
+    "项目名称",
+    "建设单位",
+    "所属县区",
+    "项目类别",
+    "总投资",
+    "年度计划投资",
+    "1-6月完成投资",
+    "占年度计划(%)",
+    "计划开工时间",
+    "实际开工时间",
+    "备注",
+]
 NEW = [
     ["安康汉江二桥", "安康交投公司", "汉滨区", "新开工", 120000, 30000, 14000, 46.7, "2019.3", dt.datetime(2019, 3, 18), None],
     ["汉阴县月河综合治理", "汉阴县水利局", "汉阴县", "新开工", 45000, 12000, 5000, 41.7, "2019年4月", "2019/4/20", None],
@@ -145,8 +157,13 @@ def main() -> None:
     ws.title = "进度"
     title_rows(ws)
     ws.append(HEAD)
-    rows = [[*NEW[0][:2], "汉滨区", *NEW[0][3:]], [*OLD[0][:2], "汉滨区", *OLD[0][3:]], [*NEW[1][:2], "汉阴县", *NEW[1][3:]],
-            [*OLD[1][:2], "汉阴县", *OLD[1][3:]], [*OLD[2][:2], "汉阴县", *OLD[2][3:]]]
+    rows = [
+        [*NEW[0][:2], "汉滨区", *NEW[0][3:]],
+        [*OLD[0][:2], "汉滨区", *OLD[0][3:]],
+        [*NEW[1][:2], "汉阴县", *NEW[1][3:]],
+        [*OLD[1][:2], "汉阴县", *OLD[1][3:]],
+        [*OLD[2][:2], "汉阴县", *OLD[2][3:]],
+    ]
     for i, r in enumerate(rows, 1):
         ws.append([i, *r])
     for row in (5, 7, 8):  # 所属县区 (column D) written once per county, merged over its rows
@@ -157,8 +174,20 @@ def main() -> None:
 
     # grouped layout: the unit as a row of its own above its projects, batch sections inside it
     head = [h for h in HEAD if h not in ("所属县区", "项目类别")]
-    rows = [[TITLE], head, ["一、汉滨区"], ["（一）新开工项目"], [1, *NEW[0][:2], *NEW[0][4:]], ["（二）续建项目"], [2, *OLD[0][:2], *OLD[0][4:]],
-            ["二、汉阴县"], ["（一）新开工项目"], [3, *NEW[1][:2], *NEW[1][4:]], ["三、平利县"], [4, *OLD[1][:2], *OLD[1][4:]]]
+    rows = [
+        [TITLE],
+        head,
+        ["一、汉滨区"],
+        ["（一）新开工项目"],
+        [1, *NEW[0][:2], *NEW[0][4:]],
+        ["（二）续建项目"],
+        [2, *OLD[0][:2], *OLD[0][4:]],
+        ["二、汉阴县"],
+        ["（一）新开工项目"],
+        [3, *NEW[1][:2], *NEW[1][4:]],
+        ["三、平利县"],
+        [4, *OLD[1][:2], *OLD[1][4:]],
+    ]
     csv("grouped_units.csv", rows)
 
     # the unit typed only on the first row of its group (no merge): filled down
@@ -219,15 +248,12 @@ def main() -> None:
         "  ownership:\n"
         "    民企: 民间\n"
         "    国企: 国有\n"
-        "ignore: [建设内容]\n", encoding="utf-8")
+        "ignore: [建设内容]\n",
+        encoding="utf-8",
+    )
     (HERE / "bad_mapping.yaml").write_text(
-        "headers:\n"
-        "  工程名称: name\n"
-        "  区县名: 县区负责人\n"
-        "values:\n"
-        "  ownership:\n"
-        "    民企: 私人老板\n"
-        "colour: red\n", encoding="utf-8")
+        "headers:\n  工程名称: name\n  区县名: 县区负责人\nvalues:\n  ownership:\n    民企: 私人老板\ncolour: red\n", encoding="utf-8"
+    )
 
     # ---------------------------------------------------------------- problems, one per file
     office("text_in_number.xlsx", new=changed(changed(changed(NEW, 1, 6, "约5000"), 2, 6, "5000万"), 2, 7, 25.0))

@@ -101,8 +101,14 @@ def biff8(sheet: str, rows: list[list[object]]) -> bytes:
     xf = _record(0x00E0, struct.pack("<HHHBBBBIIH", 0, 0, 0xFFF5, 0x20, 0, 0, 0, 0, 0, 0x20C0))
 
     def globals_(pos: int) -> bytes:
-        return (_record(0x0809, bof) + _record(0x0042, struct.pack("<H", 1200)) + pad + xf * 16
-                + _record(0x0085, struct.pack("<IBB", pos, 0, 0) + _text(sheet, "<B")) + _record(0x000A, b""))
+        return (
+            _record(0x0809, bof)
+            + _record(0x0042, struct.pack("<H", 1200))
+            + pad
+            + xf * 16
+            + _record(0x0085, struct.pack("<IBB", pos, 0, 0) + _text(sheet, "<B"))
+            + _record(0x000A, b"")
+        )
 
     cells = b""
     for i, row in enumerate(rows):
@@ -117,8 +123,12 @@ def biff8(sheet: str, rows: list[list[object]]) -> bytes:
             elif v is not None:
                 cells += _record(0x0204, struct.pack("<HHH", i, j, 15) + _text(str(v)))
     width = max(len(r) for r in rows)
-    body = (_record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0x0DBB, 0x07CC, 0, 6))
-            + _record(0x0200, struct.pack("<IIHHH", 0, len(rows), 0, width, 0)) + cells + _record(0x000A, b""))
+    body = (
+        _record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0x0DBB, 0x07CC, 0, 6))
+        + _record(0x0200, struct.pack("<IIHHH", 0, len(rows), 0, width, 0))
+        + cells
+        + _record(0x000A, b"")
+    )
     head = globals_(0)
     return globals_(len(head)) + body
 
@@ -147,8 +157,14 @@ def cfb(streams: dict[str, bytes]) -> bytes:
 
     def entry(name: str, kind: int, child: int, right: int, start: int, size: int) -> bytes:
         raw = name.encode("utf-16-le") + b"\x00\x00"
-        return (raw.ljust(64, b"\x00") + struct.pack("<HBB", len(raw), kind, 1) + struct.pack("<III", _FREE, right, child)
-                + b"\x00" * 16 + struct.pack("<IQQI", 0, 0, 0, start) + struct.pack("<Q", size))
+        return (
+            raw.ljust(64, b"\x00")
+            + struct.pack("<HBB", len(raw), kind, 1)
+            + struct.pack("<III", _FREE, right, child)
+            + b"\x00" * 16
+            + struct.pack("<IQQI", 0, 0, 0, start)
+            + struct.pack("<Q", size)
+        )
 
     names = list(streams)
     entries = entry("Root Entry", 5, 1, _FREE, _END, 0)
@@ -157,9 +173,15 @@ def cfb(streams: dict[str, bytes]) -> bytes:
     empty = b"\x00" * 64 + struct.pack("<HBB", 0, 0, 0) + struct.pack("<III", _FREE, _FREE, _FREE) + b"\x00" * 48
     assert len(names) < 4 and len(fat) <= sector // 4, "one directory sector and one FAT sector"
     entries += empty * (4 - 1 - len(names))
-    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\x00" * 6
-              + struct.pack("<IIIIIIIII", 0, 1, directory_sector, 0, 4096, _END, 0, _END, 0) + struct.pack("<I", 0)
-              + struct.pack("<108I", *([_FREE] * 108)))
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\x00" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\x00" * 6
+        + struct.pack("<IIIIIIIII", 0, 1, directory_sector, 0, 4096, _END, 0, _END, 0)
+        + struct.pack("<I", 0)
+        + struct.pack("<108I", *([_FREE] * 108))
+    )
     return header + struct.pack(f"<{len(fat)}I", *fat) + data + entries
 
 
@@ -192,9 +214,14 @@ def main() -> None:
     wb = new_book()
     ws = wb.active
     ws.title = "1-6月"
-    ledger_sheet(ws, [[1, "安康汉江二桥（一期）", "汉滨区", "新开工", 120000, 30000, 14000],
-                      [2, "安康汉江二桥（二期）", None, "新开工", None, 20000, 6000],
-                      [3, "平利县女娲茶城", "平利县", "续建", 60000, 15000, 7000]])
+    ledger_sheet(
+        ws,
+        [
+            [1, "安康汉江二桥（一期）", "汉滨区", "新开工", 120000, 30000, 14000],
+            [2, "安康汉江二桥（二期）", None, "新开工", None, 20000, 6000],
+            [3, "平利县女娲茶城", "平利县", "续建", 60000, 15000, 7000],
+        ],
+    )
     ws.merge_cells("C3:C4")
     ws.merge_cells("E3:E4")
     save(wb, "merged_money.xlsx")
@@ -203,9 +230,14 @@ def main() -> None:
     wb = new_book()
     ws = wb.active
     ws.title = "1-6月"
-    ledger_sheet(ws, [[1, "安康汉江二桥", "汉滨区", "新开工", "=F3*4", 30000, "=14000"],
-                      [2, "平利县女娲茶城", "平利县", "续建", "=F4*4", "约15000", 7000],
-                      [3, "旬阳县城区供水", "旬阳县", "续建", 50000, 6000, "=3000+100"]])
+    ledger_sheet(
+        ws,
+        [
+            [1, "安康汉江二桥", "汉滨区", "新开工", "=F3*4", 30000, "=14000"],
+            [2, "平利县女娲茶城", "平利县", "续建", "=F4*4", "约15000", 7000],
+            [3, "旬阳县城区供水", "旬阳县", "续建", 50000, 6000, "=3000+100"],
+        ],
+    )
     hidden = wb.create_sheet("旧表")
     hidden.append(["旧数据"])
     hidden.sheet_state = "hidden"
@@ -217,8 +249,10 @@ def main() -> None:
     ws.title = "1-6月"
     ledger_sheet(ws, [[1, "安康汉江二桥", "汉滨区", "新开工", "=F3*4", 30000, "=14000+0"]])
     data = xlsx_bytes(wb)
-    saved = {"xl/worksheets/sheet1.xml": [(b"<f>F3*4</f><v />", b"<f>F3*4</f><v>120000</v>"), (b"<f>14000+0</f><v />", b"<f>14000+0</f><v>14000</v>")],
-             "xl/workbook.xml": [(b' fullCalcOnLoad="1"', b"")]}
+    saved = {
+        "xl/worksheets/sheet1.xml": [(b"<f>F3*4</f><v />", b"<f>F3*4</f><v>120000</v>"), (b"<f>14000+0</f><v />", b"<f>14000+0</f><v>14000</v>")],
+        "xl/workbook.xml": [(b' fullCalcOnLoad="1"', b"")],
+    }
     (HERE / "formula_saved.xlsx").write_bytes(rewrite(data, saved))
     # as XlsxWriter writes formulas: a placeholder 0 saved, and the workbook asks to be calculated when opened
     zero = {"xl/worksheets/sheet1.xml": [(b"<f>F3*4</f><v />", b"<f>F3*4</f><v>0</v>"), (b"<f>14000+0</f><v />", b"<f>14000+0</f><v>0</v>")]}
