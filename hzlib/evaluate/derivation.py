@@ -324,16 +324,20 @@ def _actual(ev: Evaluation, t: Target, row: pd.Series) -> Derivation:
     fld = c.fields[0] if c.fields else "value"
     if c.op in ("statistic", "statistic_ratio"):
         roles = ["分子", "分母"] if c.op == "statistic_ratio" else ["统计"]
-        unit = "（小数）" if fld == "cum_yoy" else "万元"
+        unit = "%" if fld == "cum_yoy" else "万元"
         rows = _record_rows(ev, rec, roles, fld, "indicator", "period", "jurisdiction", unit)
-        vals = [fmt_number(float(v), 4 if fld == "cum_yoy" else 2) for v in rows["value"]]
+        scale = c.scale
+        if fld == "cum_yoy":  # a published growth is shown as the file writes it, a percent number (3.4, not 0.034)
+            rows["value"] = rows["value"].astype(float) * 100.0
+            scale = c.scale / 100.0
+        vals = [fmt_number(float(v), 2) for v in rows["value"]]
         if c.op == "statistic_ratio":
             formula = f"{shown} = {vals[0]} 万元 ÷ {vals[1]} 万元（统计数据同期累计值之比）"
         elif fld == "cum_yoy":
-            formula = f"{shown} = 公布的累计同比增速 {vals[0]} × 100"
+            formula = f"{shown} = 公布的累计同比增速 {vals[0]}%"
         else:
             formula = f"{shown} = 公布的{_ZH[fld]} {vals[0]} 万元" + ("" if c.scale == 1.0 else f" × {fmt_number(c.scale, 6)}")
-        return mk(formula, c.op, rows=rows, scale=c.scale, note=basis)
+        return mk(formula, c.op, rows=rows, scale=scale, note=basis)
     rows = _record_rows(ev, rec, ["报送"], "value", "target_id", "source", "jurisdiction", t.unit)
     formula = f"{shown} = 报送值（{rows['origin'].iloc[0] if len(rows) else ''}）"
     return mk(formula, "report", rows=rows, note=basis)
