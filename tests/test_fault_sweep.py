@@ -269,6 +269,23 @@ CASES: dict[str, Setup] = {
         "--map",
         str(_yaml(t, "headers:\n  区县名: 不存在的字段\n", name="mapping.yaml")),
     ],
+    # commands added later: explain, rerun, months, template periods
+    "explain an unknown target": lambda t: ["explain", "zhenba-2024", "no_such_target", "--quarter", "2024Q2"],
+    "explain an unknown unit": lambda t: ["explain", "zhenba-2024", "--unit", "不存在的单位", "--quarter", "2024Q2"],
+    "explain a period outside the plan year": lambda t: ["explain", "zhenba-2024", "fai_growth", "--quarter", "2023Q2"],
+    "explain with a bad data file": lambda t: [
+        "explain",
+        "zhenba-2024",
+        "fai_growth",
+        "--quarter",
+        "2024Q2",
+        "--data",
+        str(_edit(t, "zhenba-2024", "indicators.csv", "207419.28,7.6", "207419.28,七点六")),
+    ],
+    "rerun a missing manifest": lambda t: ["rerun", str(t / "没有这个" / "manifest.json")],
+    "rerun a manifest that is not one": lambda t: ["rerun", str(_yaml(t, "不是 JSON", name="manifest.json"))],
+    "evaluate a month with no data": lambda t: ["evaluate", "zhenba-2024", "--quarter", "2024-11"],
+    "scoring template for another year": lambda t: ["scoring-template", "ankang-2019", "--period", "2020Q2"],
 }
 
 
