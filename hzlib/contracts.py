@@ -98,8 +98,8 @@ PROCEDURES = ("proc_planning", "proc_land", "proc_eia", "proc_energy")
 #: The project ledger. Only name, unit, total investment and annual plan are required in a
 #: file: a missing 项目编号 is made from name and unit, a missing 项目级别 comes from the
 #: title or the plan, a missing 是否新开工 from 项目类别 or the planned start year; what is
-#: still missing leaves the targets that need it without data (the measure registry's
-#: ``needs``), never the whole ledger refused.
+#: still missing leaves the targets that need it without data (the indicator catalogue's
+#: ``needs``, :mod:`hzlib.plan.indicators`), never the whole ledger refused.
 LEDGER_COLUMNS: tuple[Column, ...] = (
     Column(
         "project_id", "项目编号", "str", required=False, blank="error", description="unique within the ledger; made from name and unit when the file has none"

@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .errors import WARNING, Problem
-from .evaluate.measures import effective_basis
 from .ingest import ReadResult
 from .ingest.aliases import normalise_value
+from .plan.indicators import effective_basis
 from .plan.schema import Basis, Plan, Target
 from .units import CNY_UNITS, USD_UNITS, convert_money
 

@@ -809,10 +809,10 @@ def plan_indicators(plan_id: str, plans_dir: Path | None = None) -> tuple[list[s
     """Indicators that a plan's statistics targets use (``basis: statistics``).
 
     Returns the indicator ids (a share target gives its numerator and denominator,
-    from the measure registry) and the growth target values as fractions. A missing
+    from the indicator catalogue) and the growth target values as fractions. A missing
     or unreadable plan file gives nothing: the spec's own list is used then.
     """
-    from hzlib.evaluate.measures import REGISTRY
+    from hzlib.plan.indicators import INDICATORS
 
     path = (plans_dir or project().plans_dir) / f"{plan_id}.yaml"
     try:
@@ -829,7 +829,7 @@ def plan_indicators(plan_id: str, plans_dir: Path | None = None) -> tuple[list[s
             continue
         ind = str(t.get("indicator", ""))
         if t.get("measure") == "share":
-            share_of = REGISTRY[ind].share_of if ind in REGISTRY else None
+            share_of = INDICATORS[ind].share_of if ind in INDICATORS else None
             if share_of is not None:
                 out += [share_of[1], share_of[0]]
         elif t.get("measure") == "growth":

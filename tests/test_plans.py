@@ -180,26 +180,26 @@ def test_hz_check_a_plan_without_its_text_warns(tmp_path: Path, capsys: pytest.C
     assert "✓ good.yaml" in out and "未核对出处" in out
 
 
-def test_hz_indicators_lists_the_registry(capsys: pytest.CaptureFixture[str]) -> None:
+def test_hz_indicators_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
     import csv
     import io
     import json
 
-    from hzlib.evaluate.measures import REGISTRY
+    from hzlib.plan.indicators import INDICATORS
 
     assert main(["indicators"]) == 0
     text = capsys.readouterr().out
-    for ind in REGISTRY.values():
+    for ind in INDICATORS.values():
         assert f"{ind.id}  {ind.zh}" in text and ind.example in text
     assert main(["indicators", "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert [r["indicator"] for r in rows] == list(REGISTRY)
+    assert [r["indicator"] for r in rows] == list(INDICATORS)
     by_id = {r["indicator"]: r for r in rows}
     assert by_id["start_rate"]["needs"] == "台账（是否新开工）" and by_id["start_rate"]["unit"] == "%"
     assert "月度进度" in by_id["completed_investment"]["needs"] and by_id["fai"]["bases"] == "statistics"
     assert main(["indicators", "--format", "json"]) == 0
     records = json.loads(capsys.readouterr().out)
-    assert len(records) == len(REGISTRY) and all(r["description"] and r["example"] for r in records)
+    assert len(records) == len(INDICATORS) and all(r["description"] and r["example"] for r in records)
 
 
 def test_the_indicator_list_the_messages_and_docs_point_to_exists() -> None:

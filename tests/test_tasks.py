@@ -12,9 +12,9 @@ from hzlib.cli import main
 from hzlib.data import load_data
 from hzlib.errors import ERROR, WARNING, InputError
 from hzlib.evaluate import EvaluationData, evaluate
-from hzlib.evaluate.measures import effective_basis
 from hzlib.ingest import read_tasks, validate_file
 from hzlib.plan import load_plan
+from hzlib.plan.indicators import effective_basis
 from hzlib.plan.schema import Basis, Target
 from hzlib.tasks import check_against_plan, reportable_targets, template
 from hzsample import generate_sample

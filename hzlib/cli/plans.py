@@ -20,7 +20,7 @@ from ..textfmt import fmt_number, render_table
 from ._common import EXIT_INPUT, EXIT_OK, add_quarter, check_output, emit, output_suffix, print_problems
 
 if TYPE_CHECKING:
-    from ..evaluate.measures import Indicator
+    from ..plan.indicators import Indicator
 
 __all__ = ["register", "indicators_frame"]
 
@@ -154,7 +154,7 @@ _UNIT_KIND = {"growth": "%", "share": "%", "rate": "%", "amount": "万元/亿元
 
 def _needs_zh(ind: Indicator) -> str:
     """The data files and columns an indicator is measured from, in Chinese."""
-    from ..evaluate.measures import STATISTICS  # lazy: hzlib.evaluate.measures costs 58 ms at hz --help
+    from ..plan.indicators import STATISTICS  # lazy: hzlib.plan.indicators costs 40 ms at hz --help
     from ..plan.schema import Basis  # lazy: hzlib.plan.schema costs 36 ms at hz --help
 
     headers = {c.id: c.zh for c in LEDGER_COLUMNS}
@@ -177,16 +177,16 @@ def _needs_zh(ind: Indicator) -> str:
 
 
 def indicators_frame() -> pd.DataFrame:
-    """Every indicator of the measure registry, one row each, with what it needs.
+    """Every indicator of the catalogue, one row each, with what it needs.
 
     >>> df = indicators_frame()
     >>> df.set_index("indicator").loc["start_rate", ["name", "measures", "unit", "bases"]].tolist()
     ['开工率', 'rate', '%', 'ledger']
     """
-    from ..evaluate.measures import REGISTRY  # lazy: hzlib.evaluate.measures costs 58 ms at hz --help
+    from ..plan.indicators import INDICATORS  # lazy: hzlib.plan.indicators costs 40 ms at hz --help
 
     rows = []
-    for ind in REGISTRY.values():
+    for ind in INDICATORS.values():
         measures = [m.value for m in ind.measures]
         rows.append(
             {

@@ -20,13 +20,14 @@ from ..arithmetic import EPS, ScheduleCheck, Status, required_growth
 from ..glossary import NOT_THIS_YEAR
 from ..ingest.evaluation_data import EvaluationData
 from ..periods import Period
+from ..plan.indicators import effective_basis
 from ..plan.schema import Measure, Plan, Target
 from ..targets import Checkpoint, checkpoints_table, cumulative_profile_share, plan_checkpoints, quarter_period
 from ..textfmt import fmt_number
 from . import projects as pj
 from .classify import classify_projects
 from .coverage import Coverage, data_coverage
-from .measures import MeasureContext, Measurement, effective_basis, is_discrete, is_flow, measure, projectable
+from .measures import MeasureContext, Measurement, is_discrete, is_flow, measure, projectable
 from .scope import filled_columns
 from .status import judge_target
 

@@ -1,32 +1,28 @@
-"""The measure registry: what each indicator is, on which basis it is measured, and the one
-function that measures it. Adding a measure is one entry here; nothing else changes.
-
-Three bases (:class:`hzlib.plan.schema.Basis`):
+"""How each indicator is measured: one function per ledger indicator, registered by id, the
+statistics and reported figures, and :func:`measure`, which takes a target's actual figure on
+exactly its basis. What each indicator is (its name, bases, measures and the data it needs) is
+the catalogue :mod:`hzlib.plan.indicators`; adding a ledger measure is one entry there and one
+function here.
 
 - ``ledger``: a function of the project status table at the period end (one row per
   project, see :func:`hzlib.evaluate.projects.project_status`), restricted to the
   target's typed scope (:mod:`hzlib.evaluate.scope`);
-- ``statistics``: the indicators table (jurisdiction, period, indicator, level,
-  cum_yoy): growth is the published cumulative growth (authoritative), a share is
-  the ratio of two levels of the same period (or a published share), an amount
-  is the cumulative level;
+- ``statistics``: the indicators table: growth is the published cumulative growth, a share
+  the ratio of two levels of the same period (or a published share), an amount the cumulative level;
 - ``report``: the figure a department reported for exactly this target and period
   (``tasks`` table). Any target may be reported: a ``basis: report`` target's
-  indicator need not be in this registry.
+  indicator need not be in the catalogue.
 
 Every measurement says which basis and scope it used (``basis_zh``), or why there
 is no figure (``reason``); nothing falls back to another basis unless the plan
 asks for it (``fallback``).
 
->>> REGISTRY["start_rate"].zh, REGISTRY["start_rate"].bases
-('开工率', (<Basis.LEDGER: 'ledger'>,))
->>> closest("new_start_rate")[:2]
-['start_rate', 'reserve_start_rate']
+>>> sorted(LEDGER_MEASURES)[:2]
+['completed_investment', 'completed_project_count']
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -34,8 +30,9 @@ import pandas as pd
 
 from ..arithmetic import EPS
 from ..contracts import PROCEDURES
-from ..glossary import STATISTICS_ZH, Status
+from ..glossary import Status
 from ..periods import Period, same_period
+from ..plan.indicators import INDICATORS, STATISTICS, Indicator, effective_basis
 from ..plan.schema import Basis, Measure, Plan, Scope, Target
 from ..units import CNY_UNITS, from_wan
 from .coverage import Coverage
@@ -45,12 +42,8 @@ __all__ = [
     "Measurement",
     "Contribution",
     "MeasureContext",
-    "Indicator",
-    "REGISTRY",
-    "STATISTICS",
-    "closest",
+    "LEDGER_MEASURES",
     "measure",
-    "effective_basis",
     "is_flow",
     "is_discrete",
     "projectable",
@@ -164,54 +157,19 @@ class Rows:
 LedgerFn = Callable[["Rows", Target, MeasureContext], Measurement]
 
 
-@dataclass(frozen=True)
-class Indicator:
-    """One measurable indicator: its Chinese name, the bases and target measures it supports,
-    the contract columns it needs, whether it accumulates over the year (so a year-end
-    projection makes sense), and how it is measured on the ledger."""
-
-    id: str
-    zh: str
-    bases: tuple[Basis, ...]
-    measures: tuple[Measure, ...]
-    description: str
-    example: str
-    needs: tuple[str, ...] = ()  # ledger columns that must have values
-    needs_progress: bool = False  # reads completed investment (monthly progress at the period end)
-    accumulates: bool = False  # a flow over the year (completed investment): projections allowed
-    pool: str = "key"  # "all": look at 谋划/储备 rows too (batch scopes, reserve start rate)
-    ledger: LedgerFn | None = field(default=None, repr=False, compare=False)
-    share_of: tuple[str, str] | None = None  # statistics share: (numerator, denominator) indicator ids
+#: Ledger indicator id → the function that measures it on a scope's rows (one for each indicator
+#: of :data:`hzlib.plan.indicators.INDICATORS` with a ledger basis).
+LEDGER_MEASURES: dict[str, LedgerFn] = {}
 
 
-REGISTRY: dict[str, Indicator] = {}
+def _measures(id: str) -> Callable[[LedgerFn], LedgerFn]:
+    """Register the decorated function as how ledger indicator ``id`` is measured."""
 
-
-def _register(ind: Indicator) -> Indicator:
-    if ind.id in REGISTRY:
-        raise RuntimeError(f"indicator {ind.id!r} registered twice")  # a programming error
-    if (Basis.LEDGER in ind.bases) != (ind.ledger is not None):
-        raise RuntimeError(f"indicator {ind.id!r}: a ledger basis needs exactly one ledger function")
-    REGISTRY[ind.id] = ind
-    return ind
-
-
-def _ledger(
-    id: str,
-    zh: str,
-    measures: tuple[Measure, ...],
-    description: str,
-    example: str,
-    *,
-    needs: tuple[str, ...] = (),
-    needs_progress: bool = False,
-    accumulates: bool = False,
-    pool: str = "key",
-    bases: tuple[Basis, ...] = (Basis.LEDGER,),
-    share_of: tuple[str, str] | None = None,
-) -> Callable[[LedgerFn], LedgerFn]:
     def wrap(fn: LedgerFn) -> LedgerFn:
-        _register(Indicator(id, zh, bases, measures, description, example, needs, needs_progress, accumulates, pool, fn, share_of))
+        ind = INDICATORS.get(id)
+        if ind is None or Basis.LEDGER not in ind.bases or id in LEDGER_MEASURES:  # a programming error
+            raise RuntimeError(f"indicator {id!r}: not a ledger indicator of the catalogue, or measured twice")
+        LEDGER_MEASURES[id] = fn
         return fn
 
     return wrap
@@ -249,14 +207,7 @@ def _summed(m: Measurement, s: Rows, column: str, t: Target, part: pd.Series | N
     return replace(m, contribution=Contribution("sum", s.index, num, column=column, scale=_money(1.0, t)))
 
 
-@_ledger(
-    "start_rate",
-    "开工率",
-    (Measure.RATE,),
-    "计划新开工项目中截至期末已开工的比例：已开工 ÷ 计划新开工（按实际开工时间）",
-    "87个计划新开工项目已开工70个：80.5%",
-    needs=("is_new_start",),
-)
+@_measures("start_rate")
 def _start_rate(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     new = _b(s, "is_new_start")
     done = new & s["started"]
@@ -269,13 +220,7 @@ NO_PROCEDURES = "台账没有前期手续办结时间列（规划、土地、环
 NO_PROGRESS = "没有本年截至期末的月度进度（累计完成投资）数据"
 
 
-@_ledger(
-    "procedure_rate",
-    "前期手续办结率",
-    (Measure.RATE,),
-    "范围内项目中规划、土地、环评、能评四项主要手续截至期末全部办结的比例（按各手续办结时间）；哪些项目由目标的范围定（新开工项目、市级重点项目……）",
-    "30个新开工项目中24个手续全部办结：80%",
-)
+@_measures("procedure_rate")
 def _procedure_rate(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     if not any(has_values(s, c) for c in PROCEDURES):
         return Measurement.none(Basis.LEDGER, NO_PROCEDURES)
@@ -284,15 +229,7 @@ def _procedure_rate(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     return _counted(_rate(int(done.sum()), len(s), "项目"), s, done, every, *PROCEDURES)
 
 
-@_ledger(
-    "invest_completion",
-    "计划投资完成率",
-    (Measure.RATE,),
-    "截至期末累计完成投资 ÷ 年度计划投资（范围内项目合计）",
-    "完成239.2亿元 ÷ 年度计划490.09亿元 = 48.81%",
-    needs=("annual_plan",),
-    needs_progress=True,
-)  # a rate: never projected
+@_measures("invest_completion")
 def _invest_completion(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     plan = float(s["annual_plan"].fillna(0.0).sum())
     if plan <= 0:
@@ -301,83 +238,44 @@ def _invest_completion(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     return replace(m, contribution=Contribution("ratio", s.index, s.index, s.index, "completed_cum", "annual_plan"))
 
 
-@_ledger(
-    "completion_rate",
-    "竣工投产达效率",
-    (Measure.RATE,),
-    "计划本年竣工的项目中截至期末实际竣工的比例（按实际竣工时间）",
-    "计划竣工16个，已竣工5个：31.3%",
-    needs=("planned_completion",),
-)
+@_measures("completion_rate")
 def _completion_rate(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     due = s["planned_completion_this_year"].astype(bool)
     done = due & s["completed"]
     return _counted(_rate(int(done.sum()), int(due.sum()), "计划本年竣工的项目"), s, done, due, "planned_completion", "actual_completion")
 
 
-@_ledger(
-    "reserve_start_rate",
-    "储备项目开工率",
-    (Measure.RATE,),
-    "“四个一批”储备项目中截至期末已开工的比例",
-    "储备项目30个已开工6个：20%",
-    needs=("batch",),
-    pool="all",
-)
+@_measures("reserve_start_rate")
 def _reserve_start_rate(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     reserve = s["batch"].eq("reserve").fillna(False).astype(bool)
     done = reserve & s["started"]
     return _counted(_rate(int(done.sum()), int(reserve.sum()), "储备项目"), s, done, reserve, "batch", "actual_start")
 
 
-@_ledger(
-    "landing_rate",
-    "招商引资落地率",
-    (Measure.RATE,),
-    "招商引资签约项目中已获批建设用地的比例",
-    "签约项目20个，16个获批建设用地：80%",
-    needs=("is_signed", "land_approved"),
-)
+@_measures("landing_rate")
 def _landing_rate(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     signed = _b(s, "is_signed")
     done = signed & _b(s, "land_approved")
     return _counted(_rate(int(done.sum()), int(signed.sum()), "招商引资签约项目"), s, done, signed, "is_signed", "land_approved")
 
 
-@_ledger(
-    "completed_investment",
-    "累计完成投资",
-    (Measure.AMOUNT,),
-    "范围内项目截至期末的累计完成投资（自1月起）",
-    "200个市级重点项目上半年完成239.2亿元",
-    needs_progress=True,
-    accumulates=True,
-)
+@_measures("completed_investment")
 def _completed_investment(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     return _summed(Measurement(_money(float(s["completed_cum"].sum()), t), Basis.LEDGER), s, "completed_cum", t)
 
 
-@_ledger("project_count", "项目个数", (Measure.COUNT,), "台账中范围内的项目个数（清单规模，不是完成数）", "市级重点项目200个，其中新开工87个")
+@_measures("project_count")
 def _project_count(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     n = len(s)
     return replace(Measurement(float(n), Basis.LEDGER, count=n), contribution=Contribution("count", s.index, s.index, decided_by=("project_id",)))
 
 
-@_ledger(
-    "project_total_investment",
-    "项目总投资",
-    (Measure.AMOUNT,),
-    "台账中范围内项目的总投资合计（清单规模）",
-    "储备项目30个，总投资85亿元",
-    needs=("total_investment",),
-)
+@_measures("project_total_investment")
 def _project_total_investment(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     return _summed(Measurement(_money(float(s["total_investment"].fillna(0.0).sum()), t), Basis.LEDGER), s, "total_investment", t)
 
 
-@_ledger(
-    "started_count", "已开工项目个数", (Measure.COUNT,), "范围内计划新开工项目中截至期末实际开工的个数", "13个新开工项目已开工11个", needs=("is_new_start",)
-)
+@_measures("started_count")
 def _started_count(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     started = _b(s, "is_new_start") & s["started"]
     n = int(started.sum())
@@ -391,30 +289,14 @@ def _completed_this_year(s: Rows, ctx: MeasureContext) -> pd.Series:
     return done.notna() & (done.dt.year == ctx.period.year) & (done <= pd.Timestamp(ctx.period.end_date))
 
 
-@_ledger(
-    "completed_project_count",
-    "竣工项目个数",
-    (Measure.COUNT,),
-    "本年截至期末实际竣工的项目个数（按实际竣工时间；计划竣工而未竣工的不计）",
-    "竣工项目16个：截至三季度末实际竣工9个",
-    needs=("actual_completion",),
-    pool="all",
-)
+@_measures("completed_project_count")
 def _completed_project_count(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     done = _completed_this_year(s, ctx)
     n = int(done.sum())
     return replace(Measurement(float(n), Basis.LEDGER, count=n), contribution=Contribution("count", s.index, _labels(done), decided_by=("actual_completion",)))
 
 
-@_ledger(
-    "completed_project_investment",
-    "竣工项目总投资",
-    (Measure.AMOUNT,),
-    "本年截至期末实际竣工项目的总投资合计",
-    "竣工项目总投资36.34亿元",
-    needs=("actual_completion", "total_investment"),
-    pool="all",
-)
+@_measures("completed_project_investment")
 def _completed_project_investment(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     done = _completed_this_year(s, ctx)
     m = Measurement(_money(float(s["total_investment"][done].fillna(0.0).sum()), t), Basis.LEDGER, count=int(done.sum()))
@@ -429,71 +311,17 @@ def _completed_share(s: Rows, part: pd.Series) -> Measurement:
     return replace(m, contribution=Contribution("ratio", s.index, _labels(part), s.index, "completed_cum", "completed_cum"))
 
 
-@_ledger(
-    "private_inv_share",
-    "民间投资占比",
-    (Measure.SHARE,),
-    "台账口径：范围内项目完成投资中民间投资项目所占比例；统计口径：民间投资 ÷ 固定资产投资（同期累计值）",
-    "重点项目完成投资100亿元，其中民间投资项目37亿元：37%",
-    needs=("ownership",),
-    needs_progress=True,
-    bases=(Basis.LEDGER, Basis.STATISTICS),
-    share_of=("private_inv", "fai"),
-)
+@_measures("private_inv_share")
 def _private_share(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     return _completed_share(s, s["ownership"].eq("private").fillna(False).astype(bool))
 
 
-@_ledger(
-    "industry_inv_share",
-    "产业投资占比",
-    (Measure.SHARE,),
-    "台账口径：范围内项目完成投资中产业项目所占比例；统计口径：产业投资 ÷ 固定资产投资（同期累计值）",
-    "重点项目完成投资100亿元，其中产业项目47亿元：47%",
-    needs=("is_industry",),
-    needs_progress=True,
-    bases=(Basis.LEDGER, Basis.STATISTICS),
-    share_of=("industry_inv", "fai"),
-)
+@_measures("industry_inv_share")
 def _industry_share(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     return _completed_share(s, _b(s, "is_industry"))
 
 
-# ----------------------------------------------------------------------------- statistics catalogue
-
-#: Statistics indicators (统计口径): id → Chinese name. Growth is the published cumulative growth.
-#: Figures that departments compile (引进内资、利用外资、争取政策性资金 …) are not statistics:
-#: their targets are ``basis: report``.
-STATISTICS: dict[str, str] = STATISTICS_ZH  # the published names are the glossary's
-#: Statistics shares beyond the two ledger/statistics shares above: id → (name, numerator, denominator).
-_STAT_SHARES = {
-    "private_in_social_capital_share": ("民间投资占社会资本投资比重", "private_inv", "social_capital_inv"),
-}
-
-for _id, _zh in STATISTICS.items():
-    _register(
-        Indicator(
-            _id,
-            _zh,
-            (Basis.STATISTICS,),
-            (Measure.GROWTH, Measure.AMOUNT),
-            f"统计部门公布的{_zh}：累计同比增速（以公布增速为准）或累计值",
-            f"{_zh}累计增长9.2%",
-            accumulates=True,
-        )
-    )
-for _id, (_zh, _num, _den) in _STAT_SHARES.items():
-    _register(
-        Indicator(
-            _id,
-            _zh,
-            (Basis.STATISTICS,),
-            (Measure.SHARE,),
-            f"统计口径：{STATISTICS[_num]} ÷ {STATISTICS[_den]}（同期累计值），或统计部门公布的占比",
-            f"{_zh}60%",
-            share_of=(_num, _den),
-        )
-    )
+# ----------------------------------------------------------------------------- statistics and reported figures
 
 
 def _stat_rows(ctx: MeasureContext, jurisdiction: str) -> pd.DataFrame:
@@ -527,12 +355,12 @@ def _statistics(t: Target, ctx: MeasureContext) -> Measurement:
     if t.measure is Measure.GROWTH:
         if ind in by.index and pd.notna(by.at[ind, "cum_yoy"]):
             return used(Measurement(float(by.at[ind, "cum_yoy"]) * 100.0, Basis.STATISTICS, "统计数据（公布的累计同比增速）"), [ind], "cum_yoy")
-        return Measurement.none(Basis.STATISTICS, f"统计数据中没有{REGISTRY[ind].zh}本期的累计增速")
+        return Measurement.none(Basis.STATISTICS, f"统计数据中没有{INDICATORS[ind].zh}本期的累计增速")
     if t.measure is Measure.SHARE:
         published = level(ind)
         if published is not None:
             return used(Measurement(published * 100.0, Basis.STATISTICS, "统计数据（公布的占比）"), [ind], "level")
-        share_of = REGISTRY[ind].share_of
+        share_of = INDICATORS[ind].share_of
         assert share_of is not None
         num, den = level(share_of[0]), level(share_of[1])
         if num is None or den is None or den <= 0:
@@ -542,7 +370,7 @@ def _statistics(t: Target, ctx: MeasureContext) -> Measurement:
         return used(Measurement(num / den * 100.0, Basis.STATISTICS, "统计数据（同期累计值之比）"), list(share_of), "level")
     value = level(ind)
     if value is None:
-        return Measurement.none(Basis.STATISTICS, f"统计数据中没有{REGISTRY[ind].zh}本期的累计值")
+        return Measurement.none(Basis.STATISTICS, f"统计数据中没有{INDICATORS[ind].zh}本期的累计值")
     if t.unit not in CNY_UNITS:
         return Measurement.none(Basis.STATISTICS, f"统计累计值以万元计，不能换算为{t.unit}")
     return used(Measurement(_money(value, t), Basis.STATISTICS, "统计数据（累计值）"), [ind], "level", _money(1.0, t))
@@ -580,31 +408,15 @@ def _ledger_measure(t: Target, ind: Indicator, ctx: MeasureContext) -> Measureme
     sel = ctx.select(t.scope, ind.pool)
     if sel.mask is None:
         return Measurement.none(Basis.LEDGER, sel.reason)
-    assert ind.ledger is not None
-    m = ind.ledger(Rows(st, sel.mask), t, ctx)
+    m = LEDGER_MEASURES[ind.id](Rows(st, sel.mask), t, ctx)
     label = f"重点项目台账（{sel.describe}）"
     return Measurement(m.value, m.basis, label if m.value is not None else "", m.count, m.denominator, m.reason, m.contribution)
-
-
-def effective_basis(t: Target) -> Basis | None:
-    """The basis ``t`` is measured on: its own ``basis``, else its indicator's only basis, else
-    statistics for a jurisdiction-wide scope and the ledger for a project scope; None for an
-    indicator the registry does not know (the plan check reports it)."""
-    if t.basis is not None:
-        return t.basis
-    ind = REGISTRY.get(t.indicator)
-    if ind is None:
-        return None
-    if len(ind.bases) == 1:
-        return ind.bases[0]
-    level_all = t.scope.level.value == "all" and t.scope.projects is None and t.scope.batch is None
-    return Basis.STATISTICS if level_all and Basis.STATISTICS in ind.bases else Basis.LEDGER
 
 
 def _on(basis: Basis, t: Target, ctx: MeasureContext) -> Measurement:
     if basis is Basis.REPORT:
         return _report(t, ctx)
-    ind = REGISTRY.get(t.indicator)
+    ind = INDICATORS.get(t.indicator)
     if ind is None or basis not in ind.bases:
         return Measurement.none(basis, f"指标 {t.indicator} 不能按{basis.zh}计算")
     if basis is Basis.STATISTICS:
@@ -627,15 +439,6 @@ def measure(t: Target, ctx: MeasureContext) -> Measurement:
     return m
 
 
-def closest(name: str, n: int = 3) -> list[str]:
-    """Registered indicator ids closest to ``name`` (for an unknown indicator's message)."""
-    ids = list(REGISTRY)
-    near = difflib.get_close_matches(name, ids, n=n, cutoff=0.4)
-    tokens = set(name.split("_"))
-    by_token = sorted((i for i in ids if tokens & set(i.split("_")) and i not in near), key=lambda i: (-len(tokens & set(i.split("_"))), i))
-    return (near + by_token)[:n]
-
-
 #: A count target of at most this many items is a count of discrete items (变电站1座, 中小河流治理1处,
 #: 高新技术企业5家): one item is at least a tenth of the target, so a pace projection moves in
 #: steps of more than a tenth of it (1 item at September is "1.36 items"). Such a target is shown
@@ -649,9 +452,9 @@ def is_flow(t: Target) -> bool:
     basis = effective_basis(t)
     if t.measure in (Measure.GROWTH, Measure.SHARE, Measure.RATE, Measure.DEADLINE, Measure.FREQUENCY, Measure.COVERAGE):
         return False
-    if basis is Basis.REPORT or t.indicator not in REGISTRY:
+    if basis is Basis.REPORT or t.indicator not in INDICATORS:
         return t.measure in (Measure.AMOUNT, Measure.COUNT, Measure.QUANTITY) and t.effective_phasing.value in ("time_progress", "profile", "year_end")
-    return REGISTRY[t.indicator].accumulates
+    return INDICATORS[t.indicator].accumulates
 
 
 def is_discrete(t: Target) -> bool:

@@ -262,25 +262,26 @@ def unit_rates(status: pd.DataFrame, period: str | Period, by: str | list[str] =
 def rate_gaps(status: pd.DataFrame) -> dict[str, str]:
     """The rates of :data:`RATE_COLUMNS` this ledger cannot give, with why (无数据, never 0%).
 
-    A rate needs the columns of its measure (the registry's ``needs``) to have values, and
+    A rate needs the columns of its measure (the catalogue's ``needs``) to have values, and
     前期手续办结率 at least one procedure date column with a value.
 
     >>> rate_gaps(pd.DataFrame({"is_new_start": [True], "proc_land": [pd.NaT], "batch": ["start"],
     ...                         "planned_completion": [pd.NaT], "annual_plan": [1.0]}))["procedure_rate"]
     '台账没有前期手续办结时间列（规划、土地、环评、能评）'
     """
-    from .measures import NO_PROCEDURES, NO_PROGRESS, REGISTRY
+    from ..plan.indicators import INDICATORS
+    from .measures import NO_PROCEDURES, NO_PROGRESS
     from .scope import filled_columns
 
     filled = filled_columns(status)
     out: dict[str, str] = {}
     for rate in RATE_COLUMNS:
-        lacking = [c for c in REGISTRY[rate].needs if c not in filled]
+        lacking = [c for c in INDICATORS[rate].needs if c not in filled]
         if lacking:
             out[rate] = "台账没有" + "、".join(f"“{_COLUMN_ZH.get(c, c)}”" for c in lacking) + "列（或该列全为空）"
         elif rate == "procedure_rate" and not any(c in filled for c in PROCEDURES):
             out[rate] = NO_PROCEDURES
-        elif REGISTRY[rate].needs_progress and "completed_cum" not in filled:
+        elif INDICATORS[rate].needs_progress and "completed_cum" not in filled:
             out[rate] = NO_PROGRESS
     return out
 

@@ -13,6 +13,7 @@ from typing import Any
 from ..errors import PlanError, Problem
 from ..paths import project
 from ..yamldoc import YamlDoc, read_yaml_model, yaml_ids, yaml_path
+from .indicators import INDICATORS, closest, effective_basis
 from .schema import Basis, Measure, Plan, Target
 
 __all__ = ["plan_path", "load_plan", "load_all_plans", "list_plan_ids", "read_plan_file", "indicator_problems"]
@@ -90,18 +91,15 @@ def _semantic_problems(plan: Plan, doc: YamlDoc, path: Path) -> list[Problem]:
 
 
 def indicator_problems(t: Target) -> list[tuple[str, str]]:
-    """Whether ``t``'s indicator, basis and measure agree with the measure registry.
+    """Whether ``t``'s indicator, basis and measure agree with the indicator catalogue.
 
     A ``basis: report`` target may name any indicator (the department reports it);
-    any other target's indicator must be one the registry measures on that basis.
+    any other target's indicator must be one the catalogue measures on that basis.
     Returns (field, message) pairs.
     """
-    # lazy: an upward import, plan → evaluate (KNOWN_UPWARD in tests/test_layers.py): at the top it is a cycle
-    from ..evaluate.measures import REGISTRY, closest, effective_basis
-
     if t.basis is Basis.REPORT:
         return []
-    ind = REGISTRY.get(t.indicator)
+    ind = INDICATORS.get(t.indicator)
     if ind is None:
         near = "、".join(closest(t.indicator)) or "（无）"
         return [("indicator", f"未知指标 {t.indicator!r}：最接近的是 {near}（hz indicators 列出全部指标）；若该数由责任部门报送，请写 basis: report")]

@@ -24,10 +24,10 @@ from ..errors import Problem
 from ..evaluate import projects as pj
 from ..evaluate.coverage import Coverage, data_coverage, resolve_period
 from ..evaluate.engine import Evaluation, EvaluationData, evaluate
-from ..evaluate.measures import REGISTRY, effective_basis
 from ..glossary import ALL_UNITS_ZH, FAI_ZH, UNIT_KIND_ZH, Award, award_tone
 from ..periods import Period, period_ends
 from ..plan.check import check_plan
+from ..plan.indicators import INDICATORS, effective_basis
 from ..plan.schema import Basis, Measure, Plan
 from ..scoring.report import Scores, ScoringSetup, score_evaluations
 from ..textfmt import fmt_number
@@ -325,7 +325,7 @@ def _indicator_trends(plan: Plan, data: EvaluationData, period: Period, targets:
             {
                 "jurisdiction": j,
                 "indicator": i,
-                "indicator_zh": REGISTRY[str(i)].zh if str(i) in REGISTRY else str(i),
+                "indicator_zh": INDICATORS[str(i)].zh if str(i) in INDICATORS else str(i),
                 **vals,
                 "latest": latest,
                 "level": level,
@@ -594,5 +594,5 @@ def _monthly(plan: Plan, ev: Evaluation, month: Period, data: EvaluationData) ->
         for t in plan.targets
         if t.measure is Measure.GROWTH and effective_basis(t) is Basis.STATISTICS and t.year in (None, plan.year) and t.value is not None
     }
-    names = {k: v.zh for k, v in REGISTRY.items()}
+    names = {k: v.zh for k, v in INDICATORS.items()}
     return build_monthly(plan, ev.status, month, indicators=data.indicators, indicator_names=names, growth_targets=growth)

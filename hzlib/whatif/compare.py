@@ -39,10 +39,10 @@ import pandas as pd
 
 from ..errors import Problem, UsageError
 from ..evaluate.engine import EvaluationData
-from ..evaluate.measures import effective_basis
 from ..evaluate.projects import project_status
 from ..glossary import NOT_THIS_YEAR
 from ..periods import Period, PeriodError
+from ..plan.indicators import effective_basis
 from ..plan.schema import Basis, Measure, Plan
 from ..report.model import ReportModel, build_report
 from .apply import Change, apply_scenario
