@@ -37,6 +37,7 @@ from ..targets import cumulative_profile_share
 from ..textfmt import fmt_number
 from .engine import profile_row
 from .measures import Contribution
+from .projects import unit_flags
 
 if TYPE_CHECKING:
     from .engine import Evaluation
@@ -565,13 +566,55 @@ _SCORE_LEDGER_ROWS: dict[str, tuple[str, str | None]] = {
 }
 
 
-def _score_input_rows(ev: Evaluation, flags: pd.DataFrame, key: str, d: Any) -> tuple[str, pd.DataFrame]:
-    """Where one scoring input of a unit comes from, in words, and its rows (role ``输入：<id>``) when
-    it is a ledger sum of this period; reported and plan inputs name their table."""
+def _reported_rows(reported: pd.DataFrame, unit: str, key: str, d: Any) -> pd.DataFrame:
+    """The reported row(s) of ``unit``'s input ``key`` (``scoring_inputs.csv`` with its file and row);
+    a percent input is shown as the percent number the file writes."""
+    if reported.empty or not {"unit", "input_id"} <= set(reported.columns):
+        return pd.DataFrame(columns=ROW_COLUMNS)
+    rec = reported[(reported["unit"].astype(str) == unit) & (reported["input_id"].astype(str) == key)].copy()
+    unit_of = str(getattr(d, "unit", "") or "")
+    if unit_of == "%":
+        rec["value"] = rec["value"].astype(float) * 100.0
+    rec["label"] = getattr(d, "label", key)
+    return _record_rows_from(rec, f"输入：{key}", unit_of)
+
+
+def _record_rows_from(rec: pd.DataFrame, role: str, value_unit: str) -> pd.DataFrame:
+    """A reported scoring input's rows in :data:`ROW_COLUMNS` (the column the value was read from: 数值)."""
+
+    def get(c: str) -> list[object]:
+        return rec[c].tolist() if c in rec.columns else [None] * len(rec)
+
+    files, sheets, rws = get("_src_file"), get("_src_sheet"), get("_src_row")
+    return pd.DataFrame(
+        {
+            "role": [role] * len(rec),
+            "project_id": get("input_id"),
+            "name": get("label"),
+            "unit": get("unit"),
+            "quantity": "报送值",
+            "value": rec["value"].astype(float).to_numpy() if "value" in rec.columns else np.nan,
+            "value_unit": value_unit,
+            "source_file": files,
+            "source_sheet": sheets,
+            "source_row": rws,
+            "source_column": ["数值" if isinstance(f, str) else "" for f in files],
+            "origin": [origin(f, s, r) if isinstance(f, str) else "" for f, s, r in zip(files, sheets, rws)],
+        },
+        columns=ROW_COLUMNS,
+    )
+
+
+def _score_input_rows(ev: Evaluation, flags: pd.DataFrame, key: str, d: Any, unit: str = "", reported: pd.DataFrame | None = None) -> tuple[str, pd.DataFrame]:
+    """Where one scoring input of a unit comes from, in words, and its rows (role ``输入：<id>``): a
+    ledger sum of this period lists the projects' rows, a reported input its row of
+    ``scoring_inputs.csv``; plan inputs name the plan's table."""
     empty = pd.DataFrame(columns=ROW_COLUMNS)
     origin_of = getattr(d, "origin", None)
     if origin_of == "reported":
-        return "报送：评分输入表 scoring_inputs.csv", empty
+        rows = _reported_rows(reported if reported is not None else pd.DataFrame(), unit, key, d)
+        where = "、".join(str(o) for o in rows["origin"] if o) or "scoring_inputs.csv"
+        return f"报送：评分输入表 {where}", rows
     if origin_of == "plan":
         return "计划文件的任务分解表", empty
     measure = getattr(d, "ledger", None)
@@ -595,12 +638,11 @@ def derive_unit(
     ranking_basis: str = "",
     score_items: pd.DataFrame | None = None,
     score_inputs: Mapping[str, Any] | None = None,
+    reported: pd.DataFrame | None = None,
 ) -> list[Derivation]:
     """A unit's line of the units table (its rates from its projects' rows, its status), each of its
     assessment items (``score_items``: the scoring result's items, with the inputs each read) and its
     rank and award (红旗/蜗牛) with the basis they were decided on. Raises KeyError for an unknown unit."""
-    from .projects import unit_flags
-
     if units.empty or unit not in units.index.astype(str):
         raise KeyError(unit)
     line = units.loc[units.index.astype(str) == unit].iloc[0]
@@ -641,7 +683,7 @@ def derive_unit(
             inputs = {str(k): float(v) for k, v in (it.inputs or {}).items() if isinstance(v, (int, float)) and not _nan(float(v))}
             used, parts = [], []
             for k, v in inputs.items():
-                origin_of, rows = _score_input_rows(ev, flags, k, defs.get(k))
+                origin_of, rows = _score_input_rows(ev, flags, k, defs.get(k), unit, reported)
                 used.append(f"{k} = {fmt_number(v)}（{origin_of}）")
                 parts.append(rows)
             rows_all = _stack(*parts)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..data import LoadedData, load_data
 from ..errors import WARNING, Problem
+from ..ingest.provenance import SOURCE_COLUMNS, attach
 from ..inputs import data_dir_for, input_files
 from ..paths import project
 from ..plan import load_plan
@@ -49,7 +50,9 @@ def load_scoring(plan: Plan, folder: Path) -> ScoringSetup | None:
         note = Problem(SCORING_INPUTS_FILE, None, None, "没有评分报送表（hz scoring-template 生成空表）：台账算不出的评分项标为缺数据", WARNING)
         return ScoringSetup(rules, empty, (note,))
     r = read_scoring_inputs(csv, rules).raise_for_errors()
-    return ScoringSetup(rules, ScoringInputs(r.frame[[*UNIT_INPUT_COLUMNS, "period"]]), tuple(r.problems))  # 期别 kept: scored per period
+    attach(r)  # each reported value keeps its file and row (溯源)
+    frame = r.frame[[*UNIT_INPUT_COLUMNS, "period", *SOURCE_COLUMNS]]  # 期别 kept: scored per period
+    return ScoringSetup(rules, ScoringInputs(frame), tuple(r.problems))
 
 
 def load_inputs(

@@ -15,15 +15,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..arithmetic import Status
 from ..errors import Problem
 from ..evaluate import projects as pj
+from ..evaluate.classify import list_mismatches, list_summary
 from ..evaluate.coverage import Coverage, data_coverage, resolve_period
+from ..evaluate.derivation import Derivation, as_frame, derive, derive_all, derive_unit
 from ..evaluate.engine import Evaluation, EvaluationData, evaluate
+from ..evaluate.status import judge_deviation
 from ..glossary import ALL_UNITS_ZH, FAI_ZH, UNIT_KIND_ZH, Award, award_tone
 from ..periods import Period, period_ends
 from ..plan.check import check_plan
@@ -31,9 +33,6 @@ from ..plan.indicators import INDICATORS, effective_basis
 from ..plan.schema import Basis, Measure, Plan
 from ..scoring.report import Scores, ScoringSetup, score_evaluations
 from ..textfmt import fmt_number
-
-if TYPE_CHECKING:
-    from ..evaluate.derivation import Derivation
 from .monthly import MonthlyBulletin, build_monthly, check_month, is_month_request, months_with_data
 
 __all__ = ["ReportModel", "build_report", "order_units", "scores_ranking", "RANKING_COLUMNS", "JUDGED", "STATUS_ORDER"]
@@ -134,24 +133,19 @@ class ReportModel:
 
     def derivations(self, target_id: str) -> list[Derivation]:
         """Every figure of one target with its derivation (:mod:`hzlib.evaluate.derivation`)."""
-        from ..evaluate.derivation import derive
-
         return derive(self.evaluation, target_id)
 
     def unit_derivations(self, unit: str) -> list[Derivation]:
         """A unit's rates, status, rank and award with their derivations."""
-        from ..evaluate.derivation import derive_unit
-
         items = self.scores.result.items if self.scores is not None else None
         defs = {d.id: d for d in self.scores.rules.inputs} if self.scores is not None else None
-        return derive_unit(self.evaluation, self.units, self.ranking, unit, self.ranking_basis, items, defs)
+        reported = self.scores.reported if self.scores is not None else None
+        return derive_unit(self.evaluation, self.units, self.ranking, unit, self.ranking_basis, items, defs, reported)
 
     def explain(self, target_id: str | None = None, *, unit: str | None = None) -> pd.DataFrame:
         """Where the figures of a target (or, with ``unit``, of a unit's line; neither: every target)
         come from, one row per contributing row: figure, formula, plan quote, and each row's
         project, value and source file/sheet/row/column (:data:`hzlib.evaluate.derivation.ROW_COLUMNS`)."""
-        from ..evaluate.derivation import as_frame, derive_all
-
         if unit is not None:
             return as_frame(self.unit_derivations(unit))
         return as_frame(self.derivations(target_id) if target_id is not None else derive_all(self.evaluation))
@@ -352,8 +346,6 @@ def _deviation_table(plan: Plan, targets: pd.DataFrame) -> pd.DataFrame:
     due says so; a dimension with no quantified target says the plan gives no number
     (nothing is invented). ``missing``: the due targets without data (ids, like ``targets``).
     """
-    from ..evaluate.status import judge_deviation  # the one rule for 偏离度 lives beside the status rule
-
     cols = ["deviation_id", "label", "targets", "judged", "judgement", "missing", "detail", "description"]
     if not plan.deviations:
         return pd.DataFrame(columns=cols)
@@ -363,7 +355,7 @@ def _deviation_table(plan: Plan, targets: pd.DataFrame) -> pd.DataFrame:
         ids = [t for t in d.targets if t in by_id.index]
         inputs = [(str(by_id.at[t, "label"]), str(by_id.at[t, "status"]), bool(by_id.at[t, "is_checkpoint"])) for t in ids]
         judged = [s for _, s, _ in inputs if s in JUDGED]
-        verdict = judge_deviation(inputs if d.targets else [])
+        verdict = judge_deviation(inputs if d.targets else [])  # the one rule for 偏离度 lives beside the status rule
         detail = "；".join(f"{by_id.at[t, 'label']} {_fmt_actual(by_id.loc[t])}（{by_id.at[t, 'status_zh']}）" for t in ids)
         rows.append(
             {
@@ -463,8 +455,6 @@ def ranking_sentences(ranking: pd.DataFrame, basis: str) -> list[str]:
 
 def _project_list(plan: Plan, ev: Evaluation) -> tuple[dict[str, pd.DataFrame], str | None]:
     """The plan's project list (汉中 2022 附件2): classes, projects outside it, class disagreements."""
-    from ..evaluate.classify import list_mismatches, list_summary
-
     rule = plan.project_list
     pl = ev.project_list
     if rule is None or pl.empty:

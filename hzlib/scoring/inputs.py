@@ -43,6 +43,7 @@ from ..errors import ERROR, WARNING, InputError, Problem
 from ..ingest import ReadResult
 from ..ingest.aliases import normalise_header, split_header
 from ..ingest.parse import blank_mask, parse_bool, parse_number, to_text
+from ..ingest.provenance import SOURCE_COLUMNS
 from ..ingest.read import read_raw
 from ..ingest.result import ExcludedRow
 from ..ingest.table import HEADER_SCAN_ROWS, cell_problems
@@ -349,7 +350,7 @@ def reported_for_period(frame: pd.DataFrame, period: str | Period, file: str = S
       - scoring_inputs.csv [期别]：没有2019年前三季度（2019Q3）的评分报送数：文件中的期别为 2019Q1、2019Q2。请补报该期的评分输入（每行写明期别），或按文件中的期别评分
     """
     p = Period.parse(period)
-    cols = list(UNIT_INPUT_COLUMNS)
+    cols = [*UNIT_INPUT_COLUMNS, *(c for c in SOURCE_COLUMNS if c in frame.columns)]  # where each row came from, kept for 溯源
     if "period" not in frame.columns or frame.empty:
         return frame[cols].reset_index(drop=True)
     if frame["period"].isna().any():

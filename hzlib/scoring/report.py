@@ -46,6 +46,7 @@ class Scores:
     period: Period
     result: ScoreResult
     sources: dict[str, str] = field(default_factory=dict)  # input id → the period whose evaluation it was read from
+    reported: pd.DataFrame = field(default_factory=pd.DataFrame)  # the period's reported rows, with their file and row (溯源)
 
     @property
     def basis(self) -> str:
@@ -103,6 +104,7 @@ def score_evaluations(setup: ScoringSetup, period: Period, evaluation_at: Callab
     for ``period``, is refused (:func:`~hzlib.scoring.inputs.reported_for_period`).
     """
     ledger, sources = ledger_inputs(setup.rules, period, evaluation_at)
-    reported = ScoringInputs(reported_for_period(setup.reported.units, period), setup.reported.projects, period.label())
+    rows = reported_for_period(setup.reported.units, period)
+    reported = ScoringInputs(rows[list(UNIT_INPUT_COLUMNS)], setup.reported.projects, period.label())
     result = score(setup.rules, combine_inputs(ledger, reported))
-    return Scores(setup.rules, period, result, sources)
+    return Scores(setup.rules, period, result, sources, rows)
