@@ -20,7 +20,9 @@ from hzlib.report.views import (
     derivation_refs,
     derivations_appendix,
     derivations_view,
+    ref_mark,
     targets_view,
+    total_derivations_view,
     unit_derivations_view,
     units_view,
 )
@@ -62,13 +64,14 @@ def test_numbers_run_judged_then_other_then_units_and_the_tables_show_them(zhenb
     n_judged = int(m.targets["status"].isin(JUDGED).sum())
     assert list(numbers.values()) == list(range(1, len(numbers) + 1))
     traced = m.targets["status"].isin(JUDGED) | m.targets["actual"].notna()  # a target without a figure has nothing to trace
-    assert len(numbers) == int(traced.sum()) + len(m.units) < len(m.targets) + len(m.units)
+    totals = len(m.total_derivations())  # the opening sentences' figures, numbered last
+    assert totals == 2 and len(numbers) == int(traced.sum()) + len(m.units) + totals < len(m.targets) + len(m.units)
     table = targets_view(m, "judged", refs=True).frame
     assert table["溯源"].tolist() == [f"〔{i}〕" for i in range(1, n_judged + 1)]
     other = targets_view(m, "other", refs=True).frame
     assert next(x for x in other["溯源"] if x) == f"〔{n_judged + 1}〕" and "" in set(other["溯源"])  # no figure, no number
     units = units_view(m, refs=True).frame
-    assert units["溯源"].iloc[-1] == f"〔{len(numbers)}〕"
+    assert units["溯源"].iloc[-1] == f"〔{len(numbers) - totals}〕"
     assert "溯源" not in targets_view(m, "judged").frame.columns  # other pages show no numbers
 
 
@@ -78,7 +81,8 @@ def test_appendix_numbers_match_the_references(zhenba: ReportModel) -> None:
     assert 'class="hz-appendix print-only"' in app.data and "附录：数字来源" in app.data
     items = _ITEM.findall(app.data)
     assert [int(n) for n, _t, _b in items] == list(derivation_refs(m).values())
-    shown = {int(n): t for n, t, _b in _SUMMARY.findall(derivations_view(m, "judged").data + derivations_view(m, "other").data + unit_derivations_view(m).data)}
+    screen = derivations_view(m, "judged").data + derivations_view(m, "other").data + unit_derivations_view(m).data + total_derivations_view(m).data
+    shown = {int(n): t for n, t, _b in _SUMMARY.findall(screen)}
     assert shown == {int(n): t for n, t, _b in items}  # the same number names the same figure on screen and on paper
     assert "<script" not in app.data.lower()
 
@@ -171,3 +175,24 @@ def test_a_scenario_figure_says_it_is_assumed_and_raises_no_warning() -> None:
     assert actual.op == "statistic" and len(actual.rows) == 1
     row = actual.rows.iloc[0]
     assert pd.isna(row["source_file"]) and str(row["origin"]).startswith("情景假设：")
+
+
+def test_the_opening_sentences_point_to_their_derivations(zhenba: ReportModel) -> None:
+    """镇巴 2024Q2: 17.67亿 of 55.86亿 = 31.63%, 22 of 30 new starts = 73.33%; the growth sentence is the fai target's."""
+    from hzlib.evaluate.derivation import recompute
+    from hzlib.report.views import summary_markdown
+
+    m = zhenba
+    numbers = derivation_refs(m)
+    totals = m.total_derivations()
+    assert recompute(totals["completion"].op, totals["completion"].rows) == pytest.approx(176709.99 / 558600 * 100, abs=1e-6)
+    assert recompute(totals["new_starts"].op, totals["new_starts"].rows) == pytest.approx(22 / 30 * 100)
+    assert totals["completion"].value == pytest.approx(m.evaluation.completion.rate * 100)  # the sentence's own figure
+    text = summary_markdown(m, refs=True)
+    assert f"（未达标）。{ref_mark(numbers[('total', 'completion')])}" in text
+    assert f"尚有8个未开工。{ref_mark(numbers[('total', 'new_starts')])}" in text
+    fai = next(k for k in numbers if k[0] == "target" and m.targets.set_index("target_id").at[k[1], "indicator"] == "fai")
+    assert f"8.3%。{ref_mark(numbers[fai])}" in text
+    assert "〔" not in summary_markdown(m)  # other pages show no numbers
+    view = total_derivations_view(m)
+    assert view.data.count("<details>") == 2 and "<script" not in view.data

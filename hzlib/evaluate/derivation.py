@@ -71,6 +71,8 @@ FIGURE_ZH = {
     "procedure_rate": "前期手续办结率",
     "invest_status": "投资完成状态",
     "rank": "排名与红旗/蜗牛",
+    "completion": "计划投资完成率",
+    "new_starts": "开工率",
 }
 
 #: Columns of a derivation's contributing rows (stable English ids).
@@ -628,6 +630,38 @@ def _score_input_rows(ev: Evaluation, flags: pd.DataFrame, key: str, d: Any, uni
     rows = _ledger_rows(ev, labels, f"输入：{key}", col)
     how = "台账：" + ("年度计划投资 × 时序进度" if measure == "scheduled_investment" else _quantity(col, ev) if col else f"{len(rows)} 个项目")
     return how, rows
+
+
+def derive_totals(ev: Evaluation) -> dict[str, Derivation]:
+    """The bulletin's opening figures over all key projects, from the same rows as the units'
+    (:func:`hzlib.evaluate.projects.unit_flags`): ``completion`` (completed investment against the
+    annual plan, the sentence of :attr:`Evaluation.completion`) and ``new_starts`` (planned new starts
+    begun). Figures the evaluation has not got are left out."""
+    out: dict[str, Derivation] = {}
+    st = ev.status
+    if st.empty:
+        return out
+    flags = unit_flags(st)
+    c = ev.completion
+    if c is not None and not _nan(c.rate):
+        a = _ledger_rows(ev, flags.index, "分子", "completed_cum")
+        b = _ledger_rows(ev, flags.index, "分母", "annual_plan")
+        shown = f"{fmt_number(c.rate * 100.0)}%"
+        formula = (
+            f"{shown} = Σ {len(a)} 个项目{_quantity('completed_cum', ev)} {fmt_number(float(np.nansum(a['value'].astype(float))))} 万元 ÷ "
+            f"年度计划投资 {fmt_number(float(np.nansum(b['value'].astype(float))))} 万元；{c.status.zh}（对照时序进度 {fmt_number(c.time_progress * 100.0)}%）"
+        )
+        out["completion"] = Derivation("completion", "全部重点项目计划投资完成率", "completion", c.rate * 100.0, shown, formula, "ratio", _stack(a, b))
+    ns = int(flags["new_starts"].sum())
+    if ns > 0:
+        decided = ("is_new_start", "actual_start")
+        a = _ledger_rows(ev, flags.index[flags["new_started"].to_numpy() > 0], "分子", None, decided)
+        b = _ledger_rows(ev, flags.index[flags["new_starts"].to_numpy() > 0], "分母", None, decided)
+        value = len(a) / len(b) * 100.0
+        shown = f"{fmt_number(value)}%"
+        formula = f"{shown} = 已开工的计划新开工项目 {len(a)} 个 ÷ 计划新开工项目 {len(b)} 个"
+        out["new_starts"] = Derivation("new_starts", "计划新开工项目开工率", "new_starts", value, shown, formula, "count_ratio", _stack(a, b))
+    return out
 
 
 def derive_unit(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 import pandas as pd
 
@@ -23,7 +24,7 @@ from ..errors import Problem
 from ..evaluate import projects as pj
 from ..evaluate.classify import list_mismatches, list_summary
 from ..evaluate.coverage import Coverage, data_coverage, resolve_period
-from ..evaluate.derivation import Derivation, as_frame, derive, derive_all, derive_unit
+from ..evaluate.derivation import Derivation, as_frame, derive, derive_all, derive_totals, derive_unit
 from ..evaluate.engine import Evaluation, EvaluationData, evaluate
 from ..evaluate.status import judge_deviation
 from ..glossary import ALL_UNITS_ZH, FAI_ZH, UNIT_KIND_ZH, Award, award_tone
@@ -71,6 +72,8 @@ class ReportModel:
     extra: dict[str, object] = field(default_factory=dict)
     #: a month inside a quarter: the monthly bulletin (月通报, :mod:`hzlib.report.monthly`); None for a quarter
     monthly: MonthlyBulletin | None = None
+    #: the derivations behind an opening sentence: sentence → keys (``("target", id)``, ``("total", "completion")`` …)
+    sentence_refs: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     @property
     def targets(self) -> pd.DataFrame:
@@ -141,6 +144,10 @@ class ReportModel:
         defs = {d.id: d for d in self.scores.rules.inputs} if self.scores is not None else None
         reported = self.scores.reported if self.scores is not None else None
         return derive_unit(self.evaluation, self.units, self.ranking, unit, self.ranking_basis, items, defs, reported)
+
+    def total_derivations(self) -> dict[str, Derivation]:
+        """The opening sentences' figures over all key projects (:func:`hzlib.evaluate.derivation.derive_totals`)."""
+        return derive_totals(self.evaluation)
 
     def explain(self, target_id: str | None = None, *, unit: str | None = None) -> pd.DataFrame:
         """Where the figures of a target (or, with ``unit``, of a unit's line; neither: every target)
@@ -416,14 +423,20 @@ def _sentences(model_parts: dict[str, object], plan: Plan, period: Period, ev: E
         f"{Status.MET.zh} {summ['met']} 项、{Status.NEAR.zh} {summ['near']} 项、{Status.MISSED.zh} {summ['missed']} 项；"
         f"{Status.PENDING.zh} {summ['pending']} 项，{Status.NO_DATA.zh} {summ['no_data']} 项。"
     ]
+    refs: dict[str, tuple[tuple[str, str], ...]] = {}
+    model_parts["sentence_refs"] = refs
     g = _growth_sentence(trends, t, plan)
     if g:
         out.append(g)
+        fai = trends[(trends["jurisdiction"] == plan.jurisdiction) & (trends["indicator"] == "fai")]
+        if len(fai) and fai["target_id"].iloc[0]:
+            refs[g] = (("target", str(fai["target_id"].iloc[0])),)
     tot = ev.totals
     ledger_current = coverage.progress is not None and coverage.progress >= period.end_month
     c = ev.completion  # completion against time progress: the evaluation's, and its sentence
     if c is not None and ledger_current:
         out.append(c.sentence_zh(period_zh=pzh, subject=f"全部{int(tot['projects'])}个重点项目", per_unit=1e4, with_status=True) + "。")
+        refs[out[-1]] = (("total", "completion"),)
         model_parts["completion"] = {
             "completed_wan": c.completed,
             "planned_wan": c.planned,
@@ -434,6 +447,7 @@ def _sentences(model_parts: dict[str, object], plan: Plan, period: Period, ev: E
     if len(tot) and float(tot["new_starts"]) > 0 and (coverage.progress is None or ledger_current):
         ns, started = int(tot["new_starts"]), int(tot["new_started"])
         out.append(f"{ns}个计划新开工项目已开工{started}个，开工率{started / ns * 100:.1f}%，尚有{ns - started}个未开工。")
+        refs[out[-1]] = (("total", "new_starts"),)
         model_parts["new_starts"] = {"planned": ns, "started": started}
     return out
 
@@ -532,6 +546,7 @@ def build_report(
             batches = pj.batch_summary(ev.status_all)
     parts: dict[str, object] = {}
     sentences = _sentences(parts, plan, p, ev, trends, cov)
+    sentence_refs = cast(dict[str, tuple[tuple[str, str], ...]], parts.pop("sentence_refs"))
     project_list, list_sentence = _project_list(plan, ev)
     if list_sentence:
         sentences.append(list_sentence)
@@ -557,6 +572,7 @@ def build_report(
         ranking_basis=ranking_basis,
         start_target=start_id,
         extra=parts,
+        sentence_refs=sentence_refs,
     )
     if is_month_request(period):  # 月通报: key projects only; targets and scores are for quarter ends (季考核、年终评)
         monthly = _monthly(plan, ev, p, data)

@@ -26,8 +26,9 @@ from ..contracts import BATCH_ZH, LEVEL_ZH
 from ..evaluate.derivation import ROW_COLUMNS_ZH
 from ..evaluate.projects import NO_DATA_COLUMNS, RATE_COLUMNS
 from ..glossary import CUMULATIVE_ZH, MILESTONE_ZH
+from ..scoring.tables import item_table, prize_table, special_lines
 from ..textfmt import fmt_number
-from .model import JUDGED, ReportModel
+from .model import JUDGED, ReportModel, ranked_rates
 
 __all__ = [
     "HTMLTable",
@@ -139,10 +140,13 @@ def fmt_gap(x: Any, unit: str) -> str:
     return f"{sign}{fmt_number(v, 2)}个百分点" if unit == "pp" else f"{sign}{fmt_number(v, 2)}{unit}"
 
 
-def summary_markdown(m: ReportModel) -> str:
-    """The bulletin's opening: the banner (data end, partial period, sample data) and the sentences."""
+def summary_markdown(m: ReportModel, refs: bool = False) -> str:
+    """The bulletin's opening: the banner (data end, partial period, sample data) and the sentences;
+    with ``refs``, each sentence followed by the numbers 〔n〕 of the derivations behind it
+    (:attr:`ReportModel.sentence_refs`, :func:`derivation_refs`)."""
+    numbers = derivation_refs(m) if refs else {}
     lines = [f"> {m.banner}", ""]
-    lines += [f"- {s}" for s in m.sentences]
+    lines += [f"- {s}" + "".join(ref_mark(numbers.get(k)) for k in m.sentence_refs.get(s, ()) if k in numbers) for s in m.sentences]
     return "\n".join(lines)
 
 
@@ -282,16 +286,12 @@ def ranking_view(m: ReportModel) -> HTMLTable:
     df["说明"] = rk["note"]
     special: list[str] = []
     if m.scores is not None:  # beside the ranking: who was rescaled or kept out of the awards, and why
-        from ..scoring.tables import special_lines
-
         special = special_lines(m.scores.result)
     return html_table(df, caption="特别处理：" + "；".join(special) if special else None, text=f"（排名：{len(df)} 个单位）", narrow=("类别", "排名", "评价"))
 
 
 def _progress_order_view(m: ReportModel) -> HTMLTable:
     """The units' progress in order (a plan without a ranking scheme): no 排名, no 评价 column."""
-    from .model import ranked_rates
-
     rk = m.ranking
     if rk.empty:
         return html_table(pd.DataFrame(), text="（分单位进度：0 个单位）")
@@ -307,8 +307,6 @@ def prizes_view(m: ReportModel) -> HTMLTable:
     """Who gets which award, kind by kind, and how the number of places was counted."""
     if m.scores is None:
         return html_table(pd.DataFrame(), text="（奖项：本计划没有评分规则）")
-    from ..scoring.tables import prize_table
-
     r = m.scores.result
     df = prize_table(r)
     df["总分"] = df["总分"].map(lambda v: fmt_number(v, 2))
@@ -320,8 +318,6 @@ def score_items_view(m: ReportModel, kind: str | None = None) -> HTMLTable:
     """Each unit's score item by item: points, the data used, why points were given or taken."""
     if m.scores is None:
         return html_table(pd.DataFrame(), text="（评分明细：本计划没有评分规则）")
-    from ..scoring.tables import item_table
-
     df = item_table(m.scores.result, kind=kind)
     for c in ("标准分值", "得分"):
         df[c] = df[c].map(lambda v: fmt_number(v, 2))
@@ -546,7 +542,8 @@ def ref_mark(n: int | None) -> str:
 def derivation_refs(m: ReportModel) -> dict[tuple[str, str], int]:
     """The numbers 〔n〕 of the derivations the bulletin shows, in reading order: the quarterly
     bulletin's judged targets, then its other targets that have a figure (as :func:`targets_view`
-    lists them), then the units (as :func:`units_view`). Keys ``("target", target_id)`` and ``("unit", unit)``."""
+    lists them), then the units (as :func:`units_view`), then the opening sentences' figures over all
+    key projects. Keys ``("target", target_id)``, ``("unit", unit)`` and ``("total", name)``."""
     keys: list[tuple[str, str]] = []
     if m.monthly is None:
         t = m.targets
@@ -556,6 +553,8 @@ def derivation_refs(m: ReportModel) -> dict[tuple[str, str], int]:
         keys += [("target", str(x)) for x in t.loc[~judged & t["actual"].notna(), "target_id"]]
     if not m.units.empty:
         keys += [("unit", str(x)) for x in m.units.index]
+    if m.monthly is None:
+        keys += [("total", k) for k in m.total_derivations()]
     return {k: i for i, k in enumerate(dict.fromkeys(keys), 1)}
 
 
@@ -566,6 +565,9 @@ def _drill(m: ReportModel, key: tuple[str, str]) -> tuple[str, list[Any], pd.Dat
         ds = m.derivations(name)
         head = ds[0]
         return f"{head.label}：{head.shown}", ds, head.rows, head.quote
+    if kind == "total":
+        d = m.total_derivations()[name]
+        return f"{d.label}：{d.shown}", [d], d.rows, ""
     ds = m.unit_derivations(name)
     rows = next((d.rows for d in ds if len(d.rows)), pd.DataFrame())
     return name, ds, rows, ""
@@ -600,7 +602,8 @@ def _drill_view(m: ReportModel, keys: list[tuple[str, str]], limit: int, text: s
         body = _drill_parts(ds, rows, quote, limit, _SHOWN_ROWS)
         blocks.append(f"<details><summary>{ref_mark(numbers.get(key))} {escape(title)}</summary>{body}</details>")
     html = f'<div class="hz-derivations screen-only">{"".join(blocks)}</div>'
-    frame = pd.DataFrame({"编号": [numbers.get(k) for k in keys], "目标编号" if keys and keys[0][0] == "target" else "单位": [k[1] for k in keys]})
+    what = {"target": "目标编号", "unit": "单位", "total": "全部重点项目"}[keys[0][0]] if keys else "目标编号"
+    frame = pd.DataFrame({"编号": [numbers.get(k) for k in keys], what: [k[1] for k in keys]})
     return HTMLTable(html, text, frame)
 
 
@@ -613,6 +616,14 @@ def derivations_view(m: ReportModel, which: str = "judged", limit: int = DERIVAT
     t = m.targets
     ids = t.loc[t["status"].isin(JUDGED) if which == "judged" else ~t["status"].isin(JUDGED), "target_id"].tolist()
     return _drill_view(m, [("target", str(x)) for x in ids], limit, f"（数字溯源：{len(ids)} 项目标）")
+
+
+def total_derivations_view(m: ReportModel, limit: int = DERIVATION_ROWS_SHOWN) -> HTMLTable:
+    """The opening sentences' figures over all key projects (completion against time progress, new
+    starts begun), one ``<details>`` each, as :func:`derivations_view`; the FAI growth sentence's
+    number is its target's."""
+    keys = [("total", k) for k in m.total_derivations()] if m.monthly is None else []
+    return _drill_view(m, keys, limit, f"（数字溯源：{len(keys)} 项全部重点项目的数）")
 
 
 def unit_derivations_view(m: ReportModel, limit: int = DERIVATION_ROWS_SHOWN) -> HTMLTable:
