@@ -20,11 +20,17 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from . import ingest
 from .errors import ERROR, DataError, Problem
 from .ingest.combine import PROGRESS_TOLERANCE, fill_level, merge_progress
 from .ingest.evaluation_data import EvaluationData
+from .ingest.provenance import attach as attach_provenance
+from .ingest.provenance import header_map
 from .inputs import KINDS, data_dir_for, data_files
+from .plan import load_plan
 from .plan.schema import Level, Plan
+from .tasks import check_against_plan
+from .yamldoc import display_path
 
 if TYPE_CHECKING:
     from .ingest import MappingFile, ReadResult
@@ -67,8 +73,6 @@ def plan_level(plan: Plan) -> str | None:
 def check_tasks_against_plan(result: ReadResult, plan: Plan) -> None:
     """Check a read tasks file against ``plan`` in place, even when some cells were unreadable,
     so that every problem of the file is reported at once (file-level and row-level together)."""
-    from .tasks import check_against_plan
-
     if result.kind != "tasks" or result.frame.empty:
         return
     result.frame, more = check_against_plan(result.frame, result.rows, result.where, plan, result.columns)
@@ -94,18 +98,12 @@ def load_data(
     the month a ledger sheet's cumulative column runs to when its header and title do
     not say (``2019-06``).
     """
-    from . import ingest
-    from .ingest.provenance import attach as attach_provenance
-    from .ingest.provenance import header_map
-
     folder = data_dir_for(plan_id, data_dir)
     if not folder.is_dir():
         raise DataError([Problem(str(folder), None, None, "找不到数据目录 / data folder not found")], what="数据目录")
     files = data_files(folder)
     if not files:
         names = "、".join(f"{k}.csv" for k in KINDS)
-        from .yamldoc import display_path
-
         raise DataError(
             [
                 Problem(
@@ -124,8 +122,6 @@ def load_data(
     def the_plan() -> Plan:
         nonlocal plan
         if plan is None:
-            from .plan import load_plan
-
             plan = load_plan(plan_id)
         return plan
 

@@ -18,6 +18,7 @@ import hashlib
 from pathlib import Path
 
 from .paths import project
+from .safety import check_id
 
 __all__ = ["KINDS", "data_dir_for", "data_files", "input_files", "file_hash", "MAPPING_FILE", "SCORING_INPUTS_FILE"]
 
@@ -31,8 +32,6 @@ SCORING_INPUTS_FILE = "scoring_inputs.csv"
 
 def data_dir_for(plan_id: str, data_dir: str | Path | None = None) -> Path:
     """``data_dir`` if given (a folder holding the files, or a parent holding ``<plan-id>/``)."""
-    from .safety import check_id
-
     check_id(plan_id, "plan")
     if data_dir is None:
         return project().data_dir / plan_id
@@ -56,7 +55,7 @@ def data_files(folder: Path) -> dict[str, Path]:
 def input_files(plan_id: str, data_dir: str | Path | None = None, *, scenario: Path | None = None) -> dict[str, Path]:
     """Every file a report of ``plan_id`` reads, by role (``plan``, ``data/ledger``, ``mapping``,
     ``scoring_rules``, ``scoring_inputs``, ``scenario``)."""
-    from .plan.loader import plan_path
+    from .plan.loader import plan_path  # lazy: hzlib.plan (pandas) costs 168 ms at import of this module, which hz run imports to hash inputs without pandas
 
     folder = data_dir_for(plan_id, data_dir)
     out: dict[str, Path] = {"plan": plan_path(plan_id)}

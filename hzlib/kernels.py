@@ -12,14 +12,19 @@ never outliving the run.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
+import itertools
 import os
 import shutil
 import signal
+import tempfile
 import weakref
 from pathlib import Path
 from typing import Any
+
+from .atomicfile import process_alive
 
 __all__ = ["kernel_options", "new_kernel_manager", "stop_kernels"]
 
@@ -31,11 +36,6 @@ _KERNELS: weakref.WeakSet[Any] = weakref.WeakSet()
 def _kernel_socket_dir() -> Path:
     """A private folder (mode 0700) for this process's kernel sockets, removed at exit; the
     folders of killed processes (no exit handlers) are removed when the next one is made."""
-    import atexit
-    import tempfile
-
-    from .atomicfile import process_alive
-
     for old in Path(tempfile.gettempdir()).glob("hz-kernels-*-*"):
         pid = old.name.split("-")[2]
         if pid.isdigit() and not process_alive(int(pid)):
@@ -50,10 +50,9 @@ def _tracked_kernel_manager(blocking: bool = False) -> type:
     """jupyter_client's kernel manager (async for nbclient/papermill, ``blocking`` for a kernel
     kept by :class:`hzlib.runner.kernel.WarmKernel`), remembering its instances for
     :func:`stop_kernels`; IPC sockets go to :func:`_kernel_socket_dir`, not the kernel's working folder."""
-    import itertools
-
+    # lazy: jupyter_client.manager and traitlets cost 64 ms at import of hzlib.run (85 ms at import of hzlib.nbclean); only starting a kernel needs them
     from jupyter_client.manager import AsyncKernelManager, KernelManager
-    from traitlets import default
+    from traitlets import default  # lazy: as above
 
     numbers = itertools.count(1)
     base = KernelManager if blocking else AsyncKernelManager
@@ -101,7 +100,7 @@ def kernel_options() -> dict[str, Any]:
     kernels as described above."""
     options: dict[str, Any] = {"shutdown_kernel": "immediate", "kernel_manager_class": _tracked_kernel_manager()}
     if os.name == "posix":  # IPC transport needs Unix sockets
-        from traitlets.config import Config
+        from traitlets.config import Config  # lazy: traitlets.config costs 13 ms at import of hzlib.run (8 ms at import of hzlib.nbclean)
 
         options["config"] = Config({"KernelManager": {"transport": "ipc"}})
     return options

@@ -34,7 +34,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Iterator
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,15 +42,23 @@ from typing import TYPE_CHECKING, Any
 from .arithmetic import Status
 from .atomicfile import atomic_write_text, remove_leftovers, staging_dir, writing
 from .errors import HzError, UsageError
+from .inputs import data_dir_for
+from .kernels import stop_kernels
+from .manifest import FileDigest, build_manifest, manifest_text, software
 from .paths import project
 from .periods import Period
+from .plan import list_plan_ids
+from .render.excel import write_tables_xlsx
+from .report import load_inputs
 from .report.monthly import bulletin_kind
+from .report.notebook import build_model, model_key
+from .report.tables import excel_tables
+from .runner.keys import InputDigest, Job, cached_folder, digest_inputs, job_key, record_key
 from .runner.result import RunResult
 from .safety import check_id, check_quarter
 
 if TYPE_CHECKING:
     from .render.pdf import PdfRenderer
-    from .runner.keys import InputDigest, Job
     from .runner.worker import Worker
 
 __all__ = [
@@ -160,7 +168,7 @@ def interrupts_as_exceptions() -> Iterator[None]:
 
 def check_parameters(notebook: Path, params: dict[str, Any]) -> None:
     """Every parameter must exist in the notebook's parameters cell with the same type."""
-    import papermill as pm
+    import papermill as pm  # lazy: papermill (and nbformat) cost 1.4 s at import of this module, which hz run's period parsing imports
 
     declared = pm.inspect_notebook(str(notebook))
     for name, value in params.items():
@@ -209,7 +217,7 @@ def run_plan(
     checked by :func:`prepare_report` (else they are checked here). No kernel starts for a
     report whose inputs are wrong.
     """
-    from .runner.worker import Worker
+    from .runner.worker import Worker  # lazy: hzlib.runner.worker (the kernel runner) costs 7 ms at import of this module
 
     if prepared is None:
         try:
@@ -245,10 +253,6 @@ def prepare_report(
 
     Raises :class:`HzError` (unknown plan, quarter outside the plan year or past the data, bad
     data or scenario) before anything is started or written."""
-    from .report import load_inputs
-    from .report.notebook import build_model, model_key
-    from .runner.keys import digest_inputs
-
     check_id(plan_id, "plan")
     q_asked = quarter if quarter == "latest" else period_label(quarter)
     if digest is None:
@@ -267,9 +271,7 @@ def prepare_report(
 
 def _start_pdf(renderer: PdfRenderer, stage: Path, result: RunResult) -> Future[Any] | None:
     """Print ``bulletin.html`` in the background (the engine is another process; this thread only waits)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from .render.pdf import missing_engine_message, pdf_available
+    from .render.pdf import missing_engine_message, pdf_available  # lazy: hzlib.render.pdf costs 8 ms at import of this module
 
     if not pdf_available():
         result.warnings.append(missing_engine_message())
@@ -401,9 +403,10 @@ def _hand_model(r: _Rendering) -> None:
 def _execute(r: _Rendering, nb: str) -> Any:
     """Execute notebook ``nb`` in the worker's kernel and write it to the staging folder; a failing
     notebook is kept in the ``.failed`` folder and named in the result."""
+    # lazy: nbformat costs 1.2 s at import of this module (87 ms once the worker's kernel has called skip_slow_format_checker())
     import nbformat
 
-    from .runner.kernel import NotebookError
+    from .runner.kernel import NotebookError  # lazy: hzlib.runner.kernel costs 5 ms at import of this module
 
     notebook_dir = project().notebook_dir
     try:
@@ -419,7 +422,7 @@ def _execute(r: _Rendering, nb: str) -> Any:
 
 def _write_html(r: _Rendering, nb: str, html_name: str, executed: Any) -> None:
     """The HTML page of an executed notebook."""
-    from .render.html import notebook_to_html
+    from .render.html import notebook_to_html  # lazy: hzlib.render.html costs 7 ms at import of this module
 
     model, plan = r.prepared.model, r.prepared.inputs.plan
     kind = ("月通报" if model.monthly is not None else "季度通报") if nb.startswith("quarterly") else nb[:-6]
@@ -429,9 +432,6 @@ def _write_html(r: _Rendering, nb: str, html_name: str, executed: Any) -> None:
 
 def _write_excel(r: _Rendering) -> None:
     """``bulletin.xlsx``: the report's tables."""
-    from .render.excel import write_tables_xlsx
-    from .report.tables import excel_tables
-
     plan = r.prepared.inputs.plan
     write_tables_xlsx(
         excel_tables(r.prepared.model),
@@ -444,7 +444,7 @@ def _wait_pdf(r: _Rendering, printing: Future[Any] | None) -> None:
     """Wait for the PDF printed in the background (a failed print fails the report)."""
     if printing is None:
         return
-    from .render.pdf import PDFError
+    from .render.pdf import PDFError  # lazy: hzlib.render.pdf costs 8 ms at import of this module
 
     try:
         printing.result()
@@ -455,9 +455,6 @@ def _wait_pdf(r: _Rendering, printing: Future[Any] | None) -> None:
 
 def _write_manifest(r: _Rendering, *, data_dir: str | None, key: str | None, started: dt.datetime) -> None:
     """``manifest.json`` (see :func:`hzlib.manifest.build_manifest`), from the inputs hashed once for this report."""
-    from .inputs import data_dir_for
-    from .manifest import FileDigest, build_manifest, manifest_text, software
-
     p, digest = r.prepared, r.prepared.digest
     inputs = {role: FileDigest(path.name, digest.sha256[role]) for role, path in digest.files.items()}
     inputs |= {f"notebooks/{nb}": FileDigest(nb, digest.notebooks[nb]) for nb in NOTEBOOKS if nb in digest.notebooks}
@@ -483,7 +480,7 @@ def _write_manifest(r: _Rendering, *, data_dir: str | None, key: str | None, sta
 def write_index(out_dir: Path) -> Path:
     """``reports/index.html``: every plan and period with its overall status and links, the quarterly
     bulletins (季度通报) and the monthly ones (月通报) in separate tables."""
-    from .render.html import bulletin_css
+    from .render.html import bulletin_css  # lazy: hzlib.render.html costs 7 ms at import of this module
 
     rows: list[str] = []
     monthly_rows: list[str] = []
@@ -551,8 +548,7 @@ def render_job(job: Job, key: str, out_dir: str, prepared: Prepared | None = Non
     key when done; what :func:`hzlib.runner.pool.run_jobs` calls, here, in a pool process or on a Dask
     worker. ``prepared``: its inputs, already checked (see :func:`prepare_report`; else checked here,
     before the kernel starts: wrong inputs start nothing)."""
-    from .runner.keys import record_key
-    from .runner.worker import process_worker
+    from .runner.worker import process_worker  # lazy: hzlib.runner.worker (the kernel runner) costs 7 ms at import of this module
 
     out = Path(out_dir)
     if prepared is None:
@@ -603,9 +599,7 @@ def main_run(
     worker starts: a single report whose inputs are wrong raises its :class:`HzError` (one message,
     exit code 2); of several, the wrong ones are listed and the others rendered.
     """
-    from .plan import list_plan_ids
-    from .runner.keys import Job, cached_folder, digest_inputs, job_key
-    from .runner.pool import Progress, check_scheduler_address, default_jobs, run_jobs
+    from .runner.pool import Progress, check_scheduler_address, default_jobs, run_jobs  # lazy: hzlib.runner.pool costs 13 ms at import of this module
 
     bad = [f for f in formats if f not in ("html", "pdf", "xlsx")]
     if bad:
@@ -623,7 +617,7 @@ def main_run(
             raise UsageError(f"没有计划 {p!r}（可用：{'、'.join(sorted(known))}）")
     todo = [Job(p, quarter, formats, data_dir, allow_partial) for p in plans]
     if scenarios:
-        from .whatif.scenario import list_scenarios
+        from .whatif.scenario import list_scenarios  # lazy: hzlib.whatif.scenario costs 34 ms at import of this module; only scenarios need it
 
         todo = [Job(p, quarter, formats, data_dir, allow_partial, s) for p in plans for s in scenarios if s in list_scenarios(p)]
         if not todo:
@@ -662,8 +656,6 @@ def main_run(
             current = "索引"
             index = write_index(out_dir)
         except Interrupted as e:
-            from .kernels import stop_kernels
-
             stop_kernels()
             for folder in [out_dir, *(out_dir / j.plan for j in todo)]:  # this run's staging folders
                 with contextlib.suppress(OSError):

@@ -23,11 +23,14 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .contracts import TASK_COLUMNS
 from .errors import WARNING, Problem
 from .ingest import ReadResult
 from .ingest.aliases import normalise_value
+from .ingest.table import find_header
 from .plan.indicators import effective_basis
 from .plan.schema import Basis, Plan, Target
+from .safety import csv_safe
 from .units import CNY_UNITS, USD_UNITS, convert_money
 
 if TYPE_CHECKING:
@@ -174,8 +177,6 @@ def template(plan: Plan, period: str, available_indicators: Iterable[str] = ()) 
 
     The table is written out for people to fill in a spreadsheet, so plan text that a spreadsheet
     would run as a formula is escaped (:func:`hzlib.safety.csv_safe`)."""
-    from .safety import csv_safe
-
     rows = [
         {"target_id": t.id, "label": t.label, "period": period, "value": None, "unit": t.unit, "jurisdiction": t.scope.jurisdiction, "source": "", "note": ""}
         for t in reportable_targets(plan, available_indicators)
@@ -185,15 +186,12 @@ def template(plan: Plan, period: str, available_indicators: Iterable[str] = ()) 
 
 def template_header(cells: pd.DataFrame) -> tuple[int, dict[int, str]] | None:
     """(header row position, column position → contract id) of a tasks table, as the tasks reader finds it."""
-    from .ingest.table import find_header
-
     info = find_header(cells, "tasks")
     return (info.pos, dict(info.ids)) if info is not None else None
 
 
 def write_template(frame: pd.DataFrame, path: Path, *, force: bool = False, merge: bool = False) -> TemplateWrite:
     """Write a :func:`template` to ``path``, never over reported values (see :mod:`hzlib.templates`)."""
-    from .contracts import TASK_COLUMNS
-    from .templates import write_template as write
+    from .templates import write_template as write  # lazy: hzlib.templates (history) costs 8 ms at import of this module, which hzlib.data imports
 
     return write(path, frame, TASK_COLUMNS, find=template_header, key=TEMPLATE_KEY, value="value", command="tasks-template", force=force, merge=merge)

@@ -238,31 +238,7 @@ def test_no_cycle_within_a_layer() -> None:
 #: Files whose imports inside functions do not all say yet why they are there; every other file's
 #: do (``# lazy: …`` on the import or the line above it: the measured cost it saves, or that the
 #: package is optional). The test fails when a listed file has none left, so that it is removed.
-LAZY_PENDING: frozenset[str] = frozenset(
-    {
-        "cli/explain.py",
-        "cli/report.py",
-        "data.py",
-        "evaluate/derivation.py",
-        "evaluate/projects.py",
-        "ingest/importer.py",
-        "ingest/read.py",
-        "ingest/repeated_periods.py",
-        "ingest/table.py",
-        "inputs.py",
-        "kernels.py",
-        "render/excel.py",
-        "render/html.py",
-        "report/model.py",
-        "report/views.py",
-        "run.py",
-        "runner/kernel.py",
-        "runner/keys.py",
-        "runner/pool.py",
-        "runner/worker.py",
-        "tasks.py",
-    }
-)
+LAZY_PENDING: frozenset[str] = frozenset()
 
 
 def lazy_imports(path: Path) -> list[tuple[int, bool]]:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from difflib import get_close_matches
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
-from ._common import EXIT_OK, add_allow_partial, add_data, add_quarter, emit
+from ..safety import csv_text
+from ..textfmt import fmt_number, render_table
+from ._common import EXIT_OK, add_allow_partial, add_data, add_quarter, check_output, emit, output_suffix
 
 if TYPE_CHECKING:
     from ..evaluate.derivation import Derivation
@@ -25,8 +28,7 @@ TABLE_ROWS = 30
 
 def render_text(derivations: list[Derivation], heading: str, limit: int = TABLE_ROWS) -> str:
     """The derivations in Chinese for the terminal: formula, plan quote, contributing rows (at most ``limit``)."""
-    from ..evaluate.derivation import ROW_COLUMNS_ZH
-    from ..textfmt import fmt_number, render_table
+    from ..evaluate.derivation import ROW_COLUMNS_ZH  # lazy: hzlib.evaluate.derivation costs 67 ms at hz --help
 
     lines = [heading]
     shown = ["role", "project_id", "name", "unit", "quantity", "value", "origin", "source_column"]
@@ -58,10 +60,8 @@ def render_text(derivations: list[Derivation], heading: str, limit: int = TABLE_
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from ..evaluate.derivation import as_frame
-    from ..report import load_report
-    from ..safety import csv_text
-    from ._common import check_output, output_suffix
+    from ..evaluate.derivation import as_frame  # lazy: hzlib.evaluate.derivation costs 67 ms at hz --help
+    from ..report import load_report  # lazy: hzlib.report costs 158 ms at hz --help
 
     if args.output:  # before any work: a folder, a missing folder or no permission is said at once
         check_output(args.output, suffix=output_suffix(args.format))
@@ -78,8 +78,6 @@ def cmd_explain(args: argparse.Namespace) -> int:
     else:
         ids = [t.id for t in m.plan.targets]
         if args.target not in ids:
-            from difflib import get_close_matches
-
             near = "、".join(get_close_matches(args.target, ids, n=3, cutoff=0.4))
             raise UsageError(f"计划 {args.plan} 中没有目标“{args.target}”" + (f"；相近的有：{near}" if near else "") + f"（hz targets {args.plan} 查看全部）")
         ds = m.derivations(args.target)

@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..glossary import Status
+from ..paths import project
+from ..safety import csv_text
+from ..textfmt import render_table
 from ._common import add_allow_partial, add_data, add_quarter, check_output, emit, output_errors, output_suffix
 
 if TYPE_CHECKING:
@@ -18,7 +21,7 @@ __all__ = ["register"]
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from ..report import load_inputs, load_report
+    from ..report import load_inputs, load_report  # lazy: hzlib.report costs 151 ms at hz --help
 
     if args.format == "xlsx" and not args.output:
         raise UsageError("xlsx 输出需要 --output 文件名")
@@ -32,15 +35,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     df = m.targets
     ordered = df[cols + [c for c in df.columns if c not in cols]]
     if args.format == "csv":
-        from ..safety import csv_text
-
         emit(csv_text(ordered), args.output, bom=True)
     elif args.format == "json":
         records = json.loads(ordered.to_json(orient="records", force_ascii=False))
         emit(json.dumps(records, ensure_ascii=False, indent=2) + "\n", args.output)
     elif args.format == "xlsx":
-        from ..render.excel import write_tables_xlsx
-        from ..report.tables import excel_tables
+        from ..render.excel import write_tables_xlsx  # lazy: hzlib.render.excel costs 2 ms at hz --help; only xlsx needs it
+        from ..report.tables import excel_tables  # lazy: hzlib.report.tables costs 146 ms at hz --help
 
         with output_errors(args.output):
             write_tables_xlsx(excel_tables(m), Path(args.output), title=f"{m.plan.jurisdiction}{m.period.label()}")
@@ -52,8 +53,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 def _evaluate_text(m: ReportModel) -> str:
     """``hz evaluate``'s table: target by target, then the counts by status."""
-    from ..report.views import target_rows
-    from ..textfmt import render_table
+    from ..report.views import target_rows  # lazy: hzlib.report.views costs 176 ms at hz --help
 
     d = target_rows(m.targets)
     s = m.summary
@@ -77,19 +77,17 @@ def _evaluate_month(m: ReportModel, args: argparse.Namespace) -> int:
     Targets are assessed at quarter ends (季考核), so no target is judged here: the table format
     prints the monthly bulletin's lines and tables; csv and json give the key projects' completion
     against the annual plan and time progress; xlsx every table of the monthly bulletin."""
-    from ..report.tables import monthly_tables
+    from ..report.tables import monthly_tables  # lazy: hzlib.report.tables costs 146 ms at hz --help
 
     tables = monthly_tables(m)
     progress = tables["重点项目投资进度"]
     if args.format == "csv":
-        from ..safety import csv_text
-
         emit(csv_text(progress), args.output, bom=True)
     elif args.format == "json":
         records = json.loads(progress.to_json(orient="records", force_ascii=False))
         emit(json.dumps(records, ensure_ascii=False, indent=2) + "\n", args.output)
     elif args.format == "xlsx":
-        from ..render.excel import write_tables_xlsx
+        from ..render.excel import write_tables_xlsx  # lazy: hzlib.render.excel costs 2 ms at hz --help; only xlsx needs it
 
         with output_errors(args.output):
             write_tables_xlsx(tables, Path(args.output), title=f"{m.plan.jurisdiction}{m.period.label()}月通报")
@@ -101,8 +99,8 @@ def _evaluate_month(m: ReportModel, args: argparse.Namespace) -> int:
 
 def _month_text(m: ReportModel) -> str:
     """``hz evaluate``'s text at a month inside a quarter: the monthly bulletin's sentences and tables."""
+    # lazy: hzlib.report.views costs 176 ms at hz --help
     from ..report.views import monthly_behind_view, monthly_openings_view, monthly_progress_view
-    from ..textfmt import render_table
 
     assert m.monthly is not None
     lines = [m.plan.title, m.heading, m.banner, "", *m.sentences, ""]
@@ -121,7 +119,7 @@ def _period_asked(quarter: str, month: str | None) -> str:
     """The period ``hz run`` renders: ``latest``, a quarter's label (``2024Q2``) or, for a month that does not
     end a quarter, the month's (``2024-05``: the monthly bulletin); ``--month`` and ``--quarter`` read the
     same forms (a quarter-end month is its quarter)."""
-    from ..run import period_label
+    from ..run import period_label  # lazy: hzlib.run costs 155 ms at hz --help
 
     if month is not None:
         if quarter.strip().lower() != "latest":
@@ -133,8 +131,8 @@ def _period_asked(quarter: str, month: str | None) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from ..plan import list_plan_ids
-    from ..run import main_run
+    from ..plan import list_plan_ids  # lazy: hzlib.plan costs 27 ms at hz --help
+    from ..run import main_run  # lazy: hzlib.run costs 155 ms at hz --help
 
     if args.all and args.plans:
         raise UsageError(f"--all 与计划 id（{' '.join(args.plans)}）不能同时使用：生成全部计划用 --all，只生成某几个计划则只写计划 id")
@@ -144,8 +142,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs 应为正整数")
-    from ..paths import project
-
     out = Path(args.out) if args.out else project().reports_dir
     return main_run(
         plans,

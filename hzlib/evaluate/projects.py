@@ -28,6 +28,9 @@ import pandas as pd
 from ..arithmetic import DEFAULT_NEAR_PP, ScheduleCheck, Status, completion_vs_schedule, status_for_gap
 from ..contracts import BATCH_ZH, LEDGER_COLUMNS, PROCEDURES
 from ..periods import Period
+from ..plan.indicators import INDICATORS
+from .measures import NO_PROCEDURES, NO_PROGRESS
+from .scope import filled_columns
 
 __all__ = [
     "project_status",
@@ -269,10 +272,6 @@ def rate_gaps(status: pd.DataFrame) -> dict[str, str]:
     ...                         "planned_completion": [pd.NaT], "annual_plan": [1.0]}))["procedure_rate"]
     '台账没有前期手续办结时间列（规划、土地、环评、能评）'
     """
-    from ..plan.indicators import INDICATORS
-    from .measures import NO_PROCEDURES, NO_PROGRESS
-    from .scope import filled_columns
-
     filled = filled_columns(status)
     out: dict[str, str] = {}
     for rate in RATE_COLUMNS:

@@ -42,6 +42,7 @@ from .combine import fill_level, merge_progress
 from .derive import _key
 from .mapping import MappingFile, mapping_for
 from .result import ReadResult
+from .table import compact_rows
 
 __all__ = ["ImportResult", "import_workbook", "contract_csv"]
 
@@ -183,8 +184,6 @@ def _fit_problems(r: ReadResult, fit: PlanFit | None, old_units: Collection[str]
 
 def _unit_problems(r: ReadResult, fit: PlanFit, known: set[str]) -> list[Problem]:
     """One error per unit that is neither the plan's nor already in the ledger, naming its rows."""
-    from .table import compact_rows
-
     unit = r.frame["unit"]
     bad = unit.notna() & ~unit.astype(str).isin(known)
     if not bad.any():
@@ -312,8 +311,6 @@ def _merge_ledger(
 
 def _row_refs(r: ReadResult, mask: pd.Series) -> str:
     """The rows of ``mask`` as people find them: 第4-6行, or 汉滨区第4行、汉阴县第4行 when several sheets were read."""
-    from .table import compact_rows
-
     rows = r.rows[mask.to_numpy()].astype(int)
     if r.row_labels is None or r.row_labels.nunique() <= 1:
         return f"第{compact_rows(rows.tolist())}行"

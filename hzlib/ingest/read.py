@@ -457,7 +457,7 @@ def formula_problems(file: str, uncached: dict[int, list[int]], headers: dict[in
     >>> [str(p) for p in formula_problems("a.xlsx", {4: [5, 6, 7]}, {4: "总投资"})]  # doctest: +NORMALIZE_WHITESPACE
     ['a.xlsx [总投资]：第5-7行（E5、E6、E7）的公式单元格没有保存计算结果：请用 Excel 或 WPS 打开该文件并保存后再导入 / formula cells without saved results']
     """
-    from .table import compact_rows
+    from .table import compact_rows  # lazy: hzlib.ingest.table imports this module at its top (a cycle)
 
     out: list[Problem] = []
     for j in sorted(uncached):
@@ -540,7 +540,7 @@ def _sheet_read(
 def _openpyxl_uncached(path: Path, title: str, values: list[tuple[object, ...]]) -> list[tuple[int, int]]:
     """Formula cells of sheet ``title`` whose saved result (``values``, read with ``data_only``) is missing
     (or is the placeholder ``0`` of a workbook calculated on open)."""
-    import openpyxl
+    import openpyxl  # lazy: openpyxl costs 71 ms at import of this module; calamine reads workbooks, openpyxl only their rare cases
 
     try:
         with zipfile.ZipFile(path) as zf:
@@ -566,7 +566,7 @@ def _openpyxl_uncached(path: Path, title: str, values: list[tuple[object, ...]])
 
 
 def _read_xlsx_openpyxl(path: Path, name: str, sheet: str | None) -> RawTable:
-    import openpyxl
+    import openpyxl  # lazy: openpyxl costs 71 ms at import of this module; calamine reads workbooks, openpyxl only their rare cases
 
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -681,7 +681,7 @@ def _calamine_states(pc: Any, wb: Any) -> dict[str, str]:
 
 def _read_xlsx(path: Path, name: str, sheet: str | None, fmt: str = "xlsx") -> RawTable:
     try:
-        import python_calamine as pc
+        import python_calamine as pc  # lazy: an environment without it falls back to openpyxl (ImportError below)
     except ImportError:  # an environment not yet updated: slower, same result
         if fmt == "xlsx":
             return _read_xlsx_openpyxl(path, name, sheet)
@@ -747,9 +747,9 @@ def sheet_states(path: str | Path) -> dict[str, str]:
     if fmt not in ("xlsx", "xls"):
         return {}
     try:
-        import python_calamine as pc
+        import python_calamine as pc  # lazy: an environment without it falls back to openpyxl (ImportError below)
     except ImportError:  # an environment not yet updated
-        import openpyxl
+        import openpyxl  # lazy: openpyxl costs 71 ms at import of this module; calamine reads workbooks, openpyxl only their rare cases
 
         try:
             wb = openpyxl.load_workbook(p, read_only=True)

@@ -134,7 +134,7 @@ def check_repeated_periods(
     naming every row and its value. ``filled``: a column whose blank means the row reports
     nothing (a tasks template row not filled in): such rows are not compared. ``amounts``: value
     column → its unit column, compared after converting money units (亿元 ↔ 万元)."""
-    from .validate import row_refs  # validate calls this check
+    from .validate import row_refs  # lazy: hzlib.ingest.validate imports this module at its top (a cycle); validate calls this check
 
     f = r.frame
     if f.empty or any(k not in f.columns for k in keys):

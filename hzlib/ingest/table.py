@@ -30,8 +30,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from ..contracts import Column
+from ..contracts import LEVEL_ZH, OWNERSHIP_ZH, Column
 from ..errors import ERROR, WARNING, Problem
+from ..glossary import BATCH_LEDGER_ZH
 from .aliases import (
     CONTRACTS,
     IGNORED_HEADERS,
@@ -803,9 +804,6 @@ class _Layout:
 
 def _shown(cid: str, value: object) -> str:
     """A contract value as people write it: start → 新开工, city → 市级."""
-    from ..contracts import LEVEL_ZH, OWNERSHIP_ZH
-    from ..glossary import BATCH_LEDGER_ZH
-
     table = {"batch": BATCH_LEDGER_ZH, "level": LEVEL_ZH, "ownership": OWNERSHIP_ZH}.get(cid, {})
     return table.get(str(value), str(value))
 

@@ -19,12 +19,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import queue
+import signal
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
+from .. import kernels
+from ..atomicfile import write_failure
 from ..errors import RenderError
+from ..lifeline import preexec_die_with_parent
+from ..paths import project
 
 __all__ = ["WarmKernel", "NotebookError", "WARM_UP", "parameters_cell_id", "pin_parameters_cell", "skip_slow_format_checker"]
 
@@ -71,8 +79,9 @@ def _load_for_papermill(path: Path) -> Any:
     ``papermill`` metadata block, ``tags`` and ``papermill`` metadata on every cell), without the
     error marker cells of an earlier failed run. Written with nbformat's public API, as papermill's
     command does it."""
+    # lazy: nbformat costs 87 ms at import of this module (1.2 s before skip_slow_format_checker() has run, which a rendering process calls first)
     import nbformat
-    from papermill import __version__ as papermill_version
+    from papermill import __version__ as papermill_version  # lazy: papermill costs 280 ms at import of this module; only rendering needs it
 
     nb = nbformat.v4.upgrade(nbformat.read(path, as_version=4))
     if "papermill" not in nb.metadata:
@@ -100,8 +109,6 @@ def _why(error: BaseException) -> str:
     if isinstance(error, RenderError):
         return str(error)
     if isinstance(error, OSError) and error.errno is not None:
-        from ..atomicfile import write_failure
-
         return str(write_failure(error)).split("：", 1)[1]
     return f"{type(error).__name__}: {error}"
 
@@ -143,7 +150,6 @@ class WarmKernel:
         goes on (reading data, building the report model) while the kernel warms up."""
         if self._warming is not None or self.alive():
             return
-        from ..kernels import new_kernel_manager
 
         def warm() -> None:
             if self._warm_error is not None:  # the kernel did not start (below): nothing to wait for
@@ -159,7 +165,7 @@ class WarmKernel:
         self._warm_error = None
         self._stopping.clear()
         try:
-            self._km = new_kernel_manager(self.kernel_name)
+            self._km = kernels.new_kernel_manager(self.kernel_name)
             self._km.start_kernel(extra_arguments=["--HistoryManager.enabled=False"], **_die_with_this_thread())
             self.starts += 1
         except Exception as e:  # raised by the first use (inside the report's own error handling), like a failed warm-up
@@ -181,7 +187,7 @@ class WarmKernel:
                 raise RenderError(f"内核启动失败：{_why(e)}") from None
 
     def _client(self, nb: Any) -> Any:
-        from nbclient import NotebookClient
+        from nbclient import NotebookClient  # lazy: nbclient costs 130 ms at import of this module; only rendering needs it
 
         client = NotebookClient(nb, km=self._km, timeout=self.timeout, kernel_name=self.kernel_name, allow_errors=False, record_timing=False)
         client.kc = self._kc  # the kept client: no new channels per notebook
@@ -196,9 +202,6 @@ class WarmKernel:
         (:meth:`close`) ends the wait at once. (nbclient would wait on the kernel's output without a
         time limit, with the blocking client this kernel has.) Its messages on the other channels are
         left to be skipped by the next notebook's execution, which reads only its own."""
-        import queue
-        import time
-
         msg_id = self._kc.execute(WARM_UP, silent=True, store_history=False, allow_stdin=False)
         deadline = time.monotonic() + self.timeout
         while True:
@@ -220,8 +223,9 @@ class WarmKernel:
 
     def _execute_quietly(self, code: str) -> None:
         """Run ``code`` in the kernel (through nbclient, like the notebooks: one channel discipline)."""
+        # lazy: nbformat costs 87 ms at import of this module (1.2 s before skip_slow_format_checker() has run, which a rendering process calls first)
         import nbformat
-        from nbclient.exceptions import CellExecutionError
+        from nbclient.exceptions import CellExecutionError  # lazy: nbclient costs 130 ms at import of this module
 
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
         try:
@@ -247,9 +251,10 @@ class WarmKernel:
         Raises :class:`NotebookError` naming the failing cell; the partly executed
         notebook is in ``error.executed`` (for the ``.failed/`` folder).
         """
+        # lazy: nbformat costs 87 ms at import of this module (1.2 s before skip_slow_format_checker() has run, which a rendering process calls first)
         import nbformat
-        from nbclient.exceptions import CellExecutionError
-        from papermill.parameterize import parameterize_notebook
+        from nbclient.exceptions import CellExecutionError  # lazy: nbclient costs 130 ms at import of this module
+        from papermill.parameterize import parameterize_notebook  # lazy: papermill costs 280 ms at import of this module
 
         self._ready()
         path = Path(notebook)
@@ -293,9 +298,6 @@ class WarmKernel:
 
     def _kill(self) -> None:
         """SIGKILL the kernel process (and its process group), if it runs."""
-        import os
-        import signal
-
         prov = getattr(self._km, "provisioner", None) if self._km is not None else None
         pid = getattr(prov, "pid", None)
         pgid = getattr(prov, "pgid", None)
@@ -316,8 +318,6 @@ class WarmKernel:
 
 def _shown_path(path: Path) -> str:
     """``path`` relative to the project (``notebooks/01_targets.ipynb``), else its name."""
-    from ..paths import project
-
     try:
         return path.absolute().relative_to(project().root.absolute()).as_posix()
     except ValueError:
@@ -334,7 +334,5 @@ def _die_with_this_thread() -> dict[str, Any]:
     own parent poller ends it)."""
     if threading.current_thread() is not threading.main_thread():
         return {}
-    from ..lifeline import preexec_die_with_parent
-
     fn = preexec_die_with_parent()
     return {} if fn is None else {"preexec_fn": fn}

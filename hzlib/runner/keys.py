@@ -26,6 +26,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ..atomicfile import atomic_write_text
 from ..inputs import file_hash, input_files
 from ..paths import package_dir, project
 
@@ -72,7 +73,7 @@ def digest_inputs(plan: str, data_dir: str | None = None, scenario: str | None =
     """Hash the files a report of ``plan`` (with ``data_dir`` and a what-if ``scenario``) reads."""
     scenario_file = None
     if scenario:
-        from ..whatif.scenario import scenario_path
+        from ..whatif.scenario import scenario_path  # lazy: hzlib.whatif.scenario costs 880 ms at import of this module; only a scenario's report needs it
 
         scenario_file = scenario_path(plan, scenario)
     files = {role: p for role, p in sorted(input_files(plan, data_dir, scenario=scenario_file).items()) if p.exists()}
@@ -130,8 +131,6 @@ def cached_folder(job: Job, key: str, out_dir: Path, expected: tuple[str, ...]) 
 
 def record_key(job: Job, key: str, out_dir: Path, folder: Path) -> None:
     """Remember that ``folder`` holds the report of ``job`` for ``key``."""
-    from ..atomicfile import atomic_write_text
-
     atomic_write_text(
         out_dir / CACHE_FOLDER / job.record_name, json.dumps({"key": key, "folder": folder.relative_to(out_dir).as_posix()}, ensure_ascii=False) + "\n"
     )

@@ -19,19 +19,26 @@ renders one, sits above it and hands it the function to call.
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
 import re
 import signal
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import CancelledError, ProcessPoolExecutor
+from concurrent.futures import as_completed as completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from ..errors import UsageError
+from ..inputs import input_files
+from ..kernels import stop_kernels
 from ..lifeline import die_with_parent, watch_parent
 from .keys import Job
 from .result import RunResult
+from .worker import close_process_worker
 
 __all__ = ["run_jobs", "Render", "Progress", "default_jobs", "check_scheduler_address", "SCHEDULER_TIMEOUT"]
 
@@ -82,7 +89,7 @@ def _dask_client(address: str) -> Iterator[Any]:
     """A Dask client connected to ``address``; a scheduler that does not answer within
     :data:`SCHEDULER_TIMEOUT` seconds is a :class:`UsageError` (one line, exit code 2)."""
     try:
-        from distributed import Client
+        from distributed import Client  # lazy: optional package (the distributed extra), only --scheduler needs it
     except ImportError:
         raise UsageError("使用 --scheduler 需要安装 Dask：pip install 'dask[distributed]'；或去掉 --scheduler 在本机生成") from None
     try:
@@ -105,8 +112,6 @@ def default_jobs() -> int:
 
 def _size(job: Job) -> int:
     """How much a report reads (bytes of its input files): a proxy for how long it takes."""
-    from ..inputs import input_files
-
     try:
         return sum(p.stat().st_size for p in input_files(job.plan, job.data_dir).values() if p.exists())
     except OSError:
@@ -169,8 +174,6 @@ class Progress:
 
 def _stop_child(code: int) -> None:
     """End this pool process now, its notebook kernels first (its PDF helper ends with it)."""
-    from ..kernels import stop_kernels
-
     stop_kernels()
     os._exit(code)
 
@@ -192,9 +195,6 @@ def _init_child(parent: int) -> None:
 
 @contextlib.contextmanager
 def _process_pool(n: int) -> Iterator[Any]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     # fork: the children start from this (light) process at once; they make their kernels and
     # engines themselves, after the fork
     ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
@@ -213,9 +213,6 @@ def _process_pool(n: int) -> Iterator[Any]:
 def _outcome(job: Job, future: Any) -> RunResult:
     """The result of ``future``, or a failed result saying that the process rendering ``job`` died
     (killed, out of memory): the other reports go on, and the run ends with one line per report."""
-    from concurrent.futures import CancelledError
-    from concurrent.futures.process import BrokenProcessPool
-
     try:
         result: RunResult = future.result()
     except CancelledError:  # the run is being stopped
@@ -259,7 +256,7 @@ def run_jobs(
         return results
     if scheduler:
         with _dask_client(scheduler) as client:  # says clearly when Dask is not installed
-            from distributed import as_completed
+            from distributed import as_completed  # lazy: optional package (the distributed extra)
 
             futures = {}
             for job, key in jobs:
@@ -275,8 +272,6 @@ def run_jobs(
                 raise
         return results
     if n_jobs <= 1 or len(jobs) == 1:
-        from .worker import close_process_worker
-
         try:
             for job, key in jobs:
                 if progress is not None:
@@ -285,8 +280,6 @@ def run_jobs(
         finally:
             close_process_worker()
         return results
-    from concurrent.futures import as_completed as completed
-
     with _process_pool(min(n_jobs, len(jobs))) as pool:
         pending = {}
         for job, key in sorted(jobs, key=lambda jk: -_size(jk[0])):  # largest first: the last report to finish is a small one

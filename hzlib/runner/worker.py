@@ -15,6 +15,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import threading
+from multiprocessing.util import Finalize
 from typing import TYPE_CHECKING
 
 from .kernel import WarmKernel
@@ -35,14 +36,16 @@ class Worker:
     @property
     def pdf(self) -> PdfRenderer:
         if self._pdf is None:
-            from ..render.pdf import PdfRenderer
+            from ..render.pdf import (
+                PdfRenderer,
+            )  # lazy: hzlib.render.pdf costs 28 ms at import of this module (5 ms after hzlib.run); the engine starts on first use
 
             self._pdf = PdfRenderer()
         return self._pdf
 
     def warm_pdf(self) -> None:
         """Start the PDF engine early (it then prints the first report without waiting for its imports)."""
-        from ..render.pdf import PDFError, pdf_available
+        from ..render.pdf import PDFError, pdf_available  # lazy: hzlib.render.pdf costs 28 ms at import of this module (as pdf above)
 
         if pdf_available():
             with contextlib.suppress(PDFError):
@@ -79,8 +82,6 @@ def process_worker() -> Worker:
         _LOCAL.worker = w
         atexit.register(w.close)
         # a pool process ends through multiprocessing, which runs its own finalizers, not atexit's
-        from multiprocessing.util import Finalize
-
         Finalize(w, w.close, exitpriority=10)
     return w
 
