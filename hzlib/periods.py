@@ -230,14 +230,14 @@ def period_ends(periods: pd.Series) -> pd.DataFrame:
     >>> period_ends(pd.Series(["2024Q2", "2024-06", "2024H1", "2024年全年", "bad"])).to_numpy().tolist()
     [[2024.0, 6.0], [2024.0, 6.0], [2024.0, 6.0], [2024.0, 12.0], [nan, nan]]
     """
+    import numpy as np  # lazy: with pandas above
     import pandas as pd  # lazy: pandas costs 700 ms at import of hzlib (which imports this module); only this function needs it
 
-    labels = periods.astype(str)
-    ends = {text: _ends_of(text) for text in labels.unique()}  # a handful of distinct labels, not one per row
-    return pd.DataFrame(
-        {"year": labels.map({k: v[0] for k, v in ends.items()}).astype(float), "end_month": labels.map({k: v[1] for k, v in ends.items()}).astype(float)},
-        index=periods.index,
-    )
+    # a handful of distinct labels, not one per row: parse each once, then spread by the factorised codes
+    codes, uniques = pd.factorize(periods, use_na_sentinel=True)
+    ends = np.array([_ends_of(str(u)) for u in uniques] + [(math.nan, math.nan)], dtype=float).reshape(-1, 2)
+    picked = ends[codes]  # code -1 (a missing label) picks the last row: NaN, as str(NaN) would
+    return pd.DataFrame({"year": picked[:, 0], "end_month": picked[:, 1]}, index=periods.index)
 
 
 def same_period(periods: pd.Series, period: str | Period) -> pd.Series:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..arithmetic import DEFAULT_NEAR_PP, ScheduleCheck, Status, completion_vs_schedule, status_for_gap
+from ..arithmetic import DEFAULT_NEAR_PP, ScheduleCheck, Status, completion_vs_schedule, status_for_gap, statuses_for_gaps
 from ..contracts import BATCH_ZH, LEDGER_COLUMNS, PROCEDURES
 from ..periods import Period
 from ..plan.indicators import INDICATORS
@@ -328,7 +328,7 @@ def behind_schedule(status: pd.DataFrame, near_pp: float = DEFAULT_NEAR_PP) -> p
     >>> behind_schedule(st)["project_id"].tolist(), behind_schedule(st, 1.0)["project_id"].tolist()
     (['a'], ['a', 'b'])
     """
-    missed = np.array([status_for_gap(float(g), near_pp) is Status.MISSED for g in status["gap_pp"]], dtype=bool)
+    missed = np.array([st is Status.MISSED for st in statuses_for_gaps(status["gap_pp"].to_numpy(dtype=float), near_pp)], dtype=bool)
     s = status[missed & status["completion_ratio"].notna().to_numpy()]
     return s.sort_values(["gap_pp", "project_id"])
 
