@@ -51,7 +51,7 @@ def load_scoring(plan: Plan, folder: Path) -> ScoringSetup | None:
         return ScoringSetup(rules, empty, (note,))
     r = read_scoring_inputs(csv, rules).raise_for_errors()
     attach(r)  # each reported value keeps its file and row (溯源)
-    frame = r.frame[[*UNIT_INPUT_COLUMNS, "period", *SOURCE_COLUMNS]]  # 期别 kept: scored per period
+    frame = r.frame.reindex(columns=[*UNIT_INPUT_COLUMNS, "period", *SOURCE_COLUMNS])  # 期别 kept: scored per period (a blank template has no rows, no sources)
     return ScoringSetup(rules, ScoringInputs(frame), tuple(r.problems))
 
 
