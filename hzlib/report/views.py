@@ -222,7 +222,7 @@ def targets_view(m: ReportModel, which: str = "judged", *, refs: bool = False) -
         df["溯源"] = [ref_mark(numbers.get(("target", str(x)))) for x in sel["target_id"]]
     label = "本期考核目标" if which == "judged" else "未到期或无数据目标"
     # with the 溯源 column (kept on one line) the table still fits the printed page: 说明 gives up two ems
-    ems = {"口径": 6, "说明": 7} if refs else {"口径": 6, "说明": 9}
+    ems: dict[str, float] = {"口径": 6, "说明": 7} if refs else {"口径": 6, "说明": 9}
     return html_table(df, text=f"（{label}：{len(df)} 项）", narrow=("状态", "差距", "溯源") if refs else ("状态", "差距"), min_ems=ems)
 
 
