@@ -28,6 +28,7 @@ import sys
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import cast
 
 from .errors import UsageError
 from .history import keep_then_write
@@ -178,8 +179,8 @@ def _parameter_cell(nb: dict[str, object]) -> dict[str, object] | None:
     cells = nb.get("cells")
     for cell in cells if isinstance(cells, list) else []:
         meta = cell.get("metadata") or {}
-        if "parameters" in (meta.get("tags") or []):
-            return cell
+        if isinstance(cell, dict) and "parameters" in (meta.get("tags") or []):
+            return cast("dict[str, object]", cell)
     return None
 
 

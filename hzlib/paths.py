@@ -187,5 +187,6 @@ def seeds_dir() -> Path | None:
 def __getattr__(name: str) -> Path:
     """``ROOT``, ``PLANS_DIR``, ``DATA_DIR`` … : the current project's folders, looked up when asked for."""
     if name in _LEGACY:
-        return getattr(project(), _LEGACY[name])
+        folder: Path = getattr(project(), _LEGACY[name])
+        return folder
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

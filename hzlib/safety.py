@@ -86,4 +86,4 @@ def csv_text(frame: pd.DataFrame) -> str:
     '=1+1,-2.0
     甲,3.5
     """
-    return csv_safe(frame).to_csv(index=False, lineterminator="\n")
+    return str(csv_safe(frame).to_csv(index=False, lineterminator="\n"))

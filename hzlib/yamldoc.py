@@ -90,7 +90,7 @@ _PYDANTIC_ZH = {
 def zh_message(err: Any) -> str:
     """A Chinese message for one pydantic error (``ValidationError.errors()`` item)."""
     kind = err["type"]
-    detail = err["msg"].removeprefix("Value error, ")
+    detail = str(err["msg"]).removeprefix("Value error, ")
     if kind == "value_error":
         return detail
     msg = _PYDANTIC_ZH.get(kind)

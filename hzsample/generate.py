@@ -294,7 +294,7 @@ def _rng(seed: int, *stream: int | str) -> np.random.Generator:
 def _ymd(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
     """Vectorised date construction (datetime64[D]); day is clipped to 28."""
     months = (np.asarray(year, dtype=np.int64) - 1970) * 12 + np.asarray(month, dtype=np.int64) - 1
-    return months.astype("datetime64[M]").astype("datetime64[D]") + (np.minimum(np.asarray(day, dtype=np.int64), 28) - 1)
+    return np.asarray(months.astype("datetime64[M]").astype("datetime64[D]") + (np.minimum(np.asarray(day, dtype=np.int64), 28) - 1))
 
 
 def _year_of(d: np.ndarray) -> np.ndarray:
@@ -324,7 +324,7 @@ def _allocate(weights: np.ndarray, groups: np.ndarray, totals: np.ndarray) -> np
     floor = np.floor(raw)
     missing = np.rint(totals - np.bincount(groups, weights=floor, minlength=len(totals))).astype(np.int64)
     rank = _rank_within(groups, -(raw - floor))
-    return floor + (rank < missing[groups])
+    return np.asarray(floor + (rank < missing[groups]))
 
 
 def _choose_exact(rng: np.random.Generator, mask: np.ndarray, k: int) -> np.ndarray:
@@ -338,7 +338,7 @@ def _choose_exact(rng: np.random.Generator, mask: np.ndarray, k: int) -> np.ndar
 def _cum_share(curve: Sequence[float]) -> np.ndarray:
     """Cumulative share at the end of months 0..12 (index 0 is 0)."""
     w = np.asarray(curve, dtype=float)
-    return np.r_[0.0, np.cumsum(w) / w.sum()]
+    return np.asarray(np.r_[0.0, np.cumsum(w) / w.sum()])
 
 
 def _to_ns(d: np.ndarray) -> np.ndarray:
@@ -584,7 +584,7 @@ def _names(df: pd.DataFrame, spec: SampleSpec, rng: np.random.Generator, fast: b
     """Plausible project names (unique), keeping the named ones."""
     n = len(df)
     if fast:
-        return ("示意项目" + pd.Series(np.arange(1, n + 1)).astype(str).str.zfill(6)).to_numpy(dtype=object)
+        return np.asarray(("示意项目" + pd.Series(np.arange(1, n + 1)).astype(str).str.zfill(6)).to_numpy(dtype=object))
     names = df["name"].to_numpy(dtype=object).copy()
     kind = df["_kind"].to_numpy()
     prefix = np.where(np.isin(kind, ("county", "town", "park")), df["unit"].to_numpy(dtype=object), spec.jurisdiction)
@@ -603,7 +603,7 @@ def _names(df: pd.DataFrame, spec: SampleSpec, rng: np.random.Generator, fast: b
     k = pd.Series(names).groupby(names).cumcount().to_numpy()
     suffix = np.array(_ORDINALS, dtype=object)[np.minimum(k, len(_ORDINALS) - 1)]
     suffix = np.where(k >= len(_ORDINALS) - 1, "（" + pd.Series(k + 1).astype(str).to_numpy(dtype=object) + "期）", suffix)
-    return names + suffix
+    return np.asarray(names + suffix)
 
 
 def _calibrate_infrastructure(
@@ -765,7 +765,7 @@ def _month_progress_matrix(ledger: pd.DataFrame, year: int, months: int, curve: 
     num = np.where(m[None, :] >= s_act[:, None], num, 0.0)
     g = np.clip(num / denom[:, None], 0.0, 1.0)
     cum = (annual * factor)[:, None] * g
-    return np.minimum(cum, total[:, None])
+    return np.asarray(np.minimum(cum, total[:, None]))
 
 
 def generate_progress(ledger: pd.DataFrame, spec: SampleSpec) -> pd.DataFrame:
@@ -1111,7 +1111,7 @@ def _csv_text(frame: pd.DataFrame, *, title: str | None = None, totals: Sequence
     body = frame.to_csv(index=False, lineterminator=newline)
     head = (title + "," * (ncol - 1) + newline) if title else ""
     tail = (",".join(totals) + newline) if totals else ""
-    return head + body + tail
+    return head + str(body) + tail
 
 
 def _readme(data: SampleData, files: dict[str, str], messy: bool) -> str:

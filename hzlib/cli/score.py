@@ -33,7 +33,8 @@ def _cells(frame: pd.DataFrame) -> list[list[str]]:
     Works for every dtype (``Int64`` ranks cannot be filled with text, so cells become objects first).
     """
     obj = frame.astype(object)
-    return obj.where(frame.notna(), "").astype(str).values.tolist()
+    cells: list[list[str]] = obj.where(frame.notna(), "").astype(str).values.tolist()
+    return cells
 
 
 def cmd_score(args: argparse.Namespace) -> int:

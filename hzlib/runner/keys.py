@@ -118,7 +118,7 @@ def cached_folder(job: Job, key: str, out_dir: Path, expected: tuple[str, ...]) 
     record = out_dir / CACHE_FOLDER / job.record_name
     try:
         rec = json.loads(record.read_text(encoding="utf-8"))
-        folder = out_dir / rec["folder"]
+        folder = out_dir / str(rec["folder"])
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError, KeyError):
         return None

@@ -37,7 +37,7 @@ def profile_levels(profiles: pd.DataFrame, jurisdiction: str, indicator: str, ye
     sel = sel[sel["year"].astype(int) == year]
     if sel.empty:
         return None
-    values = sel[["q1", "q2", "q3", "q4"]].astype(float).iloc[-1].tolist()
+    values = [float(v) for v in sel[["q1", "q2", "q3", "q4"]].astype(float).iloc[-1]]
     if any(not np.isfinite(v) or v < 0 for v in values) or sum(values) <= 0:
         return None
     return values
