@@ -17,16 +17,11 @@ def _prepared() -> Any:
     return SimpleNamespace(plan_id="ankang-2019", quarter="2019Q2", model=model)
 
 
-def _a_bug_in_hzlib(r: Any) -> None:
-    raise KeyError("no such column")
-
-
-def test_a_bug_is_one_line_and_its_traceback_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(run, "_hand_model", _a_bug_in_hzlib)
-    out = tmp_path / "reports"
-    r = run._run_plan(
+def _run_html(out_dir: Path) -> run.RunResult:
+    """One plan's HTML report for 2019Q2 into ``out_dir`` (no data folder, no scenario, no PDF)."""
+    return run._run_plan(
         _prepared(),
-        out_dir=out,
+        out_dir=out_dir,
         formats=("html",),
         data_dir=None,
         allow_partial=False,
@@ -36,6 +31,16 @@ def test_a_bug_is_one_line_and_its_traceback_is_kept(tmp_path: Path, monkeypatch
         scenario=None,
         key=None,
     )
+
+
+def _a_bug_in_hzlib(r: Any) -> None:
+    raise KeyError("no such column")
+
+
+def test_a_bug_is_one_line_and_its_traceback_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(run, "_hand_model", _a_bug_in_hzlib)
+    out = tmp_path / "reports"
+    r = _run_html(out)
     assert not r.ok and not r.input_error
     assert r.errors == [
         "程序错误 / internal error：KeyError: 'no such column'（详细信息已保存在 reports/ankang-2019/2019Q2.failed/error.txt，报告问题时请附上此文件）"
@@ -57,18 +62,7 @@ def test_the_next_run_removes_the_kept_traceback(tmp_path: Path, monkeypatch: py
         raise run.UsageError("数据有误")
 
     monkeypatch.setattr(run, "_hand_model", input_error)
-    r = run._run_plan(
-        _prepared(),
-        out_dir=tmp_path,
-        formats=("html",),
-        data_dir=None,
-        allow_partial=False,
-        progress=None,
-        pdf=None,
-        worker=SimpleNamespace(),
-        scenario=None,
-        key=None,
-    )
+    r = _run_html(tmp_path)
     assert r.errors == ["数据有误"] and not failed.exists()
 
 

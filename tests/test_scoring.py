@@ -42,6 +42,15 @@ RULES = load_rules("ankang-2019")
 COUNTIES = RULES.kind("county").units
 DEPARTMENTS = RULES.kind("department").units
 
+#: The preliminary work (前期工作) counties and departments both report: none left undone, the planning task done, nothing packaged.
+PRELIMINARY = dict(
+    preliminary_not_done=0,
+    planning_task_done=1,
+    packaged_over_20yi=0,
+    packaged_over_100yi=0,
+    packaged_feasibility=0,
+    packaged_filed=0,
+)
 #: A county doing everything asked and nothing more: 35 + 15 + 15 + 10 = 75 of the 95 standard points.
 COUNTY = dict(
     completed_investment=1000,
@@ -51,12 +60,7 @@ COUNTY = dict(
     start_rate_h1=1.0,
     start_rate_q3=1.0,
     completions_missed=0,
-    preliminary_not_done=0,
-    planning_task_done=1,
-    packaged_over_20yi=0,
-    packaged_over_100yi=0,
-    packaged_feasibility=0,
-    packaged_filed=0,
+    **PRELIMINARY,
     planning_funds=0,
     media_city=0,
     media_province=0,
@@ -79,12 +83,7 @@ DEPT = dict(
     media_central=0,
     completed_investment=1000,
     planned_investment=1000,
-    preliminary_not_done=0,
-    planning_task_done=1,
-    packaged_over_20yi=0,
-    packaged_over_100yi=0,
-    packaged_feasibility=0,
-    packaged_filed=0,
+    **PRELIMINARY,
     major_accident=0,
 )
 

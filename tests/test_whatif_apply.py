@@ -144,14 +144,17 @@ def test_growth_schedules_move_by_points() -> None:
 
 
 # ---- slips ----------------------------------------------------------------------------------------------
-def twelve_new_starts() -> pd.DataFrame:
-    """One planned new start a month, 2024-01-15 .. 2024-12-15; those of January..June have started."""
+def twelve_new_starts(later_unit: str = "乙县") -> pd.DataFrame:
+    """One planned new start a month, 2024-01-15 .. 2024-12-15; those of January..June have started.
+
+    The first six are 甲县's, the last six ``later_unit``'s (also used by test_whatif_compare).
+    """
     planned = pd.to_datetime([f"2024-{m:02d}-15" for m in range(1, 13)])
     return pd.DataFrame(
         {
             "project_id": [f"P{m:02d}" for m in range(1, 13)],
             "name": [f"项目{m}" for m in range(1, 13)],
-            "unit": ["甲县"] * 6 + ["乙县"] * 6,
+            "unit": ["甲县"] * 6 + [later_unit] * 6,
             "level": ["county"] * 12,
             "ownership": ["private"] * 12,
             "batch": ["start"] * 12,

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
+from test_whatif_apply import twelve_new_starts  # the same twelve projects as apply's slip tests
 
 from hzlib.data import load_data
 from hzlib.errors import InputError, UsageError
@@ -170,25 +171,7 @@ def test_slips_move_new_starts_between_quarters_without_losing_one() -> None:
 def test_slips_of_twelve_projects_through_compare() -> None:
     """One planned new start a month; a three-month slip: 3/6/9/12 become 3/6/6/9 and three start next year."""
     plan, _ = inputs("zhenba-2024")
-    planned = pd.to_datetime([f"2024-{m:02d}-15" for m in range(1, 13)])
-    ledger = pd.DataFrame(
-        {
-            "project_id": [f"P{m:02d}" for m in range(1, 13)],
-            "name": [f"项目{m}" for m in range(1, 13)],
-            "unit": ["甲县"] * 12,
-            "level": ["county"] * 12,
-            "ownership": ["private"] * 12,
-            "batch": ["start"] * 12,
-            "is_new_start": pd.array([True] * 12, dtype="boolean"),
-            "total_investment": [1000.0] * 12,
-            "annual_plan": [600.0] * 12,
-            "planned_start": planned,
-            "actual_start": planned.where(planned.month <= 6),
-            "planned_completion": pd.to_datetime(["2025-12-31"] * 12),
-            "actual_completion": pd.to_datetime([None] * 12),
-        }
-    )
-    data = EvaluationData(ledger=ledger)
+    data = EvaluationData(ledger=twelve_new_starts(later_unit="甲县"))  # all twelve in 甲县
     w = compare(
         plan,
         data,

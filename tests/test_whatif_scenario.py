@@ -26,6 +26,25 @@ from hzlib.whatif.scenario import parse_quarter_key
 
 CORPUS = Path(__file__).parent / "scenario_corpus"
 
+#: What every scenario starts with (id, label, plan, base quarter); each test adds what it checks.
+HEAD = {"id": "t", "label": "t", "plan": "zhenba-2024", "quarter": "2024Q2"}
+
+
+def added_project(**extra: object) -> dict[str, object]:
+    """A project a scenario adds (X1, a county-level private new start), with ``extra`` fields."""
+    return {
+        "project_id": "X1",
+        "name": "甲",
+        "unit": "甲镇",
+        "level": "county",
+        "ownership": "private",
+        "batch": "start",
+        "is_new_start": True,
+        "total_investment": 10,
+        "annual_plan": 5,
+        **extra,
+    }
+
 
 @pytest.fixture(scope="module")
 def zhenba() -> tuple[Plan, EvaluationData]:
@@ -113,25 +132,23 @@ def test_scenario_names_cannot_climb_out() -> None:
 
 
 def test_percent_with_sign_and_limits() -> None:
-    base = {"id": "t", "label": "t", "plan": "zhenba-2024", "quarter": "2024Q2"}
-    ok, problems = validate_scenario({**base, "growth": [{"indicator": "fai", "flat": "-0.5%"}]})
+    ok, problems = validate_scenario({**HEAD, "growth": [{"indicator": "fai", "flat": "-0.5%"}]})
     assert problems == [] and ok is not None and ok.growth[0].flat == -0.5
     for bad, words in [(150, "增速应在 -100% 到 100% 之间"), ("六", "增速应为数字"), (True, "增速应为数字"), (-0.3, "像是小数写法")]:
-        _, problems = validate_scenario({**base, "growth": [{"indicator": "fai", "flat": bad}]})
+        _, problems = validate_scenario({**HEAD, "growth": [{"indicator": "fai", "flat": bad}]})
         assert len(problems) == 1 and words in problems[0].message, (bad, problems)
-    _, problems = validate_scenario({**base, "quarter": "2024-05"})
+    _, problems = validate_scenario({**HEAD, "quarter": "2024-05"})
     assert "基期应为季末" in problems[0].message
-    _, problems = validate_scenario({**base, "growth": [{"indicator": "fai", "flat": 6, "quarters": {"Q3": 6, "Q4": 6}}]})
+    _, problems = validate_scenario({**HEAD, "growth": [{"indicator": "fai", "flat": 6, "quarters": {"Q3": 6, "Q4": 6}}]})
     assert problems[0].column == "growth[0](fai).flat" and "只能写一个" in problems[0].message
 
 
 def test_target_change_shorthand_and_percent_sign(zhenba: tuple[Plan, EvaluationData]) -> None:
     plan, data = zhenba
-    base = {"id": "t", "label": "t", "plan": "zhenba-2024", "quarter": "2024Q2"}
-    s, problems = validate_scenario({**base, "targets": {"fai_growth": "0.5%", "county_key_investment": 0.5}}, plan=plan, tables=data)
+    s, problems = validate_scenario({**HEAD, "targets": {"fai_growth": "0.5%", "county_key_investment": 0.5}}, plan=plan, tables=data)
     assert problems == [] and s is not None  # 0.5亿元 is no fraction; "0.5%" says what it means
     assert s.targets["fai_growth"].percent_written and s.targets["fai_growth"].value == 0.5
-    _, problems = validate_scenario({**base, "targets": {"fai_growth": {"value": 7, "change": 1}}})
+    _, problems = validate_scenario({**HEAD, "targets": {"fai_growth": {"value": 7, "change": 1}}})
     assert "value 或调整量 change 之一" in problems[0].message
 
 
@@ -144,36 +161,16 @@ def test_quarter_keys() -> None:
 
 def test_base_quarter_four_leaves_nothing_to_assume(zhenba: tuple[Plan, EvaluationData]) -> None:
     plan, data = zhenba
-    raw = {
-        "id": "t",
-        "label": "t",
-        "plan": "zhenba-2024",
-        "quarter": "2024Q4",
-        "growth": [{"indicator": "fai", "flat": 6}],
-        "pace": {"basis": "average_so_far"},
-    }
+    raw = {**HEAD, "quarter": "2024Q4", "growth": [{"indicator": "fai", "flat": 6}], "pace": {"basis": "average_so_far"}}
     _, problems = validate_scenario(raw, plan=plan, tables=data)
     assert [p.column for p in problems] == ["growth[0](fai)", "pace"]
     assert "没有剩余季度" in problems[0].message and "没有剩余月份" in problems[1].message
 
 
 def test_duplicates_within_the_scenario() -> None:
-    p = {
-        "project_id": "X1",
-        "name": "甲",
-        "unit": "甲镇",
-        "level": "county",
-        "ownership": "private",
-        "batch": "start",
-        "is_new_start": True,
-        "total_investment": 10,
-        "annual_plan": 5,
-    }
+    p = added_project()
     raw = {
-        "id": "t",
-        "label": "t",
-        "plan": "zhenba-2024",
-        "quarter": "2024Q2",
+        **HEAD,
         "growth": [{"indicator": "fai", "flat": 6}, {"indicator": "fai", "flat": 7}],
         "add_projects": [p, p],
         "remove_projects": ["X1"],
@@ -184,26 +181,14 @@ def test_duplicates_within_the_scenario() -> None:
 
 
 def test_added_project_dates_must_be_in_order() -> None:
-    p = {
-        "project_id": "X1",
-        "name": "甲",
-        "unit": "甲镇",
-        "level": "county",
-        "ownership": "private",
-        "batch": "start",
-        "is_new_start": True,
-        "total_investment": 10,
-        "annual_plan": 5,
-        "planned_start": "2024-09-01",
-        "planned_completion": "2024-03-01",
-    }
-    _, problems = validate_scenario({"id": "t", "label": "t", "plan": "zhenba-2024", "quarter": "2024Q2", "add_projects": [p]})
+    p = added_project(planned_start="2024-09-01", planned_completion="2024-03-01")
+    _, problems = validate_scenario({**HEAD, "add_projects": [p]})
     assert problems[0].column == "add_projects[0](X1).planned_start" and "计划开工不能晚于计划竣工" in problems[0].message
 
 
 def test_warning_does_not_stop_the_scenario(zhenba: tuple[Plan, EvaluationData]) -> None:
     plan, data = zhenba
-    raw = {"id": "t", "label": "t", "plan": "zhenba-2024", "quarter": "2024Q2", "slips": [{"new_starts": True, "start": 1}]}
+    raw = {**HEAD, "slips": [{"new_starts": True, "start": 1}]}
     s, problems = validate_scenario(raw, plan=plan, tables=data)
     assert s is not None and [p.severity for p in problems] == [WARNING]
     assert problems[0].column == "slips" and "dates: planned" in problems[0].message

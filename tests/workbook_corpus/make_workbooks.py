@@ -11,14 +11,15 @@ come out the same each time.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import re
-import zipfile
+import sys
 from pathlib import Path
 
 import openpyxl
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for the shared writer when run as a script
+from _xlsx_bytes import fixed_book, xlsx_bytes
 
 HERE = Path(__file__).resolve().parent
 STAMP = dt.datetime(2019, 7, 5, 9, 0, 0)
@@ -52,25 +53,11 @@ OLD = [
 
 
 def new_book() -> openpyxl.Workbook:
-    wb = openpyxl.Workbook()
-    wb.properties.creator = "hzlib"
-    wb.properties.created = STAMP
-    wb.properties.modified = STAMP
-    return wb
+    return fixed_book(STAMP)
 
 
 def save(wb: openpyxl.Workbook, name: str) -> None:
-    """Save with fixed timestamps (openpyxl stamps the save time), so the bytes come out the same each run."""
-    buf = io.BytesIO()
-    wb.save(buf)
-    out = io.BytesIO()
-    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + STAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode(), data)
-            zout.writestr(zipfile.ZipInfo(item.filename, date_time=STAMP.timetuple()[:6]), data, zipfile.ZIP_DEFLATED)
-    (HERE / name).write_bytes(out.getvalue())
+    (HERE / name).write_bytes(xlsx_bytes(wb, STAMP))
 
 
 def title_rows(ws: Worksheet, title: str = TITLE, width: int = len(HEAD)) -> None:

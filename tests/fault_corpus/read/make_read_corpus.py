@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import struct
+import sys
 import zipfile
 from pathlib import Path
 
 import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # tests/, for the shared writer when run as a script
+from _xlsx_bytes import fixed_book, xlsx_bytes
 
 HERE = Path(__file__).resolve().parent
 STAMP = dt.datetime(2019, 7, 5, 9, 0, 0)
@@ -34,29 +37,11 @@ ROWS = [
 
 
 def new_book() -> openpyxl.Workbook:
-    wb = openpyxl.Workbook()
-    wb.properties.creator = "hzlib"
-    wb.properties.created = STAMP
-    wb.properties.modified = STAMP
-    return wb
-
-
-def xlsx_bytes(wb: openpyxl.Workbook) -> bytes:
-    """The workbook's bytes with fixed timestamps (openpyxl stamps the save time)."""
-    buf = io.BytesIO()
-    wb.save(buf)
-    out = io.BytesIO()
-    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + STAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode(), data)
-            zout.writestr(zipfile.ZipInfo(item.filename, date_time=STAMP.timetuple()[:6]), data, zipfile.ZIP_DEFLATED)
-    return out.getvalue()
+    return fixed_book(STAMP)
 
 
 def save(wb: openpyxl.Workbook, name: str) -> None:
-    (HERE / name).write_bytes(xlsx_bytes(wb))
+    (HERE / name).write_bytes(xlsx_bytes(wb, STAMP))
 
 
 def rewrite(data: bytes, changes: dict[str, list[tuple[bytes, bytes]]]) -> bytes:
@@ -77,6 +62,15 @@ def ledger_sheet(ws: Worksheet, rows: list[list[object]] = ROWS) -> None:
     ws.append(HEAD)
     for r in rows:
         ws.append(r)
+
+
+def ledger_book(rows: list[list[object]] = ROWS) -> openpyxl.Workbook:
+    """A workbook whose first sheet, 1-6月, is the ledger of ``rows``."""
+    wb = new_book()
+    ws = wb.active
+    ws.title = "1-6月"
+    ledger_sheet(ws, rows)
+    return wb
 
 
 # ---------------------------------------------------------------- a minimal old-format (.xls) writer
@@ -187,10 +181,7 @@ def cfb(streams: dict[str, bytes]) -> bytes:
 
 def main() -> None:
     # hidden sheets: an old copy (hidden) and a draft (very hidden) with the same header
-    wb = new_book()
-    ws = wb.active
-    ws.title = "1-6月"
-    ledger_sheet(ws)
+    wb = ledger_book()
     old = wb.create_sheet("旧表")
     ledger_sheet(old, [[1, "安康汉江二桥", "汉滨区", "新开工", 120000, 30000, 9000]])
     old.sheet_state = "hidden"
@@ -211,27 +202,20 @@ def main() -> None:
     save(wb, "hidden_county_copy.xlsx")
 
     # 总投资 (and the unit) merged over the 一期/二期 rows of one project
-    wb = new_book()
-    ws = wb.active
-    ws.title = "1-6月"
-    ledger_sheet(
-        ws,
+    wb = ledger_book(
         [
             [1, "安康汉江二桥（一期）", "汉滨区", "新开工", 120000, 30000, 14000],
             [2, "安康汉江二桥（二期）", None, "新开工", None, 20000, 6000],
             [3, "平利县女娲茶城", "平利县", "续建", 60000, 15000, 7000],
         ],
     )
+    ws = wb.active
     ws.merge_cells("C3:C4")
     ws.merge_cells("E3:E4")
     save(wb, "merged_money.xlsx")
 
     # formulas written by a program and never calculated (no saved value), and other problems in the same sheet
-    wb = new_book()
-    ws = wb.active
-    ws.title = "1-6月"
-    ledger_sheet(
-        ws,
+    wb = ledger_book(
         [
             [1, "安康汉江二桥", "汉滨区", "新开工", "=F3*4", 30000, "=14000"],
             [2, "平利县女娲茶城", "平利县", "续建", "=F4*4", "约15000", 7000],
@@ -244,11 +228,8 @@ def main() -> None:
     save(wb, "formula_no_value.xlsx")
 
     # the same ledger, every formula with a saved result (as Excel or WPS saves it: no fullCalcOnLoad)
-    wb = new_book()
-    ws = wb.active
-    ws.title = "1-6月"
-    ledger_sheet(ws, [[1, "安康汉江二桥", "汉滨区", "新开工", "=F3*4", 30000, "=14000+0"]])
-    data = xlsx_bytes(wb)
+    wb = ledger_book([[1, "安康汉江二桥", "汉滨区", "新开工", "=F3*4", 30000, "=14000+0"]])
+    data = xlsx_bytes(wb, STAMP)
     saved = {
         "xl/worksheets/sheet1.xml": [(b"<f>F3*4</f><v />", b"<f>F3*4</f><v>120000</v>"), (b"<f>14000+0</f><v />", b"<f>14000+0</f><v>14000</v>")],
         "xl/workbook.xml": [(b' fullCalcOnLoad="1"', b"")],
@@ -264,7 +245,7 @@ def main() -> None:
     # an xlsx cut short (a download or a mail attachment interrupted)
     wb = new_book()
     ledger_sheet(wb.active)
-    good = xlsx_bytes(wb)
+    good = xlsx_bytes(wb, STAMP)
     (HERE / "truncated.xlsx").write_bytes(good[: len(good) * 2 // 3])
     # an xlsx named .xls, and one named .csv
     (HERE / "really_xlsx.xls").write_bytes(good)

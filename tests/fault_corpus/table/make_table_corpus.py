@@ -13,13 +13,14 @@ the bytes come out the same each run.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import re
-import zipfile
+import sys
 from pathlib import Path
 
 import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # tests/, for the shared writer when run as a script
+from _xlsx_bytes import fixed_book, xlsx_bytes
 
 HERE = Path(__file__).resolve().parent
 STAMP = dt.datetime(2024, 7, 5, 9, 0, 0)
@@ -28,25 +29,11 @@ HEAD = ["序号", "项目名称", "责任单位", "项目类别", "总投资（�
 
 
 def new_book() -> openpyxl.Workbook:
-    wb = openpyxl.Workbook()
-    wb.properties.creator = "hzlib"
-    wb.properties.created = STAMP
-    wb.properties.modified = STAMP
-    return wb
+    return fixed_book(STAMP)
 
 
 def save(wb: openpyxl.Workbook, name: str) -> None:
-    """Save with fixed timestamps (openpyxl stamps the save time), so the bytes come out the same each run."""
-    buf = io.BytesIO()
-    wb.save(buf)
-    out = io.BytesIO()
-    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + STAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode(), data)
-            zout.writestr(zipfile.ZipInfo(item.filename, date_time=STAMP.timetuple()[:6]), data, zipfile.ZIP_DEFLATED)
-    (HERE / name).write_bytes(out.getvalue())
+    (HERE / name).write_bytes(xlsx_bytes(wb, STAMP))
 
 
 def rows(ws: Worksheet, table: list[list[object]]) -> None:
@@ -54,14 +41,20 @@ def rows(ws: Worksheet, table: list[list[object]]) -> None:
         ws.append(r)
 
 
+def one_sheet(table: list[list[object]], title: str | None = None) -> openpyxl.Workbook:
+    """A workbook of one sheet (named ``title`` when given) holding ``table``."""
+    wb = new_book()
+    ws = wb.active
+    if title is not None:
+        ws.title = title
+    rows(ws, table)
+    return wb
+
+
 def breakdown_rows() -> None:
     """A 合计 row, then 其中 rows breaking it down (county and category filled, so they look like projects),
     then each county's projects and its 小计 row."""
-    wb = new_book()
-    ws = wb.active
-    ws.title = "1-6月"
-    rows(
-        ws,
+    wb = one_sheet(
         [
             [TITLE],
             HEAD,  # rows 1-2
@@ -76,6 +69,7 @@ def breakdown_rows() -> None:
             [4, "南郑污水厂", "南郑区", "续建", 1000, 250, 110],  # 11
             [None, "南郑区小计（2个）", None, None, 1600, 450, 210],  # 12
         ],
+        title="1-6月",
     )
     save(wb, "breakdown_rows.xlsx")
 
@@ -97,11 +91,7 @@ def same_name() -> None:
 
 def dates_after_period() -> None:
     """A 1-6月 sheet with an actual start in October, an actual completion in July and a procedure date in August."""
-    wb = new_book()
-    ws = wb.active
-    ws.title = "1-6月"
-    rows(
-        ws,
+    wb = one_sheet(
         [
             [TITLE],
             [*HEAD, "实际开工时间", "实际竣工时间", "规划手续办结时间"],
@@ -109,16 +99,14 @@ def dates_after_period() -> None:
             [2, "天汉大道改造", "汉台区", "续建", 2000, 600, 300, "2023-05-01", "2024-07-01", None],  # 4
             [3, "南郑产业园", "南郑区", "新开工", 600, 200, 100, "2024-06-30", None, "2024-08-15"],  # 5
         ],
+        title="1-6月",
     )
     save(wb, "dates_after_period.xlsx")
 
 
 def no_year() -> None:
     """The title and the cumulative header name the months, not the year; another header names 2019."""
-    wb = new_book()
-    ws = wb.active
-    rows(
-        ws,
+    wb = one_sheet(
         [
             ["安康市重点项目进度表（1-6月）"],
             ["序号", "项目名称", "所属县区", "总投资（万元）", "2019年计划投资（万元）", "1-6月完成投资（万元）"],
@@ -127,10 +115,7 @@ def no_year() -> None:
         ],
     )
     save(wb, "no_year_other_header.xlsx")
-    wb = new_book()
-    ws = wb.active
-    rows(
-        ws,
+    wb = one_sheet(
         [
             ["安康市重点项目进度表"],
             ["序号", "项目名称", "所属县区", "总投资（万元）", "年度计划投资（万元）", "1-6月完成投资（万元）"],
@@ -145,10 +130,7 @@ def no_year() -> None:
 def own_words() -> None:
     """An office's own headers (区县名, 上半年累计) and mapping files for it: a right one, one whose header
     is misspelt (the cumulative column is then lost), one mapping two columns to one field."""
-    wb = new_book()
-    ws = wb.active
-    rows(
-        ws,
+    wb = one_sheet(
         [
             [TITLE],
             ["序号", "项目名称", "区县名", "建设单位", "总投资（万元）", "年度计划投资（万元）", "上半年累计"],
@@ -164,12 +146,8 @@ def own_words() -> None:
 
 def two_row_header(titles: int, name: str) -> None:
     """项目名称/责任单位 merged down two header rows, 投资情况 merged over 总投资/年度计划/1-6月完成投资 below."""
-    wb = new_book()
-    ws = wb.active
-    ws.title = "1-6月"
     above = [[TITLE], ["填报单位：汉中市发展和改革委员会", None, None, None, None, "单位：万元"]][:titles]
-    rows(
-        ws,
+    wb = one_sheet(
         [
             *above,
             ["序号", "项目名称", "责任单位", "投资情况", None, None],
@@ -177,7 +155,9 @@ def two_row_header(titles: int, name: str) -> None:
             [1, "汉江二桥", "汉台区", 1000, 300, 130],
             [2, "南郑产业园", "南郑区", 600, 200, 100],
         ],
+        title="1-6月",
     )
+    ws = wb.active
     top = titles + 1
     for col in "ABC":
         ws.merge_cells(f"{col}{top}:{col}{top + 1}")
