@@ -24,6 +24,7 @@ from typing import Any
 from .glossary import Status  # the statuses and their labels are the glossary's
 from .periods import Period, time_progress
 from .textfmt import fmt_number
+from .units import to_percent
 
 __all__ = [
     "Status",
@@ -168,7 +169,7 @@ class ScheduleCheck:
         """
         if self.status is Status.NOT_APPLICABLE:
             return f"{period_zh}无年度计划投资，完成率不适用"
-        head = f"{period_zh}{subject}完成投资{fmt_number(self.completed / per_unit)}{unit}，占年度计划的{self.rate * 100:.1f}%"
+        head = f"{period_zh}{subject}完成投资{fmt_number(self.completed / per_unit)}{unit}，占年度计划的{to_percent(self.rate):.1f}%"
         gap = round(self.gap_pp, 1)
         if gap > 0:
             rel = f"高于时序进度{fmt_number(gap, 1)}个百分点"
@@ -205,7 +206,7 @@ def completion_vs_schedule(
     if planned == 0:
         return ScheduleCheck(completed, planned, math.nan, tp, math.nan, Status.NOT_APPLICABLE)
     rate = completed / planned
-    gap_pp = (rate - tp) * 100.0
+    gap_pp = to_percent(rate - tp)
     return ScheduleCheck(completed, planned, rate, tp, gap_pp, status_for_gap(gap_pp, near_pp))
 
 

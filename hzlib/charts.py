@@ -19,6 +19,7 @@ from matplotlib.ticker import StrMethodFormatter
 
 from .charts_style import STATUS_COLORS, STATUS_LABELS, status_color
 from .glossary import QUARTER_ZH, AwardTone
+from .units import to_percent
 
 __all__ = [
     "Segment",
@@ -146,7 +147,7 @@ def completion_chart(
     n = len(names)
     fig = Figure(figsize=(7.2, max(2.4, 0.26 * n + 1.0)))
     ax = fig.subplots()
-    tp = time_progress * 100
+    tp = to_percent(time_progress)
     vals = [0.0 if math.isnan(v) else v for v in rates]
     colors = [status_color(s) for s in statuses]
     ys = list(range(n))[::-1]

@@ -19,6 +19,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from .units import to_percent
+
 __all__ = [
     "ID_PATTERN",
     "DOC_ID_PATTERN",
@@ -75,7 +77,7 @@ def percent_number(value: object, what: str, example: str, lo: float, hi: float,
         raise ValueError(f"{what}应为数字（写作 {example} 表示 {example}%），实际为 {value!r}")
     x = float(value)
     if not signed and 0 < abs(x) < 1:
-        pct = x * 100
+        pct = to_percent(x)
         raise ValueError(f'{x:g} 像是小数写法：{what}按百分数填写，{pct:g}% 写作 {pct:g}；如确为 {x:g}%，请写作 "{x:g}%"')
     low_ok = x > lo if lo_open else x >= lo
     if not (low_ok and x <= hi):

@@ -27,6 +27,7 @@ from .errors import PlanError, Problem, UsageError
 from .glossary import QUARTER_ZH, Status
 from .periods import Period
 from .plan.schema import QUARTER_KEYS, Measure, Period_, Phasing, Plan, Target
+from .units import from_percent, to_percent
 
 __all__ = ["Checkpoint", "checkpoint", "plan_checkpoints", "checkpoints_frame", "checkpoints_table", "CHECKPOINT_COLUMNS", "quarter_period"]
 
@@ -187,7 +188,7 @@ def checkpoint(
         cp = value * months / 12
         if t.measure is Measure.COUNT:
             cp = _round_count(cp)
-        basis = f"全年目标 × 时序进度 {float(Fraction(months, 12) * 100):.4g}%"
+        basis = f"全年目标 × 时序进度 {float(to_percent(Fraction(months, 12))):.4g}%"
     elif phasing is Phasing.PROFILE:
         assert value is not None
         if not profile:
@@ -223,7 +224,7 @@ def checkpoint(
         if base is None and t.base_target and base_counts:
             base = base_counts.get(t.base_target)
         if base is not None:
-            count = milestone_count(min(cp, 100.0) / 100.0, base)
+            count = milestone_count(min(from_percent(cp), 1.0), base)
     if cp is not None:
         cp = float(round(cp, 10))
     return Checkpoint(

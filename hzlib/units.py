@@ -3,6 +3,15 @@
 Money is 万元 (10^4 CNY), 亿元 (10^8 CNY) or 万美元 (10^4 USD). Conversions
 between CNY units are exact factors; USD needs a rate that the plan states.
 
+Rates have one internal unit, the fraction (0.125 is 12.5%): every rate read from a file,
+a plan or a scenario is turned into a fraction where it enters, and every computation on
+rates works on fractions. Percent numbers exist in three places only, each a number *in a
+target's unit* as the plan writes it (a target "增长8%" has value 8 and unit "%"): a plan's
+target values, their checkpoints, and the evaluation table's value columns (checkpoint,
+actual, gap in 百分点, projection); and in what is shown. The crossings between the two are
+:func:`to_percent` and :func:`from_percent`, and nowhere else multiplies or divides by 100
+(``tests/test_rate_units.py`` reads every module and fails on a bare ``* 100`` or ``/ 100``).
+
 >>> to_wan(239.2, "亿元")
 2392000.0
 >>> from_wan(4900882, "亿元")
@@ -11,8 +20,18 @@ between CNY units are exact factors; USD needs a rate that the plan states.
 
 from __future__ import annotations
 
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, overload
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    import pandas as pd
+
 __all__ = [
     "PERCENT",
+    "to_percent",
+    "from_percent",
     "MONEY_UNITS",
     "CNY_UNITS",
     "COUNT_UNITS",
@@ -65,6 +84,44 @@ QUANTITY_UNITS = frozenset(
 )
 
 ALL_UNITS = frozenset({PERCENT}) | MONEY_UNITS | COUNT_UNITS | QUANTITY_UNITS
+
+
+@overload
+def to_percent(fraction: float) -> float: ...
+@overload
+def to_percent(fraction: Fraction) -> Fraction: ...
+@overload
+def to_percent(fraction: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]: ...
+@overload
+def to_percent(fraction: pd.Series) -> pd.Series: ...
+def to_percent(fraction: Any) -> Any:
+    """A fraction as a percent number, for a target's unit "%" or for display: 0.125 -> 12.5.
+    Takes a number, an array or a column, and gives back the same kind.
+
+    >>> to_percent(0.125), to_percent(Fraction(1, 4))
+    (12.5, Fraction(25, 1))
+    >>> import pandas as pd
+    >>> to_percent(pd.Series([0.5, None])).tolist()
+    [50.0, nan]
+    """
+    return fraction * 100
+
+
+@overload
+def from_percent(percent: float) -> float: ...
+@overload
+def from_percent(percent: Fraction) -> Fraction: ...
+@overload
+def from_percent(percent: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]: ...
+@overload
+def from_percent(percent: pd.Series) -> pd.Series: ...
+def from_percent(percent: Any) -> Any:
+    """A percent number (as plans, scenarios and rules write rates) as a fraction: 8 -> 0.08.
+
+    >>> from_percent(8.0), from_percent(Fraction(25))
+    (0.08, Fraction(1, 4))
+    """
+    return percent / 100
 
 
 def is_money(unit: str) -> bool:

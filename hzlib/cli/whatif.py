@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ..errors import UsageError
 from ..safety import csv_text
 from ..textfmt import render_table
+from ..units import to_percent
 from ._common import EXIT_OK, check_output, emit, output_errors, output_suffix
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def _text(w: WhatIf, all_targets: bool) -> str:
             for p in g.points:
                 if p.year_end == p.year_end:
                     verdict = "能" if p.reaches(g.target) else "不能"
-                    lines.append(f"    {names[p.scenario_id]}（{ASSUMED_ZH}）：全年增长{p.year_end * 100:.2f}%，{verdict}实现目标")
+                    lines.append(f"    {names[p.scenario_id]}（{ASSUMED_ZH}）：全年增长{to_percent(p.year_end):.2f}%，{verdict}实现目标")
             lines.append(f"    历史走势：{g.band.sentence_zh()}")
     for note in w.growth_notes:
         lines.append(f"  - {note}")

@@ -35,6 +35,7 @@ from ..ingest.provenance import origin
 from ..plan.schema import Comparator, Target
 from ..targets import cumulative_profile_share
 from ..textfmt import fmt_number
+from ..units import from_percent, to_percent
 from .engine import profile_row
 from .measures import Contribution
 from .projects import unit_flags
@@ -164,10 +165,13 @@ def recompute(op: str, rows: pd.DataFrame, scale: float = 1.0) -> float | None:
         return float(len(rows))
     if op == "count_ratio":
         n = int((role == "分母").sum())
-        return (int((role == "分子").sum()) / n * 100.0) if n else None
+        return to_percent(int((role == "分子").sum()) / n) if n else None
     if op in ("ratio", "statistic_ratio"):
         den = float(np.nansum(v[role == "分母"]))
-        return float(np.nansum(v[role == "分子"])) / den * (100.0 if op == "ratio" else scale) if den else None
+        if not den:
+            return None
+        share = float(np.nansum(v[role == "分子"])) / den
+        return to_percent(share) if op == "ratio" else share * scale
     return None
 
 
@@ -331,8 +335,8 @@ def _actual(ev: Evaluation, t: Target, row: pd.Series) -> Derivation:
         rows = _record_rows(ev, rec, roles, fld, "indicator", "period", "jurisdiction", unit)
         scale = c.scale
         if fld == "cum_yoy":  # a published growth is shown as the file writes it, a percent number (3.4, not 0.034)
-            rows["value"] = rows["value"].astype(float) * 100.0
-            scale = c.scale / 100.0
+            rows["value"] = to_percent(rows["value"].astype(float))
+            scale = from_percent(c.scale)  # the rows now hold percent numbers, the factor to the figure loses its 100
         vals = [fmt_number(float(v), 2) for v in rows["value"]]
         if c.op == "statistic_ratio":
             formula = f"{shown} = {vals[0]} 万元 ÷ {vals[1]} 万元（统计数据同期累计值之比）"
@@ -375,15 +379,16 @@ def _follows(ev: Evaluation, t: Target, row: pd.Series, actual: Derivation) -> l
         prow, whose = _profile_used(ev, t)
         method = str(row["projection_method"])
         if method.startswith("按时序进度"):
-            share, how, prows = float(ev.period.progress), f"时序进度 {fmt_number(float(ev.period.progress) * 100, 1)}%", pd.DataFrame(columns=ROW_COLUMNS)
+            share = float(ev.period.progress)
+            how, prows = f"时序进度 {fmt_number(to_percent(share), 1)}%", pd.DataFrame(columns=ROW_COLUMNS)
         else:
             profile = [float(prow[c]) for c in _QUARTERS] if prow is not None else list(ev.plan.seasonal_profile or [])
             share = cumulative_profile_share(profile, ev.period.end_month)
             prows = _profile_rows(ev, prow) if prow is not None else pd.DataFrame(columns=ROW_COLUMNS)
             how = (
-                f"上年{whose}季度分布截至{ev.period.end_month}月占全年 {fmt_number(share * 100, 1)}%"
+                f"上年{whose}季度分布截至{ev.period.end_month}月占全年 {fmt_number(to_percent(share), 1)}%"
                 if prow is not None
-                else f"计划文件给出的季度分布截至{ev.period.end_month}月占全年 {fmt_number(share * 100, 1)}%"
+                else f"计划文件给出的季度分布截至{ev.period.end_month}月占全年 {fmt_number(to_percent(share), 1)}%"
             )
         formula = f"{_fmt(p, t.unit)} = 实际 {actual.shown} ÷ {how}"
         out.append(
@@ -576,7 +581,7 @@ def _reported_rows(reported: pd.DataFrame, unit: str, key: str, d: Any) -> pd.Da
     rec = reported[(reported["unit"].astype(str) == unit) & (reported["input_id"].astype(str) == key)].copy()
     unit_of = str(getattr(d, "unit", "") or "")
     if unit_of == "%":
-        rec["value"] = rec["value"].astype(float) * 100.0
+        rec["value"] = to_percent(rec["value"].astype(float))
     rec["label"] = getattr(d, "label", key)
     return _record_rows_from(rec, f"输入：{key}", unit_of)
 
@@ -646,18 +651,18 @@ def derive_totals(ev: Evaluation) -> dict[str, Derivation]:
     if c is not None and not _nan(c.rate):
         a = _ledger_rows(ev, flags.index, "分子", "completed_cum")
         b = _ledger_rows(ev, flags.index, "分母", "annual_plan")
-        shown = f"{fmt_number(c.rate * 100.0)}%"
+        shown = f"{fmt_number(to_percent(c.rate))}%"
         formula = (
             f"{shown} = Σ {len(a)} 个项目{_quantity('completed_cum', ev)} {fmt_number(float(np.nansum(a['value'].astype(float))))} 万元 ÷ "
-            f"年度计划投资 {fmt_number(float(np.nansum(b['value'].astype(float))))} 万元；{c.status.zh}（对照时序进度 {fmt_number(c.time_progress * 100.0)}%）"
+            f"年度计划投资 {fmt_number(float(np.nansum(b['value'].astype(float))))} 万元；{c.status.zh}（对照时序进度 {fmt_number(to_percent(c.time_progress))}%）"
         )
-        out["completion"] = Derivation("completion", "全部重点项目计划投资完成率", "completion", c.rate * 100.0, shown, formula, "ratio", _stack(a, b))
+        out["completion"] = Derivation("completion", "全部重点项目计划投资完成率", "completion", to_percent(c.rate), shown, formula, "ratio", _stack(a, b))
     ns = int(flags["new_starts"].sum())
     if ns > 0:
         decided = ("is_new_start", "actual_start")
         a = _ledger_rows(ev, flags.index[flags["new_started"].to_numpy() > 0], "分子", None, decided)
         b = _ledger_rows(ev, flags.index[flags["new_starts"].to_numpy() > 0], "分母", None, decided)
-        value = len(a) / len(b) * 100.0
+        value = to_percent(len(a) / len(b))
         shown = f"{fmt_number(value)}%"
         formula = f"{shown} = 已开工的计划新开工项目 {len(a)} 个 ÷ 计划新开工项目 {len(b)} 个"
         out["new_starts"] = Derivation("new_starts", "计划新开工项目开工率", "new_starts", value, shown, formula, "count_ratio", _stack(a, b))
@@ -687,7 +692,7 @@ def derive_unit(
     for rate, (num, den, zh) in _UNIT_RATES.items():
         if rate not in line.index or _nan(line[rate]):
             continue
-        value = float(line[rate]) * 100.0
+        value = to_percent(float(line[rate]))
         shown = f"{fmt_number(value)}%"
         if rate == "invest_completion":
             a = _ledger_rows(ev, flags.index, "分子", "completed_cum")
@@ -705,7 +710,7 @@ def derive_unit(
             op = "count_ratio"
         out.append(Derivation(unit, f"{unit}·{zh}", rate, value, shown, formula, op, _stack(a, b)))
     if "invest_status" in line.index:
-        tp = float(ev.period.progress) * 100.0
+        tp = to_percent(float(ev.period.progress))
         zh = STATUS_ZH.get(str(line["invest_status"]), str(line["invest_status"]))
         inv = next((d for d in out if d.figure == "invest_completion"), None)
         formula = f"{zh}：计划投资完成率 {inv.shown if inv else '—'} 对照时序进度 {fmt_number(tp)}%"

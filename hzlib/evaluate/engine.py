@@ -24,6 +24,7 @@ from ..plan.indicators import effective_basis
 from ..plan.schema import Measure, Plan, Target
 from ..targets import Checkpoint, checkpoints_table, cumulative_profile_share, plan_checkpoints, quarter_period
 from ..textfmt import fmt_number
+from ..units import from_percent, to_percent
 from . import projects as pj
 from .classify import classify_projects
 from .coverage import Coverage, data_coverage
@@ -222,10 +223,11 @@ def evaluate(plan: Plan, quarter: str | Period, data: EvaluationData, *, coverag
         j = judge_target(t, actual, cp.checkpoint, is_checkpoint=cp.is_checkpoint, tolerances=plan.tolerances)
         gap, st, note = j.gap, j.status, j.note or m.reason
         req = math.nan
-        if t.measure is Measure.GROWTH and actual is not None and t.value is not None and period.end_month < 12 and period.is_quarter_end:
+        target_fraction = t.fraction  # a growth target is in %, so this is None only when the plan gives no value
+        if t.measure is Measure.GROWTH and actual is not None and target_fraction is not None and period.end_month < 12 and period.is_quarter_end:
             profile = _profile(data, t.scope.jurisdiction, t.indicator, plan.year)
             if profile:
-                req = required_growth(t.value / 100.0, profile, actual / 100.0, period.quarter) * 100.0
+                req = to_percent(required_growth(target_fraction, profile, from_percent(actual), period.quarter))
         proj, proj_how, remaining = (None, "", "")
         if actual is not None:
             own = _profile(data, t.scope.jurisdiction, t.indicator, plan.year)

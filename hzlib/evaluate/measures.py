@@ -34,7 +34,7 @@ from ..glossary import Status
 from ..periods import Period, same_period
 from ..plan.indicators import INDICATORS, STATISTICS, Indicator, effective_basis
 from ..plan.schema import Basis, Measure, Plan, Scope, Target
-from ..units import CNY_UNITS, from_wan
+from ..units import CNY_UNITS, from_wan, to_percent
 from .coverage import Coverage
 from .scope import Selection, has_values, missing_column_reason, select_projects
 
@@ -185,7 +185,7 @@ def _b(s: Rows, col: str) -> pd.Series:
 def _rate(num: int, den: int, what: str) -> Measurement:
     if den <= 0:
         return Measurement.none(Basis.LEDGER, f"范围内没有{what}（分母为零）")
-    return Measurement(num / den * 100.0, Basis.LEDGER, count=num, denominator=float(den))
+    return Measurement(to_percent(num / den), Basis.LEDGER, count=num, denominator=float(den))
 
 
 def _money(value_wan: float, t: Target) -> float:
@@ -234,7 +234,7 @@ def _invest_completion(s: Rows, t: Target, ctx: MeasureContext) -> Measurement:
     plan = float(s["annual_plan"].fillna(0.0).sum())
     if plan <= 0:
         return Measurement.none(Basis.LEDGER, "范围内项目没有年度计划投资")
-    m = Measurement(float(s["completed_cum"].sum()) / plan * 100.0, Basis.LEDGER, denominator=plan)
+    m = Measurement(to_percent(float(s["completed_cum"].sum()) / plan), Basis.LEDGER, denominator=plan)
     return replace(m, contribution=Contribution("ratio", s.index, s.index, s.index, "completed_cum", "annual_plan"))
 
 
@@ -307,7 +307,7 @@ def _completed_share(s: Rows, part: pd.Series) -> Measurement:
     total = float(s["completed_cum"].sum())
     if total <= 0:
         return Measurement.none(Basis.LEDGER, "范围内项目没有完成投资")
-    m = Measurement(float(s["completed_cum"][part].sum()) / total * 100.0, Basis.LEDGER)
+    m = Measurement(to_percent(float(s["completed_cum"][part].sum()) / total), Basis.LEDGER)
     return replace(m, contribution=Contribution("ratio", s.index, _labels(part), s.index, "completed_cum", "completed_cum"))
 
 
@@ -343,7 +343,7 @@ def _statistics(t: Target, ctx: MeasureContext) -> Measurement:
     if by.empty:
         return Measurement.none(Basis.STATISTICS, f"统计数据中没有{t.scope.jurisdiction}{ctx.period.label_zh()}的指标")
 
-    def used(m: Measurement, ids: list[str], fld: str, scale: float = 100.0) -> Measurement:
+    def used(m: Measurement, ids: list[str], fld: str, scale: float = to_percent(1.0)) -> Measurement:  # fraction rows, percent figure
         op = "statistic_ratio" if len(ids) == 2 else "statistic"
         return replace(m, contribution=Contribution(op, records=by.loc[ids].reset_index(), fields=(fld,), scale=scale))
 
@@ -354,12 +354,10 @@ def _statistics(t: Target, ctx: MeasureContext) -> Measurement:
 
     if t.measure is Measure.GROWTH:
         if ind in by.index and pd.notna(by.at[ind, "cum_yoy"]):
-            return used(Measurement(float(by.at[ind, "cum_yoy"]) * 100.0, Basis.STATISTICS, "统计数据（公布的累计同比增速）"), [ind], "cum_yoy")
+            return used(Measurement(to_percent(float(by.at[ind, "cum_yoy"])), Basis.STATISTICS, "统计数据（公布的累计同比增速）"), [ind], "cum_yoy")
         return Measurement.none(Basis.STATISTICS, f"统计数据中没有{INDICATORS[ind].zh}本期的累计增速")
     if t.measure is Measure.SHARE:
-        published = level(ind)
-        if published is not None:
-            return used(Measurement(published * 100.0, Basis.STATISTICS, "统计数据（公布的占比）"), [ind], "level")
+        # a share has no level of its own (the reader refuses one: ingest/validate.py check_share_levels)
         share_of = INDICATORS[ind].share_of
         assert share_of is not None
         num, den = level(share_of[0]), level(share_of[1])
@@ -367,7 +365,7 @@ def _statistics(t: Target, ctx: MeasureContext) -> Measurement:
             return Measurement.none(
                 Basis.STATISTICS, f"统计数据中没有本期{STATISTICS.get(share_of[0], share_of[0])}和{STATISTICS.get(share_of[1], share_of[1])}的累计值"
             )
-        return used(Measurement(num / den * 100.0, Basis.STATISTICS, "统计数据（同期累计值之比）"), list(share_of), "level")
+        return used(Measurement(to_percent(num / den), Basis.STATISTICS, "统计数据（同期累计值之比）"), list(share_of), "level")
     value = level(ind)
     if value is None:
         return Measurement.none(Basis.STATISTICS, f"统计数据中没有{INDICATORS[ind].zh}本期的累计值")

@@ -29,6 +29,7 @@ from ..arithmetic import DEFAULT_NEAR_PP, ScheduleCheck, Status, completion_vs_s
 from ..contracts import BATCH_ZH, LEDGER_COLUMNS, PROCEDURES
 from ..periods import Period
 from ..plan.indicators import INDICATORS
+from ..units import to_percent
 from .measures import NO_PROCEDURES, NO_PROGRESS
 from .scope import filled_columns
 
@@ -179,7 +180,7 @@ def project_status(ledger: pd.DataFrame, progress: pd.DataFrame, period: str | P
         out["completion_ratio"] = np.where(plan > 0, out["completed_cum"] / plan, np.nan)
     tp = float(p.progress)
     out["time_progress"] = tp
-    out["gap_pp"] = (out["completion_ratio"] - tp) * 100.0
+    out["gap_pp"] = to_percent(out["completion_ratio"] - tp)
     return out
 
 
@@ -258,7 +259,7 @@ def unit_rates(status: pd.DataFrame, period: str | Period, by: str | list[str] =
     for rate, col in NO_DATA_COLUMNS.items():
         g[col] = gaps.get(rate, "")
     g["time_progress"] = float(Period.parse(period).progress)
-    g["invest_gap_pp"] = (g["invest_completion"] - g["time_progress"]) * 100.0
+    g["invest_gap_pp"] = to_percent(g["invest_completion"] - g["time_progress"])
     return g
 
 
@@ -365,7 +366,7 @@ def unit_statuses(units: pd.DataFrame, near_pp: float, start_checkpoint: float |
         return out
 
     u["invest_status"] = status(u["invest_gap_pp"], u["invest_completion"], u["annual_plan"] > 0, True)
-    start_gap = u["start_rate"] * 100.0 - (start_checkpoint if start_checkpoint is not None else np.nan)
+    start_gap = to_percent(u["start_rate"]) - (start_checkpoint if start_checkpoint is not None else np.nan)
     u["start_status"] = status(start_gap, u["start_rate"], u["new_starts"] > 0, start_checkpoint is not None)
     return u
 

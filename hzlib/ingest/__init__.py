@@ -138,13 +138,17 @@ def read_tasks(path: str | Path, *, sheet: str | None = None, year: int | None =
     return read_data(path, "tasks", sheet=sheet, year=year, mapping=mapping)
 
 
+#: Tie-break weight of each recognised column in :func:`_score` (a score, not a rate).
+_PER_FOUND_COLUMN = 0.01
+
+
 def _score(raw: RawTable, kind: str, extra: dict[str, str] | None = None) -> float:
     info = find_header(raw.cells, kind, extra)
     if info is None:
         return 0.0
     required = {c.id for c in CONTRACTS[kind] if c.required}
     found = set(info.ids.values())
-    return len(required & found) / len(required) + 0.01 * len(found)
+    return len(required & found) / len(required) + _PER_FOUND_COLUMN * len(found)
 
 
 def guess_kind(

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import WARNING, Problem
+from ..units import to_percent
 from .result import ReadResult
 from .table import cell_problems
 from .validate import check_progress, fmt_numbers, header_of, row_refs, where
@@ -269,10 +270,10 @@ def check_completion_pct(r: ReadResult) -> list[Problem]:
         return []
     month = max(r.cumulative)
     col = r.cumulative[month]
-    typed = r.extra["completion_pct"] * 100.0
+    typed = to_percent(r.extra["completion_pct"])
     plan = r.frame["annual_plan"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        computed = col.values / plan * 100.0
+        computed = to_percent(col.values / plan)
     bad = typed.notna() & computed.notna() & (plan > 0) & ((typed - computed).abs() > PCT_TOLERANCE_PP)
     h = header_of(r, "completion_pct")
     return cell_problems(

@@ -37,6 +37,7 @@ import pandas as pd
 from ..contracts import BATCH_ZH, LEDGER_COLUMNS, LEDGER_SHEET_COLUMNS, LEVEL_ZH, OWNERSHIP_ZH, PROGRESS_COLUMNS, Column
 from ..errors import ERROR, Problem
 from ..history import Snapshot, keep_then_write
+from ..units import to_percent
 from . import read_ledger, read_progress
 from .combine import fill_level, merge_progress
 from .derive import _key
@@ -61,7 +62,12 @@ def _column_text(c: Column, s: pd.Series) -> pd.Series:
     if c.kind in ("money", "usd", "number"):
         return _number_text(s)
     if c.kind == "percent":
-        return _number_text(s.astype(float) * 100.0)
+        # percent numbers; one of at most 1 carries its % sign, or a column of them alone would
+        # be read back as fractions (0.5 as 50%, see ingest.parse.parse_percent)
+        pct = to_percent(s.astype(float))
+        text = _number_text(pct)
+        small = pct.notna() & (pct.round(6).abs() > 0) & (pct.round(6).abs() <= 1)
+        return text.where(~small, text + "%")
     if c.kind == "date":
         return pd.to_datetime(s).dt.strftime("%Y-%m-%d").fillna("")
     if c.kind == "bool":
@@ -81,7 +87,7 @@ def contract_csv(frame: pd.DataFrame, columns: tuple[Column, ...]) -> str:
     P1,2019-06,1200.5
     """
     out = pd.DataFrame({c.zh: _column_text(c, frame[c.id]) for c in columns if c.id in frame.columns})
-    return out.to_csv(index=False, lineterminator="\n")
+    return str(out.to_csv(index=False, lineterminator="\n"))
 
 
 @dataclass

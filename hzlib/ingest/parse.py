@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..periods import PeriodError, canonical_label
+from ..units import from_percent
 from .aliases import BOOL_VALUES, normalise_value
 from .cells import factorize_cells
 
@@ -267,10 +268,10 @@ def parse_percent(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, bool]:
     plain = num.notna() & ~explicit
     as_fractions = bool((num[plain].abs() <= 1).all()) if plain.any() else False
     out = num.copy()
-    out[explicit] = num[explicit] / 100
+    out[explicit] = from_percent(num[explicit])
     mixed = pd.Series(False, index=s.index)
     if not as_fractions:
-        out[plain] = num[plain] / 100
+        out[plain] = from_percent(num[plain])
         mixed = plain & (num.abs() > 0) & (num.abs() <= 1)
     return out.astype(float), bad.astype(bool), mixed.astype(bool), as_fractions
 

@@ -44,6 +44,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from ..errors import ERROR, WARNING, Problem
+from ..plan.indicators import INDICATORS, STATISTICS
 from .aliases import CONTRACTS, span_end, split_header
 from .repeated_periods import check_repeated_periods
 from .result import ReadResult
@@ -426,7 +427,39 @@ def check_progress(r: ReadResult, ledger: ReadResult | pd.DataFrame | None = Non
 def check_indicators(r: ReadResult) -> list[Problem]:
     """Checks across the rows of an indicators file."""
     # one period written two ways is one key (periods are canonical): equal values are one figure, else an error
-    return check_repeated_periods(r, ["jurisdiction", "period", "indicator"], ["level", "cum_yoy"]) + check_wan_magnitudes(r)
+    return check_repeated_periods(r, ["jurisdiction", "period", "indicator"], ["level", "cum_yoy"]) + check_wan_magnitudes(r) + check_share_levels(r)
+
+
+def check_share_levels(r: ReadResult) -> list[Problem]:
+    """A share indicator (民间投资占比 …) has no 累计值: the 累计值 column holds money (read in 万元
+    with the header's unit), so a share written there would be taken as an amount and shown
+    a hundred or a million times too large. The share is the ratio of the two amounts
+    (:attr:`hzlib.plan.indicators.Indicator.share_of`), each on its own row.
+
+    Example: a row 汉中市, 2023Q2, private_inv_share, 累计值 37.5 is an error on its 累计值 cell
+    (``tests/test_rate_units.py``); the rows of private_inv and fai give the share.
+    """
+    f = r.frame
+    if "level" not in f.columns or "indicator" not in f.columns:
+        return []
+    shares = {i.id: i for i in INDICATORS.values() if i.share_of is not None}
+    ind = f["indicator"].astype("string")
+    bad = ind.isin(list(shares)).fillna(False) & f["level"].notna()
+    if not bad.any():
+        return []
+
+    def message(idx: pd.Index) -> pd.Series:
+        def one(i: object) -> str:
+            share = shares[str(ind[i])]
+            assert share.share_of is not None
+            num, den = (STATISTICS.get(k, k) for k in share.share_of)
+            return (
+                f"{share.zh}是比率，不是累计值：请分别填写 {num} 和 {den} 的累计值（各占一行），占比由两者之比算出 / a share has no level: give its two amounts"
+            )
+
+        return pd.Series([one(i) for i in idx], index=idx)
+
+    return cell_problems(where(r), r.rows, bad, header_of(r, "level"), message)
 
 
 def check_profiles(r: ReadResult) -> list[Problem]:

@@ -219,7 +219,7 @@ def _catalogue() -> dict[str, Indicator]:
                 zh,
                 (Basis.STATISTICS,),
                 (Measure.SHARE,),
-                f"统计口径：{STATISTICS[num]} ÷ {STATISTICS[den]}（同期累计值），或统计部门公布的占比",
+                f"统计口径：{STATISTICS[num]} ÷ {STATISTICS[den]}（同期累计值）",
                 f"{zh}60%",
                 share_of=(num, den),
             )

@@ -21,7 +21,7 @@ from ..arithmetic import DEFAULT_NEAR_PP
 from ..contracts import BATCH_ZH, LEVEL_ZH
 from ..errors import FieldProblems
 from ..schemabase import DOC_ID_PATTERN, ID_PATTERN, StrictModel, written_with_percent_sign
-from ..units import ALL_UNITS, CNY_UNITS, MONEY_UNITS, PERCENT, USD_UNITS
+from ..units import ALL_UNITS, CNY_UNITS, MONEY_UNITS, PERCENT, USD_UNITS, from_percent
 
 __all__ = [
     "Basis",
@@ -450,7 +450,7 @@ class Target(_Strict):
         """The value as a fraction when it is a percentage (8 -> 0.08)."""
         if self.value is None or not self.is_percent:
             return None
-        return self.value / 100.0
+        return float(from_percent(self.value))
 
 
 class Tolerances(_Strict):

@@ -20,6 +20,7 @@ import pandas as pd
 from .. import charts
 from ..charts_style import chart_style, savefig
 from ..plan.schema import Measure, Phasing
+from ..units import to_percent
 from .model import ReportModel, ranked_rates
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -124,7 +125,7 @@ def start_rate_chart(m: ReportModel) -> Chart | None:
     cp = None
     if m.start_target is not None:
         cp = float(m.target(m.start_target)["checkpoint"])
-    data = pd.DataFrame({"unit": has.index.astype(str), "rate": has["start_rate"] * 100, "status": has["start_status"]}).reset_index(drop=True)
+    data = pd.DataFrame({"unit": has.index.astype(str), "rate": to_percent(has["start_rate"]), "status": has["start_status"]}).reset_index(drop=True)
     title = "分单位新开工项目开工率（%）"
     return Chart("分单位开工率", data, lambda: charts.unit_rate_chart(list(data["unit"]), list(data["rate"]), cp, title, statuses=list(data["status"])))
 
@@ -135,7 +136,7 @@ def completion_chart(m: ReportModel) -> Chart | None:
     if u.empty or not (u["annual_plan"] > 0).any():
         return None
     has = u[u["annual_plan"] > 0]
-    data = pd.DataFrame({"unit": has.index.astype(str), "rate": has["invest_completion"] * 100, "status": has["invest_status"]}).reset_index(drop=True)
+    data = pd.DataFrame({"unit": has.index.astype(str), "rate": to_percent(has["invest_completion"]), "status": has["invest_status"]}).reset_index(drop=True)
     tp = float(m.period.progress)
     near = m.plan.tolerances.near_pp
     return Chart(
@@ -165,7 +166,7 @@ def checkpoint_paths_chart(m: ReportModel) -> Chart | None:
             continue
         cps = m.evaluation.checkpoint_path.loc[t.id]  # the evaluation's checkpoints at each quarter end
         assert t.value is not None
-        paths[t.label] = [float(c) / float(t.value) * 100.0 for c in cps if not pd.isna(c)]
+        paths[t.label] = [to_percent(float(c) / float(t.value)) for c in cps if not pd.isna(c)]
     groups: dict[tuple[float, ...], list[str]] = {}
     for label, vals in paths.items():
         groups.setdefault(tuple(round(v, 6) for v in vals), []).append(label)
@@ -192,7 +193,7 @@ def ranking_chart(m: ReportModel) -> Chart | None:
         if not rates:
             return None
         rate, zh = next(iter(rates.items()))
-        value, title = rk[rate] * 100, f"{zh}（%，由高到低排列，不评比）"
+        value, title = to_percent(rk[rate]), f"{zh}（%，由高到低排列，不评比）"
     data = pd.DataFrame({"kind": rk["kind_zh"], "unit": rk["unit"], "value": value, "rank": rk["rank"], "award": rk["award"], "tone": rk["award_tone"]})
     data = data[data["value"].notna()].reset_index(drop=True)
     return Chart("排名" if scored else "分单位进度", data, lambda: charts.ranking_chart(data, title, higher_is_better=True))

@@ -34,6 +34,7 @@ from ..plan.indicators import INDICATORS, effective_basis
 from ..plan.schema import Basis, Measure, Plan
 from ..scoring.report import Scores, ScoringSetup, score_evaluations
 from ..textfmt import fmt_number
+from ..units import to_percent
 from .monthly import MonthlyBulletin, build_monthly, check_month, is_month_request, months_with_data
 
 __all__ = ["ReportModel", "build_report", "order_units", "scores_ranking", "RANKING_COLUMNS", "JUDGED", "STATUS_ORDER"]
@@ -112,7 +113,7 @@ class ReportModel:
         p = self.period
         end = p.end_date
         head = f"{self.plan.jurisdiction}{self.plan.year}年重点项目建设{'月通报' if self.monthly is not None else '季度通报'}"
-        sub = f"{self.period_zh}（截至{end.month}月{end.day}日，时序进度{fmt_number(float(p.progress) * 100, 2)}%）"
+        sub = f"{self.period_zh}（截至{end.month}月{end.day}日，时序进度{fmt_number(to_percent(float(p.progress)), 2)}%）"
         return f"{head}｜{sub}"
 
     @property
@@ -311,9 +312,9 @@ def _indicator_trends(plan: Plan, data: EvaluationData, period: Period, targets:
         for q in range(1, 5):
             m = 3 * q
             hit = by_month.get(m) if m <= period.end_month else None
-            vals[f"q{q}"] = float(hit.cum_yoy) * 100.0 if hit is not None and pd.notna(hit.cum_yoy) else None
+            vals[f"q{q}"] = to_percent(float(hit.cum_yoy)) if hit is not None and pd.notna(hit.cum_yoy) else None
         now = by_month.get(period.end_month) if period.year == plan.year else None
-        latest = float(now.cum_yoy) * 100.0 if now is not None and pd.notna(now.cum_yoy) else None
+        latest = to_percent(float(now.cum_yoy)) if now is not None and pd.notna(now.cum_yoy) else None
         level = float(now.level) if now is not None and "level" in g.columns and pd.notna(now.level) else None
         if all(v is None for v in vals.values()) and latest is None:
             continue
@@ -383,7 +384,7 @@ def _fmt_actual(row: pd.Series) -> str:
     if pd.isna(row["actual"]):
         return Status.NO_DATA.zh
     unit = row["unit"]
-    s = fmt_number(float(row["actual"]), 1 if unit == "%" else 2) + unit
+    s: str = fmt_number(float(row["actual"]), 1 if unit == "%" else 2) + unit
     if not pd.isna(row["checkpoint"]):
         s += f"/本期目标{fmt_number(float(row['checkpoint']), 1 if unit == '%' else 2)}{unit}"
     return s
@@ -440,13 +441,13 @@ def _sentences(model_parts: dict[str, object], plan: Plan, period: Period, ev: E
         model_parts["completion"] = {
             "completed_wan": c.completed,
             "planned_wan": c.planned,
-            "rate": c.rate * 100.0,
+            "rate": to_percent(c.rate),
             "gap_pp": c.gap_pp,
             "status": c.status.value,
         }
     if len(tot) and float(tot["new_starts"]) > 0 and (coverage.progress is None or ledger_current):
         ns, started = int(tot["new_starts"]), int(tot["new_started"])
-        out.append(f"{ns}个计划新开工项目已开工{started}个，开工率{started / ns * 100:.1f}%，尚有{ns - started}个未开工。")
+        out.append(f"{ns}个计划新开工项目已开工{started}个，开工率{to_percent(started / ns):.1f}%，尚有{ns - started}个未开工。")
         refs[out[-1]] = (("total", "new_starts"),)
         model_parts["new_starts"] = {"planned": ns, "started": started}
     return out

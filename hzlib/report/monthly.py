@@ -22,8 +22,9 @@ time progress:
 >>> st = pd.DataFrame({"project_id": ["a", "b"], "unit": ["甲镇", "乙镇"], "level": ["city", "county"],
 ...                    "annual_plan": [600.0, 400.0], "completed_cum": [300.0, 50.0]})
 >>> row = progress_rows(st, Period.parse("2024-05")).iloc[0]
->>> [round(float(row[c]) * k, 2) for c, k in (("completion", 100), ("time_progress", 100), ("gap_pp", 1))]
-[35.0, 41.67, -6.67]
+>>> from hzlib.units import to_percent
+>>> [round(to_percent(float(row[c])), 2) for c in ("completion", "time_progress")], round(float(row["gap_pp"]), 2)
+([35.0, 41.67], -6.67)
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from ..evaluate.projects import behind_schedule
 from ..periods import Period, period_ends, same_period
 from ..plan.schema import Plan, Tolerances
 from ..textfmt import fmt_number
+from ..units import to_percent
 
 __all__ = [
     "MonthlyBulletin",
@@ -284,7 +286,7 @@ def month_statistics(indicators: pd.DataFrame, month: Period, indicator_names: d
                 "indicator": key[1],
                 "indicator_zh": indicator_names.get(key[1], key[1]),
                 "level": level,
-                "cum_yoy": float(r.cum_yoy) * 100.0 if pd.notna(r.cum_yoy) else float("nan"),
+                "cum_yoy": to_percent(float(r.cum_yoy)) if pd.notna(r.cum_yoy) else float("nan"),
                 "target": target,
             }
         )
@@ -295,7 +297,7 @@ def _sentences(
     plan: Plan, month: Period, progress: pd.DataFrame, openings: pd.DataFrame, behind: pd.DataFrame, statistics: pd.DataFrame, next_q: Period
 ) -> list[str]:
     pzh = month.label_zh()
-    tp = float(month.progress) * 100.0
+    tp = to_percent(float(month.progress))
     out = [
         f"本通报为{plan.jurisdiction}{plan.year}年重点项目建设月通报（{pzh}，时序进度{month.end_month}/12即{fmt_number(tp, 2)}%）："
         f"通报重点项目进展；各项目标按季度考核，下一次考核为{next_q.label_zh()}（{next_q.label()}）。"
@@ -315,7 +317,7 @@ def _sentences(
     ns = o.loc["计划新开工项目开工"]
     if ns["planned"]:
         out.append(
-            f"{int(ns['planned'])}个计划新开工项目已开工{int(ns['done'])}个（开工率{fmt_number(float(ns['rate']) * 100, 1)}%），"
+            f"{int(ns['planned'])}个计划新开工项目已开工{int(ns['done'])}个（开工率{fmt_number(to_percent(float(ns['rate'])), 1)}%），"
             f"按计划开工时间截至本月应开工{int(ns['due'])}个。"
         )
     cp = o.loc["计划年内竣工项目竣工"]

@@ -91,7 +91,11 @@ def preload(path: str | Path, key: str) -> None:
 def open_report(plan: str, quarter: str, data_dir: str = "", allow_partial: bool = False, scenario: str = "") -> ReportModel:
     """Check the parameters and return the report model of ``plan`` at ``quarter`` (of a what-if
     ``scenario`` when one is named): the one already built for the same inputs in this process,
-    or a new one."""
+    or a new one.
+
+    ``hz run`` hashes a report's inputs once and preloads its model under that key; the files are
+    hashed again here on purpose, once per notebook: the preloaded model is used only while its
+    files still hash the same, so a file edited meanwhile gives a new model, never a stale one."""
     install_error_handler()
     check_parameters(plan, quarter, data_dir, allow_partial)
     if not isinstance(scenario, str):

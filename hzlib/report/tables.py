@@ -13,6 +13,7 @@ from ..contracts import BATCH_ZH, LEVEL_ZH
 from ..evaluate.derivation import derive_all, provenance_sheet
 from ..glossary import CUMULATIVE_ZH
 from ..scoring.tables import item_table
+from ..units import to_percent
 from .model import ReportModel
 
 __all__ = ["excel_tables", "targets_numeric", "units_numeric", "monthly_tables"]
@@ -51,12 +52,12 @@ def units_numeric(m: ReportModel) -> pd.DataFrame:
             "项目数（个）": u["projects"],
             "新开工项目（个）": u["new_starts"],
             "已开工（个）": u["new_started"],
-            "开工率（%）": u["start_rate"] * 100,
+            "开工率（%）": to_percent(u["start_rate"]),
             "手续办结（个）": u["new_procedures_done"],
-            "前期手续办结率（%）": u["procedure_rate"] * 100,
+            "前期手续办结率（%）": to_percent(u["procedure_rate"]),
             "年度计划投资（万元）": u["annual_plan"],
             "完成投资（万元）": u["completed_cum"],
-            "计划投资完成率（%）": u["invest_completion"] * 100,
+            "计划投资完成率（%）": to_percent(u["invest_completion"]),
             "与时序进度差（百分点）": u["invest_gap_pp"],
             "完成率状态": [Status(s).zh for s in u["invest_status"]],
             "计划竣工（个）": u["planned_completions"],
@@ -80,7 +81,7 @@ def _actions(df: pd.DataFrame, kind: str) -> pd.DataFrame:
     if "级别" in out.columns:
         out["级别"] = out["级别"].map(LEVEL_ZH).fillna("")
     if kind == "behind":
-        out["完成率（%）"] = (df["completion_ratio"] * 100).to_numpy()
+        out["完成率（%）"] = to_percent(df["completion_ratio"]).to_numpy()
         out["落后时序进度（百分点）"] = (-df["gap_pp"]).to_numpy()
     for c in ("计划开工时间", "计划竣工时间"):
         if c in out.columns:
@@ -128,9 +129,9 @@ def excel_tables(m: ReportModel) -> dict[str, pd.DataFrame]:
             {
                 "类别": rk["kind_zh"],
                 "单位": rk["unit"],
-                "计划投资完成率（%）": rk["invest_completion"] * 100,
-                "开工率（%）": rk["start_rate"] * 100,
-                "前期手续办结率（%）": rk["procedure_rate"] * 100,
+                "计划投资完成率（%）": to_percent(rk["invest_completion"]),
+                "开工率（%）": to_percent(rk["start_rate"]),
+                "前期手续办结率（%）": to_percent(rk["procedure_rate"]),
                 "说明": rk["note"],
             }
         )
@@ -211,8 +212,8 @@ def monthly_tables(m: ReportModel) -> dict[str, pd.DataFrame]:
                 "项目数（个）": p["projects"],
                 "年度计划投资（万元）": p["annual_plan"],
                 "累计完成投资（万元）": p["completed_cum"],
-                "完成年度计划（%）": p["completion"] * 100,
-                "时序进度（%）": p["time_progress"] * 100,
+                "完成年度计划（%）": to_percent(p["completion"]),
+                "时序进度（%）": to_percent(p["time_progress"]),
                 "与时序进度差（百分点）": p["gap_pp"],
                 "状态": [Status(s).zh for s in p["status"]],
             }
@@ -223,7 +224,7 @@ def monthly_tables(m: ReportModel) -> dict[str, pd.DataFrame]:
                 "全年计划（个）": o["planned"],
                 "按计划截至本月应完成（个）": o["due"],
                 "截至本月已完成（个）": o["done"],
-                "占全年计划（%）": o["rate"] * 100,
+                "占全年计划（%）": to_percent(o["rate"]),
             }
         ),
         "落后项目分单位": pd.DataFrame(

@@ -28,6 +28,7 @@ from ..evaluate.projects import NO_DATA_COLUMNS, RATE_COLUMNS
 from ..glossary import CUMULATIVE_ZH, MILESTONE_ZH
 from ..scoring.tables import item_table, prize_table, special_lines
 from ..textfmt import fmt_number
+from ..units import to_percent
 from .model import JUDGED, ReportModel, ranked_rates
 
 __all__ = [
@@ -253,10 +254,10 @@ def units_view(m: ReportModel, *, refs: bool = False) -> HTMLTable:
     key = u.columns[0]
     df = pd.DataFrame({"责任单位": u[key], "项目数": u["projects"].map(lambda v: f"{int(v)}")})
     df[MILESTONE_ZH["start"]] = [f"{int(a)}/{int(b)}" if b else "—" for a, b in zip(u["new_started"], u["new_starts"])]
-    df["开工率"] = (u["start_rate"] * 100).map(lambda v: fmt_value(v, "%", 1))
-    df["手续办结率"] = (u["procedure_rate"] * 100).map(lambda v: fmt_value(v, "%", 1))
+    df["开工率"] = to_percent(u["start_rate"]).map(lambda v: fmt_value(v, "%", 1))
+    df["手续办结率"] = to_percent(u["procedure_rate"]).map(lambda v: fmt_value(v, "%", 1))
     df["完成投资（亿元）"] = (u["completed_cum"] / 1e4).map(lambda v: fmt_number(v, 2))
-    df["完成率"] = (u["invest_completion"] * 100).map(lambda v: fmt_value(v, "%", 1))
+    df["完成率"] = to_percent(u["invest_completion"]).map(lambda v: fmt_value(v, "%", 1))
     df["与时序进度差"] = u["invest_gap_pp"].map(lambda v: fmt_gap(v, "pp"))
     df["状态"] = [Status(s).zh for s in u["invest_status"]]
     # a rate the ledger cannot give (its columns are missing) is 无数据 for every unit, with the reason
@@ -300,7 +301,7 @@ def _progress_order_view(m: ReportModel) -> HTMLTable:
     have = ranked_rates(rk)
     df = pd.DataFrame({"类别": rk["kind_zh"], "单位": rk["unit"]})
     for col, zh in (("invest_completion", "计划投资完成率"), ("start_rate", "开工率"), ("procedure_rate", "前期手续办结率")):
-        df[zh] = (rk[col] * 100).map(lambda v: fmt_value(v, "%", 1)) if col in have else Status.NO_DATA.zh
+        df[zh] = to_percent(rk[col]).map(lambda v: fmt_value(v, "%", 1)) if col in have else Status.NO_DATA.zh
     df["说明"] = rk["note"]
     return html_table(df, text=f"（分单位进度：{len(df)} 个单位）", narrow=("类别",))
 
@@ -347,7 +348,7 @@ def actions_view(m: ReportModel, kind: str) -> HTMLTable:
     elif kind == "behind":
         base["年度计划投资（万元）"] = df["annual_plan"].map(lambda v: fmt_number(v, 0))
         base["完成投资（万元）"] = df["completed_cum"].map(lambda v: fmt_number(v, 0))
-        base["完成率"] = (df["completion_ratio"] * 100).map(lambda v: fmt_value(v, "%", 1))
+        base["完成率"] = to_percent(df["completion_ratio"]).map(lambda v: fmt_value(v, "%", 1))
         # gap_pp is negative when behind; the header says 落后, so show how far, without a sign
         base["落后时序进度"] = df["gap_pp"].map(lambda v: "—" if pd.isna(v) else f"{fmt_number(-float(v), 1)}个百分点")
     else:
@@ -456,8 +457,8 @@ def monthly_progress_view(m: ReportModel) -> HTMLTable:
             "项目数（个）": p["projects"].map(lambda v: f"{int(v)}"),
             "年度计划投资（亿元）": (p["annual_plan"] / 1e4).map(lambda v: fmt_number(v, 2)),
             "累计完成投资（亿元）": (p["completed_cum"] / 1e4).map(lambda v: fmt_number(v, 2)),
-            "完成年度计划": (p["completion"] * 100).map(lambda v: fmt_value(v, "%", 2)),
-            "时序进度": [f"{mb.month.end_month}/12（{fmt_number(v * 100, 2)}%）" for v in p["time_progress"]],
+            "完成年度计划": to_percent(p["completion"]).map(lambda v: fmt_value(v, "%", 2)),
+            "时序进度": [f"{mb.month.end_month}/12（{fmt_number(to_percent(v), 2)}%）" for v in p["time_progress"]],
             "与时序进度差": p["gap_pp"].map(lambda v: fmt_gap(v, "pp")),
             "状态": [Status(s).zh for s in p["status"]],
         }
@@ -477,7 +478,7 @@ def monthly_openings_view(m: ReportModel) -> HTMLTable:
             "全年计划（个）": o["planned"].map(str),
             "按计划截至本月应完成（个）": o["due"].map(str),
             "截至本月已完成（个）": o["done"].map(str),
-            "占全年计划": (o["rate"] * 100).map(lambda v: fmt_value(v, "%", 1)),
+            "占全年计划": to_percent(o["rate"]).map(lambda v: fmt_value(v, "%", 1)),
         }
     )
     return html_table(df, text=f"（开工与竣工：{len(df)} 行）")

@@ -34,6 +34,7 @@ from ..errors import ERROR, WARNING, InputError, Problem
 from ..glossary import INCOMPLETE_ZH
 from ..periods import Period
 from ..textfmt import fmt_number
+from ..units import from_percent, to_percent
 from .rules import (
     Award,
     Checkpoint,
@@ -227,7 +228,7 @@ def value_text(d: InputDef, v: float | dict[str, float | None] | None) -> str:
     if v is None or v != v:
         return "缺"
     if d.is_percent:
-        return f"{fmt_number(v * 100, 2)}%"
+        return f"{fmt_number(to_percent(v), 2)}%"
     if d.is_bool:
         return "是" if v >= 0.5 else "否"
     return f"{fmt_number(v, 2)}{d.unit}"
@@ -308,7 +309,7 @@ def _ratio(item: RatioItem, k: _Kind) -> _Outcome:
             notes.append(f"{dd.label}为 {value_text(dd, d)}，无法计算比例")
             extra.append("分母为 0")
             continue
-        text = f"{dn.label} {value_text(dn, n)} ÷ {dd.label} {value_text(dd, d)} = {fmt_number(r * 100, 2)}%，× {p.points:g} = {_pts(x)} 分"
+        text = f"{dn.label} {value_text(dn, n)} ÷ {dd.label} {value_text(dd, d)} = {fmt_number(to_percent(r), 2)}%，× {p.points:g} = {_pts(x)} 分"
         notes.append(text + (f"，超过上限按 {cap:g} 分计" if x > cap else ""))
         extra.append("")
     missing = np.isnan(num) | np.isnan(den)
@@ -333,7 +334,7 @@ def _project_bands(item: ProjectBandsItem, k: _Kind) -> _Outcome:
     p = item.params
     n_rows = rows.groupby("unit").size()
     small, count, needed = _small_units(k, item, p.small_unit, n_rows)
-    pct = _clean(rows["value"].to_numpy(dtype=float) * 100)
+    pct = _clean(to_percent(rows["value"].to_numpy(dtype=float)))
     band = np.full(len(rows), -1)
     for b_i, b in enumerate(p.bands):
         band[(band < 0) & b.mask(pct)] = b_i
@@ -411,8 +412,8 @@ def _shortfall(item: ShortfallItem, k: _Kind) -> _Outcome:
     for c in due:
         iid = item.inputs[c.id]
         rate = k.value(iid).to_numpy()
-        gap = _clean(c.target - rate * 100)
-        short = gap if p.shortfall == "pp" else _clean(gap / c.target * 100)
+        gap = _clean(c.target - to_percent(rate))
+        short = gap if p.shortfall == "pp" else _clean(to_percent(gap / c.target))
         deduct = np.zeros(n)
         which = np.full(n, -1)
         for b_i, b in enumerate(p.brackets):
@@ -676,8 +677,9 @@ def _no_projects(kind: UnitKind, k: _Kind) -> np.ndarray:
         return np.zeros(n, dtype=bool)
     item = next(it for it in kind.items if it.id == kind.no_projects.item)
     assert item.applies_if is not None  # checked when the rules are loaded
-    base = k.value(item.inputs[item.applies_if]).to_numpy(dtype=float)
-    return ~np.isnan(base) & (base <= 0)
+    base: np.ndarray = k.value(item.inputs[item.applies_if]).to_numpy(dtype=float)
+    empty: np.ndarray = ~np.isnan(base) & (base <= 0)
+    return empty
 
 
 def _competition_rank(values: pd.Series, ascending: bool, method: str) -> pd.Series:
@@ -688,7 +690,7 @@ def _competition_rank(values: pd.Series, ascending: bool, method: str) -> pd.Ser
 def _places_basis(award: Award, units: int, places: int) -> str:
     if award.count is not None:
         return f"{places} 个"
-    exact = units * (award.share or 0) / 100
+    exact = from_percent(units * (award.share or 0))
     how = {"floor": "向下取整", "ceil": "向上取整", "half_up": "四舍五入"}[award.rounding or "floor"]
     return f"{units} 个单位 × {award.share:g}% = {fmt_number(exact, 2)}，{how}为 {places} 个"
 

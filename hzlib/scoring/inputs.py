@@ -52,6 +52,7 @@ from ..periods import PERIOD_FORMS_ZH, Period, PeriodError, period_ends
 from ..plan import load_plan
 from ..tasks import convert_value, same_unit
 from ..templates import write_template
+from ..units import from_percent
 from .engine import UNIT_INPUT_COLUMNS, ScoringInputs, bound_problems
 from .rules import BOOL_UNIT, InputDef, ScoringRules
 
@@ -253,7 +254,7 @@ def _check_rows(f: pd.DataFrame, rows: pd.Series, file: str, head: dict[str, str
         v = float(num[i])
         given = cell_unit[i] or mu[i]
         if d.is_percent:
-            v = v / 100.0
+            v = from_percent(v)
         elif given is not None and not same_unit(given, d.unit):
             conv = convert_value(v, str(given), d.unit)
             if conv is None:

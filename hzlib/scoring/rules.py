@@ -36,7 +36,7 @@ from ..paths import project
 from ..plan import load_plan
 from ..plan.quotes import Quoted, verify_sources
 from ..plan.schema import Source
-from ..units import ALL_UNITS, COUNT_UNITS, MONEY_UNITS, PERCENT
+from ..units import ALL_UNITS, COUNT_UNITS, MONEY_UNITS, PERCENT, from_percent
 from ..yamldoc import YamlDoc, read_yaml_model, yaml_ids, yaml_path
 from .ledger import PROJECT_MEASURES, LedgerMeasure
 
@@ -227,7 +227,7 @@ class _Interval(_Strict):
 
     def mask(self, x: np.ndarray) -> np.ndarray:
         """Elementwise membership; NaN is in no interval."""
-        out = ~np.isnan(x)
+        out: np.ndarray = ~np.isnan(x)
         if self.lower is not None:
             out &= (x >= self.lower) if self.lower_inclusive else (x > self.lower)
         if self.upper is not None:
@@ -613,7 +613,7 @@ class Award(_Strict):
         """
         if self.count is not None:
             return self.count
-        exact = round(units * (self.share or 0) / 100.0, 9)
+        exact: float = round(from_percent(units * (self.share or 0)), 9)
         if self.rounding == "floor":
             return math.floor(exact)
         if self.rounding == "ceil":

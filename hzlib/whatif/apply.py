@@ -39,6 +39,7 @@ from ..ingest.table import empty_frame
 from ..periods import Period
 from ..plan.schema import Measure, Plan, Target
 from ..textfmt import fmt_number
+from ..units import from_percent, to_percent
 from .growth import QUARTER_ZH, growth_path
 from .scenario import GrowthAssumption, Pace, Scenario, Slip, TargetChange, check_scenario
 from .tables import ContractTables, date_column, period_ends, profile_levels, published_growth
@@ -161,7 +162,7 @@ def _added_frame(ledger: pd.DataFrame, added: Sequence[object]) -> pd.DataFrame:
         if frame[col].dtype.kind == "M":
             frame[col] = pd.to_datetime(pd.Series(values, dtype=object))
         elif col == "profit_tax_rate":  # percent number in the file, fraction inside
-            frame[col] = pd.Series([np.nan if v is None else v / 100.0 for v in values], dtype=float)
+            frame[col] = pd.Series([np.nan if v is None else from_percent(v) for v in values], dtype=float)
         else:
             frame[col] = pd.Series(values, dtype=frame[col].dtype)
     keep = [c for c in frame.columns if c in ledger.columns or frame[c].notna().any()]
@@ -266,7 +267,7 @@ def select_slipped(ledger: pd.DataFrame, slip: Slip, base: Period, *, dates: str
     chosen = ledger[mask]
     if slip.share is None and slip.count is None:
         return chosen.index
-    n = milestone_count(slip.share / 100.0, len(chosen)) if slip.share is not None else min(int(slip.count or 0), len(chosen))
+    n = milestone_count(from_percent(slip.share), len(chosen)) if slip.share is not None else min(int(slip.count or 0), len(chosen))
     order = pd.DataFrame({"planned": p[mask], "project_id": chosen["project_id"].astype(str)})
     if slip.order == "latest_planned":
         order = order.sort_values(["planned", "project_id"], ascending=[False, True], na_position="last", kind="mergesort")
@@ -363,7 +364,7 @@ def apply_pace(progress: pd.DataFrame, ledger: pd.DataFrame, pace: Pace, base: P
     if pace.basis == "share_of_remaining":
         annual = pd.to_numeric(ledger.get("annual_plan", pd.Series(0.0, index=ledger.index)), errors="coerce").fillna(0.0).to_numpy()
         remaining = np.clip(annual - done, 0, None)
-        cum = done[:, None] + np.minimum(active * remaining[:, None] * (pace.share or 0) / 100.0, remaining[:, None])
+        cum = done[:, None] + np.minimum(from_percent(active * remaining[:, None] * (pace.share or 0)), remaining[:, None])
         how = f"每月完成{base.label_zh()}末剩余年度计划的{fmt_number(pace.share)}%（不超过年度计划）"
     else:
         total = pd.to_numeric(ledger.get("total_investment", pd.Series(np.nan, index=ledger.index)), errors="coerce").to_numpy()
@@ -442,13 +443,13 @@ def apply_growth(
             )
         if not out.empty:
             drop |= (out["jurisdiction"] == jur) & (out["indicator"] == g.indicator) & (ends["year"] == base.year) & (ends["end_month"] > base.end_month)
-        said = "、".join(f"{QUARTER_ZH[q]}{path.single[q] * 100:.1f}%" for q in range(base.quarter + 1, 5))
-        cums = "、".join(f"{Period(base.year, 3 * q, 'quarter').label_zh()}{path.cumulative[q] * 100:.1f}%" for q in range(base.quarter + 1, 5))
+        said = "、".join(f"{QUARTER_ZH[q]}{to_percent(path.single[q]):.1f}%" for q in range(base.quarter + 1, 5))
+        cums = "、".join(f"{Period(base.year, 3 * q, 'quarter').label_zh()}{to_percent(path.cumulative[q]):.1f}%" for q in range(base.quarter + 1, 5))
         basis = "按各季度末累计增速假设" if g.basis == "cumulative" else "假设当季增长"
         changes.append(
             Change(
                 "growth",
-                f"{_indicator_zh(plan, g.indicator)}（{jur}）：{base.label_zh()}累计增长{cum_k * 100:.1f}%，{basis}，当季增速{said}；推算累计增速{cums}",
+                f"{_indicator_zh(plan, g.indicator)}（{jur}）：{base.label_zh()}累计增长{to_percent(cum_k):.1f}%，{basis}，当季增速{said}；推算累计增速{cums}",
             )
         )
     added = pd.DataFrame(new_rows, columns=list(out.columns) if not out.empty else None)

@@ -45,6 +45,7 @@ from ..periods import Period, PeriodError
 from ..plan.indicators import effective_basis
 from ..plan.schema import Basis, Measure, Plan
 from ..report.model import ReportModel, build_report
+from ..units import from_percent, to_percent
 from .apply import Change, apply_scenario
 from .growth import (
     HistoryBand,
@@ -267,13 +268,13 @@ class GrowthOutlook:
         """The break-even line in words: what the column axis needs when the row axis keeps the
         growth so far, and how the two trade off (the line's slope)."""
         be = self.grid.break_even
-        goal = f"（实现全年{self.target * 100:.1f}%的目标）"
+        goal = f"（实现全年{to_percent(self.target):.1f}%的目标）"
         row = self.grid.row_label_zh.removesuffix("增速")
         if not self.grid.col_quarters:
-            return f"{row}需增长{be.rate * 100:.1f}%{goal}"
+            return f"{row}需增长{to_percent(be.rate):.1f}%{goal}"
         col = self.grid.col_label_zh.removesuffix("增速")
         return (
-            f"{row}增长{self.cum_growth * 100:.1f}%时，{col}需增长{be.col_for(self.cum_growth) * 100:.1f}%；"
+            f"{row}增长{to_percent(self.cum_growth):.1f}%时，{col}需增长{to_percent(be.col_for(self.cum_growth)):.1f}%；"
             f"{row}每多增长1个百分点，{col}所需增速可低{be.row_weight / be.col_weight:.2f}个百分点{goal}"
         )
 
@@ -307,7 +308,7 @@ def _points(
             row = r.model.targets[r.model.targets["target_id"] == t_id]
             year_end = math.nan
             if r.period.end_month == 12 and len(row) and pd.notna(row["actual"].iloc[0]):
-                year_end = float(row["actual"].iloc[0]) / 100.0
+                year_end = from_percent(float(row["actual"].iloc[0]))
             out.append((ScenarioPoint(r.id, r.label, math.nan, math.nan, year_end), {q: path.single[q] for q in rest}))
     return out
 
@@ -333,7 +334,8 @@ def growth_outlook(
         jur = t.scope.jurisdiction
         actual = rows.at[t.id, "actual"]
         profile = profile_levels(data.profiles, jur, t.indicator, plan.year - 1)
-        if t.value is None:
+        target = t.fraction  # a growth target is in %, so this is None only when the plan gives no value
+        if target is None:
             notes.append(f"{t.label}：计划未给出目标值，不作增速测算")
             continue
         if pd.isna(actual):
@@ -342,7 +344,7 @@ def growth_outlook(
         if profile is None:
             notes.append(f"{t.label}：没有{jur} {plan.year - 1} 年的季度基数（profiles），无法按上年季节分布测算")
             continue
-        target, cum = t.value / 100.0, float(actual) / 100.0
+        cum = from_percent(float(actual))
         required = required_growth_compared(target, profile, cum, k)
         found = _points(t.id, t.indicator, jur, plan, k, cum, profile, results)
         probe = sensitivity_grid(profile, k, cum, target, rows=[0.0], cols=[0.0])
@@ -488,7 +490,7 @@ class WhatIf:
         numbers (keys ending ``_pct``), target figures in each target's unit."""
 
         def pct(x: float) -> float | None:
-            return None if x is None or not math.isfinite(x) else x * 100.0
+            return None if x is None or not math.isfinite(x) else to_percent(x)
 
         def clean(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
             return [{k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in r.items()} for r in records]
@@ -519,7 +521,7 @@ class WhatIf:
                     "grid": {
                         "rows_pct": [pct(x) for x in g.grid.rows],
                         "cols_pct": [pct(x) for x in g.grid.cols],
-                        "year_end_pct": (np.asarray(g.grid.values) * 100.0).tolist(),
+                        "year_end_pct": to_percent(np.asarray(g.grid.values)).tolist(),
                     },
                     "history": {
                         "available": g.band.available,

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from ..charts import Segment, label_segments, renderer_of
 from ..charts_style import PALETTE, STATUS_COLORS, STATUS_LABELS
 from ..report.figures import Chart
+from ..units import from_percent, to_percent
 from .compare import ASSUMED_ZH, GrowthOutlook, WhatIf
 
 __all__ = ["sensitivity_chart", "sensitivity_charts", "required_chart", "history_chart", "status_compare_chart", "new_starts_chart"]
@@ -31,9 +32,9 @@ def _points_frame(g: GrowthOutlook, w: WhatIf) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "scenario": [names.get(p.scenario_id, p.scenario_id) for p in g.points],
-            "row": [p.row * 100 for p in g.points],
-            "col": [p.col * 100 for p in g.points],
-            "year_end": [p.year_end * 100 for p in g.points],
+            "row": [to_percent(p.row) for p in g.points],
+            "col": [to_percent(p.col) for p in g.points],
+            "year_end": [to_percent(p.year_end) for p in g.points],
         }
     )
 
@@ -43,13 +44,13 @@ def sensitivity_chart(g: GrowthOutlook, w: WhatIf) -> Chart:
     the break-even line (solved, not read off the grid) and where each scenario lands.
     With one quarter left it is a line: year-end growth against Q4 growth."""
     grid = g.grid
-    values = np.asarray(grid.values, dtype=float) * 100.0
-    rows = np.asarray(grid.rows) * 100.0
-    target = g.target * 100.0
+    values = to_percent(np.asarray(grid.values, dtype=float))
+    rows = to_percent(np.asarray(grid.rows))
+    target = to_percent(g.target)
     pts = _points_frame(g, w)
     title = f"{g.label}：其余季度增速与全年增速（{ASSUMED_ZH}测算）"
     if grid.col_quarters:
-        cols = np.asarray(grid.cols) * 100.0
+        cols = to_percent(np.asarray(grid.cols))
         data = pd.DataFrame(values, index=pd.Index(rows, name=grid.row_label_zh), columns=pd.Index(cols, name=grid.col_label_zh))
     else:
         cols = np.asarray([], dtype=float)
@@ -78,7 +79,7 @@ def sensitivity_chart(g: GrowthOutlook, w: WhatIf) -> Chart:
                     for j, c in enumerate(cols):
                         ax.text(c, r, f"{values[i, j]:.1f}", ha="center", va="center", fontsize=6, color="#222222")
             xs = np.linspace(cols[0] - step_c / 2, cols[-1] + step_c / 2, 50)
-            ys = np.array([be.row_for(x / 100.0) * 100.0 for x in xs])
+            ys = np.array([to_percent(be.row_for(from_percent(x))) for x in xs])
             ax.plot(xs, ys, color="#111111", linestyle="--", linewidth=1.6, label=f"恰好实现全年{target:.1f}%的组合")
             ax.set_xlim(xs[0], xs[-1])
             ax.set_ylim(rows[0] - step_r / 2, rows[-1] + step_r / 2)
@@ -99,7 +100,7 @@ def sensitivity_chart(g: GrowthOutlook, w: WhatIf) -> Chart:
                     linestyle="",
                     label=label,
                 )
-            cum = g.cum_growth * 100.0
+            cum = to_percent(g.cum_growth)
             ax.plot(
                 [cum],
                 [cum],
@@ -112,7 +113,7 @@ def sensitivity_chart(g: GrowthOutlook, w: WhatIf) -> Chart:
         else:
             ax.plot(rows, values, color=PALETTE[0], marker="o", markersize=3, label="全年增速")
             ax.axhline(target, color="#555555", linestyle="--", linewidth=1, label=f"全年目标 {target:.1f}%")
-            ax.axvline(be.rate * 100.0, color="#111111", linestyle=":", linewidth=1.4, label=f"恰好实现目标：{be.rate * 100:.1f}%")
+            ax.axvline(to_percent(be.rate), color="#111111", linestyle=":", linewidth=1.4, label=f"恰好实现目标：{to_percent(be.rate):.1f}%")
             for k, p in enumerate(pts.itertuples()):
                 if math.isnan(p.row) or math.isnan(p.year_end):
                     continue
@@ -151,10 +152,10 @@ def required_chart(w: WhatIf) -> Chart | None:
     data = pd.DataFrame(
         {
             "target": [g.label for g in w.growth],
-            "cum_growth": [g.cum_growth * 100 for g in w.growth],
-            "target_value": [g.target * 100 for g in w.growth],
-            "seasonal": [g.required.seasonal * 100 for g in w.growth],
-            "even": [g.required.even * 100 for g in w.growth],
+            "cum_growth": [to_percent(g.cum_growth) for g in w.growth],
+            "target_value": [to_percent(g.target) for g in w.growth],
+            "seasonal": [to_percent(g.required.seasonal) for g in w.growth],
+            "even": [to_percent(g.required.even) for g in w.growth],
         }
     )
 
@@ -190,13 +191,13 @@ def history_chart(g: GrowthOutlook, w: WhatIf) -> Chart | None:
         return None
     band = g.band.frame()
     pts = _points_frame(g, w)
-    data = pd.DataFrame({"year": band["year"], "year_end": band["year_end"] * 100, "reaches": band["reaches"]})
-    target = g.target * 100
+    data = pd.DataFrame({"year": band["year"], "year_end": to_percent(band["year_end"]), "reaches": band["reaches"]})
+    target = to_percent(g.target)
 
     def draw() -> Figure:
         fig = Figure(figsize=(7.2, 2.8))
         ax = fig.subplots()
-        ax.axvspan(g.band.low * 100, g.band.high * 100, color=PALETTE[5], alpha=0.2, label="历年走势区间")
+        ax.axvspan(to_percent(g.band.low), to_percent(g.band.high), color=PALETTE[5], alpha=0.2, label="历年走势区间")
         ax.plot(data["year_end"], [0] * len(data), "o", color=PALETTE[0], label="按各年走势推算")
         ax.axvline(target, color="#555555", linestyle="--", label=f"全年目标 {target:.1f}%")
         for k, p in enumerate(pts.itertuples()):

@@ -73,6 +73,7 @@ import pandas as pd
 from ..arithmetic import EPS, profile_shares, required_growth
 from ..glossary import CUMULATIVE_ZH, FAI_ZH, QUARTER_ZH
 from ..periods import Period
+from ..units import to_percent
 
 __all__ = [
     "Basis",
@@ -427,7 +428,7 @@ class RequiredGrowth:
     @property
     def difference_pp(self) -> float:
         """Seasonal minus even, in percentage points."""
-        return (self.seasonal - self.even) * 100.0
+        return float(to_percent(self.seasonal - self.even))
 
     def sentence_zh(self, label: str = FAI_ZH) -> str:
         """The two figures in a sentence for a bulletin.
@@ -438,8 +439,8 @@ class RequiredGrowth:
         done = CUMULATIVE_ZH[self.through]
         rest = _quarters_zh(tuple(range(self.through + 1, 5)))
         return (
-            f"{label}{done}累计增长{self.cum_growth * 100:.1f}%，要实现全年增长{self.target * 100:.1f}%的目标，"
-            f"{rest}按上年季节分布需增长{self.seasonal * 100:.1f}%，按各季度均匀分布测算需增长{self.even * 100:.1f}%"
+            f"{label}{done}累计增长{to_percent(self.cum_growth):.1f}%，要实现全年增长{to_percent(self.target):.1f}%的目标，"
+            f"{rest}按上年季节分布需增长{to_percent(self.seasonal):.1f}%，按各季度均匀分布测算需增长{to_percent(self.even):.1f}%"
         )
 
 
@@ -498,8 +499,8 @@ class HistoryBand:
         n = len(self.years)
         hits = round(self.share_reaching * n)
         return (
-            f"按{min(self.years)}—{max(self.years)}年共{n}年的季度走势推算，全年增速在{self.low * 100:.1f}%至{self.high * 100:.1f}%之间"
-            f"（中位数{self.median * 100:.1f}%），{n}年中有{hits}年的走势能实现{self.target * 100:.1f}%的目标"
+            f"按{min(self.years)}—{max(self.years)}年共{n}年的季度走势推算，全年增速在{to_percent(self.low):.1f}%至{to_percent(self.high):.1f}%之间"
+            f"（中位数{to_percent(self.median):.1f}%），{n}年中有{hits}年的走势能实现{to_percent(self.target):.1f}%的目标"
         )
 
 

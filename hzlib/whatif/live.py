@@ -29,6 +29,7 @@ from ..glossary import indicator_short_zh
 from ..periods import Period
 from ..plan.schema import Plan
 from ..textfmt import fmt_number
+from ..units import to_percent
 from .compare import ASSUMED_ZH, WhatIf, compare
 from .growth import QUARTER_ZH, growth_path
 from .scenario import GrowthAssumption, Scenario, Slip, check_scenario, validate_scenario
@@ -74,8 +75,8 @@ def initial_growth(plan: Plan, data: EvaluationData, base: Period, start: Scenar
     for g in start.growth if start is not None else ():
         if g.indicator == indicator and (g.jurisdiction or jur) == jur:
             path = growth_path(profile, base.quarter, published[0], g.fractions(base), basis=g.basis)
-            return {q: round(path.single[q] * 100.0, 2) for q in rest}
-    return {q: round(published[0] * 100.0, 2) for q in rest}
+            return {q: round(to_percent(path.single[q]), 2) for q in rest}
+    return {q: round(to_percent(published[0]), 2) for q in rest}
 
 
 def _done_zh(base: Period) -> str:

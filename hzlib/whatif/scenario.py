@@ -53,6 +53,7 @@ from ..paths import project
 from ..periods import Period, PeriodError
 from ..plan.schema import Plan, Target
 from ..safety import check_id
+from ..units import from_percent, to_percent
 from ..yamldoc import YamlDoc, read_yaml_doc
 from .growth import QUARTER_ZH
 from .tables import ContractTables, profile_levels, published_growth
@@ -151,8 +152,8 @@ class GrowthAssumption(_Strict):
     def fractions(self, base: Period) -> dict[int, float]:
         """Quarter → assumed growth as a fraction, for every quarter after ``base`` (checked first)."""
         if self.flat is not None:
-            return {q: self.flat / 100.0 for q in range(base.quarter + 1, 5)}
-        return {parse_quarter_key(k, base): v / 100.0 for k, v in (self.quarters or {}).items()}
+            return {q: from_percent(self.flat) for q in range(base.quarter + 1, 5)}
+        return {parse_quarter_key(k, base): from_percent(v) for k, v in (self.quarters or {}).items()}
 
 
 class TargetChange(_Strict):
@@ -466,7 +467,7 @@ def _check_against_plan(scenario: Scenario, plan: Plan, tables: ContractTables |
             at(("targets", tid, "change"), f"目标 {tid} 没有数值，不能用 change 调整；请写 value")
             continue
         if t.is_percent and not ch.percent_written and number is not None and 0 < abs(number) < 1:
-            pct = number * 100
+            pct = to_percent(number)
             at(("targets", tid, field), f'{number:g} 像是小数写法：目标 {t.label} 的单位为 %，{pct:g}% 写作 {pct:g}；如确为 {number:g}%，请写作 "{number:g}%"')
             continue
         try:  # the plan schema's own rules decide whether the new value is valid

@@ -18,6 +18,7 @@ import pandas as pd
 from ..arithmetic import Status
 from ..report.views import HTMLTable, fmt_gap, fmt_value, html_table
 from ..textfmt import fmt_number
+from ..units import to_percent
 from .compare import ASSUMED_ZH, GrowthOutlook, ScenarioResult, WhatIf
 
 __all__ = [
@@ -38,7 +39,7 @@ def _status_zh(value: object) -> str:
 
 
 def _pct(x: float, digits: int = 1) -> str:
-    return "—" if x is None or not math.isfinite(x) else f"{fmt_number(x * 100.0, digits)}%"
+    return "—" if x is None or not math.isfinite(x) else f"{fmt_number(to_percent(x), digits)}%"
 
 
 def _tidy(x: float) -> float:
@@ -208,14 +209,14 @@ def excel_tables(w: WhatIf) -> dict[str, pd.DataFrame]:
             {
                 "目标": [g.label for g in w.growth],
                 "地区": [g.jurisdiction for g in w.growth],
-                "基期累计增速（%）": [g.cum_growth * 100 for g in w.growth],
-                "全年目标（%）": [g.target * 100 for g in w.growth],
-                "其余季度所需增速_按上年季节分布（%）": [g.required.seasonal * 100 for g in w.growth],
-                "其余季度所需增速_按均匀分布（%）": [g.required.even * 100 for g in w.growth],
+                "基期累计增速（%）": [to_percent(g.cum_growth) for g in w.growth],
+                "全年目标（%）": [to_percent(g.target) for g in w.growth],
+                "其余季度所需增速_按上年季节分布（%）": [to_percent(g.required.seasonal) for g in w.growth],
+                "其余季度所需增速_按均匀分布（%）": [to_percent(g.required.even) for g in w.growth],
             }
         )
         for name, r in w.names():
-            growth[f"{name}全年增速_{ASSUMED_ZH}（%）"] = [next((p.year_end * 100 for p in g.points if p.scenario_id == r.id), np.nan) for g in w.growth]
+            growth[f"{name}全年增速_{ASSUMED_ZH}（%）"] = [next((to_percent(p.year_end) for p in g.points if p.scenario_id == r.id), np.nan) for g in w.growth]
         growth["恰好实现目标的组合"] = [g.break_even_sentence() for g in w.growth]
         growth["历史走势区间"] = [g.band.sentence_zh() for g in w.growth]
         tables["增速测算"] = growth
@@ -229,12 +230,12 @@ def excel_tables(w: WhatIf) -> dict[str, pd.DataFrame]:
 
 def _grid_numeric(g: GrowthOutlook) -> pd.DataFrame:
     grid = g.grid
-    out = pd.DataFrame({f"{grid.row_label_zh}（%）": [r * 100 for r in grid.rows]})
+    out = pd.DataFrame({f"{grid.row_label_zh}（%）": [to_percent(r) for r in grid.rows]})
     if grid.col_quarters:
         for j, c in enumerate(grid.cols):
-            out[f"{grid.col_label_zh} {fmt_number(c * 100, 1)}%"] = np.asarray(grid.values)[:, j] * 100
-        out[f"恰好达标所需{grid.col_label_zh}（%）"] = [grid.break_even.col_for(r) * 100 for r in grid.rows]
+            out[f"{grid.col_label_zh} {fmt_number(to_percent(c), 1)}%"] = to_percent(np.asarray(grid.values)[:, j])
+        out[f"恰好达标所需{grid.col_label_zh}（%）"] = [to_percent(grid.break_even.col_for(r)) for r in grid.rows]
     else:
-        out["全年增速（%）"] = np.asarray(grid.values) * 100
-        out[f"恰好达标所需{grid.row_label_zh}（%）"] = grid.break_even.rate * 100
+        out["全年增速（%）"] = to_percent(np.asarray(grid.values))
+        out[f"恰好达标所需{grid.row_label_zh}（%）"] = to_percent(grid.break_even.rate)
     return out
