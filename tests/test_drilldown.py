@@ -196,3 +196,17 @@ def test_the_opening_sentences_point_to_their_derivations(zhenba: ReportModel) -
     assert "〔" not in summary_markdown(m)  # other pages show no numbers
     view = total_derivations_view(m)
     assert view.data.count("<details>") == 2 and "<script" not in view.data
+
+
+def test_total_derivations_are_gathered_once_per_model_and_not_pickled() -> None:
+    import pickle
+
+    from hzlib.report.load import load_report
+
+    m = load_report("zhenba-2024", "2024Q2", None)
+    first = m.total_derivations()
+    assert first and m.total_derivations() is first  # the same objects: gathered once
+    back = pickle.loads(pickle.dumps(m))
+    assert "_memo" not in back.__dict__
+    again = back.total_derivations()
+    assert {k: d.value for k, d in again.items()} == {k: d.value for k, d in first.items()}

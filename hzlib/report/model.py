@@ -147,8 +147,18 @@ class ReportModel:
         return derive_unit(self.evaluation, self.units, self.ranking, unit, self.ranking_basis, items, defs, reported)
 
     def total_derivations(self) -> dict[str, Derivation]:
-        """The opening sentences' figures over all key projects (:func:`hzlib.evaluate.derivation.derive_totals`)."""
-        return derive_totals(self.evaluation)
+        """The opening sentences' figures over all key projects (:func:`hzlib.evaluate.derivation.derive_totals`),
+        gathered once per model: they read every key project's rows (0.4 s at 100k projects), and the
+        summary, the target and unit tables, the appendix and the Excel sheet each number them.
+        Read only: every caller shares them."""
+        memo: dict[str, dict[str, Derivation]] = self.__dict__.setdefault("_memo", {})
+        if "totals" not in memo:
+            memo["totals"] = derive_totals(self.evaluation)
+        return memo["totals"]
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled without what :meth:`total_derivations` keeps (a kernel gathers them again)."""
+        return {k: v for k, v in self.__dict__.items() if k != "_memo"}
 
     def explain(self, target_id: str | None = None, *, unit: str | None = None) -> pd.DataFrame:
         """Where the figures of a target (or, with ``unit``, of a unit's line; neither: every target)
