@@ -41,7 +41,7 @@ from .errors import HzError, UsageError
 from .kernels import kernel_options
 from .runner.kernel import pin_parameters_cell
 
-__all__ = ["notebook_error_message", "install_excepthook", "parameter_problems", "check_parameters"]  # and HzEngine
+__all__ = ["notebook_error_message", "install_excepthook", "parameter_problems", "check_parameters", "UnknownParameterInChinese"]  # and HzEngine
 
 #: What to write for each parameter of the report notebooks (for the message of a wrong value).
 PARAMETER_HINTS = {
@@ -189,11 +189,31 @@ def _make_engine() -> type:
 _ENGINE: list[type] = []
 
 
+class UnknownParameterInChinese(logging.Filter):
+    """papermill's own warning for a parameter the notebook does not declare, Chinese first
+    (the papermill command; an hzlib notebook then stops with the parameters it does declare).
+
+    >>> rec = logging.LogRecord("papermill", logging.WARNING, "", 0, "Passed unknown parameter: quartr", None, None)
+    >>> UnknownParameterInChinese().filter(rec), rec.getMessage()
+    (True, '未知参数 quartr：notebook 的参数单元格中没有它 / Passed unknown parameter: quartr')
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        msg = record.getMessage()
+        if msg.startswith(_UNKNOWN):
+            record.msg, record.args = f"未知参数 {msg.removeprefix(_UNKNOWN)}：notebook 的参数单元格中没有它 / {msg}", None
+        return True
+
+
+_UNKNOWN = "Passed unknown parameter: "
+
+
 def __getattr__(name: str) -> Any:
     if name == "HzEngine":
         if not _ENGINE:
             _ENGINE.append(_make_engine())
-            if _papermill_command():  # the papermill command: hz is its default engine
+            if _papermill_command():  # the papermill command: hz is its default engine, its warnings Chinese first
+                logging.getLogger("papermill").addFilter(UnknownParameterInChinese())
                 engines = sys.modules.get("papermill.engines")
                 if engines is not None and hasattr(engines, "papermill_engines"):
                     engines.papermill_engines.register(None, _ENGINE[0])

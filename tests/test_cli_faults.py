@@ -288,6 +288,8 @@ def test_papermill_with_a_misspelt_parameter_stops(tmp_path: Path, engine: list[
         "参数 quarter 应为 str，实际为 int：2；quarter 应写期别，如 2024Q2（papermill 的 -p 把数字读成数值，写文字请用 -r quarter 2）"
     )
     assert not out.exists()  # stopped before the kernel started
+    # papermill's own warning for the unknown name reads Chinese first too
+    assert "未知参数 quartr：notebook 的参数单元格中没有它 / Passed unknown parameter: quartr" in done.stderr.splitlines()
 
 
 # ---- 6. nbconvert --to hzpdf -------------------------------------------------------------
