@@ -44,10 +44,12 @@ def fmt_number(x: float | None, digits: int = 2) -> str:
 
     >>> fmt_number(55.86), fmt_number(8.0), fmt_number(None), fmt_number(1234567.5)
     ('55.86', '8', '—', '1,234,567.5')
+    >>> fmt_number(-1e-15), fmt_number(-0.004), fmt_number(-0.006)
+    ('0', '0', '-0.01')
     """
     if x is None or x != x:
         return "—"
     s = f"{x:,.{digits}f}"
     if "." in s:
         s = s.rstrip("0").rstrip(".")
-    return s
+    return "0" if s == "-0" else s  # a value that rounds to zero is shown without a sign

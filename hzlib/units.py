@@ -96,15 +96,17 @@ def to_percent(fraction: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]: ..
 def to_percent(fraction: pd.Series) -> pd.Series: ...
 def to_percent(fraction: Any) -> Any:
     """A fraction as a percent number, for a target's unit "%" or for display: 0.125 -> 12.5.
-    Takes a number, an array or a column, and gives back the same kind.
+    Takes a number, an array or a column, and gives back the same kind. Rounded to
+    :data:`PERCENT_DIGITS` decimals, so that a rate read as "14.5%" comes back as 14.5
+    (0.145 * 100 is 14.499999999999998 in binary floating point, which would be "below" 14.5).
 
-    >>> to_percent(0.125), to_percent(Fraction(1, 4))
-    (12.5, Fraction(25, 1))
+    >>> to_percent(0.125), to_percent(0.145), to_percent(0.07), to_percent(Fraction(1, 4))
+    (12.5, 14.5, 7.0, Fraction(25, 1))
     >>> import pandas as pd
     >>> to_percent(pd.Series([0.5, None])).tolist()
     [50.0, nan]
     """
-    return fraction * 100
+    return _round(fraction * 100, PERCENT_DIGITS)
 
 
 @overload
@@ -121,7 +123,23 @@ def from_percent(percent: Any) -> Any:
     >>> from_percent(8.0), from_percent(Fraction(25))
     (0.08, Fraction(1, 4))
     """
-    return percent / 100
+    return _round(percent / 100, PERCENT_DIGITS + 2)
+
+
+#: Decimals a percent number keeps at a crossing (a fraction keeps two more): far below any digit
+#: shown (at most 4), far above the noise of binary floating point (about 1e-14 on a percent).
+PERCENT_DIGITS = 10
+
+
+def _round(x: Any, digits: int) -> Any:
+    """``x`` rounded to ``digits`` decimals: a number, an array or a column; a Fraction is exact."""
+    if isinstance(x, Fraction):
+        return x
+    if isinstance(x, float | int):
+        return float(round(x, digits))
+    if str(getattr(x, "dtype", "")) == "object":  # a column of numbers and None
+        x = x.astype(float)
+    return x.round(digits)  # numpy array or pandas column
 
 
 def is_money(unit: str) -> bool:

@@ -119,3 +119,31 @@ def test_every_place_shows_the_same_figure(plan: str, quarter: str, models: dict
         row = t.loc[r.目标编号]
         assert _num(r.实际) == pytest.approx(_num(row["actual"]), nan_ok=True)
         assert r.状态 == row["status_zh"]
+
+
+@pytest.mark.parametrize(("plan", "quarter"), CASES)
+def test_sentences_and_tables_write_a_figure_alike(plan: str, quarter: str, models: dict[tuple[str, str], ReportModel]) -> None:
+    # the growth still needed is written with the digits of the target table, and no figure
+    # that rounds to zero carries a sign ("+0个百分点", "-0%" are binary noise shown)
+    m = models[(plan, quarter)]
+    table = views.targets_view(m).frame.astype(str).to_numpy().ravel().tolist()
+    shown = "\n".join([*m.sentences, *table])
+    for needed in re.findall(r"其余季度需增长(-?[\d.,]+)%", "\n".join(m.sentences)):
+        assert any(f"其余季度需增长{needed}%" in cell for cell in table), (needed, plan, quarter)
+    assert not re.search(r"[+-]0(个百分点|%|亿元|万元|个)", shown), shown
+
+
+def test_a_growth_equal_to_its_target_is_level_with_it() -> None:
+    # 14.5% read from a file is 0.145, and 0.145 * 100 is 14.499999999999998 in binary floating
+    # point: the crossing rounds it back, and the sentence says 持平于 (not 低于 … 0个百分点)
+    from hzlib.plan import load_plan
+    from hzlib.report.model import _growth_sentence
+    from hzlib.units import from_percent, to_percent
+
+    plan = load_plan("xian-port-2023")
+    actual = to_percent(from_percent(14.5))
+    assert actual == 14.5
+    trends = pd.DataFrame({"jurisdiction": [plan.jurisdiction], "indicator": ["fai"], "latest": [actual], "target_id": ["t"]})
+    targets = pd.DataFrame({"target_id": ["t"], "actual": [actual], "checkpoint": [14.5], "required_growth": [float("nan")]})
+    sentence = _growth_sentence(trends, targets, plan)
+    assert sentence is not None and "持平于年度目标（14.5%）" in sentence and "个百分点" not in sentence

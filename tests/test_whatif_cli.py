@@ -98,12 +98,14 @@ def test_json_is_the_model(capsys: pytest.CaptureFixture[str], model: WhatIf) ->
     by_id = {g["target_id"]: g for g in doc["growth"]}
     fai = model.outlook("fai_growth")
     g = by_id["fai_growth"]
-    assert g["required_seasonal_pct"] == fai.required.seasonal * 100 and g["required_even_pct"] == fai.required.even * 100
-    assert g["target_pct"] == fai.target * 100 and g["cum_growth_pct"] == fai.cum_growth * 100
-    assert g["grid"]["year_end_pct"] == (np.asarray(fai.grid.values) * 100).tolist()
+    # percent numbers in the JSON: the model's fractions × 100, rounded at the crossing to 10 decimals (hzlib.units.to_percent)
+    pct = pytest.approx
+    assert g["required_seasonal_pct"] == pct(fai.required.seasonal * 100, abs=1e-9) and g["required_even_pct"] == pct(fai.required.even * 100, abs=1e-9)
+    assert g["target_pct"] == pct(fai.target * 100, abs=1e-9) and g["cum_growth_pct"] == pct(fai.cum_growth * 100, abs=1e-9)
+    assert g["grid"]["year_end_pct"] == pct((np.asarray(fai.grid.values) * 100).tolist(), abs=1e-9)
     assert g["history"]["available"] is False and "少于3年" in g["history"]["sentence"]
     assert [p["scenario_id"] for p in g["scenarios"]] == ["q3-slow", "assume"]
-    assert g["scenarios"][0]["year_end_pct"] == fai.points[0].year_end * 100
+    assert g["scenarios"][0]["year_end_pct"] == pct(fai.points[0].year_end * 100, abs=1e-9)
     assert doc["new_starts"] == model.new_starts().to_dict(orient="records")
     assert len(doc["growth_notes"]) == len(model.growth_notes)
 

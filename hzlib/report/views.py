@@ -133,12 +133,14 @@ def fmt_value(x: Any, unit: str, digits: int = 2) -> str:
 
 
 def fmt_gap(x: Any, unit: str) -> str:
-    """A signed gap: pp for percentages, else the unit: '-1.19个百分点', '+3个'."""
+    """A signed gap: pp for percentages, else the unit: '-1.19个百分点', '+3个'; a gap that
+    rounds to zero has no sign ('0个百分点', never '+0' or '-0')."""
     if _missing(x):
         return "—"
     v = float(x)
-    sign = "+" if v > 0 else ""
-    return f"{sign}{fmt_number(v, 2)}个百分点" if unit == "pp" else f"{sign}{fmt_number(v, 2)}{unit}"
+    shown = fmt_number(v, 2)
+    sign = "+" if v > 0 and shown != "0" else ""
+    return f"{sign}{shown}个百分点" if unit == "pp" else f"{sign}{shown}{unit}"
 
 
 def summary_markdown(m: ReportModel, refs: bool = False) -> str:
