@@ -240,3 +240,14 @@ def test_hz_run_renders_a_month_with_the_bulletin_and_project_pages_only(tmp_pat
     assert manifest["bulletin"] == "monthly" and manifest["overall_status"] is None and manifest["summary"] == {}
     page = (folder / "bulletin.html").read_text(encoding="utf-8")
     assert "20.33%" in page and "41.67%" in page
+
+
+def test_the_monthly_all_projects_row_is_the_evaluations_completion() -> None:
+    # one figure: the monthly table's 全部重点项目 row is the evaluation's completion against time progress
+    from hzlib.report.load import load_report
+
+    m = load_report("zhenba-2024", "2024-05", None)
+    assert m.monthly is not None and m.evaluation.completion is not None
+    first = m.monthly.progress.iloc[0]
+    assert first["check"] is m.evaluation.completion
+    assert first["completion"] == m.evaluation.completion.rate and first["gap_pp"] == m.evaluation.completion.gap_pp

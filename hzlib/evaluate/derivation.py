@@ -33,7 +33,6 @@ from ..contracts import INDICATOR_COLUMNS, LEDGER_COLUMNS, PROCEDURES, PROGRESS_
 from ..glossary import FAI_ZH, STATUS_ZH, Status
 from ..ingest.provenance import origin
 from ..plan.schema import Comparator, Target
-from ..targets import cumulative_profile_share
 from ..textfmt import fmt_number
 from ..units import from_percent, to_percent
 from .engine import profile_row
@@ -373,17 +372,14 @@ def _follows(ev: Evaluation, t: Target, row: pd.Series, actual: Derivation) -> l
         said.append(str(row["note"]))
     status = f"{row['status_zh']}：{'；'.join(said) or row['derivation']}"
     out.append(Derivation(t.id, t.label, "status", None, str(row["status_zh"]), status, "text", actual.rows, quote=q))
-    proj = row.get("projection")
-    if not _nan(proj) and a is not None:
-        p = float(proj)
-        prow, whose = _profile_used(ev, t)
-        method = str(row["projection_method"])
-        if method.startswith("按时序进度"):
-            share = float(ev.period.progress)
+    pr = ev.projections.get(t.id)
+    if pr is not None and a is not None:
+        p, share = pr.value, pr.share  # as the evaluation made it (engine.Projection), not made again here
+        prow = profile_row(ev.profiles, *pr.profile, ev.plan.year) if pr.profile is not None else None
+        whose = "" if pr.profile is None else FAI_ZH if pr.profile[1] == "fai" else _ZH.get(pr.profile[1], pr.profile[1])
+        if not pr.by_profile:
             how, prows = f"时序进度 {fmt_number(to_percent(share), 1)}%", pd.DataFrame(columns=ROW_COLUMNS)
         else:
-            profile = [float(prow[c]) for c in _QUARTERS] if prow is not None else list(ev.plan.seasonal_profile or [])
-            share = cumulative_profile_share(profile, ev.period.end_month)
             prows = _profile_rows(ev, prow) if prow is not None else pd.DataFrame(columns=ROW_COLUMNS)
             how = (
                 f"上年{whose}季度分布截至{ev.period.end_month}月占全年 {fmt_number(to_percent(share), 1)}%"
@@ -432,14 +428,6 @@ def _follows(ev: Evaluation, t: Target, row: pd.Series, actual: Derivation) -> l
 
 
 _QUARTERS = ("q1", "q2", "q3", "q4")
-
-
-def _profile_used(ev: Evaluation, t: Target) -> tuple[pd.Series | None, str]:
-    """The profiles row a projection of ``t`` reads: its own indicator's, else the jurisdiction's 固定资产投资."""
-    own = profile_row(ev.profiles, t.scope.jurisdiction, t.indicator, ev.plan.year)
-    if own is not None:
-        return own, _ZH.get(t.indicator, t.indicator)
-    return profile_row(ev.profiles, ev.plan.jurisdiction, "fai", ev.plan.year), FAI_ZH
 
 
 def _profile_rows(ev: Evaluation, prow: pd.Series) -> pd.DataFrame:

@@ -93,6 +93,8 @@ class Evaluation:
     completion: ScheduleCheck | None = None
     #: The ledger start-rate target the units' start rates are judged against (``units["start_status"]``).
     start_target: str | None = None
+    #: How each projected target's year-end projection was made (the table's ``projection`` and ``projection_method``).
+    projections: dict[str, Projection] = field(default_factory=dict, repr=False)
 
     def summary(self) -> dict[str, int]:
         counts = self.targets["status"].value_counts()
@@ -145,18 +147,35 @@ def _profile(data: EvaluationData, jurisdiction: str, indicator: str, year: int)
     return None if row is None else [float(row[q]) for q in ("q1", "q2", "q3", "q4")]
 
 
-def _projection(t: Target, actual: float, period: Period, profile: list[float] | None) -> tuple[float | None, str]:
+@dataclass(frozen=True)
+class Projection:
+    """How a target's year-end projection was made: ``value`` = actual ÷ ``share``, the part of the
+    year the actual covers: last year's cumulative quarterly share at the period end (``profile``:
+    the profiles row read, as (jurisdiction, indicator); None with the plan's own seasonal profile)
+    or, without a profile, time progress (``by_profile`` False)."""
+
+    value: float
+    share: float
+    by_profile: bool
+    profile: tuple[str, str] | None
+    sentence: str
+
+
+def _projection(t: Target, actual: float, period: Period, profiles: list[tuple[tuple[str, str] | None, list[float] | None]]) -> Projection | None:
     """Year-end value of an amount, quantity or count of many items if the pace so far holds: by
-    last year's seasonal profile (its cumulative share at the period end) or, without one, by
-    time progress. Rates, shares, growth and counts of discrete items are never projected
-    (:func:`.measures.projectable`)."""
+    the first usable of ``profiles`` (last year's seasonal profile, its cumulative share at the
+    period end; each with the profiles row it came from) or, without one, by time progress. Rates,
+    shares, growth and counts of discrete items are never projected (:func:`.measures.projectable`)."""
     if period.end_month == 12 or not projectable(t) or t.year is not None:
-        return None, ""
-    if profile:
-        share = cumulative_profile_share(profile, period.end_month)
-        if share > 0:
-            return actual / share, f"按上年季度分布（截至本期占全年{share:.1%}）推算"
-    return actual / float(period.progress), f"按时序进度（{float(period.progress):.0%}）推算"
+        return None
+    for key, profile in profiles:
+        if profile:
+            share = cumulative_profile_share(profile, period.end_month)
+            if share > 0:
+                return Projection(actual / share, share, True, key, f"按上年季度分布（截至本期占全年{share:.1%}）推算")
+            break
+    tp = float(period.progress)
+    return Projection(actual / tp, tp, False, None, f"按时序进度（{tp:.0%}）推算")
 
 
 def _remaining(t: Target, actual: float, count: int | None, period: Period) -> str:
@@ -212,7 +231,9 @@ def evaluate(plan: Plan, quarter: str | Period, data: EvaluationData, *, coverag
     units = pj.unit_rates(status, period) if not status.empty and "unit" in status.columns else pd.DataFrame()
     totals = pj.totals(status, period) if not status.empty else pd.Series(dtype=float)
     ctx = MeasureContext(plan, period, status_all, data.indicators, data.tasks, cov, filled_columns(status_all))
-    fai_profile = _profile(data, plan.jurisdiction, "fai", plan.year) or plan.seasonal_profile
+    fai_row = _profile(data, plan.jurisdiction, "fai", plan.year)
+    fai_profile = ((plan.jurisdiction, "fai"), fai_row) if fai_row else (None, plan.seasonal_profile)
+    projections: dict[str, Projection] = {}
     cps = plan_checkpoints(plan, period)  # every checkpoint of the evaluation, computed once
     rows = []
     measurements: dict[str, Measurement] = {}
@@ -231,7 +252,10 @@ def evaluate(plan: Plan, quarter: str | Period, data: EvaluationData, *, coverag
         proj, proj_how, remaining = (None, "", "")
         if actual is not None:
             own = _profile(data, t.scope.jurisdiction, t.indicator, plan.year)
-            proj, proj_how = _projection(t, actual, period, own or fai_profile)
+            pr = _projection(t, actual, period, [((t.scope.jurisdiction, t.indicator), own), fai_profile] if own else [fai_profile])
+            if pr is not None:
+                projections[t.id] = pr
+                proj, proj_how = pr.value, pr.sentence
             remaining = _remaining(t, actual, m.count, period)
         basis = effective_basis(t)
         rows.append(
@@ -294,5 +318,6 @@ def evaluate(plan: Plan, quarter: str | Period, data: EvaluationData, *, coverag
         checkpoints=checkpoints_table(cps),
         checkpoint_path=_checkpoint_path(plan, period, cps),
         completion=completion,
+        projections=projections,
         start_target=start_id,
     )

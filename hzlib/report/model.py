@@ -19,7 +19,7 @@ from typing import cast
 
 import pandas as pd
 
-from ..arithmetic import Status
+from ..arithmetic import EPS, Status
 from ..errors import Problem
 from ..evaluate import projects as pj
 from ..evaluate.classify import list_mismatches, list_summary
@@ -415,10 +415,11 @@ def _growth_sentence(trends: pd.DataFrame, targets: pd.DataFrame, plan: Plan) ->
     if r["target_id"]:
         t = targets[targets["target_id"] == r["target_id"]].iloc[0]
         diff = float(t["actual"]) - float(t["checkpoint"])
+        diff = 0.0 if abs(diff) < EPS else diff  # equal up to binary noise: the status rule's tolerance
         rel = "高于" if diff > 0 else ("低于" if diff < 0 else "持平于")
         s += f"，{rel}年度目标（{fmt_number(t['checkpoint'], 1)}%）" + (f"{fmt_number(abs(diff), 1)}个百分点" if diff else "")
         if not pd.isna(t["required_growth"]):
-            s += f"；完成全年目标，其余季度需增长{fmt_number(t['required_growth'], 1)}%"
+            s += f"；完成全年目标，其余季度需增长{fmt_number(t['required_growth'], 2)}%"  # as the target table shows it
     else:
         s += "（计划未设增速目标，仅供参考）"
     return s + "。"
@@ -457,7 +458,7 @@ def _sentences(model_parts: dict[str, object], plan: Plan, period: Period, ev: E
         }
     if len(tot) and float(tot["new_starts"]) > 0 and (coverage.progress is None or ledger_current):
         ns, started = int(tot["new_starts"]), int(tot["new_started"])
-        out.append(f"{ns}个计划新开工项目已开工{started}个，开工率{to_percent(started / ns):.1f}%，尚有{ns - started}个未开工。")
+        out.append(f"{ns}个计划新开工项目已开工{started}个，开工率{fmt_number(to_percent(started / ns), 1)}%，尚有{ns - started}个未开工。")
         refs[out[-1]] = (("total", "new_starts"),)
         model_parts["new_starts"] = {"planned": ns, "started": started}
     return out
@@ -612,4 +613,12 @@ def _monthly(plan: Plan, ev: Evaluation, month: Period, data: EvaluationData) ->
         if t.measure is Measure.GROWTH and effective_basis(t) is Basis.STATISTICS and t.year in (None, plan.year) and t.value is not None
     }
     names = {k: v.zh for k, v in INDICATORS.items()}
-    return build_monthly(plan, ev.status, month, indicators=data.indicators, indicator_names=names, growth_targets=growth)
+    return build_monthly(
+        plan,
+        ev.status,
+        month,
+        indicators=data.indicators,
+        indicator_names=names,
+        growth_targets=growth,
+        completion=ev.completion if ev.period == month else None,
+    )

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..arithmetic import Status, completion_vs_schedule
+from ..arithmetic import ScheduleCheck, Status, completion_vs_schedule
 from ..contracts import LEVEL_ZH
 from ..errors import CoverageError
 from ..evaluate.projects import behind_schedule
@@ -168,9 +168,11 @@ def check_month(month: Period, year: int, sources: dict[str, list[int]]) -> None
     raise CoverageError(f"{month.year}年{month.end_month}月没有数据，不能生成月通报：有数据的月份为 {year}年{months_zh(every)}（{detail}）")
 
 
-def progress_rows(status: pd.DataFrame, month: Period, tolerances: Tolerances | None = None) -> pd.DataFrame:
+def progress_rows(status: pd.DataFrame, month: Period, tolerances: Tolerances | None = None, overall: ScheduleCheck | None = None) -> pd.DataFrame:
     """Key projects' cumulative completed investment (万元) against the annual plan (万元) at the end of
     ``month``, beside its time progress: one row for all key projects, then one per project level.
+    ``overall``: the evaluation's check over all key projects (:attr:`hzlib.evaluate.engine.Evaluation.completion`),
+    shown as the first row as it is, so the monthly bulletin and the evaluation show one figure.
 
     ``completion`` and ``time_progress`` are fractions, ``gap_pp`` their difference in percentage points.
     """
@@ -200,7 +202,11 @@ def progress_rows(status: pd.DataFrame, month: Period, tolerances: Tolerances | 
             )
             continue
         # completion against time progress: the one rule and the one sentence (hzlib.arithmetic.ScheduleCheck)
-        c = completion_vs_schedule(float(g["completed_cum"].astype(float).sum()), planned, month, near_pp=near)
+        c = (
+            overall
+            if overall is not None and g is status
+            else completion_vs_schedule(float(g["completed_cum"].astype(float).sum()), planned, month, near_pp=near)
+        )
         rows.append(
             {
                 "scope": scope,
@@ -337,11 +343,19 @@ def _sentences(
 
 
 def build_monthly(
-    plan: Plan, status: pd.DataFrame, month: Period, *, indicators: pd.DataFrame, indicator_names: dict[str, str], growth_targets: dict[tuple[str, str], float]
+    plan: Plan,
+    status: pd.DataFrame,
+    month: Period,
+    *,
+    indicators: pd.DataFrame,
+    indicator_names: dict[str, str],
+    growth_targets: dict[tuple[str, str], float],
+    completion: ScheduleCheck | None = None,
 ) -> MonthlyBulletin:
     """The monthly bulletin of ``plan`` at ``month`` from the key projects' status at its end
-    (:attr:`hzlib.evaluate.engine.Evaluation.status`) and the indicators table (pure)."""
-    progress = progress_rows(status, month, plan.tolerances) if not status.empty else pd.DataFrame(columns=PROGRESS_COLUMNS)
+    (:attr:`hzlib.evaluate.engine.Evaluation.status`), their completion against time progress
+    (:attr:`~hzlib.evaluate.engine.Evaluation.completion`) and the indicators table (pure)."""
+    progress = progress_rows(status, month, plan.tolerances, completion) if not status.empty else pd.DataFrame(columns=PROGRESS_COLUMNS)
     openings = openings_rows(status)
     behind = behind_by_unit(status, plan.tolerances.near_pp)
     stats = month_statistics(indicators, month, indicator_names, growth_targets)
