@@ -282,7 +282,7 @@ def _start_pdf(renderer: PdfRenderer, stage: Path, result: RunResult) -> Future[
     return future
 
 
-def period_label(text: str) -> str:
+def period_label(text: str | Period) -> str:
     """A requested period as its report's folder name: the canonical label (:meth:`Period.canonical`),
     ``2024Q2`` at a quarter end (the quarterly bulletin), ``2024-05`` for another month (the monthly
     bulletin, 月通报).
@@ -290,7 +290,7 @@ def period_label(text: str) -> str:
     >>> period_label("2024年上半年"), period_label("2024年1-5月"), period_label("2024-06")
     ('2024Q2', '2024-05', '2024Q2')
     """
-    p = Period.parse(text).canonical()
+    p = (text if isinstance(text, Period) else Period.parse(text)).canonical()
     return check_quarter(p.label()) if p.is_quarter_end else f"{p.year:04d}-{p.end_month:02d}"
 
 
@@ -477,6 +477,20 @@ def _write_manifest(r: _Rendering, *, data_dir: str | None, key: str | None, sta
     atomic_write_text(r.stage / "manifest.json", manifest_text(manifest))
 
 
+def _status_class(status: str) -> str:
+    """The CSS class of an overall status in the index: the glossary's (:attr:`Status.css_class`), so
+    无数据 and 不适用 are styled as in the bulletin (``bulletin.css`` has no ``status-no_data``); a
+    failed run is red; anything else has none.
+
+    >>> _status_class("met"), _status_class("no_data"), _status_class("n/a"), _status_class("failed"), _status_class("?")
+    ('status-met', 'status-pending', 'status-pending', 'status-missed', '')
+    """
+    try:
+        return Status(status).css_class
+    except ValueError:
+        return Status.MISSED.css_class if status == "failed" else ""
+
+
 def write_index(out_dir: Path) -> Path:
     """``reports/index.html``: every plan and period with its overall status and links, the quarterly
     bulletins (季度通报) and the monthly ones (月通报) in separate tables."""
@@ -510,7 +524,7 @@ def write_index(out_dir: Path) -> Path:
             continue
         rows.append(
             f"<tr><td>{html.escape(m.get('jurisdiction', ''))}</td><td>{html.escape(m.get('title', ''))}</td>"
-            f'<td>{html.escape(m["quarter"])}</td><td class="status-{html.escape(st)}">{STATUS_ZH.get(st, st)}</td>'
+            f'<td>{html.escape(m["quarter"])}</td><td class="{_status_class(st)}">{STATUS_ZH.get(st, st)}</td>'
             f"<td>{' / '.join(f'{k.zh} {s.get(k.value, 0)}' for k in (Status.MET, Status.NEAR, Status.MISSED))}</td>"
             f"<td>{'示意数据' if m.get('illustrative') else ''}</td><td>{' · '.join(links)}</td></tr>"
         )
@@ -607,9 +621,10 @@ def main_run(
     if scheduler is not None:
         scheduler = check_scheduler_address(scheduler)
     if quarter != "latest":
-        quarter = period_label(quarter)
-        if scenarios and "Q" not in quarter:
-            raise UsageError(f"情景假设通报按季度生成，{Period.parse(quarter).label_zh()}是月份：请写季度，如 {quarter[:4]}Q{Period.parse(quarter).quarter}")
+        asked = Period.parse(quarter).canonical()  # read once; the folder name and the check below use it
+        quarter = period_label(asked)
+        if scenarios and not asked.is_quarter_end:
+            raise UsageError(f"情景假设通报按季度生成，{asked.label_zh()}是月份：请写季度，如 {asked.year}Q{asked.quarter}")
     known = set(list_plan_ids())
     for p in plans:
         check_id(p, "plan")

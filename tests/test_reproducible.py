@@ -243,6 +243,14 @@ def test_importing_the_runner_and_the_papermill_plugin_changes_nothing() -> None
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["True", "False"]
+    # the hzpdf exporter: importing it (as nbconvert's entry points do) leaves the hook alone; the
+    # exporter nbconvert makes sets it, so that an hzlib error is one line in that command
+    code = (
+        "import sys; sys.argv[0] = 'jupyter-nbconvert'; import hzlib.render.exporter as e; a = sys.excepthook is sys.__excepthook__; "
+        "e.BulletinPDFExporter(); print(a, sys.excepthook is sys.__excepthook__)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "False"]
 
 
 def test_the_digest_hashes_what_the_key_and_the_manifest_use() -> None:

@@ -550,7 +550,7 @@ def test_reading_a_good_inputs_file_utf8_and_gbk() -> None:
 def test_inputs_file_errors_name_file_row_and_column_all_at_once() -> None:
     r = read_scoring_inputs(CORPUS / "inputs-many-errors.csv", RULES)
     expected = [
-        (3, "输入编号", "重复：与第2行的单位和输入编号相同"),
+        (3, "数值", "单位“汉滨区”、输入编号“media_city”有 2 行，数值不同：第2行为 12，第3行为 3"),
         (4, "单位", "单位“汉宾区”不在评分规则 ankang-2019 的考核单位中"),
         (5, "单位类别", "单位“汉阴县”的类别应为 county，实际为“department”"),
         (6, "输入编号", "评分规则 ankang-2019 中没有输入编号“media_town”"),

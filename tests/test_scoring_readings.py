@@ -260,9 +260,9 @@ def test_quarter_inputs_need_a_quarter_and_repeat_per_period(tmp_path: Path) -> 
         encoding="utf-8",
     )
     r = read_scoring_inputs(path, HANZHONG)
-    assert [(p.row, p.column) for p in r.errors] == [(2, "期别"), (5, "输入编号")]
+    assert [(p.row, p.column) for p in r.errors] == [(2, "期别"), (5, "数值")]
     assert "按季度报送（该季度内的数），期别应为季度末，如 2022Q2" in r.errors[0].message
-    assert "重复：与第4行的单位、输入编号和期别相同" in r.errors[1].message
+    assert "期别“2022年上半年（2022Q2）”有 2 行，数值不同：第4行为 2，第5行为 3" in r.errors[1].message
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ or ``$HZ_PDF_ENGINE``).
 
 A file that is not a notebook is a :class:`~hzlib.errors.UsageError`; in the
 ``jupyter nbconvert`` command an hzlib error is printed as one line
-(``错误 / error: …``, exit code 1) instead of a traceback. A notebook that was never
+(``错误 / error: …``, exit code 1) instead of a traceback (the hook is set when nbconvert makes the
+exporter, not when this module is imported). A notebook that was never
 executed (no outputs) is converted with a warning saying to execute it first.
 """
 
@@ -65,6 +66,12 @@ class BulletinPDFExporter(Exporter):
     timeout = Float(120.0, help="Seconds to wait for the PDF engine per notebook.").tag(config=True)
     engine = Unicode("", help="PDF engine: weasyprint or chromium (default: $HZ_PDF_ENGINE, else the first available).").tag(config=True)
     title = Unicode("", help="Document title; default: notebook metadata 'title' or the file name.").tag(config=True)
+
+    def __init__(self, config: Any = None, **kw: Any) -> None:
+        super().__init__(config=config, **kw)
+        # nbconvert makes the exporter before it converts: from here on, in the jupyter nbconvert
+        # command only, an hzlib error is one line (importing this module changes nothing)
+        install_excepthook()
 
     def _file_extension_default(self) -> str:
         return ".pdf"
@@ -135,6 +142,3 @@ def install_excepthook(argv0: str | None = None) -> bool:
         return False
     sys.excepthook = _excepthook
     return True
-
-
-install_excepthook()

@@ -15,7 +15,8 @@ The file is read with the project's readers (UTF-8 or GBK CSV, or .xlsx; title r
 above the header are skipped; blank rows are reported as left out), and every
 problem names file, row and column, all at once: unknown units, unknown input ids,
 inputs the unit's kind does not use, inputs the ledger or the plan gives, negative
-or fractional counts, 是否 cells that are neither 是 nor 否, duplicates. ``%``
+or fractional counts, 是否 cells that are neither 是 nor 否, one unit and input twice in one
+period with different values (the same value twice is one figure, with a warning). ``%``
 inputs are written as percent numbers (80 or 80%) and become fractions; 亿元 becomes
 万元 where the input is in 万元.
 
@@ -26,7 +27,7 @@ inputs are written as percent numbers (80 or 80%) and become fractions; 亿元 b
 >>> _ = p.write_text("单位,输入编号,数值\\n汉滨区,media_city,12\\n汉滨区,media_city,3\\n汉阴县,media_town,1\\n汉阴县,major_accident,-1\\n", encoding="utf-8")
 >>> r = read_scoring_inputs(p, rules)
 >>> [str(x).split("：", 1)[0] for x in r.errors]
-['scoring_inputs.csv 第3行 [输入编号]', 'scoring_inputs.csv 第4行 [输入编号]', 'scoring_inputs.csv 第5行 [数值]']
+['scoring_inputs.csv 第3行 [数值]', 'scoring_inputs.csv 第4行 [输入编号]', 'scoring_inputs.csv 第5行 [数值]']
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from ..contracts import Column
 from ..errors import ERROR, WARNING, InputError, Problem
 from ..ingest import ReadResult
 from ..ingest.aliases import normalise_header, split_header
-from ..ingest.parse import blank_mask, parse_bool, parse_number, to_text
+from ..ingest.parse import blank_mask, parse_bool, parse_number, parse_period, to_text
 from ..ingest.provenance import SOURCE_COLUMNS
 from ..ingest.read import read_raw
 from ..ingest.result import ExcludedRow
@@ -98,7 +99,7 @@ _HEADERS: dict[str, str] = {split_header(alias)[0]: c.id for c in SCORING_INPUT_
 _BOOL_UNITS = {BOOL_UNIT, "是/否", "是否", "是或否"}
 
 #: The 期别 column of the reported inputs: which period each value is for (read with
-#: :meth:`hzlib.periods.Period.parse`; the rules' ``period_basis`` says whether the value is
+#: :func:`hzlib.ingest.parse.parse_period`, as the indicators and tasks readers read theirs; the rules' ``period_basis`` says whether the value is
 #: cumulative since January or within the quarter ending then). Kept apart from
 #: :data:`SCORING_INPUT_COLUMNS` (the template's columns) so that reading it does not change the template.
 PERIOD_COLUMN = Column(
@@ -184,7 +185,8 @@ def read_scoring_inputs(path: str | Path, rules: ScoringRules, *, sheet: str | N
     r.source_rows = len(raw.cells) - pos - 1
     body = raw.cells.iloc[pos + 1 :].reset_index(drop=True)
     rows = pd.Series(raw.row_numbers[pos + 1 :], dtype="int64")
-    col = {cid: (to_text(body[j]) if cid != "value" else body[j]) for j, cid in ids.items()}
+    # values and periods keep their cells (a number, an Excel date) for their parsers; the rest is text
+    col = {cid: (to_text(body[j]) if cid not in ("value", "period") else body[j]) for j, cid in ids.items()}
     empty = pd.concat([blank_mask(body[j]) for j in ids], axis=1).all(axis=1)
     r.excluded += [ExcludedRow(file, int(n), "空行") for n in rows[empty]]
     keep = ~empty
@@ -273,13 +275,12 @@ def _check_rows(f: pd.DataFrame, rows: pd.Series, file: str, head: dict[str, str
     count = ok & iid.map(lambda i: i in defs and defs[i].is_count)
     flag(values.notna() & (values < 0) & ~kind_of.eq("percent"), "value", values.map(lambda v: f"不能为负数，实际为 {v:g}"))
     flag(count & values.notna() & (values >= 0) & (values != np.floor(values)), "value", values.map(lambda v: f"个数应为整数，实际为 {v:g}"))
-    key = unit.astype(str) + "\x00" + iid.astype(str) + "\x00" + periods.fillna("").astype(str)
-    dup = ok & key.duplicated(keep="first")
-    first_row = pd.Series(rows.values, index=key.values).groupby(level=0).first()
-    same = "单位、输入编号和期别" if "period" in f else "单位和输入编号"
-    flag(dup, "input_id", key.map(lambda k: f"重复：与第{first_row[k]}行的{same}相同"))
     out = pd.DataFrame({"unit": unit, "unit_kind": unit.map(kinds), "input_id": iid, "value": values, "period": periods})
     good = ok & values.notna() & ~failed
+    # one unit, input and period twice (however the period was written): one figure when the values agree, else refused
+    dropped, repeated = _repeated(out[good], rows, to_text(f["value"]), file, head)
+    problems += repeated
+    good = good & ~f.index.isin(dropped)
     for _, g in out[good].groupby(out["period"].fillna(""), sort=False):
         for i, message in bound_problems(rules, g):
             flag(pd.Series(f.index == i, index=f.index), "value", message)
@@ -288,21 +289,76 @@ def _check_rows(f: pd.DataFrame, rows: pd.Series, file: str, head: dict[str, str
     return out[good], problems
 
 
+#: Values within this (relative) distance are one figure (as for indicators and tasks).
+_SAME = 1e-9
+
+
+def _repeated(out: pd.DataFrame, rows: pd.Series, cells: pd.Series, file: str, head: dict[str, str]) -> tuple[list[int], list[Problem]]:
+    """Rows of ``out`` (read, checked) with the same unit, input and period, as the indicators and
+    tasks readers treat them (:func:`hzlib.ingest.repeated_periods.check_repeated_periods`): when
+    the values agree (after units and percents are read: 3.2亿元 and 32000万元 are one figure) the
+    first row is kept and a warning names the rows; when they differ an error on the last row's
+    数值 names every row and its value, and none of them is used. Returns (rows left out, problems).
+    ``cells`` are the 数值 cells as written, for the message.
+
+    >>> out = pd.DataFrame({"unit": ["甲县"] * 3, "input_id": ["media_city"] * 3, "value": [12.0, 12.0, 13.0], "period": ["2019Q2"] * 3})
+    >>> left, ps = _repeated(out, pd.Series([2, 5, 9]), pd.Series(["12", "12.0", "13"]), "x.csv", {"value": "数值"})
+    >>> left, [str(p) for p in ps]  # doctest: +NORMALIZE_WHITESPACE
+    ([0, 1, 2], ['x.csv 第9行 [数值]：单位“甲县”、输入编号“media_city”、期别“2019年上半年（2019Q2）”有 3 行，数值不同：第2行为 12，第5行为 12.0，第9行为 13；2019Q2、2019年上半年、2019年1-6月、2019-06 是同一期别，只能保留一行，请删去或改正其中一行 / the same period twice with different values'])
+    """
+    keys = ["unit", "input_id", "period"]
+    key = out[keys].astype(str).agg("\x1f".join, axis=1) if not out.empty else pd.Series(dtype=object)
+    left: list[int] = []
+    problems: list[Problem] = []
+    value_col = head.get("value", "数值")
+    for _, idx in key[key.duplicated(keep=False)].groupby(key, sort=False).groups.items():
+        pos = sorted(idx, key=lambda i: int(rows[i]))
+        first, last = pos[0], pos[-1]
+        unit, iid, period = (out.at[first, k] for k in keys)
+        what = f"{head.get('unit', '单位')}“{unit}”、{head.get('input_id', '输入编号')}“{iid}”"
+        forms = ""
+        if isinstance(period, str):
+            p = Period.parse(period)
+            what += f"、{head.get('period', PERIOD_COLUMN.zh)}“{p.label_zh()}（{p.label()}）”"
+            forms = f"{'、'.join(dict.fromkeys([p.label(), p.label_zh(), f'{p.year}年1-{p.end_month}月', f'{p.year}-{p.end_month:02d}']))} 是同一期别，"
+        v0 = float(out.at[first, "value"])
+        if all(abs(float(out.at[i, "value"]) - v0) <= _SAME * max(1.0, abs(v0), abs(float(out.at[i, "value"]))) for i in pos[1:]):
+            refs = "、".join(str(int(rows[i])) for i in pos)
+            problems.append(
+                Problem(
+                    file,
+                    int(rows[last]),
+                    value_col,
+                    f"{what}有 {len(pos)} 行（第{refs}行），数值相同，按一行计；请删去多余的行 / the same period twice, same values",
+                    WARNING,
+                )
+            )
+            left += pos[1:]
+            continue
+        said = "，".join(f"第{int(rows[i])}行为 {cells[i]}" for i in pos)
+        problems.append(
+            Problem(
+                file,
+                int(rows[last]),
+                value_col,
+                f"{what}有 {len(pos)} 行，{value_col}不同：{said}；{forms}只能保留一行，请删去或改正其中一行 / the same period twice with different values",
+            )
+        )
+        left += pos
+    return sorted(left), problems
+
+
 def _periods(f: pd.DataFrame, iid: pd.Series, defs: dict[str, InputDef], flag: Callable[[pd.Series, str, str | pd.Series], None]) -> pd.Series:
     """Canonical period label of each row (None without a 期别 column); blank, unreadable and
     non-quarter periods for ``period_basis: quarter`` inputs are flagged."""
     if "period" not in f:
         return pd.Series([None] * len(f), index=f.index, dtype=object)
-    text = f["period"]
-    parsed: dict[str, Period | None] = {}
-    for v in text.dropna().unique():
-        try:
-            parsed[v] = Period.parse(str(v))
-        except PeriodError:
-            parsed[v] = None
-    p = text.map(lambda v: parsed.get(v), na_action="ignore")
-    flag(text.isna(), "period", f"缺少期别：应写该数所属的期别，如 {PERIOD_FORMS_ZH}")
-    flag(text.notna() & p.isna(), "period", text.map(lambda v: f"无法识别的期别“{v}”：应为 {PERIOD_FORMS_ZH}"))
+    # read as the indicators and tasks readers read their 期别 (an Excel date, 2024.6, 202406, 2024-06-30 are 2024Q2)
+    labels, unreadable = parse_period(f["period"])
+    text = to_text(f["period"])
+    p = labels.map(Period.parse, na_action="ignore")
+    flag(labels.isna() & ~unreadable, "period", f"缺少期别：应写该数所属的期别，如 {PERIOD_FORMS_ZH}")
+    flag(unreadable, "period", text.map(lambda v: f"无法识别的期别“{v}”：应为 {PERIOD_FORMS_ZH}"))
     quarterly = iid.map(lambda i: i in defs and defs[i].period_basis == "quarter")
     off = quarterly & pd.Series([isinstance(x, Period) and not x.is_quarter_end for x in p], index=f.index)
     flag(
@@ -316,7 +372,7 @@ def _periods(f: pd.DataFrame, iid: pd.Series, defs: dict[str, InputDef], flag: C
             index=f.index,
         ),
     )
-    return p.map(lambda x: x.canonical().label() if x is not None else None, na_action="ignore").astype(object)
+    return labels.astype(object)
 
 
 def load_scoring_inputs(path: str | Path, rules: ScoringRules, period: str | None = None) -> ScoringInputs:
