@@ -31,7 +31,7 @@ from .ingest.table import find_header
 from .plan.indicators import effective_basis
 from .plan.schema import Basis, Plan, Target
 from .safety import csv_safe
-from .units import CNY_UNITS, USD_UNITS, convert_money
+from .units import CNY_UNITS, USD_UNITS, convert_money, to_percent
 
 if TYPE_CHECKING:
     from .templates import TemplateWrite
@@ -40,6 +40,8 @@ __all__ = [
     "same_unit",
     "convert_value",
     "check_against_plan",
+    "fraction_suspect",
+    "FRACTION_SUSPECT_TARGET",
     "check_read_tasks",
     "reportable_targets",
     "template",
@@ -93,6 +95,19 @@ def convert_value(value: float, src: str, dst: str) -> float | None:
     return None
 
 
+#: A percent target of at least this many points (10%) makes a reported 0 < x ≤ 1 look like a fraction.
+FRACTION_SUSPECT_TARGET = 10.0
+
+
+def fraction_suspect(value: float, target: Target) -> bool:
+    """Whether a value reported in % for a % ``target`` looks like a fraction written for a percent:
+    0 < value ≤ 1 while the target's annual value is at least :data:`FRACTION_SUSPECT_TARGET` points.
+
+    0.992% against 100% is two orders of magnitude off; 0.5% against an 8% growth target is not suspect.
+    """
+    return target.is_percent and target.value is not None and target.value >= FRACTION_SUSPECT_TARGET and 0 < value <= 1
+
+
 def check_against_plan(
     frame: pd.DataFrame, rows: pd.Series, file: str, plan: Plan, headers: dict[str, str] | None = None
 ) -> tuple[pd.DataFrame, list[Problem]]:
@@ -102,9 +117,11 @@ def check_against_plan(
     the target's are errors; periods outside the plan year are warnings (the row
     is kept in the file and not used); a target measured on another basis is a
     warning: the reported value is not used (a figure is measured on exactly its basis).
+    A % value in (0, 1] for a % target of at least 10% is a warning: it reads as it is
+    written (the unit says %), but it looks like a fraction (0.992 for 99.2%).
     """
     headers = headers or {}
-    h = {c: headers.get(c, z) for c, z in (("target_id", "目标编号"), ("unit", "计量单位"), ("period", "期别"), ("jurisdiction", "地区"))}
+    h = {c: headers.get(c, z) for c, z in (("target_id", "目标编号"), ("value", "完成值"), ("unit", "计量单位"), ("period", "期别"), ("jurisdiction", "地区"))}
     by_id = {t.id: t for t in plan.targets}
     problems: list[Problem] = []
     out = frame.copy()
@@ -132,6 +149,18 @@ def check_against_plan(
                 )
             else:
                 values[i] = v
+                if v is not None and not pd.isna(v) and fraction_suspect(v, t):
+                    pct = to_percent(v)
+                    problems.append(
+                        Problem(
+                            file,
+                            row,
+                            h["value"],
+                            f"{h['value']} {v:g}% 与目标“{t.label}”的 {t.value:g}% 相差悬殊：如果是小数写法（{v:g} 表示 {pct:g}%），"
+                            f"请写成 {pct:g}；如确为 {v:g}%，可不改 / a fraction for a percent target?",
+                            WARNING,
+                        )
+                    )
         if isinstance(period, str) and not period.startswith(str(plan.year)):
             problems.append(Problem(file, row, h["period"], f"期别 {period} 不在 {plan.year} 年，不参与本计划评价 / period outside the plan year", WARNING))
         if isinstance(area, str) and area and area != t.scope.jurisdiction:

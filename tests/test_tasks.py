@@ -16,7 +16,7 @@ from hzlib.ingest import read_tasks, validate_file
 from hzlib.plan import load_plan
 from hzlib.plan.indicators import effective_basis
 from hzlib.plan.schema import Basis, Target
-from hzlib.tasks import check_against_plan, reportable_targets, template
+from hzlib.tasks import check_against_plan, fraction_suspect, reportable_targets, template
 from hzsample import generate_sample
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -193,3 +193,56 @@ def test_growth_of_a_ledger_count_must_be_reported() -> None:
     ids = {t.id for t in reportable_targets(plan)}
     assert "city_key_projects_growth" in ids
     assert "city_key_projects_growth" in set(template(plan, "2023Q3")["target_id"])
+
+
+def test_a_percent_written_as_a_fraction_is_warned_and_read_as_written(tmp_path: Path) -> None:
+    # hanzhong-2022: central_budget_2021_paid and special_bond_2021_paid are 100% targets,
+    # central_funds_support is 0% ("不减"), reconstruction_completed and financing_match_coverage 100%
+    plan = load_plan("hanzhong-2022")
+    p = _tasks(
+        tmp_path,
+        [
+            "central_budget_2021_paid,2022Q3,0.992,%,汉中市,",  # 0.992 for 99.2%: warned
+            "special_bond_2021_paid,2022Q3,1,%,汉中市,",  # 1 is in (0, 1]: warned
+            "reconstruction_completed,2022Q3,99.2,%,汉中市,",  # a percent number
+            "central_funds_support,2022Q3,0.2,%,汉中市,",  # 0.2 points against a 0% target: ordinary
+            "financing_match_coverage,2022Q3,0,%,汉中市,",  # nothing done yet is no fraction
+        ],
+    )
+    r = read_tasks(p)
+    frame, problems = check_against_plan(r.frame, r.rows, r.file, plan, r.columns)
+    suspects = [x for x in problems if x.column == "完成值"]
+    assert [(x.row, x.severity) for x in suspects] == [(2, WARNING), (3, WARNING)]
+    assert "完成值 0.992% 与目标“2021年中央预算内资金全部支付完毕”的 100% 相差悬殊" in suspects[0].message
+    assert "0.992 表示 99.2%" in suspects[0].message and "请写成 99.2；" in suspects[0].message
+    assert "1 表示 100%" in suspects[1].message
+    assert frame["value"].tolist() == [0.992, 1.0, 99.2, 0.2, 0.0]  # the unit says %: read as written
+
+
+def test_fraction_suspect_needs_a_target_of_ten_points() -> None:
+    target = load_plan("hanzhong-2022").target("land_quota_key_share")  # 50%
+    assert fraction_suspect(0.5, target) and fraction_suspect(1.0, target)
+    assert not fraction_suspect(1.01, target) and not fraction_suspect(0.0, target) and not fraction_suspect(-0.5, target)
+    assert fraction_suspect(0.5, target.model_copy(update={"value": 10.0}))
+    assert not fraction_suspect(0.5, target.model_copy(update={"value": 9.9}))  # 0.5% of a 9.9% target may be real
+    assert not fraction_suspect(0.5, load_plan("hanzhong-2022").target("leader_major_projects"))  # 个, not %
+
+
+def test_a_fraction_warning_shows_in_validate_data_and_evaluate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "hanzhong-2022"
+    shutil.copytree(DATA / "hanzhong-2022", folder)
+    tasks = folder / "tasks.csv"
+    assert main(["evaluate", "hanzhong-2022", "--quarter", "2022Q3", "--data", str(folder)]) == 0
+    before = capsys.readouterr().out
+    text = tasks.read_text(encoding="utf-8")
+    assert "central_budget_2021_paid,2021年中央预算内资金全部支付完毕,2022Q3,99.2,%" in text
+    tasks.write_text(text.replace("2022Q3,99.2,%", "2022Q3,0.992,%"), encoding="utf-8")
+    assert main(["validate-data", str(tasks), "--plan", "hanzhong-2022"]) == 0
+    out = capsys.readouterr().out
+    assert "tasks.csv 第3行 [完成值]：警告：完成值 0.992% 与目标" in out and "1 条警告" in out
+    loaded = load_data("hanzhong-2022", tmp_path, year=2022)
+    assert any(w.column == "完成值" and "0.992 表示 99.2%" in w.message for w in loaded.warnings)
+    assert main(["evaluate", "hanzhong-2022", "--quarter", "2022Q3", "--data", str(folder)]) == 0
+    after = capsys.readouterr().out
+    count = [int(line.split()[1]) for text in (before, after) for line in text.splitlines() if line.startswith("数据提示")]
+    assert len(count) == 2 and count[1] == count[0] + 1

@@ -9,12 +9,13 @@ import pytest
 
 from hzlib.data import load_data
 from hzlib.errors import ERROR, WARNING, InputError
-from hzlib.evaluate.engine import EvaluationData
+from hzlib.evaluate.engine import EvaluationData, evaluate
 from hzlib.paths import SCENARIOS_DIR
 from hzlib.periods import Period
 from hzlib.plan import load_plan
 from hzlib.plan.schema import Plan
 from hzlib.whatif import (
+    apply_scenario,
     list_scenarios,
     load_scenario,
     parse_growth_arg,
@@ -150,6 +151,28 @@ def test_target_change_shorthand_and_percent_sign(zhenba: tuple[Plan, Evaluation
     assert s.targets["fai_growth"].percent_written and s.targets["fai_growth"].value == 0.5
     _, problems = validate_scenario({**HEAD, "targets": {"fai_growth": {"value": 7, "change": 1}}})
     assert "value 或调整量 change 之一" in problems[0].message
+
+
+def test_a_change_is_in_percentage_points_so_a_small_one_is_no_fraction(zhenba: tuple[Plan, EvaluationData]) -> None:
+    # fai_growth is 8%: change 0.5 (points) makes it 8.5%, -0.5 makes it 7.5%, "0.5" as YAML text too
+    plan, data = zhenba
+    for change, new in [(0.5, 8.5), (-0.5, 7.5), ("0.5", 8.5), ("-0.5%", 7.5)]:
+        s, problems = validate_scenario({**HEAD, "targets": {"fai_growth": {"change": change}}}, plan=plan, tables=data)
+        assert problems == [] and s is not None, (change, [str(p) for p in problems])
+        plan2, _, changes = apply_scenario(plan, data, s)
+        assert plan2.target("fai_growth").value == pytest.approx(new) and plan2.target("fai_growth").fraction == pytest.approx(new / 100)
+        assert f"由 8% 调整为 {new:g}%" in " ".join(map(str, changes))
+    ev = evaluate(plan2, "2024Q2", data).targets.set_index("target_id")
+    assert ev.loc["fai_growth", "annual_value"] == pytest.approx(7.5)
+    # 8% - 7.5 points = 0.5%: a percent number reached by points, not a fraction typed by mistake
+    s, problems = validate_scenario({**HEAD, "targets": {"fai_growth": {"change": -7.5}}}, plan=plan, tables=data)
+    assert problems == [] and s is not None
+    # every other guard stays: a new value that looks like a fraction, a change out of the range
+    _, problems = validate_scenario({**HEAD, "targets": {"fai_growth": {"value": 0.5}}}, plan=plan, tables=data)
+    assert [p.column for p in problems] == ["targets.fai_growth.value"] and "0.5 像是小数写法" in problems[0].message
+    _, problems = validate_scenario({**HEAD, "targets": {"industry_inv_share": {"change": 50}}}, plan=plan, tables=data)
+    assert [p.column for p in problems] == ["targets.industry_inv_share.change"] and "百分比应在 0 到 100 之间" in problems[0].message
+    assert "实际为 110" in problems[0].message
 
 
 def test_quarter_keys() -> None:

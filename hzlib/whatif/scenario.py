@@ -159,7 +159,9 @@ class GrowthAssumption(_Strict):
 class TargetChange(_Strict):
     """A target's new value (``value``) or a change to it (``change``), in the target's unit.
 
-    A bare number is the new value: ``county_key_investment: 45.86``.
+    A bare number is the new value: ``county_key_investment: 45.86``. For a % target
+    ``change`` is in percentage points (``change: 0.5`` raises 8% to 8.5%), so a small
+    change is never taken for a fraction; ``value`` follows the percent-number convention.
     """
 
     value: float | None = None
@@ -466,12 +468,14 @@ def _check_against_plan(scenario: Scenario, plan: Plan, tables: ContractTables |
         if ch.change is not None and t.value is None:
             at(("targets", tid, "change"), f"目标 {tid} 没有数值，不能用 change 调整；请写 value")
             continue
-        if t.is_percent and not ch.percent_written and number is not None and 0 < abs(number) < 1:
+        # a change is in percentage points: 0.5 (points) is an ordinary change, never a fraction typed by mistake
+        if t.is_percent and field == "value" and not ch.percent_written and number is not None and 0 < abs(number) < 1:
             pct = to_percent(number)
             at(("targets", tid, field), f'{number:g} 像是小数写法：目标 {t.label} 的单位为 %，{pct:g}% 写作 {pct:g}；如确为 {number:g}%，请写作 "{number:g}%"')
             continue
         try:  # the plan schema's own rules decide whether the new value is valid
-            small = t.small_percent or ch.percent_written  # "0.5%" says it means 0.5%
+            # "0.5%" says it means 0.5%; a value reached by a change in points (1% − 0.5) is a percent number too
+            small = t.small_percent or ch.percent_written or field == "change"
             # lazy: whatif/apply.py imports this module, so at the top it is a cycle; the schedule follows the new value, as applying it does
             from .apply import _rescaled_schedule
 
