@@ -1,8 +1,8 @@
 """A percent column that ``hz import`` writes reads back as the same fractions.
 
 Worked example: a profit-tax rate of 0.5% is the fraction 0.005 inside. Written as the
-plain percent number 0.5, a column whose numbers are all at most 1 is read as fractions,
-so it came back as 0.5 (50%); written "0.5%", it comes back as 0.005.
+plain percent number 0.5, a column of such numbers without a unit in its header is read as
+fractions (0.5 as 50%); written "0.5%", it comes back as 0.005 under any header.
 """
 
 from __future__ import annotations

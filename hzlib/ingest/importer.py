@@ -62,8 +62,9 @@ def _column_text(c: Column, s: pd.Series) -> pd.Series:
     if c.kind in ("money", "usd", "number"):
         return _number_text(s)
     if c.kind == "percent":
-        # percent numbers; one of at most 1 carries its % sign, or a column of them alone would
-        # be read back as fractions (0.5 as 50%, see ingest.parse.parse_percent)
+        # percent numbers; one of at most 1 carries its % sign, so the file reads back the same
+        # under any header (a column of small plain numbers without a unit reads as fractions,
+        # see ingest.parse.parse_percent)
         pct = to_percent(s.astype(float))
         text = _number_text(pct)
         small = pct.notna() & (pct.round(6).abs() > 0) & (pct.round(6).abs() <= 1)
