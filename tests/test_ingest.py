@@ -227,15 +227,20 @@ def test_percent_forms_mixed_in_one_column() -> None:
     r = read_ledger(c("percent_mixed.csv"))
     assert r.ok
     assert np.allclose(r.frame.profit_tax_rate, [0.8, 0.008, 0.8, 0.125])
-    find(r, WARNING, 3, "利税率（%）", "0.8", "百分数")
+    find(r, WARNING, 3, "利税率（%）", "“0.8”在 0 到 1 之间", "按 0.8% 处理")
     assert len(r.warnings) == 1
 
 
-def test_percent_fractions_column() -> None:
+def test_small_plain_numbers_under_a_percent_header_are_percent_numbers() -> None:
+    # 利税率（%）: 0.8, 0.125, 80%, blank. The header says %, so 0.8 is 0.8% and 0.125 is 0.125%,
+    # each with a warning (they may have been typed as fractions); 80% is 0.8.
     r = read_ledger(c("percent_fractions.csv"))
     f = r.frame.profit_tax_rate
-    assert np.allclose(f[:3], [0.8, 0.125, 0.8]) and pd.isna(f[3])
-    find(r, WARNING, 1, "利税率（%）", "都不大于 1", "小数")
+    assert np.allclose(f[:3], [0.008, 0.00125, 0.8]) and pd.isna(f[3])
+    find(r, WARNING, 2, "利税率（%）", "“0.8”在 0 到 1 之间", "按 0.8% 处理")
+    find(r, WARNING, 3, "利税率（%）", "“0.125”在 0 到 1 之间", "按 0.125% 处理")
+    assert not [p for p in r.problems if "按小数处理" in p.message]
+    assert r.units["profit_tax_rate"] == "%"
 
 
 def test_each_date_form_in_csv() -> None:

@@ -296,3 +296,20 @@ def test_bundled_q1_and_q2_use_their_own_rows() -> None:
     path = ROOT / "data" / "ankang-2019" / "scoring_inputs.csv"
     points = {p: _points(score(RULES, load_scoring_inputs(path, RULES, p)), "汉滨区", "publicity") for p in ("2019Q1", "2019Q2")}
     assert points == {"2019Q1": 4.8, "2019Q2": 5.0}
+
+
+def test_a_rules_file_whose_plan_cannot_be_read_names_the_plans_problem(tmp_path: Path) -> None:
+    # the plan's own problem is said, not only "计划文件有 1 处错误"
+    import shutil
+
+    from hzlib.errors import InputError
+
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    text = (ROOT / "params" / "plans" / "ankang-2019.yaml").read_text(encoding="utf-8")
+    (plans / "ankang-2019.yaml").write_text(text.replace("year: 2019", "year: 二〇一九", 1), encoding="utf-8")
+    shutil.copy(ROOT / "params" / "scoring" / "ankang-2019.yaml", tmp_path / "rules.yaml")
+    with pytest.raises(InputError) as e:
+        load_rules(tmp_path / "rules.yaml", plans_dir=plans)
+    said = str(e.value)
+    assert "无法读取计划 'ankang-2019'" in said and "year" in said and "二〇一九" in said, said

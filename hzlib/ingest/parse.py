@@ -38,6 +38,8 @@ __all__ = [
     "excel_error_mask",
     "on_uniques",
     "blank_mask",
+    "nonfinite_mask",
+    "percent_only_mask",
     "to_text",
     "parse_number",
     "parse_unit",
@@ -90,6 +92,12 @@ _CNY_FACTORS: dict[str, float] = {
 }
 _USD = frozenset({"美元", "万美元", "亿美元", "万美金", "美金", "usd", "10kusd"})
 
+#: Minus signs pasted from PDF/Word (hyphen, non-breaking hyphen, figure dash, en dash, minus sign,
+#: small and fullwidth hyphen-minus), read as ``-`` in front of a number.
+_DASHES = "\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d"
+_LEADING_DASH = re.compile(f"^([+]?)[{_DASHES}]")
+#: Texts of non-finite values (after NFKC, spaces and case removed): refused as not a number.
+_NONFINITE = re.compile(r"^[+-]?(?:nan|inf|infinity|∞)%?$")
 _NUM_RE = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)(万元|亿元|元|万|亿)?$", re.I)
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")
 
@@ -127,6 +135,41 @@ def blank_mask(s: pd.Series) -> pd.Series:
     [True, True, False, True]
     """
     return (s.isna() | s.isin(_BLANKS)).astype(bool)
+
+
+def _squeezed(u: pd.Series) -> pd.Series:
+    """Distinct cell texts in NFKC, without spaces, leading dash forms read as ``-``."""
+    txt = u.astype(str).str.normalize("NFKC").str.replace(r"\s+", "", regex=True)
+    return txt.str.replace(_LEADING_DASH, r"\1-", regex=True).str.replace(r"^\+-", "-", regex=True)
+
+
+def _true(mask: pd.Series) -> pd.Series:
+    """An object mask with missing entries as a bool mask (missing is False)."""
+    return mask.astype("boolean").fillna(False).astype(bool)
+
+
+def nonfinite_mask(s: pd.Series) -> pd.Series:
+    """Cells holding a non-finite value (``inf``, ``nan``, ``∞``, ``-Infinity``): never a number.
+
+    ``nan`` is a blank placeholder in text columns; in a number column it is refused instead.
+
+    >>> list(nonfinite_mask(pd.Series(["inf", " NaN ", "−∞", "12", None, float("inf")], dtype=object)))
+    [True, True, True, False, False, True]
+    """
+    is_float = s.map(lambda v: isinstance(v, float) and not np.isnan(v) and not np.isfinite(v), na_action="ignore")
+    is_text = s.map(type, na_action="ignore") == str  # noqa: E721 - element types of a Series, compared vectorised
+    words = on_uniques(s.where(is_text), lambda u: _squeezed(u).str.lower().str.contains(_NONFINITE))
+    return (_true(is_float) | _true(words)).astype(bool)
+
+
+def percent_only_mask(s: pd.Series) -> pd.Series:
+    """Cells holding only a percent sign (``%``, ``％``, spaces allowed): as empty as a blank cell.
+
+    >>> list(percent_only_mask(pd.Series(["%", " ％ ", "8%", None], dtype=object)))
+    [True, True, False, False]
+    """
+    is_text = s.map(type, na_action="ignore") == str  # noqa: E721 - element types of a Series, compared vectorised
+    return _true(on_uniques(s.where(is_text), lambda u: _squeezed(u).eq("%")))
 
 
 def _text_of(v: object) -> str:
@@ -202,21 +245,25 @@ def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
 
     Returns ``(values, cell_units, bad)``: ``cell_units`` is 万元/亿元/元 where the
     cell itself says so ("2.5亿"), else None. Blank cells and placeholders
-    (``-``, ``/``) are NaN and not bad.
+    (``-``, ``/``) are NaN and not bad. A minus sign pasted from PDF/Word
+    (``−3.1``, ``–3.1``) reads as ``-``; non-finite values (``inf``, ``nan``,
+    ``∞``) are bad.
 
-    >>> v, u, bad = parse_number(pd.Series(["12 345", "待定", "#REF!"], dtype=object))
+    >>> v, u, bad = parse_number(pd.Series(["12 345", "待定", "#REF!", "−3.1", "inf", "nan"], dtype=object))
     >>> list(v), list(bad)
-    ([12345.0, nan, nan], [False, True, True])
+    ([12345.0, nan, nan, -3.1, nan, nan], [False, True, True, False, True, True])
     """
-    blank = blank_mask(s)
+    nonfinite = nonfinite_mask(s)
+    blank = blank_mask(s) & ~nonfinite
     is_bool = s.map(type) == bool  # noqa: E721 - element types of a Series, compared vectorised
-    num = pd.to_numeric(s.where(~blank & ~is_bool), errors="coerce").astype(float)
+    num = pd.to_numeric(s.where(~blank & ~is_bool & ~nonfinite), errors="coerce").astype(float)
+    num[~np.isfinite(num)] = np.nan  # "1e999"
     units = pd.Series([None] * len(s), index=s.index, dtype=object)
-    rest = num.isna() & ~blank
+    rest = num.isna() & ~blank & ~nonfinite
     if rest.any():
 
         def clean(u: pd.Series) -> pd.Series:
-            txt = u.astype(str).str.normalize("NFKC").str.replace(r"\s+", "", regex=True)
+            txt = _squeezed(u)
             txt = txt.str.replace(_THOUSANDS, "", regex=True).str.replace("，", "", regex=False)
             m = txt.str.extract(_NUM_RE)
             unit = m[1].str.replace(r"^万$", "万元", regex=True).str.replace(r"^亿$", "亿元", regex=True)
@@ -225,6 +272,7 @@ def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
         pairs = on_uniques(s[rest], clean)
         num.loc[rest] = pd.to_numeric(pairs.str[0], errors="coerce").astype(float)
         units.loc[rest] = pairs.str[1]
+        num[~np.isfinite(num)] = np.nan
     bad = num.isna() & ~blank
     return num, units, bad
 
@@ -242,21 +290,30 @@ def parse_int(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, bad | frac
 
 
-def parse_percent(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, bool]:
-    """Percents to fractions: ``"80%"`` is 0.8; plain numbers depend on the column.
+def parse_percent(s: pd.Series, header_percent: bool = False) -> tuple[pd.Series, pd.Series, pd.Series, bool]:
+    """Percents to fractions: ``"80%"`` is 0.8; plain numbers are percent numbers in a percent column.
 
-    In a column where every plain number is at most 1 in size, plain numbers are
-    fractions already; otherwise they are percent numbers and are divided by 100.
-    Returns ``(fractions, bad, mixed, as_fractions)``: ``mixed`` marks plain
-    numbers between 0 and 1 (exclusive of 0) in a column of percent numbers,
-    which may have been typed as fractions.
+    A column is a percent column when its header states the unit %
+    (``header_percent``) or any of its cells carries a % sign: its plain numbers
+    are percent numbers (9.2 is 0.092, 0.6 is 0.006). Only in a column that is
+    neither, and whose plain numbers are all at most 1 in size, are plain numbers
+    fractions already (0.8 is 0.8); otherwise they are percent numbers too.
+    Returns ``(fractions, bad, small, as_fractions)``: ``small`` marks plain
+    numbers between 0 and 1 (exclusive of 0) read as percent numbers, which
+    may have been typed as fractions. A cell holding only ``%`` is blank.
 
-    >>> f, bad, mixed, frac = parse_percent(pd.Series(["80%", 80, 0.8, "9.2"], dtype=object))
-    >>> [round(x, 3) for x in f], list(mixed), frac
+    >>> f, bad, small, frac = parse_percent(pd.Series(["80%", 80, 0.8, "9.2"], dtype=object))
+    >>> [round(x, 3) for x in f], list(small), frac
     ([0.8, 0.8, 0.008, 0.092], [False, False, True, False], False)
     >>> f, *_ , frac = parse_percent(pd.Series([0.8, 0.05], dtype=object))
     >>> list(f), frac
     ([0.8, 0.05], True)
+    >>> f, _, small, frac = parse_percent(pd.Series([0.8, 0.05], dtype=object), header_percent=True)
+    >>> [round(x, 4) for x in f], list(small), frac
+    ([0.008, 0.0005], [True, True], False)
+    >>> f, _, small, frac = parse_percent(pd.Series(["7.6 ％", 0.6], dtype=object))
+    >>> [round(x, 3) for x in f], list(small), frac
+    ([0.076, 0.006], [False, True], False)
     """
     blank = blank_mask(s)
     is_text = s.map(type, na_action="ignore") == str  # noqa: E721 - element types of a Series, compared vectorised
@@ -266,14 +323,15 @@ def parse_percent(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, bool]:
     num, units, bad = parse_number(stripped)
     bad = bad | units.notna()
     plain = num.notna() & ~explicit
-    as_fractions = bool((num[plain].abs() <= 1).all()) if plain.any() else False
+    percent_column = header_percent or bool((explicit & num.notna()).any())
+    as_fractions = not percent_column and bool(plain.any()) and bool((num[plain].abs() <= 1).all())
     out = num.copy()
     out[explicit] = from_percent(num[explicit])
-    mixed = pd.Series(False, index=s.index)
+    small = pd.Series(False, index=s.index)
     if not as_fractions:
         out[plain] = from_percent(num[plain])
-        mixed = plain & (num.abs() > 0) & (num.abs() <= 1)
-    return out.astype(float), bad.astype(bool), mixed.astype(bool), as_fractions
+        small = plain & (num.abs() > 0) & (num.abs() <= 1)
+    return out.astype(float), bad.astype(bool), small.astype(bool), as_fractions
 
 
 # ---------------------------------------------------------------- dates

@@ -16,7 +16,11 @@ scanned for error cells (``t="e"``) and their text is put back into the grid so
 they can be reported. The same scan finds formula cells without a saved result
 (a file written by a program and never opened in Excel), which calamine reads as
 empty: they are errors (:func:`formula_problems`), and the rest of the sheet is
-still read so that every problem is reported at once. Cells come out as openpyxl
+still read so that every problem is reported at once. A number cell whose number
+format shows percents (``0.0%``; Excel shows 0.125 as 12.5%) comes out as the text
+Excel shows (``"12.5%"``), so that it reads as the percent the user sees; the scan
+looks for such cells only when the workbook has a percent format (not done for
+old .xls files). Cells come out as openpyxl
 gave them: whole numbers as ``int``, date cells as ``datetime.datetime``, empty
 cells as ``None``. When the scan cannot place such a cell (or python-calamine is
 missing), openpyxl reads the file.
@@ -53,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ERROR, WARNING, DataError, Problem
+from ..units import to_percent
 from .cells import factorize_cells
 from .xls import xls_error_cells
 
@@ -294,10 +299,100 @@ def _worksheet_part(zf: zipfile.ZipFile, sheet: str) -> str:
 
 @dataclass
 class _Scan:
-    """What the worksheet XML says that calamine does not: error cells and formula cells without a saved result."""
+    """What the worksheet XML says that calamine does not: error cells, formula cells without a saved result
+    and number cells shown as percents."""
 
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # 0-based (row, column) -> error text
     uncached: list[tuple[int, int]] = field(default_factory=list)  # 0-based (row, column)
+    percents: list[tuple[int, int]] = field(default_factory=list)  # 0-based (row, column)
+
+
+# Number formats that show a number times 100 with a % sign: built-in 9 ("0%") and 10 ("0.00%").
+_PERCENT_BUILTIN_FORMATS = frozenset({9, 10})
+
+
+def _is_percent_format(code: str) -> bool:
+    """True when a number format code shows numbers as percents: a ``%`` that is not literal text.
+
+    A ``%`` in quotes, after a backslash, after ``_`` or ``*`` (padding), in ``[...]`` or in the text
+    section (the fourth) is shown as it is, without multiplying by 100.
+
+    >>> [_is_percent_format(c) for c in ("0.0%", "0%;-0%", "[Red]0.00%", '0.00"%"', r"0.00\\%", "General", "0;0;0;@%")]
+    [True, True, True, False, False, False, False]
+    """
+    i, section, n = 0, 0, len(code)
+    while i < n and section < 3:
+        ch = code[i]
+        if ch == '"':
+            end = code.find('"', i + 1)
+            i = n if end < 0 else end + 1
+            continue
+        if ch == "[":
+            end = code.find("]", i + 1)
+            i = n if end < 0 else end + 1
+            continue
+        if ch in "\\_*":
+            i += 2
+            continue
+        if ch == ";":
+            section += 1
+        elif ch == "%":
+            return True
+        i += 1
+    return False
+
+
+def _percent_styles(zf: zipfile.ZipFile) -> frozenset[int]:
+    """Cell style indexes (``s`` of a cell) whose number format shows percents, from the styles part.
+
+    Empty when the package has no styles part (a number shown as a percent needs one).
+    """
+    book = _book_part(zf)
+    folder = posixpath.dirname(book)
+    rels = ET.fromstring(zf.read(posixpath.join(folder, "_rels", posixpath.basename(book) + ".rels")))
+    target = next((r.get("Target", "") for r in rels.iterfind(".//{*}Relationship") if r.get("Type", "").endswith("/styles")), None)
+    if not target:
+        return frozenset()
+    part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+    root = ET.fromstring(zf.read(part))
+    percent_ids = set(_PERCENT_BUILTIN_FORMATS)
+    for fmt in root.iterfind("{*}numFmts/{*}numFmt"):
+        fid = fmt.get("numFmtId", "")
+        if fid.isdigit():
+            if _is_percent_format(fmt.get("formatCode", "")):
+                percent_ids.add(int(fid))
+            else:
+                percent_ids.discard(int(fid))  # a workbook may redefine a built-in id
+    xfs = root.find("{*}cellXfs")
+    if xfs is None:
+        return frozenset()
+    return frozenset(i for i, xf in enumerate(xfs.iterfind("{*}xf")) if xf.get("numFmtId", "0").isdigit() and int(xf.get("numFmtId", "0")) in percent_ids)
+
+
+_CELL_TYPE = re.compile(rb"""\st\s*=\s*["']([^"']*)["']""")
+
+
+def _percent_style_pattern(styles: frozenset[int]) -> re.Pattern[bytes]:
+    """The ``s`` attribute of a cell whose style is one of ``styles``."""
+    alternatives = b"|".join(str(i).encode("ascii") for i in sorted(styles))
+    return re.compile(rb"""\ss\s*=\s*["'](?:""" + alternatives + rb""")["']""")
+
+
+def _scan_percents(seg: bytes, pattern: re.Pattern[bytes], out: list[tuple[int, int]]) -> None:
+    """Add the number cells of ``seg`` (whole rows) whose style (``pattern``, see :func:`_percent_style_pattern`) shows percents to ``out``."""
+    for m in pattern.finditer(seg):
+        lt = seg.rfind(b"<", 0, m.start())
+        tag = _CELL_TAG.match(seg, lt) if lt >= 0 else None
+        if tag is None or seg.find(b">", lt, m.start()) >= 0:
+            continue  # not in a cell's start tag
+        gt = seg.find(b">", m.end())
+        if gt < 0:
+            raise _Unsure("a cell without its end")
+        start_tag = seg[lt:gt]
+        kind = _CELL_TYPE.search(start_tag)
+        if kind is not None and kind.group(1) != b"n":
+            continue  # text, error, boolean or date cell
+        out.append(_cell_key(start_tag))
 
 
 # A formula cell: <c r="B3"><f>SUM(B4:B9)</f><v>120</v></c>. Without <v>, or with an empty <v/> (as openpyxl
@@ -395,16 +490,21 @@ def _scan_formulas(seg: bytes, out: list[tuple[int, int]], zero_unsaved: bool = 
 
 
 def _scan_sheet(path: Path, sheet: str) -> _Scan:
-    """Error cells and formula cells without a saved result of worksheet ``sheet``.
+    """Error cells, formula cells without a saved result and number cells shown as percents of worksheet ``sheet``.
 
     Streams the worksheet's XML, whole rows at a time; cheap byte searches skip a
-    sheet without error cells or formulas. Raises ``_Unsure`` when the package
-    cannot be followed or such a cell has no ``r`` reference.
+    sheet without error cells or formulas, and percent cells are looked for only
+    when the workbook has a percent number format. Raises ``_Unsure`` when the
+    package cannot be followed or such a cell has no ``r`` reference.
     """
     scan = _Scan()
     try:
         with zipfile.ZipFile(path) as zf, zf.open(_worksheet_part(zf, sheet)) as f:
             zero_unsaved = _calculated_on_open(zf)
+            styles = _percent_styles(zf)
+            if 0 in styles:
+                raise _Unsure("the default cell style shows percents")  # cells without an s attribute are percents too
+            percent_pattern = _percent_style_pattern(styles) if styles else None
             buf = b""
             while True:
                 data = f.read(_CHUNK)
@@ -414,6 +514,8 @@ def _scan_sheet(path: Path, sheet: str) -> _Scan:
                     seg, buf = buf[:cut], buf[cut:]
                     _scan_errors(seg, scan.errors)
                     _scan_formulas(seg, scan.uncached, zero_unsaved)
+                    if percent_pattern is not None:
+                        _scan_percents(seg, percent_pattern, scan.percents)
                 if not data:
                     return scan
     except (zipfile.BadZipFile, KeyError, StopIteration, OSError, ValueError, ET.ParseError, zlib.error) as e:
@@ -511,6 +613,28 @@ def _no_sheet_problem(name: str, sheet: str, names: list[str], hidden: list[str]
     return Problem(name, None, None, f"工作表“{sheet}”不存在，文件中的工作表有：{listed}；请用 --sheet 指定其中一个 / no sheet named {sheet!r}")
 
 
+def _percent_text(v: float) -> str:
+    """A number shown as a percent in Excel as the text a user would type: 0.125 -> "12.5%".
+
+    >>> _percent_text(0.125), _percent_text(0.0725), _percent_text(1), _percent_text(-0.004), _percent_text(0.145)
+    ('12.5%', '7.25%', '100%', '-0.4%', '14.5%')
+    """
+    return np.format_float_positional(to_percent(float(v)), trim="-") + "%"
+
+
+def _put_percents(rows: list[list[object]], percents: Sequence[tuple[int, int]]) -> None:
+    """Turn the number cells at ``percents`` (0-based) into percent text, in place (see :func:`_percent_text`)."""
+    texts: dict[object, str] = {}  # a rate column repeats its values: format each once
+    for r, c in percents:
+        if r < len(rows) and c < len(rows[r]):
+            v = rows[r][c]
+            if type(v) in (int, float) and v == v:
+                text = texts.get(v)
+                if text is None:
+                    text = texts[v] = _percent_text(v)  # type: ignore[arg-type]
+                rows[r][c] = text
+
+
 def _sheet_read(
     name: str,
     title: str,
@@ -520,8 +644,11 @@ def _sheet_read(
     errors: dict[tuple[int, int], str] | None = None,
     convert: Callable[[object], object] | None = None,
     merged: list[tuple[int, int, int, int]] | None = None,
+    percents: Sequence[tuple[int, int]] = (),
 ) -> RawTable:
-    """The RawTable of a sheet read: error cells put back, formula cells without a result reported."""
+    """The RawTable of a sheet read: error cells put back, number cells shown as percents made percent text,
+    formula cells without a result reported."""
+    _put_percents(rows, percents)
     grid = _grid(rows)
     if errors:
         height = max(len(grid), max(r for r, _ in errors) + 1)
@@ -537,9 +664,10 @@ def _sheet_read(
     return RawTable(name, cells, np.arange(1, len(cells) + 1), None, title, [*said, *cell_errors], merged or [], by_column, cell_errors)
 
 
-def _openpyxl_uncached(path: Path, title: str, values: list[tuple[object, ...]]) -> list[tuple[int, int]]:
+def _openpyxl_uncached(path: Path, title: str, values: list[tuple[object, ...]]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Formula cells of sheet ``title`` whose saved result (``values``, read with ``data_only``) is missing
-    (or is the placeholder ``0`` of a workbook calculated on open)."""
+    (or is the placeholder ``0`` of a workbook calculated on open), and the cells whose number format shows
+    percents (looked for only when the workbook has such a format)."""
     import openpyxl  # lazy: openpyxl costs 71 ms at import of this module; calamine reads workbooks, openpyxl only their rare cases
 
     try:
@@ -547,20 +675,35 @@ def _openpyxl_uncached(path: Path, title: str, values: list[tuple[object, ...]])
             zero_unsaved = _calculated_on_open(zf)
     except (zipfile.BadZipFile, KeyError, StopIteration, OSError, ValueError, ET.ParseError, zlib.error):
         zero_unsaved = False
+    try:
+        with zipfile.ZipFile(path) as zf:
+            any_percent = bool(_percent_styles(zf))
+    except (zipfile.BadZipFile, KeyError, StopIteration, OSError, ValueError, ET.ParseError, zlib.error):
+        any_percent = True  # cannot tell: look at every cell's format
     wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     try:
         ws = wb[title]
         ws.reset_dimensions()
         out = []
+        percents: list[tuple[int, int]] = []
+        shown_as_percent: dict[str, bool] = {}
         for i, row in enumerate(ws.iter_rows()):
             for cell in row:
-                if getattr(cell, "data_type", None) != "f":
+                kind = getattr(cell, "data_type", None)
+                if any_percent and kind in ("n", "f"):
+                    code = getattr(cell, "number_format", None)
+                    if code and code != "General":
+                        if code not in shown_as_percent:
+                            shown_as_percent[code] = _is_percent_format(code)
+                        if shown_as_percent[code]:
+                            percents.append((i, cell.column - 1))
+                if kind != "f":
                     continue
                 j = cell.column - 1
                 saved = values[i][j] if i < len(values) and j < len(values[i]) else None
                 if saved is None or (zero_unsaved and type(saved) in (int, float) and saved == 0):
                     out.append((i, j))
-        return out
+        return out, percents
     finally:
         wb.close()
 
@@ -583,8 +726,8 @@ def _read_xlsx_openpyxl(path: Path, name: str, sheet: str | None) -> RawTable:
         rows = list(ws.iter_rows(values_only=True))
     finally:
         wb.close()
-    uncached = _openpyxl_uncached(path, title, rows)
-    return _sheet_read(name, title, [list(r) for r in rows], said, uncached)
+    uncached, percents = _openpyxl_uncached(path, title, rows)
+    return _sheet_read(name, title, [list(r) for r in rows], said, uncached, percents=percents)
 
 
 # ---------------------------------------------------------------- what a file really is
@@ -729,7 +872,7 @@ def _read_xlsx(path: Path, name: str, sheet: str | None, fmt: str = "xlsx") -> R
                 )
             )
         scan.errors = errors or {}
-    return _sheet_read(name, title, rows, said, scan.uncached, scan.errors, _openpyxl_like, merged)
+    return _sheet_read(name, title, rows, said, scan.uncached, scan.errors, _openpyxl_like, merged, scan.percents)
 
 
 def sheet_states(path: str | Path) -> dict[str, str]:

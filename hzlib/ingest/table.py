@@ -56,6 +56,7 @@ from .parse import (
     ambiguous_numbers,
     blank_mask,
     excel_error_mask,
+    nonfinite_mask,
     on_uniques,
     parse_bool,
     parse_category,
@@ -67,6 +68,7 @@ from .parse import (
     parse_period,
     parse_unit,
     parse_usd_unit,
+    percent_only_mask,
     to_text,
 )
 from .read import RawTable
@@ -96,6 +98,7 @@ _YEAR_IN_HEADER = re.compile(r"(?<!\d)(20\d\d)\s*年")
 _NOTE_RE = re.compile(r"^\s*(注\s*\d*\s*[:：.、]|说明\s*[:：]|备注\s*[:：]|填表|填报|制表|审核人|负责人|联系人|联系电话|数据来源\s*[:：]|来源\s*[:：])")
 _ZH = {c.id: c.zh for c in fields_of("ledger")}
 #: A ledger sheet's cumulative completed-investment column, read like any money column.
+_NUMERIC_KINDS = frozenset({"money", "usd", "number", "percent", "int"})
 _CUMULATIVE = next(c for c in fields_of("ledger") if c.id == "completed_cum")
 
 
@@ -484,7 +487,11 @@ class _Sheet:
         err = excel_error_mask(s)
         self.cells(err, header, _says(s, "单元格是 Excel 错误值“{v}”，请修正公式或填入数值 / Excel error value"))
         s = s.where(~err, None)
+        if c.kind in ("number", "percent"):
+            s = s.where(~percent_only_mask(s), None)  # a lone "%" is as empty as a blank cell
         blank = blank_mask(s) & ~err
+        if c.kind in _NUMERIC_KINDS:
+            blank &= ~nonfinite_mask(s)  # "nan" is refused as not a number, not taken for a blank
         if c.if_blank != "ok":
             what = "必填项为空" if c.if_blank == "error" else "为空，按缺失值处理"
             self.cells(blank, header, f"“{header}”{what} / empty cell in a required column", ERROR if c.if_blank == "error" else WARNING)
@@ -563,25 +570,27 @@ class _Sheet:
         return values.where(cell_units.isna())
 
     def percent(self, s: pd.Series, header: str, cid: str) -> pd.Series:
-        frac, bad, mixed, as_fractions = parse_percent(s)
+        frac, bad, small, as_fractions = parse_percent(s, header_percent=split_header(header)[1] == "%")
         self.cells(bad, header, _says(s, "无法识别的百分数“{v}”，应写成 9.2、9.2% 或 0.092 / not a percent"))
         if cid != "completion_pct":  # a recomputed column: a wrong figure is caught by the recomputation
             self.cells(
-                mixed,
+                small,
                 header,
                 _says(
                     s,
-                    "数值“{v}”不大于 1，而本列其他值是百分数（大于 1），按 {v}% 处理；如果是小数形式（如 0.8 表示 80%），请改为 80 / percent column mixes fractions and percent numbers",
+                    "数值“{v}”在 0 到 1 之间，按 {v}% 处理；如果是小数形式（如 0.8 表示 80%，Excel 中设为百分比格式的单元格也存为小数），请改为 80"
+                    " / a number between 0 and 1: read as {v}%",
                 ),
                 WARNING,
             )
-        if as_fractions and split_header(header)[1] == "%":
+        if as_fractions:
             self.problems.append(
                 Problem(
                     self.label,
                     self.header_row,
                     header,
-                    "表头注明单位为 %，但本列所有数值都不大于 1，按小数处理（0.8 表示 80%） / all values ≤ 1: read as fractions",
+                    "表头没有注明单位 %，单元格也都没有 % 号，且本列数值都不大于 1：按小数处理（0.8 表示 80%）；如果是百分数，请在表头写明“（%）”"
+                    " / no % in the header or cells and all values ≤ 1: read as fractions",
                     WARNING,
                 )
             )

@@ -800,8 +800,14 @@ def _resolve_and_check(rules: ScoringRules, doc: YamlDoc, path: Path, plans_dir:
     if rules.plan is not None:
         try:
             plan = load_plan(rules.plan, plans_dir)
-        except (InputError, ValueError) as e:
-            at(("plan",), f"无法读取计划 {rules.plan!r}：{str(e).splitlines()[0]}")
+        except InputError as e:  # the plan's own problems, not only their count
+            said = [str(p) for p in (e.errors or e.problems)]
+            at(
+                ("plan",),
+                f"无法读取计划 {rules.plan!r}：" + "；".join(said[:3]) + (f"（另有 {len(said) - 3} 处，见 hz check {rules.plan}）" if len(said) > 3 else ""),
+            )
+        except ValueError as e:
+            at(("plan",), f"无法读取计划 {rules.plan!r}：{e}")
     elif needs_plan:
         at(("plan",), "使用 plan_kinds 或 allocation 时必须给出 plan（计划 id）")
     plan_values: dict[str, dict[str, float | None]] = {}
