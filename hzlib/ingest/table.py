@@ -578,8 +578,7 @@ class _Sheet:
                 header,
                 _says(
                     s,
-                    "数值“{v}”在 0 到 1 之间，按 {v}% 处理；如果是小数形式（如 0.8 表示 80%），请改为 80"
-                    " / a number between 0 and 1: read as {v}%",
+                    "数值“{v}”在 0 到 1 之间，按 {v}% 处理；如果是小数形式（如 0.8 表示 80%），请改为 80 / a number between 0 and 1: read as {v}%",
                 ),
                 WARNING,
             )
