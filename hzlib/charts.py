@@ -19,7 +19,8 @@ from matplotlib.ticker import StrMethodFormatter
 
 from .charts_style import STATUS_COLORS, STATUS_LABELS, status_color
 from .glossary import QUARTER_ZH, AwardTone
-from .units import to_percent
+from .textfmt import fmt_number
+from .units import to_percent, wan_to_yi
 
 __all__ = [
     "Segment",
@@ -154,7 +155,7 @@ def completion_chart(
     ax.barh(ys, vals, color=colors, height=0.65)
     ax.axvspan(tp - near_pp, tp, color=STATUS_COLORS["near"], alpha=0.12)
     ax.axvline(tp, color="#333333", linestyle="--", linewidth=1)
-    ax.text(tp, n - 0.4, f"时序进度 {tp:g}%", ha="center", va="bottom", fontsize=8)
+    ax.text(tp, n - 0.4, f"时序进度 {fmt_number(tp, 2)}%", ha="center", va="bottom", fontsize=8)
     ax.set_yticks(ys, list(names))
     ax.set_xlim(0, max(105.0, max(vals, default=0) * 1.05))
     ax.set_xlabel("完成率（%）")
@@ -172,7 +173,7 @@ def batch_chart(batches: pd.DataFrame, title: str = "“四个一批”项目") 
     labels = list(batches["batch_zh"])
     counts = list(batches["projects"])
     ax.bar(labels, counts, color="#1565c0", width=0.55)
-    for i, (c, inv) in enumerate(zip(counts, batches["total_investment"] / 1e4)):
+    for i, (c, inv) in enumerate(zip(counts, wan_to_yi(batches["total_investment"]))):
         ax.text(i, c, f"{c}个\n{inv:,.1f}亿元", ha="center", va="bottom", fontsize=8)
     ax.set_ylabel("项目数（个）")
     ax.set_ylim(0, max(counts, default=1) * 1.35)

@@ -32,6 +32,8 @@ __all__ = [
     "PERCENT",
     "to_percent",
     "from_percent",
+    "WAN_PER_YI",
+    "wan_to_yi",
     "MONEY_UNITS",
     "CNY_UNITS",
     "COUNT_UNITS",
@@ -140,6 +142,23 @@ def _round(x: Any, digits: int) -> Any:
     if str(getattr(x, "dtype", "")) == "object":  # a column of numbers and None
         x = x.astype(float)
     return x.round(digits)  # numpy array or pandas column
+
+
+#: 万元 in one 亿元: the one factor every 亿元 shown from a 万元 figure divides by.
+WAN_PER_YI = CNY_UNITS["亿元"]
+
+
+@overload
+def wan_to_yi(wan: float) -> float: ...
+@overload
+def wan_to_yi(wan: pd.Series) -> pd.Series: ...
+def wan_to_yi(wan: Any) -> Any:
+    """万元 figures (a number or a column) in 亿元, for display: 558600 -> 55.86.
+
+    >>> wan_to_yi(558600.0)
+    55.86
+    """
+    return wan / WAN_PER_YI
 
 
 def is_money(unit: str) -> bool:

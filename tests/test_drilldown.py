@@ -192,7 +192,7 @@ def test_the_opening_sentences_point_to_their_derivations(zhenba: ReportModel) -
     assert f"（未达标）。{ref_mark(numbers[('total', 'completion')])}" in text
     assert f"尚有8个未开工。{ref_mark(numbers[('total', 'new_starts')])}" in text
     fai = next(k for k in numbers if k[0] == "target" and m.targets.set_index("target_id").at[k[1], "indicator"] == "fai")
-    assert f"8.3%。{ref_mark(numbers[fai])}" in text
+    assert f"8.28%。{ref_mark(numbers[fai])}" in text
     assert "〔" not in summary_markdown(m)  # other pages show no numbers
     view = total_derivations_view(m)
     assert view.data.count("<details>") == 2 and "<script" not in view.data

@@ -94,3 +94,28 @@ def test_a_share_written_as_a_level_is_refused(tmp_path: Path) -> None:
     problems = check_indicators(read_indicators(f))
     assert [(p.row, p.column) for p in problems] == [(3, "累计值")]
     assert "民间投资占比是比率" in problems[0].message and "民间投资 和 固定资产投资" in problems[0].message
+
+
+def bare_money_factors(source: str) -> list[int]:
+    """Lines of ``source`` that multiply or divide by a 万/亿 factor (1e4, 10000, 1e8) outside :mod:`hzlib.units`.
+
+    >>> bare_money_factors("a = b / 1e4\\nc = wan_to_yi(b)\\nd = e * 10000")
+    [1, 3]
+    """
+    lines: list[int] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult | ast.Div):
+            if any(isinstance(x, ast.Constant) and not isinstance(x.value, bool) and x.value in (1e4, 1e8) for x in (node.left, node.right)):
+                lines.append(node.lineno)
+    return sorted(lines)
+
+
+def test_no_bare_money_factor_outside_units() -> None:
+    # 万元 → 亿元 is units.wan_to_yi / units.WAN_PER_YI: one factor, named where it is defined
+    found = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path != CROSSING
+        for line in bare_money_factors(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, "convert 万元 and 亿元 only through hzlib.units:\n" + "\n".join(found)

@@ -102,7 +102,7 @@ def test_json_is_the_model(capsys: pytest.CaptureFixture[str], model: WhatIf) ->
     pct = pytest.approx
     assert g["required_seasonal_pct"] == pct(fai.required.seasonal * 100, abs=1e-9) and g["required_even_pct"] == pct(fai.required.even * 100, abs=1e-9)
     assert g["target_pct"] == pct(fai.target * 100, abs=1e-9) and g["cum_growth_pct"] == pct(fai.cum_growth * 100, abs=1e-9)
-    assert g["grid"]["year_end_pct"] == pct((np.asarray(fai.grid.values) * 100).tolist(), abs=1e-9)
+    assert np.allclose(np.asarray(g["grid"]["year_end_pct"], dtype=float), np.asarray(fai.grid.values) * 100, rtol=0, atol=1e-9)
     assert g["history"]["available"] is False and "少于3年" in g["history"]["sentence"]
     assert [p["scenario_id"] for p in g["scenarios"]] == ["q3-slow", "assume"]
     assert g["scenarios"][0]["year_end_pct"] == pct(fai.points[0].year_end * 100, abs=1e-9)

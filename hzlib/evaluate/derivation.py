@@ -378,7 +378,7 @@ def _follows(ev: Evaluation, t: Target, row: pd.Series, actual: Derivation) -> l
         prow = profile_row(ev.profiles, *pr.profile, ev.plan.year) if pr.profile is not None else None
         whose = "" if pr.profile is None else FAI_ZH if pr.profile[1] == "fai" else _ZH.get(pr.profile[1], pr.profile[1])
         if not pr.by_profile:
-            how, prows = f"时序进度 {fmt_number(to_percent(share), 1)}%", pd.DataFrame(columns=ROW_COLUMNS)
+            how, prows = f"时序进度 {fmt_number(to_percent(share), 2)}%", pd.DataFrame(columns=ROW_COLUMNS)
         else:
             prows = _profile_rows(ev, prow) if prow is not None else pd.DataFrame(columns=ROW_COLUMNS)
             how = (

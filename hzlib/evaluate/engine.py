@@ -172,10 +172,10 @@ def _projection(t: Target, actual: float, period: Period, profiles: list[tuple[t
         if profile:
             share = cumulative_profile_share(profile, period.end_month)
             if share > 0:
-                return Projection(actual / share, share, True, key, f"按上年季度分布（截至本期占全年{share:.1%}）推算")
+                return Projection(actual / share, share, True, key, f"按上年季度分布（截至本期占全年{fmt_number(to_percent(share), 1)}%）推算")
             break
     tp = float(period.progress)
-    return Projection(actual / tp, tp, False, None, f"按时序进度（{tp:.0%}）推算")
+    return Projection(actual / tp, tp, False, None, f"按时序进度（{fmt_number(to_percent(tp), 2)}%）推算")  # as the heading writes it
 
 
 def _remaining(t: Target, actual: float, count: int | None, period: Period) -> str:

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import WARNING, Problem
-from ..units import to_percent
+from ..units import WAN_PER_YI, to_percent
 from .result import ReadResult
 from .table import cell_problems
 from .validate import check_progress, fmt_numbers, header_of, row_refs, where
@@ -196,7 +196,7 @@ def _tiny_against_total(r: ReadResult, p: ReadResult) -> list[Problem]:
             + " 比该项目总投资 "
             + fmt_numbers(t[i])
             + " 万元小一千倍以上，疑为以亿元填写（本列按万元读入）；如确为亿元，请改为 "
-            + fmt_numbers(v[i] * 1e4)
+            + fmt_numbers(v[i] * WAN_PER_YI)
             + " 或在表头写明（亿元） / looks 10^4 too small against the total"
         ),
         WARNING,

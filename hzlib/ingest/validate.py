@@ -45,6 +45,7 @@ import pandas as pd
 
 from ..errors import ERROR, WARNING, Problem
 from ..plan.indicators import INDICATORS, STATISTICS
+from ..units import WAN_PER_YI
 from .aliases import CONTRACTS, span_end, split_header
 from .repeated_periods import check_repeated_periods
 from .result import ReadResult
@@ -160,7 +161,7 @@ def check_wan_magnitudes(r: ReadResult) -> list[Problem]:
                     "数值 "
                     + _fmt(v[i])
                     + f" 比同列其他数值（中位数 {med:g}）小约一万倍，疑为以亿元填写（本列按万元读入）；如确为亿元，请改为 "
-                    + _fmt(v[i] * 1e4)
+                    + _fmt(v[i] * WAN_PER_YI)
                     + _YI_TAIL
                 )
 
@@ -174,7 +175,7 @@ def check_wan_magnitudes(r: ReadResult) -> list[Problem]:
                     + " 比该项目总投资 "
                     + _fmt(f["total_investment"][i])
                     + " 万元小一千倍以上，疑为以亿元填写（本列按万元读入）；如确为亿元，请改为 "
-                    + _fmt(v[i] * 1e4)
+                    + _fmt(v[i] * WAN_PER_YI)
                     + _YI_TAIL
                 )
 

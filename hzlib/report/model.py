@@ -34,7 +34,7 @@ from ..plan.indicators import INDICATORS, effective_basis
 from ..plan.schema import Basis, Measure, Plan
 from ..scoring.report import Scores, ScoringSetup, score_evaluations
 from ..textfmt import fmt_number
-from ..units import to_percent
+from ..units import WAN_PER_YI, to_percent
 from .monthly import MonthlyBulletin, build_monthly, check_month, is_month_request, months_with_data
 
 __all__ = ["ReportModel", "build_report", "order_units", "scores_ranking", "RANKING_COLUMNS", "JUDGED", "STATUS_ORDER"]
@@ -447,7 +447,7 @@ def _sentences(model_parts: dict[str, object], plan: Plan, period: Period, ev: E
     ledger_current = coverage.progress is not None and coverage.progress >= period.end_month
     c = ev.completion  # completion against time progress: the evaluation's, and its sentence
     if c is not None and ledger_current:
-        out.append(c.sentence_zh(period_zh=pzh, subject=f"全部{int(tot['projects'])}个重点项目", per_unit=1e4, with_status=True) + "。")
+        out.append(c.sentence_zh(period_zh=pzh, subject=f"全部{int(tot['projects'])}个重点项目", per_unit=WAN_PER_YI, with_status=True) + "。")
         refs[out[-1]] = (("total", "completion"),)
         model_parts["completion"] = {
             "completed_wan": c.completed,

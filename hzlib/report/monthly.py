@@ -41,7 +41,7 @@ from ..evaluate.projects import behind_schedule
 from ..periods import Period, period_ends, same_period
 from ..plan.schema import Plan, Tolerances
 from ..textfmt import fmt_number
-from ..units import to_percent
+from ..units import WAN_PER_YI, to_percent
 
 __all__ = [
     "MonthlyBulletin",
@@ -313,7 +313,7 @@ def _sentences(
         if pd.notna(r["completion"]):
             out.append(
                 r["check"].sentence_zh(
-                    unit="亿元", period_zh=f"截至{month.end_month}月底，", subject=f"{int(r['projects'])}个重点项目", per_unit=1e4, with_status=True
+                    unit="亿元", period_zh=f"截至{month.end_month}月底，", subject=f"{int(r['projects'])}个重点项目", per_unit=WAN_PER_YI, with_status=True
                 )
                 + "。"
             )

@@ -13,7 +13,7 @@ from ..contracts import BATCH_ZH, LEVEL_ZH
 from ..evaluate.derivation import derive_all, provenance_sheet
 from ..glossary import CUMULATIVE_ZH
 from ..scoring.tables import item_table
-from ..units import to_percent
+from ..units import to_percent, wan_to_yi
 from .model import ReportModel
 
 __all__ = ["excel_tables", "targets_numeric", "units_numeric", "monthly_tables"]
@@ -154,7 +154,9 @@ def excel_tables(m: ReportModel) -> dict[str, pd.DataFrame]:
         )
     if m.project_list:
         summ = m.project_list["summary"]
-        tables["高质量项目清单"] = pd.DataFrame({"类别": summ["label"], "项目数（个）": summ["projects"], "总投资（亿元）": summ["total_investment"] / 1e4})
+        tables["高质量项目清单"] = pd.DataFrame(
+            {"类别": summ["label"], "项目数（个）": summ["projects"], "总投资（亿元）": wan_to_yi(summ["total_investment"])}
+        )
         out = m.project_list["outside"]
         cols = {
             "project_id": "项目编号",

@@ -28,7 +28,7 @@ from ..evaluate.projects import NO_DATA_COLUMNS, RATE_COLUMNS
 from ..glossary import CUMULATIVE_ZH, MILESTONE_ZH
 from ..scoring.tables import item_table, prize_table, special_lines
 from ..textfmt import fmt_number
-from ..units import to_percent
+from ..units import to_percent, wan_to_yi
 from .model import JUDGED, ReportModel, ranked_rates
 
 __all__ = [
@@ -258,7 +258,7 @@ def units_view(m: ReportModel, *, refs: bool = False) -> HTMLTable:
     df[MILESTONE_ZH["start"]] = [f"{int(a)}/{int(b)}" if b else "—" for a, b in zip(u["new_started"], u["new_starts"])]
     df["开工率"] = to_percent(u["start_rate"]).map(lambda v: fmt_value(v, "%", 1))
     df["手续办结率"] = to_percent(u["procedure_rate"]).map(lambda v: fmt_value(v, "%", 1))
-    df["完成投资（亿元）"] = (u["completed_cum"] / 1e4).map(lambda v: fmt_number(v, 2))
+    df["完成投资（亿元）"] = wan_to_yi(u["completed_cum"]).map(lambda v: fmt_number(v, 2))
     df["完成率"] = to_percent(u["invest_completion"]).map(lambda v: fmt_value(v, "%", 1))
     df["与时序进度差"] = u["invest_gap_pp"].map(lambda v: fmt_gap(v, "pp"))
     df["状态"] = [Status(s).zh for s in u["invest_status"]]
@@ -376,9 +376,9 @@ def batches_view(m: ReportModel) -> HTMLTable:
         {
             "类别": b["batch_zh"].values,
             "项目数（个）": b["projects"].map(lambda v: f"{int(v)}").values,
-            "总投资（亿元）": (b["total_investment"] / 1e4).map(lambda v: fmt_number(v, 2)).values,
-            "年度计划投资（亿元）": (b["annual_plan"] / 1e4).map(lambda v: fmt_number(v, 2)).values,
-            "完成投资（亿元）": (b["completed_cum"] / 1e4).map(lambda v: fmt_number(v, 2)).values,
+            "总投资（亿元）": wan_to_yi(b["total_investment"]).map(lambda v: fmt_number(v, 2)).values,
+            "年度计划投资（亿元）": wan_to_yi(b["annual_plan"]).map(lambda v: fmt_number(v, 2)).values,
+            "完成投资（亿元）": wan_to_yi(b["completed_cum"]).map(lambda v: fmt_number(v, 2)).values,
         }
     )
     return html_table(df, text=f"（四个一批：{len(df)} 类）")
@@ -393,7 +393,7 @@ def project_list_views(m: ReportModel) -> dict[str, HTMLTable]:
     assert rule is not None
     summ = pl["summary"]
     table = pd.DataFrame(
-        {"类别": summ["label"], "项目数（个）": summ["projects"], "总投资（亿元）": (summ["total_investment"] / 1e4).map(lambda v: fmt_number(v, 2))}
+        {"类别": summ["label"], "项目数（个）": summ["projects"], "总投资（亿元）": wan_to_yi(summ["total_investment"]).map(lambda v: fmt_number(v, 2))}
     )
     out = pl["outside"]
     cols = {
@@ -457,8 +457,8 @@ def monthly_progress_view(m: ReportModel) -> HTMLTable:
         {
             "范围": p["scope"],
             "项目数（个）": p["projects"].map(lambda v: f"{int(v)}"),
-            "年度计划投资（亿元）": (p["annual_plan"] / 1e4).map(lambda v: fmt_number(v, 2)),
-            "累计完成投资（亿元）": (p["completed_cum"] / 1e4).map(lambda v: fmt_number(v, 2)),
+            "年度计划投资（亿元）": wan_to_yi(p["annual_plan"]).map(lambda v: fmt_number(v, 2)),
+            "累计完成投资（亿元）": wan_to_yi(p["completed_cum"]).map(lambda v: fmt_number(v, 2)),
             "完成年度计划": to_percent(p["completion"]).map(lambda v: fmt_value(v, "%", 2)),
             "时序进度": [f"{mb.month.end_month}/12（{fmt_number(to_percent(v), 2)}%）" for v in p["time_progress"]],
             "与时序进度差": p["gap_pp"].map(lambda v: fmt_gap(v, "pp")),
@@ -517,7 +517,7 @@ def monthly_statistics_view(m: ReportModel) -> HTMLTable:
         {
             "地区": st["jurisdiction"],
             "指标": st["indicator_zh"],
-            "累计值（亿元）": (st["level"].astype(float) / 1e4).map(lambda v: fmt_number(v, 2)),
+            "累计值（亿元）": wan_to_yi(st["level"].astype(float)).map(lambda v: fmt_number(v, 2)),
             "累计增速（%）": st["cum_yoy"].map(lambda v: fmt_number(v, 1)),
             "年度目标（参考）": st["target"].map(lambda v: fmt_value(v, "%", 1)),
         }
