@@ -24,23 +24,37 @@ PACKAGE = ROOT / "hzlib"
 CROSSING = PACKAGE / "units.py"
 
 
-def _is_hundred(node: ast.AST) -> bool:
-    return isinstance(node, ast.Constant) and not isinstance(node.value, bool) and node.value in (100, 0.01)
+def bare_factor_lines(source: str, factors: tuple[float, ...]) -> list[int]:
+    """Lines of ``source`` that multiply or divide by one of ``factors`` written as a literal.
+
+    >>> bare_factor_lines("a = b * 100\\nc = to_percent(b)\\nd = e / 100.0\\nf *= 100\\ng = h + 100", (100, 0.01))
+    [1, 3, 4]
+    """
+
+    def literal(node: ast.AST) -> bool:
+        return isinstance(node, ast.Constant) and not isinstance(node.value, bool) and node.value in factors
+
+    lines: list[int] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult | ast.Div) and (literal(node.left) or literal(node.right)):
+            lines.append(node.lineno)
+        elif isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Mult | ast.Div) and literal(node.value):
+            lines.append(node.lineno)
+    return sorted(lines)
 
 
 def bare_percent_arithmetic(source: str) -> list[int]:
-    """Lines of ``source`` that multiply or divide by 100 (or 0.01) outside :mod:`hzlib.units`.
+    """Lines of ``source`` that multiply or divide by 100 (or 0.01) outside :mod:`hzlib.units`."""
+    return bare_factor_lines(source, (100, 0.01))
 
-    >>> bare_percent_arithmetic("a = b * 100\\nc = to_percent(b)\\nd = e / 100.0\\nf *= 100\\ng = h + 100")
-    [1, 3, 4]
+
+def bare_money_factors(source: str) -> list[int]:
+    """Lines of ``source`` that multiply or divide by a 万/亿 factor (1e4, 10000, 1e8) outside :mod:`hzlib.units`.
+
+    >>> bare_money_factors("a = b / 1e4\\nc = wan_to_yi(b)\\nd = e * 10000")
+    [1, 3]
     """
-    lines: list[int] = []
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult | ast.Div) and (_is_hundred(node.left) or _is_hundred(node.right)):
-            lines.append(node.lineno)
-        elif isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Mult | ast.Div) and _is_hundred(node.value):
-            lines.append(node.lineno)
-    return sorted(lines)
+    return bare_factor_lines(source, (1e4, 1e8))
 
 
 def test_no_bare_percent_arithmetic_outside_units() -> None:
@@ -94,20 +108,6 @@ def test_a_share_written_as_a_level_is_refused(tmp_path: Path) -> None:
     problems = check_indicators(read_indicators(f))
     assert [(p.row, p.column) for p in problems] == [(3, "累计值")]
     assert "民间投资占比是比率" in problems[0].message and "民间投资 和 固定资产投资" in problems[0].message
-
-
-def bare_money_factors(source: str) -> list[int]:
-    """Lines of ``source`` that multiply or divide by a 万/亿 factor (1e4, 10000, 1e8) outside :mod:`hzlib.units`.
-
-    >>> bare_money_factors("a = b / 1e4\\nc = wan_to_yi(b)\\nd = e * 10000")
-    [1, 3]
-    """
-    lines: list[int] = []
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult | ast.Div):
-            if any(isinstance(x, ast.Constant) and not isinstance(x.value, bool) and x.value in (1e4, 1e8) for x in (node.left, node.right)):
-                lines.append(node.lineno)
-    return sorted(lines)
 
 
 def test_no_bare_money_factor_outside_units() -> None:
