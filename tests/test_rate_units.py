@@ -9,6 +9,7 @@ This test reads every module of hzlib and fails on any other multiplication or d
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
@@ -57,13 +58,13 @@ def bare_money_factors(source: str) -> list[int]:
     return bare_factor_lines(source, (1e4, 1e8))
 
 
+def _found(scan: Callable[[str], list[int]]) -> list[str]:
+    """``file:line`` of every hit of ``scan`` in hzlib, outside :mod:`hzlib.units`."""
+    return [f"{path.relative_to(ROOT)}:{line}" for path in sorted(PACKAGE.rglob("*.py")) if path != CROSSING for line in scan(path.read_text(encoding="utf-8"))]
+
+
 def test_no_bare_percent_arithmetic_outside_units() -> None:
-    found = [
-        f"{path.relative_to(ROOT)}:{line}"
-        for path in sorted(PACKAGE.rglob("*.py"))
-        if path != CROSSING
-        for line in bare_percent_arithmetic(path.read_text(encoding="utf-8"))
-    ]
+    found = _found(bare_percent_arithmetic)
     assert not found, "multiply or divide by 100 only through hzlib.units.to_percent / from_percent:\n" + "\n".join(found)
 
 
@@ -112,10 +113,5 @@ def test_a_share_written_as_a_level_is_refused(tmp_path: Path) -> None:
 
 def test_no_bare_money_factor_outside_units() -> None:
     # 万元 → 亿元 is units.wan_to_yi / units.WAN_PER_YI: one factor, named where it is defined
-    found = [
-        f"{path.relative_to(ROOT)}:{line}"
-        for path in sorted(PACKAGE.rglob("*.py"))
-        if path != CROSSING
-        for line in bare_money_factors(path.read_text(encoding="utf-8"))
-    ]
+    found = _found(bare_money_factors)
     assert not found, "convert 万元 and 亿元 only through hzlib.units:\n" + "\n".join(found)
